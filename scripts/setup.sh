@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Idempotent set-up shared by the README's two commands and CI: system packages (Debian/Ubuntu,
+# only those missing), then a virtual environment in .venv with the project installed editable.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SYSTEM_PACKAGES=(xvfb xauth espeak-ng alsa-utils libgl1 libegl1 libgl1-mesa-dri libgles2 libmtdev1
+                 fonts-wqy-microhei chromium)
+
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=()
+  for p in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing system packages: ${missing[*]}"
+    if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      echo "setup: cannot install ${missing[*]}: run as root or install them yourself" >&2; exit 1; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[test]"
+  rm -f .venv/.installed-*; touch "$stamp"
+fi
