@@ -1,0 +1,118 @@
+"""`kiosk trainer reset-pin` and `kiosk trainer set-pin`: PIN administration on the device itself.
+
+Why on the command line: a trainer who forgot the PIN cannot open trainer mode to change it. These
+commands act on the local data folder's journal, so they need someone who can reach the machine's
+keyboard or shell; that physical access is the proof of being allowed, not a master PIN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from kiosk.paths import DataDir
+from kiosk.trainer.pin import PIN_RULE, PinGuard, validate_pin
+
+NEXT_STEP = "The kiosk will ask for a new PIN when the trainer opens trainer mode."
+
+# Indirections so tests can answer the prompts.
+ask = input
+ask_secret = getpass.getpass
+
+
+def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubParsersAction) -> None:  # noqa: ARG001
+    """Add reset-pin and set-pin to ``kiosk trainer``."""
+    trainer = groups["trainer"]
+
+    reset = trainer.add_parser(
+        "reset-pin",
+        help="forget the trainer PIN (the kiosk then asks for a new one)",
+        description="Forget the trainer PIN on this device. " + NEXT_STEP,
+    )
+    _add_data_option(reset)
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    reset.set_defaults(handler=reset_pin_command)
+
+    set_pin = trainer.add_parser(
+        "set-pin",
+        help="choose a new trainer PIN (typed twice, not shown)",
+        description="Choose a new trainer PIN on this device. " + PIN_RULE,
+    )
+    _add_data_option(set_pin)
+    set_pin.set_defaults(handler=set_pin_command)
+
+
+def _add_data_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS keeps `kiosk --data DIR trainer reset-pin` working: the subcommand's option only
+    # overrides the top-level one when it is actually given.
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="the kiosk's data folder (default: this user's data folder)",
+    )
+
+
+def reset_pin_command(args: argparse.Namespace) -> int:
+    data = DataDir(getattr(args, "data", None))
+    if not data.journal.exists():
+        _say(f"No kiosk data was found in {data.root}. Nothing was changed.")
+        _say("If the kiosk keeps its data somewhere else, add --data FOLDER.")
+        return 1
+    if not args.yes:
+        try:
+            answer = ask(f"Forget the trainer PIN of the kiosk in {data.root}? Type yes to continue: ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("yes", "y"):
+            _say("Nothing was changed.")
+            return 1
+    with _journal(data) as journal:
+        PinGuard(journal).reset()
+    print("The trainer PIN has been forgotten.")
+    print(NEXT_STEP)
+    return 0
+
+
+def set_pin_command(args: argparse.Namespace) -> int:
+    data = DataDir(getattr(args, "data", None))
+    try:
+        first = ask_secret("New trainer PIN (4 to 8 digits): ")
+        second = ask_secret("Type the same PIN again: ")
+    except (EOFError, KeyboardInterrupt):
+        _say("\nNothing was changed.")
+        return 1
+    if first != second:
+        _say("The two PINs were not the same. Nothing was changed; please try again.")
+        return 1
+    try:
+        validate_pin(first)
+    except ValueError as problem:
+        _say(f"{problem} Nothing was changed.")
+        return 1
+    data.root.mkdir(parents=True, exist_ok=True)
+    with _journal(data) as journal:
+        PinGuard(journal).set_pin(first)
+    print("The new trainer PIN is saved. Use it to open trainer mode on the kiosk.")
+    return 0
+
+
+@contextmanager
+def _journal(data: DataDir) -> Iterator[Any]:
+    """Open the data folder's journal (kiosk.journal) and close it afterwards."""
+    from kiosk.journal import Journal  # imported late: `kiosk --help` must work without it
+
+    journal = Journal.open(data.journal)
+    try:
+        yield journal
+    finally:
+        close = getattr(journal, "close", None)
+        if callable(close):
+            close()
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
