@@ -1,0 +1,416 @@
+"""``Journal``: the durable record of people, runs and every step event on this kiosk.
+
+Every method that records something returns only after the record is committed to the
+write-ahead log and fsync'ed (``synchronous=FULL``): if the power goes a moment later, the record
+is still there. Storage trouble (full, read-only, missing or damaged) raises ``JournalError``
+with plain words for the trainer; the UI shows the step anyway.
+
+One ``Journal`` belongs to the thread that opened it. A progress view in another thread opens its
+own ``Journal`` on the same file and reads while the kiosk writes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from kiosk.journal.db import Database
+from kiosk.journal.errors import storage_errors
+from kiosk.journal.model import (
+    EVENTS,
+    FINISH_OUTCOMES,
+    Clock,
+    Device,
+    Person,
+    Run,
+    StepEvent,
+    from_ms,
+    to_ms,
+    utc_now,
+)
+
+_PERSON_COLUMNS = "id, name, photo, language, preferences, archived"
+_RUN_COLUMNS = (
+    "r.id, r.person_id, r.pack_id, r.pack_version, r.content_hash, r.device_id, r.started_at_ms, "
+    "r.ended_at_ms, r.outcome, r.resumed_from, r.step_count, "
+    "(SELECT e.step_number FROM step_events e WHERE e.run_id = r.id AND e.event = 'shown' "
+    " ORDER BY e.id DESC LIMIT 1)"
+)
+_EVENT_COLUMNS = "id, run_id, step_number, event, at_ms, duration_ms"
+_UPDATABLE_PERSON_FIELDS = frozenset({"name", "photo", "language", "preferences", "archived"})
+
+# An event is stored only when its run is open and the step number fits the pack: one statement,
+# so the check costs no extra round trip and cannot race with finish_run.
+_INSERT_EVENT = (
+    "INSERT INTO step_events (run_id, step_number, event, at_ms, duration_ms) "
+    "SELECT id, ?, ?, ?, ? FROM runs WHERE id = ? AND outcome IS NULL "
+    "AND (step_count IS NULL OR step_count >= ?)"
+)
+
+
+@dataclass(frozen=True)
+class PersonDeleted:
+    """What ``Journal.delete_person`` removed."""
+
+    person: Person
+    runs: int
+    events: int
+    photo_deleted: Path | None   # the photo file that was removed
+    photo_kept: Path | None      # a photo outside the data folder, left in place
+
+
+class Journal:
+    """The kiosk's journal file. Open with ``Journal.open(path)``; close when done (or use ``with``)."""
+
+    def __init__(self, database: Database, clock: Clock = utc_now) -> None:
+        self.db = database
+        self._now = clock
+        self._device = self._load_this_device()
+
+    @classmethod
+    def open(cls, path: Path | str, *, clock: Clock = utc_now) -> "Journal":
+        """Open the journal at ``path``, creating or migrating it. ``clock`` returns aware UTC
+        datetimes (tests inject a fake one)."""
+        return cls(Database.open(path), clock)
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    @property
+    def device(self) -> Device:
+        """This kiosk, as recorded on every run it starts."""
+        return self._device
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Journal":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _now_ms(self) -> int:
+        return to_ms(self._now())
+
+    # -- people --------------------------------------------------------------------------------
+
+    def add_person(
+        self,
+        name: str,
+        photo: str | None = None,
+        language: str = "en",
+        preferences: Mapping[str, Any] | None = None,
+    ) -> Person:
+        """Add someone to the kiosk. ``name`` is the display name; keep it to what the kiosk shows."""
+        name = _clean_name(name)
+        cursor = self.db.write(
+            "INSERT INTO people (name, photo, language, preferences) VALUES (?, ?, ?, ?)",
+            (name, photo, language, _json(dict(preferences or {}))),
+        )
+        return self._require_person(int(cursor.lastrowid))
+
+    def people(self, include_archived: bool = False) -> list[Person]:
+        """People in name order; archived people only when asked."""
+        where = "" if include_archived else "WHERE archived = 0"
+        rows = self.db.read(f"SELECT {_PERSON_COLUMNS} FROM people {where} ORDER BY name COLLATE NOCASE, id")
+        return [_person(row) for row in rows]
+
+    def person(self, person_id: int) -> Person | None:
+        """The person with this id, or None when there is none."""
+        row = self.db.read_one(f"SELECT {_PERSON_COLUMNS} FROM people WHERE id = ?", (person_id,))
+        return _person(row) if row else None
+
+    def update_person(self, person_id: int, **fields: Any) -> Person:
+        """Change some of name, photo, language, preferences, archived. Raises KeyError for an
+        unknown person and TypeError for an unknown field."""
+        unknown = set(fields) - _UPDATABLE_PERSON_FIELDS
+        if unknown:
+            raise TypeError(f"cannot update {', '.join(sorted(unknown))}; allowed: {sorted(_UPDATABLE_PERSON_FIELDS)}")
+        if not fields:
+            return self._require_person(person_id)
+        values: dict[str, Any] = dict(fields)
+        if "name" in values:
+            values["name"] = _clean_name(values["name"])
+        if "preferences" in values:
+            values["preferences"] = _json(dict(values["preferences"] or {}))
+        if "archived" in values:
+            values["archived"] = int(bool(values["archived"]))
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        cursor = self.db.write(f"UPDATE people SET {assignments} WHERE id = ?", (*values.values(), person_id))
+        if cursor.rowcount == 0:
+            raise KeyError(f"no person with id {person_id}")
+        return self._require_person(person_id)
+
+    def archive_person(self, person_id: int) -> Person:
+        """Hide someone from the people screen while keeping their history."""
+        return self.update_person(person_id, archived=True)
+
+    def delete_person(self, person_id: int) -> "PersonDeleted":
+        """Erase a person and everything recorded about them: runs, step events, and their photo
+        file when it lives in the data folder. Deleted rows are overwritten (secure_delete), the
+        write-ahead log is emptied and the file is vacuumed, so nothing lingers in free space."""
+        person = self._require_person(person_id)
+        with self.db.transaction() as db:
+            runs, events = db.execute(
+                "SELECT COUNT(DISTINCT r.id), COUNT(e.id) FROM runs r LEFT JOIN step_events e ON e.run_id = r.id "
+                "WHERE r.person_id = ?",
+                (person_id,),
+            ).fetchone()
+            db.execute("DELETE FROM people WHERE id = ?", (person_id,))  # runs and events cascade
+        self.db.checkpoint_and_truncate()
+        self.db.vacuum()
+        self.db.checkpoint_and_truncate()
+        photo_deleted, photo_kept = self._delete_photo(person.photo)
+        return PersonDeleted(person=person, runs=runs, events=events, photo_deleted=photo_deleted,
+                             photo_kept=photo_kept)
+
+    def photo_path(self, photo: str | None) -> Path | None:
+        """Where a person's photo file is: relative paths are inside the data folder (the
+        journal's folder)."""
+        if not photo:
+            return None
+        path = Path(photo)
+        return path if path.is_absolute() else self.path.parent / path
+
+    def _delete_photo(self, photo: str | None) -> tuple[Path | None, Path | None]:
+        """Delete the photo when it is inside the data folder; a photo elsewhere (a shared picture
+        folder, a sample asset) is not ours to delete, so it is reported as kept."""
+        path = self.photo_path(photo)
+        if path is None or not path.exists():
+            return None, None
+        data_root = self.path.parent.resolve()
+        if not path.resolve().is_relative_to(data_root):
+            return None, path
+        with storage_errors(path):
+            path.unlink()
+        return path, None
+
+    def _require_person(self, person_id: int) -> Person:
+        person = self.person(person_id)
+        if person is None:
+            raise KeyError(f"no person with id {person_id}")
+        return person
+
+    # -- runs and step events ------------------------------------------------------------------
+
+    def start_run(
+        self,
+        person_id: int,
+        pack_id: str,
+        pack_version: int,
+        content_hash: str,
+        step_count: int | None = None,
+    ) -> int:
+        """Open a run and return its id. ``step_count`` (the pack's number of steps) makes progress
+        exact for runs that end early; without it the furthest step seen is used."""
+        if step_count is not None and step_count < 1:
+            raise ValueError(f"step_count must be at least 1, not {step_count}")
+        if self.person(person_id) is None:
+            raise KeyError(f"no person with id {person_id}")
+        cursor = self.db.write(
+            "INSERT INTO runs (person_id, pack_id, pack_version, content_hash, device_id, started_at_ms, step_count) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (person_id, pack_id, pack_version, content_hash, self._device.id, self._now_ms(), step_count),
+        )
+        return int(cursor.lastrowid)
+
+    def record_step(self, run_id: int, step_number: int, event: str, duration_ms: int | None = None) -> int:
+        """Record one step event in an open run; returns the event id once it is durable.
+
+        Raises ValueError for an unknown event, a step outside the pack or a run that has ended,
+        KeyError for an unknown run, and JournalError when the storage fails.
+        """
+        if event not in EVENTS:
+            raise ValueError(f"unknown event {event!r}; expected one of {', '.join(EVENTS)}")
+        if step_number < 1:
+            raise ValueError(f"step numbers start at 1, not {step_number}")
+        if duration_ms is not None and duration_ms < 0:
+            raise ValueError(f"duration_ms cannot be negative ({duration_ms})")
+        cursor = self.db.write(
+            _INSERT_EVENT, (step_number, event, self._now_ms(), duration_ms, run_id, step_number)
+        )
+        if cursor.rowcount != 1:
+            self._explain_rejected_event(run_id, step_number)
+        return int(cursor.lastrowid)
+
+    def _explain_rejected_event(self, run_id: int, step_number: int) -> None:
+        run = self.run(run_id)
+        if run is None:
+            raise KeyError(f"no run with id {run_id}")
+        if run.outcome is not None:
+            raise ValueError(f"run {run_id} has ended ({run.outcome}); start or resume a run to record steps")
+        raise ValueError(f"step {step_number} is beyond the {run.step_count} steps of run {run_id}")
+
+    def finish_run(self, run_id: int, outcome: str = "finished") -> None:
+        """Close an open run as finished or abandoned."""
+        if outcome not in FINISH_OUTCOMES:
+            raise ValueError(f"outcome must be one of {', '.join(FINISH_OUTCOMES)}, not {outcome!r}")
+        cursor = self.db.write(
+            "UPDATE runs SET outcome = ?, ended_at_ms = ? WHERE id = ? AND outcome IS NULL",
+            (outcome, self._now_ms(), run_id),
+        )
+        if cursor.rowcount != 1:
+            run = self.run(run_id)
+            if run is None:
+                raise KeyError(f"no run with id {run_id}")
+            raise ValueError(f"run {run_id} has already ended ({run.outcome})")
+
+    def recover_interrupted(self) -> list[Run]:
+        """At start-up: every run still open was cut short (crash, power loss). Mark them
+        ``interrupted``, ending when their last event was recorded, and return them."""
+        with self.db.transaction() as db:
+            open_ids = [row[0] for row in db.execute("SELECT id FROM runs WHERE outcome IS NULL ORDER BY id")]
+            for run_id in open_ids:
+                _mark_interrupted(db, run_id)
+        return [run for run_id in open_ids if (run := self.run(run_id)) is not None]
+
+    def resumable_run(self, person_id: int) -> Run | None:
+        """The run to offer to continue: this person's latest run, if it was interrupted.
+
+        Its ``last_shown_step`` is where to pick up (None: nothing was shown yet, start at step 1).
+        A later run of any pack means the person moved on, so nothing is offered. Call
+        ``recover_interrupted`` at start-up first; runs still open are not offered.
+        """
+        row = self.db.read_one(
+            f"SELECT {_RUN_COLUMNS} FROM runs r WHERE r.person_id = ? ORDER BY r.started_at_ms DESC, r.id DESC LIMIT 1",
+            (person_id,),
+        )
+        if row is None:
+            return None
+        run = _run(row)
+        return run if run.outcome == "interrupted" else None
+
+    def resume_run(self, run_id: int) -> int:
+        """Start a new run that continues an interrupted one (same person, pack, version and
+        content), linked to it by ``resumed_from``; returns the new run's id. A run still open is
+        first marked interrupted. Progress counts the two as one attempt."""
+        with self.db.transaction() as db:
+            row = db.execute(
+                "SELECT person_id, pack_id, pack_version, content_hash, step_count, outcome FROM runs WHERE id = ?",
+                (run_id,),
+            ).fetchone()
+            if row is None:
+                raise KeyError(f"no run with id {run_id}")
+            person_id, pack_id, pack_version, content_hash, step_count, outcome = row
+            if outcome is None:
+                _mark_interrupted(db, run_id)
+            elif outcome != "interrupted":
+                raise ValueError(f"run {run_id} ended as {outcome}; only interrupted runs can be resumed")
+            successor = db.execute("SELECT id FROM runs WHERE resumed_from = ?", (run_id,)).fetchone()
+            if successor is not None:
+                raise ValueError(f"run {run_id} was already resumed by run {successor[0]}")
+            cursor = db.execute(
+                "INSERT INTO runs (person_id, pack_id, pack_version, content_hash, device_id, started_at_ms, "
+                "step_count, resumed_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (person_id, pack_id, pack_version, content_hash, self._device.id, self._now_ms(), step_count, run_id),
+            )
+            return int(cursor.lastrowid)
+
+    def run(self, run_id: int) -> Run | None:
+        row = self.db.read_one(f"SELECT {_RUN_COLUMNS} FROM runs r WHERE r.id = ?", (run_id,))
+        return _run(row) if row else None
+
+    def runs(self, person_id: int | None = None) -> list[Run]:
+        """Runs in the order they started, of one person or of everyone."""
+        where, params = ("WHERE r.person_id = ?", (person_id,)) if person_id is not None else ("", ())
+        rows = self.db.read(f"SELECT {_RUN_COLUMNS} FROM runs r {where} ORDER BY r.started_at_ms, r.id", params)
+        return [_run(row) for row in rows]
+
+    def events(self, run_id: int) -> list[StepEvent]:
+        """A run's step events in the order they were recorded."""
+        rows = self.db.read(f"SELECT {_EVENT_COLUMNS} FROM step_events WHERE run_id = ? ORDER BY id", (run_id,))
+        return [_event(row) for row in rows]
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        """A trainer setting (any JSON value), or ``default`` when it was never set."""
+        row = self.db.read_one("SELECT value FROM settings WHERE key = ?", (key,))
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a JSON-serialisable value under ``key`` (replacing any old one); durable on return."""
+        self.db.write(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, _json(value)),
+        )
+
+    def delete_setting(self, key: str) -> None:
+        self.db.write("DELETE FROM settings WHERE key = ?", (key,))
+
+    # -- device --------------------------------------------------------------------------------
+
+    def _load_this_device(self) -> Device:
+        row = self.db.read_one("SELECT id, name, created_at_ms FROM devices WHERE this_device = 1")
+        if row is None:  # cannot happen after migration 2, which creates it
+            raise RuntimeError(f"journal {self.path} has no device record")
+        return Device(id=row[0], name=row[1], created_at=from_ms(row[2]))
+
+    def rename_device(self, name: str) -> Device:
+        self.db.write("UPDATE devices SET name = ? WHERE this_device = 1", (_clean_name(name),))
+        self._device = self._load_this_device()
+        return self._device
+
+
+def _mark_interrupted(db: Any, run_id: int) -> None:
+    """End an open run as interrupted at its last recorded event (the best guess of when the
+    kiosk stopped), or at its start when nothing was recorded."""
+    db.execute(
+        "UPDATE runs SET outcome = 'interrupted', ended_at_ms = COALESCE("
+        "(SELECT MAX(at_ms) FROM step_events WHERE run_id = runs.id), started_at_ms) "
+        "WHERE id = ? AND outcome IS NULL",
+        (run_id,),
+    )
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(str(name).split())
+    if not cleaned:
+        raise ValueError("a name cannot be empty")
+    return cleaned
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _person(row: tuple[Any, ...]) -> Person:
+    person_id, name, photo, language, preferences, archived = row
+    return Person(
+        id=person_id,
+        name=name,
+        photo=photo,
+        language=language,
+        preferences=MappingProxyType(json.loads(preferences)),
+        archived=bool(archived),
+    )
+
+
+def _run(row: tuple[Any, ...]) -> Run:
+    (run_id, person_id, pack_id, pack_version, content_hash, device_id, started, ended, outcome,
+     resumed_from, step_count, last_shown) = row
+    return Run(
+        id=run_id,
+        person_id=person_id,
+        pack_id=pack_id,
+        pack_version=pack_version,
+        content_hash=content_hash,
+        device_id=device_id,
+        started_at=from_ms(started),
+        ended_at=from_ms(ended) if ended is not None else None,
+        outcome=outcome,
+        resumed_from=resumed_from,
+        step_count=step_count,
+        last_shown_step=last_shown,
+    )
+
+
+def _event(row: tuple[Any, ...]) -> StepEvent:
+    event_id, run_id, step_number, event, at, duration_ms = row
+    return StepEvent(id=event_id, run_id=run_id, step_number=step_number, event=event, at=from_ms(at),
+                     duration_ms=duration_ms)

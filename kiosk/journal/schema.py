@@ -1,0 +1,137 @@
+"""The journal's schema as a list of migrations, numbered by ``PRAGMA user_version``.
+
+A journal file outlives program versions (it is the workers' history), so the schema is never
+rewritten in place: each change is a new step appended to ``MIGRATIONS``, run once, in order, each
+in its own transaction together with the bump of ``user_version``. A failed step leaves the file at
+the previous version. Never edit a step that has shipped; add one.
+
+Times are INTEGER milliseconds since the Unix epoch, UTC (see ``model.py``).
+"""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import time
+import uuid
+from typing import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Execute a multi-statement script inside the caller's transaction.
+
+    ``Connection.executescript`` would first COMMIT the open transaction, which would split a
+    migration from its ``user_version`` bump; so statements are executed one at a time.
+    """
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            db.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending.strip()[:80]}")
+
+
+def _v1_initial(db: sqlite3.Connection) -> None:
+    """People, runs, step events and settings: what the first kiosk recorded."""
+    run_script(
+        db,
+        """
+        CREATE TABLE people (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after a deletion
+            name        TEXT    NOT NULL,
+            photo       TEXT,
+            language    TEXT    NOT NULL DEFAULT 'en',
+            preferences TEXT    NOT NULL DEFAULT '{}',      -- JSON object
+            archived    INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1))
+        );
+        CREATE TABLE runs (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            person_id     INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            pack_id       TEXT    NOT NULL,
+            pack_version  INTEGER NOT NULL,
+            content_hash  TEXT    NOT NULL,
+            started_at_ms INTEGER NOT NULL,
+            ended_at_ms   INTEGER,
+            outcome       TEXT CHECK (outcome IN ('finished', 'abandoned', 'interrupted'))
+        );
+        CREATE INDEX runs_by_person ON runs(person_id);
+        CREATE TABLE step_events (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: exports may key on it
+            run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            step_number INTEGER NOT NULL CHECK (step_number >= 1),
+            event       TEXT    NOT NULL CHECK (event IN ('shown', 'done', 'back', 'hear_again', 'help',
+                                                          'timer_finished', 'count_tap')),
+            at_ms       INTEGER NOT NULL
+        );
+        CREATE INDEX step_events_by_run ON step_events(run_id);
+        CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL                            -- JSON
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+def _v2_devices_resume_durations(db: sqlite3.Connection) -> None:
+    """Which kiosk recorded a run, resuming after a crash, the pack's step count, step durations.
+
+    The device row for this kiosk is created here, once, and the runs recorded before devices were
+    known are assigned to it: they can only have come from this journal's own kiosk.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE devices (
+            id            TEXT    PRIMARY KEY,              -- a UUID
+            name          TEXT    NOT NULL,
+            created_at_ms INTEGER NOT NULL,
+            this_device   INTEGER NOT NULL DEFAULT 0 CHECK (this_device IN (0, 1))
+        );
+        CREATE UNIQUE INDEX devices_only_one_local ON devices(this_device) WHERE this_device = 1;
+        ALTER TABLE runs ADD COLUMN device_id TEXT REFERENCES devices(id);
+        ALTER TABLE runs ADD COLUMN resumed_from INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+        ALTER TABLE runs ADD COLUMN step_count INTEGER CHECK (step_count IS NULL OR step_count >= 1);
+        ALTER TABLE step_events ADD COLUMN duration_ms INTEGER CHECK (duration_ms IS NULL OR duration_ms >= 0);
+        """
+    )
+    device_id = str(uuid.uuid4())
+    created = round(time.time() * 1000)
+    db.execute(
+        "INSERT INTO devices (id, name, created_at_ms, this_device) VALUES (?, ?, ?, 1)",
+        (device_id, socket.gethostname() or "kiosk", created),
+    )
+    db.execute("UPDATE runs SET device_id = ? WHERE device_id IS NULL", (device_id,))
+
+
+def _v3_progress_indexes(db: sqlite3.Connection) -> None:
+    """Indexes that let progress figures read only the rows they need.
+
+    * one worker's runs in time order (``person_progress``), and a week of runs (workshop summary);
+    * help events only, via a partial index, so "steps needing help" never scans ordinary events;
+    * the few open runs (start-up recovery) and the few resumed runs (joining interrupted runs).
+    """
+    run_script(
+        db,
+        """
+        DROP INDEX runs_by_person;
+        CREATE INDEX runs_by_person_time ON runs(person_id, started_at_ms);
+        CREATE INDEX runs_by_time ON runs(started_at_ms);
+        CREATE INDEX runs_open ON runs(id) WHERE outcome IS NULL;
+        CREATE INDEX runs_by_resumed_from ON runs(resumed_from) WHERE resumed_from IS NOT NULL;
+        CREATE INDEX step_events_help ON step_events(run_id, step_number) WHERE event = 'help';
+        """
+    )
+
+
+#: Step N (1-based) brings a journal from user_version N-1 to N.
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_initial,
+    _v2_devices_resume_durations,
+    _v3_progress_indexes,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
