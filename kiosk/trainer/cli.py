@@ -11,10 +11,13 @@ import argparse
 import getpass
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from kiosk.paths import DataDir
 from kiosk.trainer.pin import PIN_RULE, PinGuard, validate_pin
+
+if TYPE_CHECKING:
+    from kiosk.journal import Journal
 
 NEXT_STEP = "The kiosk will ask for a new PIN when the trainer opens trainer mode."
 
@@ -101,17 +104,12 @@ def set_pin_command(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _journal(data: DataDir) -> Iterator[Any]:
+def _journal(data: DataDir) -> Iterator["Journal"]:
     """Open the data folder's journal (kiosk.journal) and close it afterwards."""
-    from kiosk.journal import Journal  # imported late: `kiosk --help` must work without it
+    from kiosk.journal import Journal  # imported late: keeps `kiosk --help` quick
 
-    journal = Journal.open(data.journal)
-    try:
+    with Journal.open(data.journal) as journal:
         yield journal
-    finally:
-        close = getattr(journal, "close", None)
-        if callable(close):
-            close()
 
 
 def _say(message: str) -> None:

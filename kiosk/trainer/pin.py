@@ -36,7 +36,11 @@ _PIN_PATTERN = re.compile(r"[0-9]{4,8}")
 
 
 class SettingsStore(Protocol):
-    """What PinGuard needs from the journal: JSON-valued settings (``Journal`` provides these)."""
+    """What PinGuard needs from the journal: JSON-valued settings (``Journal`` provides these).
+
+    A ``delete_setting(key)`` method is used when present; otherwise a setting is cleared by
+    storing None, which reads back as "not set".
+    """
 
     def get_setting(self, key: str, default: Any = None) -> Any: ...
 
@@ -174,12 +178,19 @@ class _GuardedSecret:
         self.clear_lockout()
 
     def clear(self) -> None:
-        self._settings.set_setting(self._key, None)
+        self._forget(self._key)
         self.clear_lockout()
 
     def clear_lockout(self) -> None:
         if self._settings.get_setting(self._lock_key) is not None:
-            self._settings.set_setting(self._lock_key, None)
+            self._forget(self._lock_key)
+
+    def _forget(self, key: str) -> None:
+        delete = getattr(self._settings, "delete_setting", None)
+        if callable(delete):
+            delete(key)  # the journal's way: no row left behind
+        else:
+            self._settings.set_setting(key, None)
 
     def remaining_wait(self) -> float:
         """Seconds left in the current lockout (0 when a try is allowed now)."""

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from kiosk.journal import Journal
 from kiosk.paths import DataDir
-
-try:
-    from kiosk.journal import Journal
-except ImportError:  # kiosk.journal not written yet: a JSON-faithful stand-in
-    Journal = None
-
-
-class DictSettings:
-    """Settings with the journal's JSON semantics (values are copied through JSON)."""
-
-    def __init__(self) -> None:
-        self._values: dict[str, str] = {}
-
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        return json.loads(self._values[key]) if key in self._values else default
-
-    def set_setting(self, key: str, value: Any) -> None:
-        self._values[key] = json.dumps(value)
 
 
 class FakeClock:
+    """Wall-clock seconds that only move when a test says so."""
+
     def __init__(self, start: float = 1_700_000_000.0) -> None:
         self.now = start
 
@@ -47,33 +30,23 @@ def data_dir(tmp_path: Path) -> DataDir:
 
 @pytest.fixture
 def journal(data_dir: DataDir):
-    if Journal is None:
-        yield DictSettings()
-        return
-    opened = Journal.open(data_dir.journal)
-    yield opened
-    close = getattr(opened, "close", None)
-    if callable(close):
-        close()
+    with Journal.open(data_dir.journal) as opened:
+        yield opened
 
 
 @pytest.fixture
-def reopen(data_dir: DataDir, journal):
+def reopen(data_dir: DataDir):
     """Open the same journal again, as the kiosk does after a restart."""
-    opened = []
+    opened: list[Journal] = []
 
-    def _reopen():
-        if Journal is None:
-            return journal
+    def _reopen() -> Journal:
         again = Journal.open(data_dir.journal)
         opened.append(again)
         return again
 
     yield _reopen
-    for j in opened:
-        close = getattr(j, "close", None)
-        if callable(close):
-            close()
+    for journal in opened:
+        journal.close()
 
 
 @pytest.fixture

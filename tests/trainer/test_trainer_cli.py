@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("kiosk.journal", reason="kiosk.journal is not written yet")
-
-from kiosk.cli import main  # noqa: E402
-from kiosk.journal import Journal  # noqa: E402
-from kiosk.trainer import PinGuard  # noqa: E402
-from kiosk.trainer import cli as trainer_cli  # noqa: E402
+from kiosk.cli import main
+from kiosk.journal import Journal
+from kiosk.trainer import PinGuard
+from kiosk.trainer import cli as trainer_cli
 
 
 def guard_for(data_dir):
@@ -18,8 +16,7 @@ def guard_for(data_dir):
 
 
 def close(journal):
-    if callable(getattr(journal, "close", None)):
-        journal.close()
+    journal.close()
 
 
 def test_reset_pin_with_yes(data_dir, capsys):
