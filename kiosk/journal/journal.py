@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -93,6 +94,10 @@ class Journal:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+    def now(self) -> datetime:
+        """The journal's clock (the injected one in tests)."""
+        return self._now()
 
     def _now_ms(self) -> int:
         return to_ms(self._now())

@@ -1,0 +1,209 @@
+"""``kiosk export`` and ``kiosk person list|export|delete``: the journal on the command line.
+
+Exit codes follow kiosk/cli.py: 0 done, 1 the input or the journal had a problem (said in plain
+words on stderr), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterator, TextIO
+
+from kiosk.journal.errors import JournalError
+from kiosk.journal.export import person_export, write_csv, write_xapi
+from kiosk.journal.journal import Journal
+from kiosk.paths import DataDir
+
+
+def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubParsersAction) -> None:
+    export = top.add_parser(
+        "export",
+        help="Export step events as CSV (spreadsheets) or xAPI statements (learning record stores)",
+        description="Export every step event: CSV with one row per event, or a JSON list of xAPI 1.0.3 "
+        "statements. xAPI names people only by their id unless --names is given.",
+    )
+    export.add_argument("--format", choices=("csv", "xapi"), required=True, help="csv or xapi")
+    export.add_argument("--person", type=int, metavar="ID", help="only this person (see `kiosk person list`)")
+    export.add_argument("--since", type=_parse_since, metavar="DATE",
+                        help="only from this day (YYYY-MM-DD, UTC) or moment (ISO 8601) on")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
+    export.add_argument("--names", action="store_true", help="xAPI: include people's names (off by default)")
+    export.set_defaults(handler=_export)
+
+    person = groups["person"]
+    listing = person.add_parser("list", help="List the people on this kiosk",
+                                description="List the people on this kiosk with their ids.")
+    listing.add_argument("--all", action="store_true", help="include archived people")
+    listing.set_defaults(handler=_person_list)
+
+    export_person = person.add_parser(
+        "export", help="Everything recorded about one person, as one JSON file",
+        description="Write everything the journal holds about one person (details, photo, runs, step events) as JSON.",
+    )
+    export_person.add_argument("id", type=int, metavar="ID", help="the person's id (see `kiosk person list`)")
+    export_person.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
+    export_person.set_defaults(handler=_person_export)
+
+    delete = person.add_parser(
+        "delete", help="Delete one person and everything recorded about them",
+        description="Delete a person, their runs and step events and their photo. This cannot be undone; "
+        "export first if the data may be needed.",
+    )
+    delete.add_argument("id", type=int, metavar="ID", help="the person's id (see `kiosk person list`)")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.set_defaults(handler=_person_delete)
+
+
+def _parse_since(text: str) -> date | datetime:
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-01") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _problem(message: str, hint: str = "") -> int:
+    print(f"kiosk: {message}" + (f"\n  {hint}" if hint else ""), file=sys.stderr)
+    return 1
+
+
+@contextlib.contextmanager
+def _journal(args: argparse.Namespace) -> Iterator[Journal]:
+    path = DataDir(args.data).journal
+    if not path.exists():
+        raise JournalError(f"There is no journal at {path} yet.",
+                           "Start the kiosk once, or give the data folder with --data DIR.", path=path)
+    journal = Journal.open(path)
+    try:
+        yield journal
+    finally:
+        journal.close()
+
+
+@contextlib.contextmanager
+def _output(out: Path | None, *, bom: bool = False) -> Iterator[TextIO]:
+    """The --out file (written whole or not at all), or stdout."""
+    if out is None:
+        yield sys.stdout
+        return
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
+            yield stream
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(out)
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        with _journal(args) as journal:
+            if args.person is not None and journal.person(args.person) is None:
+                return _problem(f"There is no person with id {args.person}.", "See `kiosk person list`.")
+            with _output(args.out, bom=args.format == "csv") as out:
+                if args.format == "csv":
+                    count = write_csv(journal, out, person_id=args.person, since=args.since)
+                    what = "step events"
+                else:
+                    count = write_xapi(journal, out, person_id=args.person, since=args.since,
+                                       include_names=args.names)
+                    what = "xAPI statements"
+    except JournalError as error:
+        return _problem(error.message, error.hint)
+    except BrokenPipeError:
+        return _reader_went_away()
+    except OSError as error:
+        return _problem(f"Could not write {args.out}: {error.strerror or error}.", "Check the folder and its space.")
+    if args.out is not None:
+        print(f"Wrote {count} {what} to {args.out}.", file=sys.stderr)
+    return 0
+
+
+def _reader_went_away() -> int:
+    """The program reading our output stopped early (``| head``): not an error of ours."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _person_list(args: argparse.Namespace) -> int:
+    try:
+        with _journal(args) as journal:
+            people = journal.people(include_archived=args.all)
+            runs = dict(journal.db.read("SELECT person_id, COUNT(*) FROM runs GROUP BY person_id"))
+    except JournalError as error:
+        return _problem(error.message, error.hint)
+    if not people:
+        print("No people yet." if args.all else "No people yet (archived people are shown with --all).")
+        return 0
+    width = max(len(str(person.id)) for person in people)
+    for person in people:
+        archived = "  (archived)" if person.archived else ""
+        print(f"{person.id:>{width}}  {person.name}  [{person.language}]  {_plural(runs.get(person.id, 0), 'run')}{archived}")
+    return 0
+
+
+def _person_export(args: argparse.Namespace) -> int:
+    try:
+        with _journal(args) as journal:
+            data = person_export(journal, args.id)
+            with _output(args.out) as out:
+                json.dump(data, out, ensure_ascii=False, indent=2)
+                out.write("\n")
+    except KeyError:
+        return _problem(f"There is no person with id {args.id}.", "See `kiosk person list`.")
+    except JournalError as error:
+        return _problem(error.message, error.hint)
+    except BrokenPipeError:
+        return _reader_went_away()
+    except OSError as error:
+        return _problem(f"Could not write {args.out}: {error.strerror or error}.", "Check the folder and its space.")
+    if args.out is not None:
+        print(f"Wrote everything about {data['person']['name']} to {args.out}.", file=sys.stderr)
+    return 0
+
+
+def _person_delete(args: argparse.Namespace) -> int:
+    try:
+        with _journal(args) as journal:
+            person = journal.person(args.id)
+            if person is None:
+                return _problem(f"There is no person with id {args.id}.", "See `kiosk person list`.")
+            runs = len(journal.runs(args.id))
+            if not args.yes and not _confirmed(person.name, runs):
+                print("Nothing was deleted.", file=sys.stderr)
+                return 1
+            deleted = journal.delete_person(args.id)
+    except JournalError as error:
+        return _problem(error.message, error.hint)
+    print(f"Deleted {deleted.person.name}: {_plural(deleted.runs, 'run')} and "
+          f"{_plural(deleted.events, 'step event')}.")
+    if deleted.photo_deleted:
+        print(f"Deleted the photo {deleted.photo_deleted}.")
+    if deleted.photo_kept:
+        print(f"The photo {deleted.photo_kept} is outside the data folder and was kept; delete it yourself if it "
+              "should go too.")
+    return 0
+
+
+def _confirmed(name: str, runs: int) -> bool:
+    print(f"This deletes {name} and everything recorded about them ({_plural(runs, 'run')}). It cannot be undone.",
+          file=sys.stderr)
+    try:
+        answer = input("Type yes to delete: ")
+    except EOFError:
+        return False
+    return answer.strip().lower() == "yes"

@@ -1,0 +1,207 @@
+"""Getting data out of the journal: CSV for spreadsheets, xAPI for learning record stores, and
+everything about one person as JSON (the right of access).
+
+Exports stream: rows are read in batches and written as they come, so a year of a workshop does
+not have to fit in memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import itertools
+import json
+import mimetypes
+from datetime import date, datetime
+from typing import Any, Iterator, TextIO
+
+from kiosk.journal.journal import Journal
+from kiosk.journal.model import from_ms, iso_utc, start_of, to_ms
+from kiosk.journal.xapi import RunStatements
+
+CSV_COLUMNS = (
+    "event_id", "timestamp", "person_id", "person_name", "pack_id", "pack_version", "content_hash",
+    "run_id", "step", "event", "duration_ms", "outcome",
+)
+
+PERSON_EXPORT_FORMAT = "step-kiosk.person-export"
+PERSON_EXPORT_VERSION = 1
+
+# Spreadsheets run a cell that starts like a formula; a name such as "=1+1" (or worse) must stay text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text that a spreadsheet shows as typed: a leading formula character gets an apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _filters(person_id: int | None, since: date | datetime | None) -> tuple[list[str], list[Any], int | None]:
+    where: list[str] = []
+    params: list[Any] = []
+    if person_id is not None:
+        where.append("r.person_id = ?")
+        params.append(person_id)
+    since_ms = to_ms(start_of(since)) if since is not None else None
+    return where, params, since_ms
+
+
+def csv_rows(journal: Journal, *, person_id: int | None = None,
+             since: date | datetime | None = None) -> Iterator[tuple[Any, ...]]:
+    """One tuple per step event, in ``CSV_COLUMNS`` order, oldest first. An open run's outcome is ''."""
+    where, params, since_ms = _filters(person_id, since)
+    if since_ms is not None:
+        where.append("e.at_ms >= ?")
+        params.append(since_ms)
+    sql = (
+        "SELECT e.id, e.at_ms, p.id, p.name, r.pack_id, r.pack_version, r.content_hash, r.id, e.step_number, "
+        "e.event, e.duration_ms, r.outcome FROM step_events e JOIN runs r ON r.id = e.run_id "
+        "JOIN people p ON p.id = r.person_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY e.id"
+    )
+    for (event_id, at_ms, pid, name, pack_id, version, content_hash, run_id, step, event, duration_ms,
+         outcome) in journal.db.iterate(sql, params):
+        yield (event_id, iso_utc(from_ms(at_ms)), pid, name, pack_id, version, content_hash, run_id, step, event,
+               duration_ms, outcome or "")
+
+
+def write_csv(journal: Journal, out: TextIO, *, person_id: int | None = None,
+              since: date | datetime | None = None) -> int:
+    """Write the step events as CSV with a header row; returns the number of events written.
+
+    Open a file for it with ``encoding="utf-8-sig", newline=""``: the byte order mark tells
+    spreadsheet programs the file is UTF-8 (names with umlauts or Chinese characters stay readable).
+    Times are UTC, ISO 8601 with a ``Z``.
+    """
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for row in csv_rows(journal, person_id=person_id, since=since):
+        row = list(row)
+        row[3] = spreadsheet_safe(row[3])
+        row[4] = spreadsheet_safe(row[4])
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def xapi_statements(journal: Journal, *, person_id: int | None = None, since: date | datetime | None = None,
+                    include_names: bool = False) -> Iterator[dict[str, Any]]:
+    """xAPI 1.0.3 statements, run by run: its start, its step events, its end (when it ended).
+
+    ``since`` keeps statements whose timestamp is at or after it. Names are only included with
+    ``include_names`` (see ``kiosk.journal.xapi``).
+    """
+    where, params, since_ms = _filters(person_id, since)
+    if since_ms is not None:
+        where.append("(r.ended_at_ms IS NULL OR r.ended_at_ms >= ?)")
+        params.append(since_ms)
+    resumed_from = dict(journal.db.read("SELECT id, resumed_from FROM runs WHERE resumed_from IS NOT NULL"))
+    sql = (
+        "SELECT r.id, r.person_id, p.name, p.language, r.pack_id, r.pack_version, r.content_hash, r.device_id, "
+        "r.started_at_ms, r.ended_at_ms, r.outcome, r.resumed_from, "
+        "e.id, e.step_number, e.event, e.at_ms, e.duration_ms "
+        "FROM runs r JOIN people p ON p.id = r.person_id LEFT JOIN step_events e ON e.run_id = r.id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY r.id, e.id"
+    )
+    floor_ms = since_ms if since_ms is not None else -(2**62)
+    for _, rows in itertools.groupby(journal.db.iterate(sql, params), key=lambda row: row[0]):
+        first = next(rows)
+        (run_id, pid, name, language, pack_id, version, content_hash, device_id, started_ms, ended_ms, outcome,
+         previous) = first[:12]
+        head = run_id
+        while head in resumed_from:
+            head = resumed_from[head]
+        statements = RunStatements(
+            device_id=device_id or journal.device.id, run_id=run_id, first_run_id=head, person_id=pid,
+            person_name=name if include_names else None, language=language, pack_id=pack_id,
+            pack_version=version, content_hash=content_hash, resumed_from=previous,
+        )
+        if started_ms >= floor_ms:
+            yield statements.started(from_ms(started_ms))
+        for row in itertools.chain([first], rows):
+            event_id, step, event, at_ms, duration_ms = row[12:]
+            if event_id is None:
+                continue  # a run without events (LEFT JOIN)
+            statement = statements.step_event(event_id, step, event, from_ms(at_ms), duration_ms)
+            if at_ms >= floor_ms:
+                yield statement
+        if outcome is not None and ended_ms is not None and ended_ms >= floor_ms:
+            yield statements.ended(outcome, from_ms(ended_ms), max(0, ended_ms - started_ms))
+
+
+def write_xapi(journal: Journal, out: TextIO, *, person_id: int | None = None,
+               since: date | datetime | None = None, include_names: bool = False) -> int:
+    """Write the statements as one JSON list (what an LRS's statements endpoint accepts in a
+    POST); returns how many were written."""
+    count = 0
+    out.write("[")
+    for statement in xapi_statements(journal, person_id=person_id, since=since, include_names=include_names):
+        out.write(",\n" if count else "\n")
+        out.write(json.dumps(statement, ensure_ascii=False, separators=(",", ":")))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def person_export(journal: Journal, person_id: int) -> dict[str, Any]:
+    """Everything the journal holds about one person, as one JSON-ready dict: the person (with
+    their preferences), their photo (embedded), their runs and every step event."""
+    person = journal.person(person_id)
+    if person is None:
+        raise KeyError(f"no person with id {person_id}")
+    runs = journal.runs(person_id)
+    events = journal.db.read(
+        "SELECT e.id, e.run_id, e.step_number, e.event, e.at_ms, e.duration_ms FROM step_events e "
+        "JOIN runs r ON r.id = e.run_id WHERE r.person_id = ? ORDER BY e.id",
+        (person_id,),
+    )
+    device = journal.device
+    return {
+        "format": PERSON_EXPORT_FORMAT,
+        "format_version": PERSON_EXPORT_VERSION,
+        "exported_at": iso_utc(journal.now()),
+        "device": {"id": device.id, "name": device.name},
+        "person": {
+            "id": person.id,
+            "name": person.name,
+            "photo": person.photo,
+            "language": person.language,
+            "preferences": dict(person.preferences),
+            "archived": person.archived,
+        },
+        "photo": _photo(journal, person.photo),
+        "runs": [
+            {
+                "id": run.id,
+                "pack_id": run.pack_id,
+                "pack_version": run.pack_version,
+                "content_hash": run.content_hash,
+                "device_id": run.device_id,
+                "started_at": iso_utc(run.started_at),
+                "ended_at": iso_utc(run.ended_at) if run.ended_at else None,
+                "outcome": run.outcome,
+                "resumed_from": run.resumed_from,
+                "step_count": run.step_count,
+            }
+            for run in runs
+        ],
+        "events": [
+            {"id": event_id, "run_id": run_id, "step": step, "event": event, "timestamp": iso_utc(from_ms(at_ms)),
+             "duration_ms": duration_ms}
+            for event_id, run_id, step, event, at_ms, duration_ms in events
+        ],
+    }
+
+
+def _photo(journal: Journal, photo: str | None) -> dict[str, Any] | None:
+    path = journal.photo_path(photo)
+    if path is None or not path.is_file():
+        return None
+    return {
+        "file": path.name,
+        "media_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        "base64": base64.b64encode(path.read_bytes()).decode("ascii"),
+    }

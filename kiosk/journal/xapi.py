@@ -1,0 +1,191 @@
+"""xAPI 1.0.3 statements for the journal's runs and step events.
+
+Learning record stores and research tools speak xAPI; a statement says "actor did verb to object".
+Choices, so that an export is safe to hand over and safe to send twice:
+
+* The actor is an Agent identified only by an ``account`` on this kiosk (``homePage``
+  ``urn:step-kiosk:<device id>``, ``name`` = the person's journal id). Names are left out unless
+  asked for: the workers are a vulnerable group, and the id is enough to join with the workshop's
+  own records.
+* Statement ids are UUIDs derived (uuid5) from the device, run and event ids, so exporting the same
+  journal twice yields the same ids and a store can drop the duplicates.
+* Verbs come from the ADL vocabulary. Pack and step are Activities (``urn:step-kiosk:pack:<id>``,
+  ``...:step:<n>``); a step's statements name its pack as ``contextActivities.parent``, and carry the
+  pack version and content hash as context extensions. An attempt's runs (an interrupted run and
+  the run that resumed it) share one ``registration``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from kiosk.journal.model import iso_utc
+
+XAPI_VERSION = "1.0.3"
+STATEMENT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:step-kiosk:xapi")
+PLATFORM = "Step Kiosk"
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+
+#: What each step event says in xAPI. Events that are neither seeing, finishing nor asking are
+#: "interacted", with the kiosk's own event name in the ``event`` context extension.
+EVENT_VERBS = {
+    "shown": "experienced",
+    "done": "completed",
+    "help": "asked",
+    "back": "interacted",
+    "hear_again": "interacted",
+    "timer_finished": "interacted",
+    "count_tap": "interacted",
+}
+#: How a run's end reads in xAPI.
+OUTCOME_VERBS = {"finished": "completed", "abandoned": "exited", "interrupted": "suspended"}
+
+EXTENSION = "urn:step-kiosk:xapi:"
+EXT_PACK_VERSION = EXTENSION + "pack-version"
+EXT_CONTENT_HASH = EXTENSION + "content-hash"
+EXT_RUN = EXTENSION + "run-id"
+EXT_EVENT = EXTENSION + "event"
+EXT_RESUMED_FROM = EXTENSION + "resumed-from"
+
+PACK_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/performance"
+STEP_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/interaction"
+
+
+def verb(name: str) -> dict[str, Any]:
+    return {"id": ADL + name, "display": {"en-US": name}}
+
+
+def statement_id(device_id: str, *parts: object) -> str:
+    """A stable UUID for one statement: the same journal record always gives the same id."""
+    return str(uuid.uuid5(STATEMENT_NAMESPACE, "/".join([device_id, *map(str, parts)])))
+
+
+def iso_duration(milliseconds: int) -> str:
+    """ISO 8601 duration with hundredths of a second, as xAPI asks: ``PT1H2M3.5S``, ``PT12.5S``."""
+    centiseconds = max(0, round(milliseconds / 10))
+    hours, rest = divmod(centiseconds, 360_000)
+    minutes, rest = divmod(rest, 6_000)
+    seconds, hundredths = divmod(rest, 100)
+    text = "PT"
+    if hours:
+        text += f"{hours}H"
+    if minutes:
+        text += f"{minutes}M"
+    if seconds or hundredths or text == "PT":
+        text += f"{seconds}.{hundredths:02d}".rstrip("0").rstrip(".") + "S"
+    return text
+
+
+def pack_activity_id(pack_id: str) -> str:
+    return f"urn:step-kiosk:pack:{quote(pack_id, safe='-._~')}"
+
+
+def pack_activity(pack_id: str) -> dict[str, Any]:
+    return {
+        "objectType": "Activity",
+        "id": pack_activity_id(pack_id),
+        "definition": {"name": {"en": pack_id}, "type": PACK_ACTIVITY_TYPE},
+    }
+
+
+def step_activity(pack_id: str, step_number: int) -> dict[str, Any]:
+    return {
+        "objectType": "Activity",
+        "id": f"{pack_activity_id(pack_id)}:step:{step_number}",
+        "definition": {"name": {"en": f"{pack_id}, step {step_number}"}, "type": STEP_ACTIVITY_TYPE},
+    }
+
+
+def actor(device_id: str, person_id: int, name: str | None = None) -> dict[str, Any]:
+    agent: dict[str, Any] = {
+        "objectType": "Agent",
+        "account": {"homePage": f"urn:step-kiosk:{device_id}", "name": str(person_id)},
+    }
+    if name:
+        agent["name"] = name
+    return agent
+
+
+class RunStatements:
+    """Builds the statements of one run: its start, its step events, its end."""
+
+    def __init__(
+        self,
+        *,
+        device_id: str,
+        run_id: int,
+        first_run_id: int,
+        person_id: int,
+        person_name: str | None,
+        language: str,
+        pack_id: str,
+        pack_version: int,
+        content_hash: str,
+        resumed_from: int | None,
+    ) -> None:
+        self.device_id = device_id
+        self.run_id = run_id
+        self.pack_id = pack_id
+        self.resumed_from = resumed_from
+        self.actor = actor(device_id, person_id, person_name)
+        self.registration = statement_id(device_id, "attempt", first_run_id)
+        self.language = language
+        self.extensions: dict[str, Any] = {
+            EXT_PACK_VERSION: pack_version,
+            EXT_CONTENT_HASH: content_hash,
+            EXT_RUN: run_id,
+        }
+        self._helped_steps: set[int] = set()
+
+    def _statement(self, id_parts: tuple[object, ...], verb_name: str, obj: dict[str, Any], at: datetime,
+                   result: dict[str, Any] | None, extensions: dict[str, Any], parent: bool) -> dict[str, Any]:
+        context: dict[str, Any] = {"registration": self.registration, "platform": PLATFORM}
+        if self.language:
+            context["language"] = self.language
+        if parent:
+            context["contextActivities"] = {"parent": [pack_activity(self.pack_id)]}
+        context["extensions"] = {**self.extensions, **extensions}
+        statement: dict[str, Any] = {
+            "id": statement_id(self.device_id, "run", self.run_id, *id_parts),
+            "actor": self.actor,
+            "verb": verb(verb_name),
+            "object": obj,
+        }
+        if result:
+            statement["result"] = result
+        statement["context"] = context
+        statement["timestamp"] = iso_utc(at)
+        statement["version"] = XAPI_VERSION
+        return statement
+
+    def started(self, at: datetime) -> dict[str, Any]:
+        """``attempted`` the pack, or ``resumed`` it when this run continues an interrupted one."""
+        if self.resumed_from is None:
+            return self._statement(("start",), "attempted", pack_activity(self.pack_id), at, None, {}, False)
+        return self._statement(("start",), "resumed", pack_activity(self.pack_id), at, None,
+                               {EXT_RESUMED_FROM: self.resumed_from}, False)
+
+    def step_event(self, event_id: int, step_number: int, event: str, at: datetime,
+                   duration_ms: int | None) -> dict[str, Any]:
+        """One step event. ``done`` carries ``success``: true when no help was asked on the step
+        in this run, which is what "independent" means to a job coach."""
+        result: dict[str, Any] = {}
+        if event == "help":
+            self._helped_steps.add(step_number)
+        if event == "done":
+            result["success"] = step_number not in self._helped_steps
+            result["completion"] = True
+        if duration_ms is not None:
+            result["duration"] = iso_duration(duration_ms)
+        extensions = {EXT_EVENT: event} if EVENT_VERBS[event] == "interacted" else {}
+        return self._statement(("event", event_id), EVENT_VERBS[event], step_activity(self.pack_id, step_number),
+                               at, result, extensions, True)
+
+    def ended(self, outcome: str, at: datetime, duration_ms: int) -> dict[str, Any]:
+        """``completed`` (finished), ``exited`` (abandoned) or ``suspended`` (interrupted)."""
+        result = {"completion": outcome == "finished", "duration": iso_duration(duration_ms)}
+        return self._statement(("end",), OUTCOME_VERBS[outcome], pack_activity(self.pack_id), at, result, {}, False)
