@@ -1,0 +1,44 @@
+"""Easy-read guidance for step texts: short sentences, few of them.
+
+Easy-read guides (Inclusion Europe's "Information for all", Mencap's "Make it clear") ask for
+short sentences with one idea each. The kiosk shows one step at a time, so a step's text should
+fit that: the loader warns (never refuses) when a text has more than ``MAX_WORDS`` words or more
+than ``MAX_SENTENCES`` sentences.
+
+Chinese and Japanese are written without spaces, so there every two characters count as one word
+(a rough but common rule of thumb for Chinese word length).
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_WORDS = 20
+MAX_SENTENCES = 2
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# A full stop ends a sentence only before a space or the end ("2.5 cm" is one sentence);
+# Chinese marks end one wherever they are, because Chinese puts no space after them.
+_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"'”’)）]|$)|[。！？]+")
+
+
+def count_words(text: str) -> int:
+    cjk_characters = len(_CJK.findall(text))
+    other_words = len(_CJK.sub(" ", text).split())
+    return other_words + (cjk_characters + 1) // 2
+
+
+def count_sentences(text: str) -> int:
+    """The number of sentences; words after the last full stop count as one more."""
+    return sum(1 for part in _SENTENCE_END.split(text) if part.strip(" \t\n\"'”’)）"))
+
+
+def too_long(text: str) -> str | None:
+    """Why the text is longer than easy-read guidance suggests ("34 words"), or None if it is fine."""
+    words, sentences = count_words(text), count_sentences(text)
+    reasons = []
+    if words > MAX_WORDS:
+        reasons.append(f"{words} words")
+    if sentences > MAX_SENTENCES:
+        reasons.append(f"{sentences} sentences")
+    return " and ".join(reasons) or None

@@ -1,0 +1,191 @@
+"""Preparing a pack's pictures for the screen, once, ahead of time.
+
+A phone photo is 12 megapixels; decoding one takes ~130 ms and ~50 MB, far too slow to do when a
+worker taps "Next". So while a pack is loaded, every picture is decoded once, turned upright (phone
+photos are stored sideways with an EXIF "orientation" note) and saved as a screen-sized copy:
+
+    <cache>/images/<sha256 of the picture's bytes>/display.jpg   (or .png when it is transparent)
+    <cache>/images/<sha256 of the picture's bytes>/thumb.jpg     (the pack's tile picture only)
+
+Keying by the picture's own bytes means the same photo is prepared once however many packs use it,
+and a changed photo gets a new copy. Pillow's protection against decompression bombs stays on: a
+picture with absurd dimensions is refused, never decoded.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+DISPLAY_BOX = (1280, 1280)
+THUMBNAIL_BOX = (400, 400)
+JPEG_QUALITY = 85
+_ORIENTATION_TAG = 0x0112
+# Formats and modes that screens show as they are: a small, upright picture in one of these is
+# copied byte for byte instead of being encoded again (faster, and no quality is lost).
+_COPYABLE = {"JPEG": ({"RGB", "L"}, ".jpg"), "PNG": ({"RGB", "RGBA", "L", "LA", "P"}, ".png")}
+
+
+class ImageRefused(Exception):
+    """The picture cannot be used. ``too_large`` says whether it was refused for its size."""
+
+    def __init__(self, detail: str, *, too_large: bool = False) -> None:
+        super().__init__(detail)
+        self.too_large = too_large
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    display: Path
+    thumbnail: Path | None
+
+
+def prepared_folder(cache_dir: Path, digest: str) -> Path:
+    return cache_dir / "images" / digest
+
+
+def find_prepared(cache_dir: Path, digest: str, with_thumbnail: bool) -> PreparedImage | None:
+    """The copies made earlier for this picture, or None if they still have to be made."""
+    folder = prepared_folder(cache_dir, digest)
+    display = _existing(folder, "display")
+    if display is None:
+        return None
+    if not with_thumbnail:
+        return PreparedImage(display, None)
+    thumbnail = _existing(folder, "thumb")
+    return PreparedImage(display, thumbnail) if thumbnail is not None else None
+
+
+def _existing(folder: Path, stem: str) -> Path | None:
+    for suffix in (".jpg", ".png"):
+        candidate = folder / f"{stem}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def prepare_image(
+    data: bytes, digest: str, cache_dir: Path, *, with_thumbnail: bool, max_pixels: int | None = None
+) -> PreparedImage:
+    """Make (or find) the display copy, and the tile copy when asked; raise ImageRefused when the
+    picture cannot be decoded or is absurdly large. ``max_pixels`` defaults to Pillow's limit."""
+    existing = find_prepared(cache_dir, digest, with_thumbnail)
+    if existing is not None:
+        return existing
+    decoded = _decode(data, max_pixels)
+    folder = prepared_folder(cache_dir, digest)
+    folder.mkdir(parents=True, exist_ok=True)
+    display_path, display = _save_fitted(decoded, _upright(decoded), DISPLAY_BOX, folder, "display")
+    thumbnail_path = None
+    if with_thumbnail:
+        thumbnail_path, _ = _save_fitted(decoded, display, THUMBNAIL_BOX, folder, "thumb")
+    return PreparedImage(display_path, thumbnail_path)
+
+
+@dataclass
+class _Decoded:
+    picture: Image.Image
+    data: bytes
+    orientation: int
+    scaled_while_decoding: bool
+
+
+def _decode(data: bytes, max_pixels: int | None) -> _Decoded:
+    limit = Image.MAX_IMAGE_PIXELS if max_pixels is None else max_pixels
+    with warnings.catch_warnings():
+        # Pillow only warns between its limit and twice its limit; for the kiosk both are refusals.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            picture = Image.open(io.BytesIO(data))
+            width, height = picture.size
+            if limit is not None and width * height > limit:
+                raise ImageRefused(f"{width} x {height} pixels", too_large=True)
+            orientation = _orientation(picture)
+            if picture.format == "JPEG":
+                # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding: a phone photo
+                # then decodes in a fraction of the time and memory.
+                picture.draft("RGB" if picture.mode == "RGB" else None, DISPLAY_BOX)
+            picture.load()
+        except ImageRefused:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise ImageRefused(str(error), too_large=True) from error
+        except MemoryError as error:
+            raise ImageRefused("not enough memory to open it", too_large=True) from error
+        except Exception as error:  # Pillow raises many kinds for damaged files
+            raise ImageRefused(str(error) or type(error).__name__) from error
+    return _Decoded(picture, data, orientation, scaled_while_decoding=picture.size != (width, height))
+
+
+def _orientation(picture: Image.Image) -> int:
+    try:
+        value = picture.getexif().get(_ORIENTATION_TAG, 1)
+    except Exception:  # a damaged EXIF block: show the picture as stored
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _upright(decoded: _Decoded) -> Image.Image:
+    if decoded.orientation == 1:
+        return decoded.picture
+    try:
+        return ImageOps.exif_transpose(decoded.picture)
+    except Exception:
+        return decoded.picture
+
+
+def _has_alpha(picture: Image.Image) -> bool:
+    return picture.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in picture.info
+
+
+def _save_fitted(
+    decoded: _Decoded, picture: Image.Image, box: tuple[int, int], folder: Path, stem: str
+) -> tuple[Path, Image.Image]:
+    """Save ``picture`` fitted within ``box``; returns the file and the fitted picture."""
+    fits = picture.width <= box[0] and picture.height <= box[1]
+    copyable = _COPYABLE.get(decoded.picture.format or "")
+    if (
+        fits
+        and copyable is not None
+        and picture is decoded.picture  # upright as stored, and not yet changed
+        and not decoded.scaled_while_decoding
+        and picture.mode in copyable[0]
+    ):
+        return _write(folder / f"{stem}{copyable[1]}", decoded.data), picture
+    fitted = _displayable(picture)
+    if not fits:
+        fitted = fitted.copy() if fitted is picture else fitted
+        fitted.thumbnail(box, Image.LANCZOS)
+    buffer = io.BytesIO()
+    if fitted.mode == "RGBA":
+        fitted.save(buffer, "PNG")
+        suffix = ".png"
+    else:
+        fitted.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        suffix = ".jpg"
+    return _write(folder / f"{stem}{suffix}", buffer.getvalue()), fitted
+
+
+def _displayable(picture: Image.Image) -> Image.Image:
+    """RGBA when the picture is transparent (saved as PNG), else RGB (saved as JPEG)."""
+    if _has_alpha(picture):
+        return picture if picture.mode == "RGBA" else picture.convert("RGBA")
+    if picture.mode == "RGB":
+        return picture
+    if picture.mode in ("I", "I;16", "I;16B", "I;16L", "F"):  # 16-bit and float PNG/TIFF data
+        picture = picture.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    return picture.convert("RGB")
+
+
+def _write(path: Path, data: bytes) -> Path:
+    """Write atomically: a reader never sees half a picture, even if two loaders race."""
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+    return path

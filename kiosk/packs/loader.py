@@ -1,0 +1,445 @@
+"""``load_pack``: from a folder or .zip a trainer copied in, to a checked Pack — or to a list of
+plain-words problems. It never raises: a pack that cannot be used is reported, never a crash.
+
+The order of work:
+1. find the pack's files (a zip is first unpacked safely into the cache),
+2. read pack.yaml if there is one, else treat the folder as numbered photos,
+3. check every file the pack refers to (inside the pack, present, right kind),
+4. decode every picture once and prepare its screen-sized copy,
+5. warn about files nothing uses, and fingerprint the content for the journal.
+Problems are collected all the way through, so a trainer sees everything to fix at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from kiosk.packs import easy_read, images, photo_folder, safe_zip
+from kiosk.packs.languages import normalise_language_tag
+from kiosk.packs.manifest import KINDS, MANIFEST_NAME, Manifest, StepSpec, read_manifest
+from kiosk.packs.model import FrozenMap, Pack, Problem, Severity, Step
+from kiosk.packs.pack_files import (
+    AUDIO_EXTENSIONS,
+    IMAGE_EXTENSIONS,
+    UNSUPPORTED_IMAGE_EXTENSIONS,
+    Found,
+    PackFile,
+    PackFiles,
+    extension,
+)
+from kiosk.packs.problems import ProblemList
+from kiosk.packs.safe_zip import ZipLimits
+
+log = logging.getLogger(__name__)
+
+DEFAULT_KIND = "other"
+DEFAULT_VERSION = 1
+MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024  # a phone photo is 2-12 MB
+MANIFEST_NAMES = ("pack.yaml", "pack.yml")
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Limits a caller may tighten (tests do, to make small examples of big things)."""
+
+    max_image_pixels: int | None = None  # None: Pillow's Image.MAX_IMAGE_PIXELS
+    zip_limits: ZipLimits = field(default_factory=ZipLimits)
+    max_image_file_bytes: int = MAX_IMAGE_FILE_BYTES
+
+
+def load_pack(
+    source: Path,
+    cache_dir: Path,
+    default_language: str = "en",
+    *,
+    options: LoadOptions | None = None,
+) -> tuple[Pack | None, list[Problem]]:
+    """Load one pack. Returns (pack, problems): a Pack and its warnings, or None and the problems
+    (at least one error). Unexpected failures become an error problem too, never an exception."""
+    source = Path(source).absolute()  # Pack.file() promises absolute paths
+    cache_dir = Path(cache_dir).absolute()
+    problems = ProblemList(source.name)
+    reader = _PackReader(source, cache_dir, default_language, options or LoadOptions(), problems)
+    try:
+        pack = reader.read()
+    except Exception as error:  # the promise: one broken pack never stops the kiosk
+        log.exception("unexpected failure loading pack %s", source)
+        problems.error(
+            f"Something unexpected went wrong while reading this pack ({type(error).__name__}: {error}).",
+            "Check that the pack's files can be opened on a computer. If this keeps happening, "
+            "send the pack to the Step Kiosk developers.",
+        )
+        pack = None
+    labelled = problems.labelled(reader.label)
+    if pack is None or problems.has_errors:
+        return None, labelled
+    warnings = tuple(problem for problem in labelled if problem.severity is Severity.WARNING)
+    return replace(pack, problems=warnings), labelled
+
+
+_SLUG_DROP = re.compile(r"[^\w.-]+")
+_SLUG_DASHES = re.compile(r"-{2,}")
+
+
+def slugify(name: str) -> str:
+    """A pack id from a folder or zip name: lower case, spaces as dashes, letters of any script
+    kept (so a Chinese folder name still gives a readable id)."""
+    text = unicodedata.normalize("NFC", name).strip().lower().replace(" ", "-").replace("_", "-")
+    text = _SLUG_DASHES.sub("-", _SLUG_DROP.sub("-", text)).strip("-.")
+    if text:
+        return text
+    return "pack-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+@dataclass
+class _UsedFile:
+    """A file the pack uses, with what is needed to hash it."""
+
+    file: PackFile
+    digest: str | None = None
+
+
+class _PackReader:
+    def __init__(self, source: Path, cache_dir: Path, default_language: str, options: LoadOptions, problems: ProblemList):
+        self.source = source
+        self.cache_dir = cache_dir
+        self.default_language = normalise_language_tag(default_language) or "en"
+        self.options = options
+        self.problems = problems
+        self.label = source.name
+        self.files: PackFiles | None = None
+        self.texts_file: str | None = None  # where step texts were written (pack.yaml), if anywhere
+        self.used: dict[str, _UsedFile] = {}
+        self.step_pictures: dict[int, PackFile] = {}
+        self.display_images: dict[str, Path] = {}
+        self.thumbnail: Path | None = None
+
+    @property
+    def name(self) -> str:
+        """The name the trainer gave the pack: the folder's, or the zip's without ".zip"."""
+        return self.source.stem if self._is_zip else self.source.name
+
+    @property
+    def _is_zip(self) -> bool:
+        return self.source.suffix.lower() == ".zip"
+
+    # --- 1. where the files are ---------------------------------------------------------------
+
+    def read(self) -> Pack | None:
+        root = self._find_root()
+        if root is None:
+            return None
+        files = self.files = PackFiles(root)
+        manifest_file = self._find_manifest(files)
+        manifest = Manifest()
+        if manifest_file is not None:
+            data = self._read(manifest_file, step=None)
+            if data is None:
+                return None
+            read = read_manifest(data, manifest_file.key, self.default_language, self.problems)
+            if read is None:
+                return None  # nothing more can be checked without knowing the steps
+            manifest = read
+            self._use(manifest_file)
+        pack_id = manifest.id or slugify(self.name)
+        self.label = pack_id
+        language = manifest.language or self.default_language
+        specs = manifest.steps
+        if specs is None:
+            specs = photo_folder.steps_from_photos(files, language, self.problems)
+        else:
+            self.texts_file = manifest_file.key if manifest_file is not None else None
+        if not specs:
+            self._no_steps(listed_in_manifest=manifest.steps is not None)
+        steps = tuple(step for spec in specs if (step := self._step(spec)) is not None)
+        cover = self._cover(manifest)
+        self._prepare_pictures(steps, cover)
+        self._warn_unused()
+        if self.problems.has_errors:
+            return None
+        return Pack(
+            id=pack_id,
+            title=FrozenMap(manifest.title or {language: photo_folder.title_from_name(self.name)}),
+            language=language,
+            kind=manifest.kind if manifest.kind in KINDS else DEFAULT_KIND,
+            version=manifest.version if manifest.version is not None else DEFAULT_VERSION,
+            cover=cover.relative if cover is not None else None,
+            steps=steps,
+            root=root,
+            source=self.source,
+            content_hash=self._content_hash(),
+            display_images=FrozenMap(self.display_images),
+            thumbnail_image=self.thumbnail,
+        )
+
+    def _find_root(self) -> Path | None:
+        if self.source.is_dir():
+            return self.source
+        if not self.source.exists():
+            self.problems.error(
+                f"The pack {self.source.name} cannot be found.",
+                "Check that the pack was copied completely, then look again.",
+            )
+            return None
+        if not self.source.is_file() or not self._is_zip:
+            self.problems.error(
+                f"{self.source.name} is not a pack: a pack is a folder or a .zip file.",
+                "Put the pack's photos into a folder (or a .zip of that folder), and copy that.",
+            )
+            return None
+        return safe_zip.unpack(self.source, self.cache_dir / "zips", self.options.zip_limits, self.problems)
+
+    def _find_manifest(self, files: PackFiles) -> PackFile | None:
+        for name in MANIFEST_NAMES:
+            lookup = files.lookup(name)
+            if lookup.found is Found.EXACT and lookup.file is not None:
+                if name != MANIFEST_NAME:
+                    self.problems.warning(
+                        f"The pack description is called {lookup.file.key}; it is read, but its usual name is pack.yaml.",
+                        f"Rename {lookup.file.key} to pack.yaml.",
+                        file=lookup.file.key,
+                    )
+                return lookup.file
+            if lookup.found is Found.IGNORING_CASE and lookup.file is not None:
+                self.problems.warning(
+                    f"The pack description is called {lookup.file.key}, not pack.yaml (small letters).",
+                    f"Rename {lookup.file.key} to pack.yaml.",
+                    file=lookup.file.key,
+                )
+                return lookup.file
+        return None
+
+    def _no_steps(self, listed_in_manifest: bool) -> None:
+        if listed_in_manifest:
+            self.problems.error(
+                "This pack has no steps: the list of steps in pack.yaml is empty.",
+                "Add at least one step to pack.yaml, with an 'image:' and a 'text:'.",
+                file=MANIFEST_NAME,
+            )
+        else:
+            self.problems.error(
+                "This pack has no steps: there are no numbered pictures in it.",
+                "Name the photos with numbers in the order of the steps, like '01 Wet your hands.jpg', "
+                "or list the steps in pack.yaml.",
+            )
+
+    # --- 3. every file the pack refers to -----------------------------------------------------
+
+    def _use(self, pack_file: PackFile) -> _UsedFile:
+        return self.used.setdefault(pack_file.key, _UsedFile(pack_file))
+
+    def _resolve(self, reference: str, what: str, step: int | None, allowed: frozenset[str]) -> tuple[PackFile | None, Found]:
+        """Find a referenced file; report what is wrong with the reference (except a missing file,
+        which means different things for pictures and recordings)."""
+        assert self.files is not None
+        lookup = self.files.lookup(reference)
+        shown = reference.strip()
+        if lookup.found is Found.LEAVES_PACK:
+            self.problems.error(
+                f"The {what} '{shown}' is outside the pack folder. A pack may only use its own files.",
+                f"Copy the file into the pack folder and write just its name, like '{os.path.basename(shown.replace(chr(92), '/')) or 'photo.jpg'}'.",
+                file=shown,
+                step=step,
+            )
+            return None, lookup.found
+        if lookup.file is None:
+            return None, lookup.found
+        kind = extension(lookup.file.name)
+        if kind not in allowed:
+            self._wrong_kind(lookup.file, what, step, allowed)
+            return None, Found.NOT_A_PATH
+        if lookup.found is Found.IGNORING_CASE:
+            self.problems.warning(
+                f"The {what} is written '{shown}' in pack.yaml, but the file is called {lookup.file.key}. "
+                "It is used, but upper and lower case letters should match.",
+                f"Write '{lookup.file.key}' in pack.yaml, or rename the file to '{shown}'.",
+                file=lookup.file.key,
+                step=step,
+            )
+        return lookup.file, lookup.found
+
+    def _wrong_kind(self, pack_file: PackFile, what: str, step: int | None, allowed: frozenset[str]) -> None:
+        kind = extension(pack_file.name)
+        if allowed is IMAGE_EXTENSIONS and kind in UNSUPPORTED_IMAGE_EXTENSIONS:
+            message = f"The {what} {pack_file.key} is a {kind[1:].upper()} picture, which the kiosk cannot show."
+            hint = "Save it as JPEG (.jpg) or PNG and use that file instead."
+        else:
+            names = ", ".join(sorted(allowed))
+            message = f"The {what} {pack_file.key} is not a kind of file the kiosk can use here ({names})."
+            hint = f"Use a {names} file for the {what}."
+        severity_error = allowed is IMAGE_EXTENSIONS and what != "cover picture"
+        (self.problems.error if severity_error else self.problems.warning)(message, hint, file=pack_file.key, step=step)
+
+    def _step(self, spec: StepSpec) -> Step | None:
+        image = None
+        if spec.image is not None:
+            image, found = self._resolve(spec.image, "picture", spec.number, IMAGE_EXTENSIONS)
+            if found is Found.MISSING:
+                self.problems.error(
+                    f"The picture {spec.image} for step {spec.number} is missing.",
+                    f"Copy {spec.image} into the pack folder, or fix the name in pack.yaml.",
+                    file=spec.image,
+                    step=spec.number,
+                )
+            if image is not None:
+                self._use(image)
+                self.step_pictures[spec.number] = image
+        audio: dict[str, str] = {}
+        for language, reference in spec.audio.items():
+            recording, found = self._resolve(reference, "recording", spec.number, AUDIO_EXTENSIONS)
+            if found is Found.MISSING:
+                self.problems.warning(
+                    f"The recording {reference} for step {spec.number} is missing, so the kiosk will speak "
+                    "the step's text with a computer voice instead.",
+                    f"Copy {reference} into the pack folder, or fix the name in pack.yaml.",
+                    file=reference,
+                    step=spec.number,
+                )
+            if recording is not None:
+                self._use(recording)
+                audio[language] = recording.relative
+        for language, text in spec.text.items():
+            reason = easy_read.too_long(text)
+            if reason:
+                self.problems.warning(
+                    f"The text of step {spec.number} ({language}) is long for easy reading: {reason}. "
+                    f"Easy-read guidance suggests at most {easy_read.MAX_WORDS} words and "
+                    f"{easy_read.MAX_SENTENCES} short sentences.",
+                    "Shorten the text, or split the step into two steps.",
+                    file=self.texts_file or spec.image,
+                    step=spec.number,
+                )
+        if image is None:
+            return None
+        return Step(
+            number=spec.number,
+            image=image.relative,
+            text=dict(spec.text),
+            audio=audio,
+            timer=spec.timer,
+            count=spec.count,
+        )
+
+    def _cover(self, manifest: Manifest) -> PackFile | None:
+        assert self.files is not None
+        if manifest.cover is None:
+            cover = photo_folder.find_cover(self.files)
+            if cover is not None:
+                self._use(cover)
+            return cover
+        cover, found = self._resolve(manifest.cover, "cover picture", None, IMAGE_EXTENSIONS)
+        if found is Found.MISSING:
+            self.problems.warning(
+                f"The cover picture {manifest.cover} is missing, so the first step's picture is shown instead.",
+                f"Copy {manifest.cover} into the pack folder, or fix the name in pack.yaml.",
+                file=manifest.cover,
+            )
+        if cover is not None:
+            self._use(cover)
+        return cover
+
+    # --- 4. pictures --------------------------------------------------------------------------
+
+    def _prepare_pictures(self, steps: tuple[Step, ...], cover: PackFile | None) -> None:
+        """Decode every picture once: a damaged or absurd picture is found now, not when a worker
+        reaches its step, and the screen-sized copies are ready before the pack is shown."""
+        tile_wanted = cover is None or not self._prepare(cover, step=None, with_thumbnail=True, is_cover=True)
+        done: set[str] = set()
+        for step in steps:
+            picture = self.step_pictures[step.number]
+            if picture.key in done:
+                continue
+            done.add(picture.key)
+            self._prepare(picture, step=step.number, with_thumbnail=tile_wanted, is_cover=False)
+            tile_wanted = False
+
+    def _prepare(self, pack_file: PackFile, *, step: int | None, with_thumbnail: bool, is_cover: bool) -> bool:
+        used = self._use(pack_file)
+        if pack_file.size > self.options.max_image_file_bytes:
+            self._picture_refused(
+                pack_file,
+                step,
+                is_cover,
+                f"The picture {pack_file.key} is too big a file ({pack_file.size // (1024 * 1024)} MB).",
+                "Use a smaller copy of the photo (a phone's normal photo size is fine).",
+            )
+            return False
+        data = self._read(pack_file, step)
+        if data is None:
+            return False
+        used.digest = hashlib.sha256(data).hexdigest()
+        try:
+            prepared = images.prepare_image(
+                data,
+                used.digest,
+                self.cache_dir,
+                with_thumbnail=with_thumbnail,
+                max_pixels=self.options.max_image_pixels,
+            )
+        except images.ImageRefused as refusal:
+            if refusal.too_large:
+                message = (
+                    f"The picture {pack_file.key} is far too large to open ({refusal}). "
+                    "Pictures this large can freeze the kiosk, so it is not used."
+                )
+                hint = "Use a normal photo, or save the picture again at a smaller size (for example 2000 pixels wide)."
+            else:
+                message = f"The picture {pack_file.key} cannot be opened: the file is damaged or is not a picture."
+                hint = "Open the picture on a computer to check it, then save or copy it again."
+            self._picture_refused(pack_file, step, is_cover, message, hint)
+            return False
+        self.display_images[pack_file.relative] = prepared.display
+        if with_thumbnail:
+            self.thumbnail = prepared.thumbnail
+        return True
+
+    def _picture_refused(self, pack_file: PackFile, step: int | None, is_cover: bool, message: str, hint: str) -> None:
+        if is_cover:
+            self.problems.warning(message + " The first step's picture is shown as the cover instead.", hint, file=pack_file.key)
+        else:
+            self.problems.error(message, hint, file=pack_file.key, step=step)
+
+    # --- 5. what is left over, and the fingerprint --------------------------------------------
+
+    def _read(self, pack_file: PackFile, step: int | None) -> bytes | None:
+        assert self.files is not None
+        try:
+            return self.files.path_of(pack_file).read_bytes()
+        except OSError as error:
+            self.problems.error(
+                f"The file {pack_file.key} cannot be read ({error.strerror or error}).",
+                "Copy the file into the pack again; check that it opens on a computer.",
+                file=pack_file.key,
+                step=step,
+            )
+            return None
+
+    def _warn_unused(self) -> None:
+        assert self.files is not None
+        for key in self.files.files:
+            if key in self.used:
+                continue
+            self.problems.warning(
+                f"Nothing in the pack uses the file {key}.",
+                "Delete the file if it is not needed, or add it to the steps (check its name and number).",
+                file=key,
+            )
+
+    def _content_hash(self) -> str:
+        """sha256 over the sorted (path, content) of every file the pack uses: the same content
+        always gives the same hash, wherever it was copied and whether it came as a zip or not.
+        Each file's content enters as its own sha256, so every file is read only once."""
+        digest = hashlib.sha256()
+        for key in sorted(self.used):
+            used = self.used[key]
+            if used.digest is None:
+                data = self._read(used.file, step=None)
+                used.digest = hashlib.sha256(data or b"").hexdigest()
+            digest.update(key.encode("utf-8") + b"\0" + used.digest.encode("ascii") + b"\n")
+        return digest.hexdigest()

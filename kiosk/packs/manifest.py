@@ -1,0 +1,384 @@
+"""Reading pack.yaml: from bytes a trainer typed to checked values, with a problem for each mistake.
+
+The file is read with a safe YAML loader (never one that can build Python objects). Every value is
+checked for its type here, so the rest of the loader works with clean values; a wrong value becomes
+a problem naming the setting (and the step), and reading goes on so the trainer sees every mistake
+at once rather than one per attempt.
+
+A setting left empty (``cover:`` with nothing after it) counts as not given.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import yaml
+
+from kiosk.packs.languages import normalise_language_tag
+from kiosk.packs.problems import ProblemList
+
+# The C loader is many times faster; it reports the same line and column marks.
+SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MANIFEST_NAME = "pack.yaml"
+FORMAT_VERSION = 1
+MAX_MANIFEST_BYTES = 1024 * 1024
+TOP_LEVEL_KEYS = ("format", "id", "title", "language", "kind", "version", "cover", "steps")
+STEP_KEYS = ("image", "text", "audio", "timer", "count")
+KINDS = ("life-skill", "assembly", "routine", "other")
+MAX_TIMER_SECONDS = 24 * 60 * 60
+MAX_COUNT = 1000
+MAX_ID_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """A step as written by the trainer (file references not yet checked against the folder)."""
+
+    number: int
+    image: str | None
+    text: dict[str, str]  # language tag -> text; empty when no usable text was given
+    audio: dict[str, str]  # language tag -> file reference
+    timer: int | None = None
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The settings from pack.yaml; None means "not given" (the loader fills in defaults)."""
+
+    id: str | None = None
+    title: dict[str, str] | None = None
+    language: str | None = None
+    kind: str | None = None
+    version: int | None = None
+    cover: str | None = None
+    steps: tuple[StepSpec, ...] | None = None
+
+
+def read_manifest(data: bytes, file_name: str, default_language: str, problems: ProblemList) -> Manifest | None:
+    """Parse and check pack.yaml. None when the file cannot be read at all (an error is recorded)."""
+    reader = _ManifestReader(file_name, problems)
+    document = reader.parse(data)
+    if document is _UNREADABLE:
+        return None
+    return reader.check(document, default_language)
+
+
+_UNREADABLE = object()
+
+
+def _describe(value: Any) -> str:
+    """A value as a trainer would recognise it in their file."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"'{'yes' if value else 'no'}'"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of settings"
+    text = str(value)
+    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+
+
+def _is_whole_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _ManifestReader:
+    def __init__(self, file_name: str, problems: ProblemList) -> None:
+        self.file = file_name
+        self.problems = problems
+
+    # --- reading the text ---------------------------------------------------------------------
+
+    def parse(self, data: bytes) -> Any:
+        if len(data) > MAX_MANIFEST_BYTES:
+            self.problems.error(
+                f"{self.file} is far too big ({len(data) // 1024} KB) to be a pack description.",
+                f"Check that {self.file} is the right file; it is normally a few lines long.",
+                file=self.file,
+            )
+            return _UNREADABLE
+        text = self._decode(data)
+        if text is None:
+            return _UNREADABLE
+        try:
+            return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader (C or Python)
+        except yaml.MarkedYAMLError as error:
+            self._report_syntax(error)
+        except yaml.YAMLError as error:
+            self.problems.error(
+                f"{self.file} cannot be read: {error}.",
+                f"Open {self.file} in a text editor and check how it is written.",
+                file=self.file,
+            )
+        except RecursionError:
+            self.problems.error(
+                f"{self.file} is nested too deeply to read.",
+                f"Check {self.file}: the steps should be a simple list.",
+                file=self.file,
+            )
+        return _UNREADABLE
+
+    def _decode(self, data: bytes) -> str | None:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows Notepad's "Unicode"
+            try:
+                return data.decode("utf-16")
+            except UnicodeDecodeError:
+                pass
+        try:
+            return data.decode("utf-8-sig")  # with or without a byte-order mark
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            self.problems.error(
+                f"{self.file} has characters that are not in UTF-8 text (line {line}).",
+                f"Open {self.file} in a text editor and save it again as 'UTF-8'.",
+                file=self.file,
+            )
+            return None
+
+    def _report_syntax(self, error: yaml.MarkedYAMLError) -> None:
+        mark = error.problem_mark or error.context_mark
+        what = (error.problem or error.context or "the text cannot be understood").strip()
+        if mark is not None:
+            line, column = mark.line + 1, mark.column + 1
+            message = f"{self.file} has a writing mistake on line {line}, column {column}: {what}."
+            hint = (
+                f"Check line {line} of {self.file} (and the line before it): each setting is written "
+                "'name: value', steps start with '- ', and indents use spaces, not tabs. Put text "
+                "with a ':' or '#' in quotes."
+            )
+        else:
+            message = f"{self.file} has a writing mistake: {what}."
+            hint = f"Open {self.file} in a text editor and check how it is written."
+        self.problems.error(message, hint, file=self.file)
+
+    # --- checking the values ------------------------------------------------------------------
+
+    def check(self, document: Any, default_language: str) -> Manifest | None:
+        if document is None:
+            document = {}
+        if not isinstance(document, dict):
+            self.problems.error(
+                f"{self.file} should be a list of settings like 'format: 1', but it is {_describe(document)}.",
+                f"Start {self.file} with the line 'format: 1', then one setting per line.",
+                file=self.file,
+            )
+            return None
+        if not self._format_is_readable(document):
+            return None
+        self._warn_unknown_keys(document, TOP_LEVEL_KEYS, step=None, where=self.file)
+        language = self._language(document.get("language"))
+        pack_language = language or default_language
+        steps_value = document.get("steps")
+        return Manifest(
+            id=self._id(document.get("id")),
+            title=self._text_by_language(document.get("title"), pack_language, "title", step=None),
+            language=language,
+            kind=self._kind(document.get("kind")),
+            version=self._version(document.get("version")),
+            cover=self._file_reference(document.get("cover"), "cover", step=None),
+            steps=None if steps_value is None else self._steps(steps_value, pack_language),
+        )
+
+    def _format_is_readable(self, document: dict) -> bool:
+        """False only when the file is written for a newer kiosk: its other settings mean
+        something this kiosk does not know, so checking them would only confuse."""
+        value = document.get("format")
+        if value is None:
+            self.problems.error(
+                f"{self.file} does not say which format it is written in.",
+                f"Add the line 'format: 1' at the top of {self.file}.",
+                file=self.file,
+            )
+            return True
+        if _is_whole_number(value) and value > FORMAT_VERSION:
+            self.problems.error(
+                f"{self.file} is written for a newer version of Step Kiosk (format {value}).",
+                "Update Step Kiosk on this device, or make the pack again with this version.",
+                file=self.file,
+            )
+            return False
+        if value != FORMAT_VERSION or isinstance(value, bool):
+            self.problems.error(
+                f"The format in {self.file} must be 1, but it is {_describe(value)}.",
+                "Write 'format: 1'.",
+                file=self.file,
+            )
+        return True
+
+    def _warn_unknown_keys(self, mapping: dict, known: tuple[str, ...], step: int | None, where: str) -> None:
+        for key in mapping:
+            if isinstance(key, str) and key in known:
+                continue
+            name = str(key)
+            close = difflib.get_close_matches(name.lower(), known, n=1)
+            hint = (
+                f"Did you mean '{close[0]}'? Fix the spelling, or remove the line."
+                if close
+                else f"Remove the line, or check the spelling. Known settings are: {', '.join(known)}."
+            )
+            self.problems.warning(f"{where} has a setting the kiosk does not know: '{name}'.", hint, file=self.file, step=step)
+
+    def _wrong(self, setting: str, value: Any, expected: str, example: str, step: int | None) -> None:
+        where = f"In step {step}, the" if step is not None else "The"
+        self.problems.error(
+            f"{where} {setting} must be {expected}, but it is {_describe(value)}.",
+            f"Write it like this: {example}",
+            file=self.file,
+            step=step,
+        )
+
+    def _id(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        text = value.strip() if isinstance(value, str) else None
+        if not text or len(text) > MAX_ID_LENGTH or any(c in text for c in "/\\") or not text.isprintable():
+            self._wrong("id", value, "a short name without slashes", "'id: wash-hands'", None)
+            return None
+        return text
+
+    def _language(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        tag = normalise_language_tag(value) if isinstance(value, str) else None
+        if tag is None:
+            example = "'language: \"no\"' (in quotes)" if value is False else "'language: en' (or de, zh, …)"
+            self._wrong("language", value, "a language code", example, None)
+        return tag
+
+    def _kind(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip().lower() in KINDS:
+            return value.strip().lower()
+        self.problems.warning(
+            f"The kind {_describe(value)} is not one the kiosk knows, so the pack is listed as 'other'.",
+            f"Write one of: {', '.join(KINDS)}.",
+            file=self.file,
+        )
+        return "other"
+
+    def _version(self, value: Any) -> int | None:
+        if value is None:
+            return None
+        if not _is_whole_number(value) or value < 0:
+            self._wrong("version", value, "a whole number", "'version: 2'", None)
+            return None
+        return value
+
+    def _file_reference(self, value: Any, setting: str, step: int | None) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self._wrong(setting, value, "a file name", f"'{setting}: 01.jpg'", step)
+            return None
+        return value.strip()
+
+    def _text_by_language(self, value: Any, pack_language: str, setting: str, step: int | None) -> dict[str, str] | None:
+        """A plain text (the pack's language) or a mapping language -> text."""
+        if value is None:
+            return None
+        example = f"'{setting}: Wash your hands.' or '{setting}: {{en: Wash your hands., de: Hände waschen.}}'"
+        if isinstance(value, str):
+            if not value.strip():
+                self._wrong(setting, value, "some words", example, step)
+                return None
+            return {pack_language: value.strip()}
+        if not isinstance(value, dict) or not value:
+            self._wrong(setting, value, "words, or words for each language", example, step)
+            return None
+        texts: dict[str, str] = {}
+        for language, text in value.items():
+            tag = normalise_language_tag(language) if isinstance(language, str) else None
+            if tag is None:
+                self._wrong(f"language of the {setting}", language, "a language code like en, de or zh", example, step)
+            elif not isinstance(text, str) or not text.strip():
+                self._wrong(f"{setting} in '{tag}'", text, "some words", example, step)
+            else:
+                texts[tag] = text.strip()
+        return texts
+
+    def _audio_by_language(self, value: Any, pack_language: str, step: int) -> dict[str, str]:
+        if value is None:
+            return {}
+        example = "'audio: 01.wav' or 'audio: {en: 01-en.wav, de: 01-de.wav}'"
+        if isinstance(value, str) and value.strip():
+            return {pack_language: value.strip()}
+        if not isinstance(value, dict) or not value:
+            self._wrong("audio", value, "a sound file name", example, step)
+            return {}
+        files: dict[str, str] = {}
+        for language, reference in value.items():
+            tag = normalise_language_tag(language) if isinstance(language, str) else None
+            if tag is None:
+                self._wrong("language of the audio", language, "a language code like en, de or zh", example, step)
+            elif not isinstance(reference, str) or not reference.strip():
+                self._wrong(f"audio in '{tag}'", reference, "a sound file name", example, step)
+            else:
+                files[tag] = reference.strip()
+        return files
+
+    def _whole_number(self, value: Any, setting: str, unit: str, maximum: int, step: int) -> int | None:
+        if value is None:
+            return None
+        if not _is_whole_number(value) or not 1 <= value <= maximum:
+            self._wrong(setting, value, f"a whole number of {unit} from 1 to {maximum}", f"'{setting}: 20'", step)
+            return None
+        return value
+
+    def _steps(self, value: Any, pack_language: str) -> tuple[StepSpec, ...]:
+        if not isinstance(value, list):
+            self.problems.error(
+                f"The steps in {self.file} must be a list, but they are {_describe(value)}.",
+                "Write each step on its own line starting with '- image:', followed by its 'text:'.",
+                file=self.file,
+            )
+            return ()
+        return tuple(
+            spec for number, item in enumerate(value, start=1) if (spec := self._step(item, number, pack_language))
+        )
+
+    def _step(self, item: Any, number: int, pack_language: str) -> StepSpec | None:
+        if not isinstance(item, dict):
+            self.problems.error(
+                f"Step {number} in {self.file} must have an 'image:' and a 'text:', but it is {_describe(item)}.",
+                "Write the step like this: '- image: 01.jpg' and on the next line '  text: Wet your hands.'",
+                file=self.file,
+                step=number,
+            )
+            return None
+        self._warn_unknown_keys(item, STEP_KEYS, step=number, where=f"Step {number}")
+        image = self._file_reference(item.get("image"), "image", number)
+        if "image" not in item or item.get("image") is None:
+            self.problems.error(
+                f"Step {number} has no picture.",
+                "Add a line 'image: <file name>' to the step.",
+                file=self.file,
+                step=number,
+            )
+        text = self._text_by_language(item.get("text"), pack_language, "text", number)
+        if item.get("text") is None:
+            self.problems.error(
+                f"Step {number} has no text.",
+                "Add a line 'text: <what the worker does>' to the step.",
+                file=self.file,
+                step=number,
+            )
+        return StepSpec(
+            number=number,
+            image=image,
+            text=text or {},
+            audio=self._audio_by_language(item.get("audio"), pack_language, number),
+            timer=self._whole_number(item.get("timer"), "timer", "seconds", MAX_TIMER_SECONDS, number),
+            count=self._whole_number(item.get("count"), "count", "times", MAX_COUNT, number),
+        )
+
+
+def manifest_keys() -> Mapping[str, tuple[str, ...]]:
+    """The settings pack.yaml knows, for documentation and the JSON Schema test."""
+    return {"pack": TOP_LEVEL_KEYS, "step": STEP_KEYS}

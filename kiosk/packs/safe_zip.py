@@ -1,0 +1,308 @@
+"""Unpacking a pack's .zip safely into the cache.
+
+A zip copied onto a kiosk is untrusted input. It is unpacked only when:
+- no entry would land outside the unpack folder ("zip slip": ``../``, absolute paths, drive letters),
+- it is not a "zip bomb": the number of files, their total size and each file's compression ratio
+  are checked from the zip's table of contents first, and the sizes are counted again while
+  unpacking (a zip can lie in its table of contents),
+- it holds no links (they are skipped, never created) and nothing password-protected.
+
+The copy goes to ``<cache>/zips/<sha256 of the zip>/files``: the same zip is unpacked once, however
+often it is scanned, and a changed zip gets a fresh folder. Unpacking writes to a temporary folder
+first and renames it at the end, so a power cut never leaves a half-unpacked pack that looks whole.
+
+Zips from Windows and Macs are tidied on the way: names without the UTF-8 flag are read as UTF-8
+when they are valid UTF-8 (Macs write them so), names are stored in NFC, one top folder holding
+everything is removed, and ``__MACOSX/``, ``.DS_Store``, ``Thumbs.db`` are left out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import struct
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.packs.model import Problem, Severity
+from kiosk.packs.pack_files import is_ignored_name, nfc
+from kiosk.packs.problems import ProblemList
+
+MARKER_NAME = "unpacked.json"
+FILES_FOLDER = "files"
+_CHUNK = 1024 * 1024
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_UNICODE_PATH_EXTRA = 0x7075  # Info-ZIP: the file name in UTF-8, written by 7-Zip and others
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What a sane pack zip stays within. A pack of 50 phone photos with recordings is well under
+    these; anything beyond them is a mistake (a whole photo library) or an attack."""
+
+    max_files: int = 2000
+    max_total_bytes: int = 1024 * 1024 * 1024  # 1 GiB unpacked
+    max_ratio: float = 100.0  # unpacked size / packed size, for one file
+    ratio_applies_from_bytes: int = 1024 * 1024  # small files may compress well and do no harm
+
+
+class _Refused(Exception):
+    """The zip is not unpacked; the problem has been recorded."""
+
+
+@dataclass(frozen=True)
+class _Entry:
+    info: zipfile.ZipInfo
+    raw_name: str  # as written in the zip, for messages
+    parts: tuple[str, ...]  # cleaned path parts
+
+
+def zip_digest(zip_path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(zip_path, "rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def unpack(zip_path: Path, unpack_root: Path, limits: ZipLimits, problems: ProblemList) -> Path | None:
+    """Unpack ``zip_path`` under ``unpack_root`` (once per zip content); the folder that holds the
+    pack's files, or None when the zip was refused (the reasons are in ``problems``)."""
+    zip_name = zip_path.name
+    size = zip_path.stat().st_size
+    if size > limits.max_total_bytes:
+        problems.error(
+            f"The zip file {zip_name} is too big for a pack ({size // (1024 * 1024)} MB).",
+            "Make the pack smaller: use photos from a phone rather than camera originals, and fewer of them.",
+        )
+        return None
+    destination = unpack_root / zip_digest(zip_path)
+    remembered = _read_marker(destination, problems.pack_label)
+    if remembered is not None:
+        problems.extend(remembered)
+        return destination / FILES_FOLDER
+    warnings = ProblemList(problems.pack_label)
+    try:
+        _unpack_fresh(zip_path, destination, limits, warnings)
+    except _Refused:
+        pass
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, struct.error, ValueError) as error:
+        warnings.error(
+            f"The zip file {zip_name} is damaged or is not a real zip file ({error}).",
+            "Make the zip again from the pack folder and copy it once more.",
+        )
+    except OSError as error:
+        warnings.error(
+            f"The zip file {zip_name} could not be unpacked ({error.strerror or error}).",
+            "Check that the device has free space, then make the zip again from the pack folder.",
+        )
+    problems.extend(warnings.labelled(problems.pack_label))
+    return None if warnings.has_errors else destination / FILES_FOLDER
+
+
+def _unpack_fresh(zip_path: Path, destination: Path, limits: ZipLimits, problems: ProblemList) -> None:
+    with zipfile.ZipFile(zip_path) as archive:
+        entries = _checked_entries(archive, zip_path.name, limits, problems)
+        entries = _without_top_folder(entries)
+        unpack_root = destination.parent
+        unpack_root.mkdir(parents=True, exist_ok=True)
+        partial = unpack_root / f".partial-{destination.name[:16]}-{uuid.uuid4().hex}"
+        try:
+            _extract(archive, entries, partial / FILES_FOLDER, limits, problems)
+            _write_marker(partial, problems)
+            if destination.exists() and _read_marker(destination, "") is None:
+                shutil.rmtree(destination, ignore_errors=True)  # left over from an interrupted clean-up
+            try:
+                os.rename(partial, destination)
+            except OSError:
+                if not (destination / MARKER_NAME).exists():  # not a race with another unpacker
+                    raise
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def _checked_entries(archive: zipfile.ZipFile, zip_name: str, limits: ZipLimits, problems: ProblemList) -> list[_Entry]:
+    """The entries to unpack, after checking the table of contents against the limits."""
+    entries: list[_Entry] = []
+    total = 0
+    seen: dict[str, str] = {}
+    for info in archive.infolist():
+        raw_name = _entry_name(info)
+        if info.is_dir():
+            continue
+        parts = _path_parts(raw_name)
+        if parts is None:
+            problems.error(
+                f"The zip file {zip_name} holds a file that would be unpacked outside its folder: {raw_name}.",
+                "Do not use this zip: it may have been made to harm the device. Make a new zip from the pack folder.",
+                file=raw_name,
+            )
+            raise _Refused
+        if any(is_ignored_name(part) for part in parts):
+            continue
+        if stat.S_ISLNK(info.external_attr >> 16):
+            problems.warning(
+                f"The zip file {zip_name} holds a link ({raw_name}), which the kiosk does not unpack.",
+                "Put the file itself into the pack instead of a link to it.",
+                file=raw_name,
+            )
+            continue
+        if info.flag_bits & 0x1:
+            problems.error(
+                f"The zip file {zip_name} is protected with a password.",
+                "Make the zip again without a password.",
+                file=raw_name,
+            )
+            raise _Refused
+        key = "/".join(parts)
+        if key in seen:
+            problems.error(
+                f"The zip file {zip_name} holds two files with the same name: {seen[key]} and {raw_name}.",
+                "Make the zip again from the pack folder.",
+                file=raw_name,
+            )
+            raise _Refused
+        seen[key] = raw_name
+        _check_ratio(info, raw_name, zip_name, limits, problems)
+        total += info.file_size
+        entries.append(_Entry(info, raw_name, parts))
+    if len(entries) > limits.max_files:
+        problems.error(
+            f"The zip file {zip_name} holds {len(entries)} files; a pack may hold at most {limits.max_files}.",
+            "Check that you zipped the pack folder and not a whole photo library.",
+        )
+        raise _Refused
+    if total > limits.max_total_bytes:
+        _refuse_total(zip_name, total, limits, problems)
+    return entries
+
+
+def _check_ratio(info: zipfile.ZipInfo, raw_name: str, zip_name: str, limits: ZipLimits, problems: ProblemList) -> None:
+    if info.file_size < limits.ratio_applies_from_bytes:
+        return
+    if info.compress_size == 0 or info.file_size / info.compress_size > limits.max_ratio:
+        problems.error(
+            f"The zip file {zip_name} would unpack {raw_name} to {info.file_size // (1024 * 1024)} MB "
+            f"from {max(info.compress_size, 0) // 1024} KB. Real photos and sounds never shrink that much, "
+            "so this zip is not unpacked (it could fill the device).",
+            "Do not use this zip. Make a new zip from the pack folder.",
+            file=raw_name,
+        )
+        raise _Refused
+
+
+def _refuse_total(zip_name: str, total: int, limits: ZipLimits, problems: ProblemList) -> None:
+    problems.error(
+        f"The zip file {zip_name} would unpack to more than {limits.max_total_bytes // (1024 * 1024)} MB "
+        f"({total // (1024 * 1024)} MB or more), too much for a pack.",
+        "Make the pack smaller: use photos from a phone rather than camera originals, and fewer of them.",
+    )
+    raise _Refused
+
+
+def _entry_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name as its maker meant it (zipfile reads names without the UTF-8 flag as the
+    old DOS code page, which garbles the UTF-8 names that Macs and many tools write)."""
+    unicode_name = _unicode_path_extra(info.extra)
+    if unicode_name is not None:
+        return unicode_name
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _unicode_path_extra(extra: bytes) -> str | None:
+    offset = 0
+    while offset + 4 <= len(extra):
+        header_id, length = struct.unpack_from("<HH", extra, offset)
+        body = extra[offset + 4 : offset + 4 + length]
+        if header_id == _UNICODE_PATH_EXTRA and len(body) > 5 and body[0] == 1:
+            try:
+                return body[5:].decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        offset += 4 + length
+    return None
+
+
+def _path_parts(raw_name: str) -> tuple[str, ...] | None:
+    """The cleaned parts of an entry's path; None when the entry would land outside the folder."""
+    name = nfc(raw_name.replace("\\", "/"))
+    if name.startswith("/") or _DRIVE.match(name) or "\x00" in name:
+        return None
+    parts = tuple(part for part in name.split("/") if part not in ("", "."))
+    if not parts or ".." in parts:
+        return None
+    return parts
+
+
+def _without_top_folder(entries: list[_Entry]) -> list[_Entry]:
+    """Zips made with "Send to > Compressed folder" or "Compress" hold one folder with the pack in
+    it; the pack starts inside that folder."""
+    if not entries or any(len(entry.parts) < 2 for entry in entries):
+        return entries
+    tops = {entry.parts[0] for entry in entries}
+    if len(tops) != 1:
+        return entries
+    return [_Entry(entry.info, entry.raw_name, entry.parts[1:]) for entry in entries]
+
+
+def _extract(archive: zipfile.ZipFile, entries: list[_Entry], target: Path, limits: ZipLimits, problems: ProblemList) -> None:
+    target.mkdir(parents=True)
+    real_target = os.path.realpath(target)
+    total = 0
+    for entry in entries:
+        path = target.joinpath(*entry.parts)
+        if not os.path.realpath(path).startswith(real_target + os.sep):  # belt and braces
+            problems.error(
+                f"The zip file holds a file that would be unpacked outside its folder: {entry.raw_name}.",
+                "Do not use this zip. Make a new zip from the pack folder.",
+                file=entry.raw_name,
+            )
+            raise _Refused
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written = 0
+        with archive.open(entry.info) as source, open(path, "xb") as sink:
+            while chunk := source.read(_CHUNK):
+                written += len(chunk)
+                total += len(chunk)
+                if written > entry.info.file_size or total > limits.max_total_bytes:
+                    problems.error(
+                        f"The zip file unpacks {entry.raw_name} to more than its table of contents says, "
+                        "so it is not unpacked (it could fill the device).",
+                        "Do not use this zip. Make a new zip from the pack folder.",
+                        file=entry.raw_name,
+                    )
+                    raise _Refused
+                sink.write(chunk)
+
+
+def _write_marker(folder: Path, problems: ProblemList) -> None:
+    """Remember the unpacking's warnings, so that loading the unpacked copy again reports them too."""
+    remembered = [
+        {"file": problem.file, "step": problem.step, "message": problem.message, "hint": problem.hint}
+        for problem in problems.labelled("")
+    ]
+    (folder / MARKER_NAME).write_text(json.dumps({"warnings": remembered}, ensure_ascii=False), encoding="utf-8")
+
+
+def _read_marker(destination: Path, pack_label: str) -> list[Problem] | None:
+    try:
+        remembered = json.loads((destination / MARKER_NAME).read_text(encoding="utf-8"))["warnings"]
+        if not (destination / FILES_FOLDER).is_dir():
+            return None
+        return [
+            Problem(Severity.WARNING, pack_label, item["file"], item["step"], item["message"], item["hint"])
+            for item in remembered
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
