@@ -148,7 +148,8 @@ def write_xapi(journal: Journal, out: TextIO, *, person_id: int | None = None,
 
 def person_export(journal: Journal, person_id: int) -> dict[str, Any]:
     """Everything the journal holds about one person, as one JSON-ready dict: the person (with
-    their preferences), their photo (embedded), their runs and every step event."""
+    their preferences), their own settings (secrets redacted), their photo (embedded), their runs
+    and every step event."""
     person = journal.person(person_id)
     if person is None:
         raise KeyError(f"no person with id {person_id}")
@@ -172,6 +173,7 @@ def person_export(journal: Journal, person_id: int) -> dict[str, Any]:
             "preferences": dict(person.preferences),
             "archived": person.archived,
         },
+        "settings": {key: _redacted(key, value) for key, value in journal.person_settings(person_id).items()},
         "photo": _photo(journal, person.photo),
         "runs": [
             {
@@ -194,6 +196,16 @@ def person_export(journal: Journal, person_id: int) -> dict[str, Any]:
             for event_id, run_id, step, event, at_ms, duration_ms in events
         ],
     }
+
+
+_SECRET_WORDS = ("pin", "secret", "password")
+
+
+def _redacted(key: str, value: Any) -> Any:
+    """Per-person settings go into the export, except secrets (a family PIN's hash is of no use to
+    the reader and should not travel)."""
+    topic = key.split(".")[0].lower()
+    return "(secret, not exported)" if any(word in topic for word in _SECRET_WORDS) else value
 
 
 def _photo(journal: Journal, photo: str | None) -> dict[str, Any] | None:

@@ -167,12 +167,29 @@ class Journal:
                 (person_id,),
             ).fetchone()
             db.execute("DELETE FROM people WHERE id = ?", (person_id,))  # runs and events cascade
+            for key in self._person_setting_keys(db, person_id):
+                db.execute("DELETE FROM settings WHERE key = ?", (key,))
         self.db.checkpoint_and_truncate()
         self.db.vacuum()
         self.db.checkpoint_and_truncate()
         photo_deleted, photo_kept = self._delete_photo(person.photo)
         return PersonDeleted(person=person, runs=runs, events=events, photo_deleted=photo_deleted,
                              photo_kept=photo_kept)
+
+    def person_settings(self, person_id: int) -> dict[str, Any]:
+        """Settings that belong to one person: keys ``<topic>.<person id>`` and
+        ``<topic>.<person id>.<detail>`` (for example ``family_pin.7``). They are exported and
+        deleted with the person; every other key is device-wide."""
+        keys = self._person_setting_keys(self.db.connection, person_id)
+        return {key: self.get_setting(key) for key in keys}
+
+    @staticmethod
+    def _person_setting_keys(db: Any, person_id: int) -> list[str]:
+        with_id = f"*.{int(person_id)}"
+        rows = db.execute(
+            "SELECT key FROM settings WHERE key GLOB ? OR key GLOB ? ORDER BY key", (with_id, with_id + ".*")
+        ).fetchall()
+        return [key for (key,) in rows if key.split(".")[1:2] == [str(int(person_id))]]
 
     def photo_path(self, photo: str | None) -> Path | None:
         """Where a person's photo file is: relative paths are inside the data folder (the
