@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -33,11 +34,16 @@ _COPYABLE = {"JPEG": ({"RGB", "L"}, ".jpg"), "PNG": ({"RGB", "RGBA", "L", "LA", 
 
 
 class ImageRefused(Exception):
-    """The picture cannot be used. ``too_large`` says whether it was refused for its size."""
+    """The picture cannot be used. ``pixels`` is set when it was refused for its size (0 when
+    Pillow refused it without telling the size)."""
 
-    def __init__(self, detail: str, *, too_large: bool = False) -> None:
+    def __init__(self, detail: str, *, pixels: int | None = None) -> None:
         super().__init__(detail)
-        self.too_large = too_large
+        self.pixels = pixels
+
+    @property
+    def too_large(self) -> bool:
+        return self.pixels is not None
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ def _decode(data: bytes, max_pixels: int | None) -> _Decoded:
             picture = Image.open(io.BytesIO(data))
             width, height = picture.size
             if limit is not None and width * height > limit:
-                raise ImageRefused(f"{width} x {height} pixels", too_large=True)
+                raise ImageRefused(f"{width} x {height} pixels", pixels=width * height)
             orientation = _orientation(picture)
             if picture.format == "JPEG":
                 # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding: a phone photo
@@ -115,9 +121,10 @@ def _decode(data: bytes, max_pixels: int | None) -> _Decoded:
         except ImageRefused:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise ImageRefused(str(error), too_large=True) from error
+            stated = re.search(r"\((\d+) pixels\)", str(error))
+            raise ImageRefused(str(error), pixels=int(stated.group(1)) if stated else 0) from error
         except MemoryError as error:
-            raise ImageRefused("not enough memory to open it", too_large=True) from error
+            raise ImageRefused("not enough memory to open it", pixels=0) from error
         except Exception as error:  # Pillow raises many kinds for damaged files
             raise ImageRefused(str(error) or type(error).__name__) from error
     return _Decoded(picture, data, orientation, scaled_while_decoding=picture.size != (width, height))

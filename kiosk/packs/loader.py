@@ -155,7 +155,7 @@ class _PackReader:
             specs = photo_folder.steps_from_photos(files, language, self.problems)
         else:
             self.texts_file = manifest_file.key if manifest_file is not None else None
-        if not specs:
+        if not specs and not manifest.steps_written:  # steps written wrongly are reported already
             self._no_steps(listed_in_manifest=manifest.steps is not None)
         steps = tuple(step for spec in specs if (step := self._step(spec)) is not None)
         cover = self._cover(manifest)
@@ -384,9 +384,10 @@ class _PackReader:
             )
         except images.ImageRefused as refusal:
             if refusal.too_large:
+                size = f" ({_pixels_in_words(refusal.pixels)})" if refusal.pixels else ""
                 message = (
-                    f"The picture {pack_file.key} is far too large to open ({refusal}). "
-                    "Pictures this large can freeze the kiosk, so it is not used."
+                    f"The picture {pack_file.key} is far too large to open{size}; a phone photo has about "
+                    "12 million. Pictures this large can freeze the kiosk, so it is not used."
                 )
                 hint = "Use a normal photo, or save the picture again at a smaller size (for example 2000 pixels wide)."
             else:
@@ -443,3 +444,7 @@ class _PackReader:
                 used.digest = hashlib.sha256(data or b"").hexdigest()
             digest.update(key.encode("utf-8") + b"\0" + used.digest.encode("ascii") + b"\n")
         return digest.hexdigest()
+
+
+def _pixels_in_words(pixels: int) -> str:
+    return f"{pixels / 1e6:.0f} million pixels" if pixels >= 1_000_000 else f"{pixels:,} pixels"

@@ -56,6 +56,7 @@ class Manifest:
     version: int | None = None
     cover: str | None = None
     steps: tuple[StepSpec, ...] | None = None
+    steps_written: int = 0  # how many entries the trainer wrote under 'steps' (valid or not)
 
 
 def read_manifest(data: bytes, file_name: str, default_language: str, problems: ProblemList) -> Manifest | None:
@@ -176,6 +177,7 @@ class _ManifestReader:
         pack_language = language or default_language
         steps_value = document.get("steps")
         return Manifest(
+            steps_written=len(steps_value) if isinstance(steps_value, list) else 0 if steps_value is None else 1,
             id=self._id(document.get("id")),
             title=self._text_by_language(document.get("title"), pack_language, "title", step=None),
             language=language,

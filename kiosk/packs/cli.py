@@ -1,0 +1,136 @@
+"""``kiosk pack validate``: check packs on a computer before copying them to a kiosk.
+
+Each PATH may be a pack (a folder with pack.yaml or numbered photos, or a .zip) or a folder of
+packs (then each of its sub-folders and zips is checked). Exit code 0 when no pack has errors,
+1 when any has, 2 when a PATH does not exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from kiosk.packs.library import Loaded, pack_sources, without_duplicate_ids
+from kiosk.packs.loader import MANIFEST_NAMES, load_pack
+from kiosk.packs.model import Problem, Severity
+from kiosk.packs.pack_files import is_ignored_name
+from kiosk.packs.photo_folder import has_numbered_photos
+
+
+def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubParsersAction) -> None:  # noqa: ARG001
+    parser = groups["pack"].add_parser(
+        "validate",
+        help="check packs and list what is wrong with them",
+        description="Check step packs (folders or .zip files, or folders of packs) and list their problems.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="a pack folder, a pack .zip, or a folder of packs")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON (for scripts)")
+    parser.add_argument("--cache", metavar="DIR", help="keep unpacked zips and prepared pictures here (default: a temporary folder)")
+    parser.add_argument("--language", default="en", help="the kiosk's default language (default: en)")
+    parser.set_defaults(handler=validate_command)
+
+
+def validate_command(args: argparse.Namespace) -> int:
+    paths = [Path(path) for path in args.paths]
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if missing:
+        for path in missing:
+            print(f"kiosk pack validate: {path}: no such file or folder", file=sys.stderr)
+        return 2
+    sources = [source for path in paths for source in packs_in(path)]
+    if args.cache:
+        results = validate(sources, Path(args.cache), args.language)
+    else:
+        with tempfile.TemporaryDirectory(prefix="kiosk-validate-") as cache:
+            results = validate(sources, Path(cache), args.language)
+    if args.json:
+        json.dump([result_as_json(loaded) for loaded in results], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_results(results, sys.stdout)
+    return 1 if any(loaded.pack is None for loaded in results) else 0
+
+
+def packs_in(path: Path) -> list[Path]:
+    """``path`` itself when it is a pack, else the packs inside it (a folder of packs). A folder
+    with neither is checked as a pack, so that the trainer learns why it is not one."""
+    if not path.is_dir() or looks_like_a_pack(path):
+        return [path]
+    return pack_sources(path) or [path]
+
+
+def looks_like_a_pack(folder: Path) -> bool:
+    try:
+        names = [name for name in os.listdir(folder) if not is_ignored_name(name)]
+    except OSError:
+        return True
+    lower = {name.lower() for name in names}
+    return any(name in lower for name in MANIFEST_NAMES) or has_numbered_photos(names)
+
+
+def validate(sources: list[Path], cache_dir: Path, language: str) -> list[Loaded]:
+    results = []
+    seen: set[Path] = set()
+    for source in sources:
+        if source.absolute() in seen:
+            continue
+        seen.add(source.absolute())
+        pack, problems = load_pack(source, cache_dir, language)
+        results.append(Loaded(source, pack, tuple(problems)))
+    return without_duplicate_ids(results)
+
+
+def result_as_json(loaded: Loaded) -> dict:
+    return {
+        "pack": loaded.label,
+        "path": str(loaded.source),
+        "ok": loaded.pack is not None,
+        "problems": [
+            {
+                "severity": problem.severity.value,
+                "file": problem.file,
+                "step": problem.step,
+                "message": problem.message,
+                "hint": problem.hint,
+            }
+            for problem in loaded.problems
+        ],
+    }
+
+
+def print_results(results: list[Loaded], out: TextIO) -> None:
+    for loaded in results:
+        out.write(f"{loaded.label} ({loaded.source}): {_verdict(loaded)}\n")
+        for problem in loaded.problems:
+            out.write(f"  {_problem_line(problem)}\n")
+    broken = sum(loaded.pack is None for loaded in results)
+    warned = sum(loaded.pack is not None and bool(loaded.problems) for loaded in results)
+    ok = len(results) - broken - warned
+    out.write(f"\n{_count(len(results), 'pack')} checked: {ok} OK, {warned} with warnings, {broken} broken.\n")
+
+
+def _verdict(loaded: Loaded) -> str:
+    errors = sum(problem.severity is Severity.ERROR for problem in loaded.problems)
+    warnings = len(loaded.problems) - errors
+    if loaded.pack is None:
+        detail = ", ".join(part for part in (_count(errors, "error"), _count(warnings, "warning") if warnings else "") if part)
+        return f"BROKEN ({detail})"
+    if warnings:
+        return f"OK with {_count(warnings, 'warning')}"
+    return "OK"
+
+
+def _problem_line(problem: Problem) -> str:
+    label = "ERROR  " if problem.severity is Severity.ERROR else "warning"
+    where = ", ".join(part for part in (problem.file, f"step {problem.step}" if problem.step is not None else None) if part)
+    prefix = f"{where}: " if where else ""
+    return f"{label} {prefix}{problem.message} — {problem.hint}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
