@@ -8,6 +8,7 @@ plain words about the device, not about SQLite.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from pathlib import Path
 from typing import Iterator
@@ -23,6 +24,12 @@ class JournalError(Exception):
         self.path = path
 
 
+def _folder_is_read_only(folder: Path) -> bool:
+    """True when the folder exists but cannot be written (permissions, read-only medium): SQLite
+    then only says it is "unable to open" the file."""
+    return folder.is_dir() and not os.access(folder, os.W_OK)
+
+
 def describe(error: BaseException, path: Path) -> JournalError:
     """A ``JournalError`` for an SQLite or file-system error met while using the journal at ``path``."""
     text = str(error).lower()
@@ -33,14 +40,16 @@ def describe(error: BaseException, path: Path) -> JournalError:
             f"Free some space on this device (for example old exports or photos in {folder}), then try again.",
             path=path,
         )
-    if "readonly" in text or "read-only" in text or isinstance(error, PermissionError):
+    if "readonly" in text or "read-only" in text or isinstance(error, PermissionError) or _folder_is_read_only(folder):
         return JournalError(
             "The kiosk could not save: its journal is read-only.",
             f"Make sure the data folder {folder} can be written to (file permissions, or a write-protected "
             "USB stick or SD card).",
             path=path,
         )
-    if "unable to open" in text or isinstance(error, (FileNotFoundError, NotADirectoryError, IsADirectoryError)):
+    if "unable to open" in text or isinstance(
+        error, (FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError)
+    ):
         return JournalError(
             f"The kiosk could not open its journal {path}.",
             "Check that the data folder exists, is a folder, and can be written to.",
