@@ -181,3 +181,14 @@ def test_trainer_lockout_cannot_be_bypassed_through_a_family_prompt(journal, clo
     guard.set_pin("4071")
     wrong_tries(guard, 3)
     assert guard.check_family_pin(7, "4071").ok is False
+
+
+def test_family_pin_keys_belong_to_the_person_in_the_journal(journal, clock):
+    """The journal exports (redacted) and deletes `<topic>.<person id>` settings with the person."""
+    person = journal.add_person("Alex")
+    guard = PinGuard(journal, clock=clock)
+    guard.set_family_pin(person.id, "1357")
+    guard.check_family_pin(person.id, "0000")  # leaves a lockout record too
+    assert set(journal.person_settings(person.id)) == {f"family_pin.{person.id}", f"family_pin.{person.id}.lockout"}
+    journal.delete_person(person.id)
+    assert not guard.family_pin_is_set(person.id)
