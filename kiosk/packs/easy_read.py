@@ -24,7 +24,7 @@ _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"'”’)）]|$)|[。！？]+")
 
 def count_words(text: str) -> int:
     cjk_characters = len(_CJK.findall(text))
-    other_words = len(_CJK.sub(" ", text).split())
+    other_words = sum(1 for token in _CJK.sub(" ", text).split() if any(c.isalnum() for c in token))
     return other_words + (cjk_characters + 1) // 2
 
 

@@ -69,10 +69,10 @@ def find_prepared(cache_dir: Path, digest: str, with_thumbnail: bool) -> Prepare
 
 
 def _existing(folder: Path, stem: str) -> Path | None:
+    base = os.path.join(folder, stem)  # plain strings: this runs for every picture of every scan
     for suffix in (".jpg", ".png"):
-        candidate = folder / f"{stem}{suffix}"
-        if candidate.is_file():
-            return candidate
+        if os.path.isfile(base + suffix):
+            return folder / f"{stem}{suffix}"
     return None
 
 

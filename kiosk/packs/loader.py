@@ -411,7 +411,8 @@ class _PackReader:
     def _read(self, pack_file: PackFile, step: int | None) -> bytes | None:
         assert self.files is not None
         try:
-            return self.files.path_of(pack_file).read_bytes()
+            with open(os.path.join(self.files.root, pack_file.relative), "rb") as stream:
+                return stream.read()
         except OSError as error:
             self.problems.error(
                 f"The file {pack_file.key} cannot be read ({error.strerror or error}).",

@@ -1,0 +1,138 @@
+"""Benchmark: how long a library scan takes, against a lower bound, and how cheap a rescan is.
+
+    .venv/bin/python bench/scan.py [--packs 1000 --steps 20] [--library DIR]
+
+Generates (once; kept in the temp folder between runs) a library of PACKS packs x STEPS steps with
+small pictures (64x48, alternating PNG and JPEG, every picture different) and a pack.yaml each,
+then measures in one run:
+
+- the lower bound: list the library and each pack folder, and parse each pack.yaml with
+  yaml.safe_load; nothing else. It does no image work at all (and no hashing, no checks).
+- the cold first scan: an empty cache, so every picture is decoded and its display copy written.
+- the first scan with the pictures already prepared (what a kiosk does after a restart).
+- a rescan with nothing changed (what the kiosk does every time it looks for new packs).
+
+Goals: first scan with prepared pictures <= 2x the lower bound; rescan >= 10x faster than the
+first scan. The figures are wall-clock seconds on a warm OS file cache (best of several runs,
+except the cold scan, which runs once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kiosk.packs import Library  # noqa: E402
+
+PICTURE_SIZE = (64, 48)
+
+
+def generate_library(folder: Path, packs: int, steps: int) -> None:
+    done_marker = folder / ".complete"
+    if done_marker.exists():
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for pack_number in range(1, packs + 1):
+        pack = folder / f"pack-{pack_number:04d}"
+        pack.mkdir()
+        lines = ["format: 1", f"id: bench-{pack_number:04d}", f"title: Bench pack {pack_number}", "language: en", "version: 1", "steps:"]
+        for step in range(1, steps + 1):
+            suffix = "png" if step % 2 else "jpg"
+            name = f"{step:02d}.{suffix}"
+            colour = ((pack_number * 7) % 256, (pack_number // 7) % 256, (step * 11) % 256)
+            picture = Image.new("RGB", PICTURE_SIZE, colour)
+            picture.putpixel((step % PICTURE_SIZE[0], pack_number % PICTURE_SIZE[1]), (255, 255, 255))
+            buffer = io.BytesIO()
+            picture.save(buffer, "PNG" if suffix == "png" else "JPEG", quality=85)
+            (pack / name).write_bytes(buffer.getvalue())
+            lines += [f"  - image: {name}", f"    text: Do step {step} of pack {pack_number}."]
+        (pack / "pack.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done_marker.write_text("ok")
+
+
+def lower_bound(folder: Path, loader: type) -> float:
+    """List the folders and parse each pack.yaml: the least any scan must do."""
+    started = time.perf_counter()
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.is_dir() and not entry.name.startswith("."):
+            os.listdir(entry.path)
+            with open(os.path.join(entry.path, "pack.yaml"), "rb") as stream:
+                yaml.load(stream.read().decode("utf-8"), Loader=loader)  # noqa: S506 - safe loaders only
+    return time.perf_counter() - started
+
+
+def timed(action) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def best_of(runs: int, action) -> float:
+    return min(timed(action)[0] for _ in range(runs))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--packs", type=int, default=1000)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--library", type=Path, help="where to keep the generated library (default: the temp folder)")
+    args = parser.parse_args()
+    folder = args.library or Path(tempfile.gettempdir()) / f"step-kiosk-bench-{args.packs}x{args.steps}"
+    started = time.perf_counter()
+    generate_library(folder, args.packs, args.steps)
+    pictures = args.packs * args.steps
+    print(f"library: {args.packs} packs x {args.steps} steps = {pictures} pictures of {PICTURE_SIZE[0]}x{PICTURE_SIZE[1]} in {folder}")
+    print(f"         (generated or found in {time.perf_counter() - started:.1f} s)")
+    print()
+
+    bound = best_of(3, lambda: lower_bound(folder, yaml.SafeLoader))
+    bound_c = best_of(3, lambda: lower_bound(folder, getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+
+    cache = Path(tempfile.mkdtemp(prefix="step-kiosk-bench-cache-"))
+    try:
+        cold, result = timed(lambda: Library([folder], cache).scan())
+        assert len(result.packs) == args.packs, [r for r in result.reports if not r.ok][:3]
+        prepared = sum(1 for _ in (cache / "images").iterdir())
+
+        def first_scan_with_prepared_pictures():
+            return Library([folder], cache).scan()
+
+        warm = best_of(3, first_scan_with_prepared_pictures)
+        library = Library([folder], cache)
+        library.scan()
+        rescan = best_of(5, library.scan)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    rows = [
+        ("lower bound: list folders + yaml.safe_load each pack.yaml", bound, ""),
+        ("  (stricter: the same with yaml's C loader, as the scan uses)", bound_c, ""),
+        (f"cold first scan, EMPTY cache (prepares {prepared} pictures)", cold, f"{cold / bound:5.2f}x the lower bound (includes image preparation, which the lower bound does not)"),
+        ("first scan, pictures already prepared (kiosk restart)", warm, f"{warm / bound:5.2f}x the lower bound  [goal <= 2x]; {warm / bound_c:.2f}x the stricter one"),
+        ("rescan, nothing changed", rescan, f"{warm / rescan:5.1f}x faster than the first scan [goal >= 10x]; {cold / rescan:.0f}x faster than the cold scan"),
+    ]
+    width = max(len(label) for label, _, _ in rows)
+    for label, seconds, note in rows:
+        print(f"{label:<{width}}  {seconds:8.3f} s  {note}")
+    print()
+    print(f"per pack: first scan {warm / args.packs * 1000:.2f} ms, rescan {rescan / args.packs * 1000:.3f} ms, cold {cold / args.packs * 1000:.1f} ms")
+    scan_ok = warm / bound <= 2
+    rescan_ok = warm / rescan >= 10
+    print(f"goals: scan <= 2x lower bound: {'met' if scan_ok else 'NOT met'}; rescan >= 10x faster: {'met' if rescan_ok else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
