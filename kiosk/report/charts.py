@@ -43,7 +43,7 @@ def _fmt(value: float) -> str:
 def _svg_open(height: int, label: str) -> str:
     return (
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
-        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="{escape(label)}">'
         f"<title>{escape(label)}</title>"
     )
 

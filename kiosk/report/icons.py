@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kiosk.report.charts import star_points
 
-_OPEN = '<svg viewBox="0 0 48 48" aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
+_OPEN = '<svg viewBox="0 0 48 48" aria-hidden="true">'
 
 
 def star(fill: str = "currentColor") -> str:

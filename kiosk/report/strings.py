@@ -179,7 +179,7 @@ def format_percent(language: str, share: float | None) -> str:
 
 def percent_number(share: float) -> int:
     """A 0..1 share as a whole percent, rounded half up (not Python's round-half-even)."""
-    return int(min(max(share, 0.0), 1.0) * 100 + 0.5)
+    return int(min(max(share, 0.0), 1.0) * 100 + 0.5 + 1e-9)
 
 
 def format_day_short(language: str, day: date) -> str:

@@ -69,12 +69,13 @@ def build_person_report(
 
     everything = person_progress(journal, person_id, rule=rule)
     recent = person_progress(journal, person_id, rule=rule, since=scales.window_start(week_starts))
-    learned_at = _learned_at(everything)
+    learned_at = _learned_at(everything, now)
 
     tasks = [
         _task(pack_id, versions, packs.get(pack_id), pack_id in learned_at, learned_at.get(pack_id),
               week_starts, now, lang, max_help_steps)
         for pack_id, versions in _by_pack_id(recent).items()
+        if any(run.started_at <= now for version in versions for run in version.runs_detail)
     ]
     tasks.sort(key=lambda task: (-task.runs_finished, -(task.runs_finished + task.runs_stopped),
                                  task.title.casefold(), task.pack_id))
@@ -88,7 +89,7 @@ def build_person_report(
         period_start=week_starts[0],
         period_end=now.date(),
         generated_on=now.date(),
-        has_history=any(progress.runs for progress in everything),
+        has_history=any(run.started_at <= now for progress in everything for run in progress.runs_detail),
         summary=summary,
         tasks=tuple(tasks),
     )
@@ -157,11 +158,12 @@ def _by_pack_id(progress: Iterable[PackProgress]) -> dict[str, list[PackProgress
     return groups
 
 
-def _learned_at(progress: Iterable[PackProgress]) -> dict[str, datetime | None]:
-    """Pack id -> when it was first learned (any version); packs never learned are absent."""
+def _learned_at(progress: Iterable[PackProgress], now: datetime) -> dict[str, datetime | None]:
+    """Pack id -> when it was first learned (any version) by ``now``; packs not learned then are
+    absent (a report "as of" an earlier day must not know the future)."""
     learned: dict[str, datetime | None] = {}
     for item in progress:
-        if not item.mastered:
+        if not item.mastered or (item.mastered_at is not None and item.mastered_at > now):
             continue
         earlier = learned.get(item.pack_id)
         if item.pack_id not in learned or (earlier is not None and item.mastered_at is not None
@@ -174,7 +176,7 @@ def _task(pack_id: str, versions: list[PackProgress], pack: Any, mastered: bool,
           week_starts: Sequence[Any], now: datetime, lang: str, max_help_steps: int) -> TaskReport:
     attempts = sorted((run for version in versions for run in version.runs_detail),
                       key=lambda run: (run.started_at, run.run_id))
-    placed = [(run, scales.week_index(run.started_at, week_starts)) for run in attempts]
+    placed = [(run, scales.week_index(run.started_at, week_starts)) for run in attempts if run.started_at <= now]
     placed = [(run, index) for run, index in placed if index is not None]
     finished = [(run, index) for run, index in placed if run.outcome == "finished"]
     xs = scales.run_x_positions([index for _, index in finished], len(week_starts))
