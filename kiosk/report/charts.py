@@ -86,7 +86,7 @@ def independence_chart_svg(
     A run done entirely alone gets a star; the first and the last run have their value written
     beside them, so the chart answers "better than before?" without reading the axis.
     """
-    height, top, bottom = 212, 30, 172
+    height, top, bottom = 196, 30, 158
     plot_h = bottom - top
     n = max(1, len(weeks))
 
@@ -118,13 +118,13 @@ def independence_chart_svg(
         )
     else:
         coords = [(_x(p.x), y(p.independence)) for p in points]
+        size = _marker_size([cx for cx, _ in coords])
         if len(coords) > 1:
             path = " ".join(f"{_fmt(cx)},{_fmt(cy)}" for cx, cy in coords)
             parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{INK}" stroke-width="3" '
+                f'<polyline points="{path}" fill="none" stroke="{INK}" stroke-width="{_fmt(size * 0.4)}" '
                 'stroke-linejoin="round" stroke-linecap="round"/>'
             )
-        size = 7.0 if len(points) <= 30 else 4.5
         for point, (cx, cy) in zip(points, coords):
             if point.independence >= 1.0 - 1e-9:
                 parts.append(
@@ -141,6 +141,14 @@ def independence_chart_svg(
             parts.append(_value_label(points, coords, index, top, bottom))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _marker_size(xs: Sequence[float]) -> float:
+    """Markers as big as possible (7 units) but small enough that neighbours stay apart."""
+    gaps = [b - a for a, b in zip(xs, xs[1:]) if b > a]
+    if not gaps:
+        return 7.0
+    return max(4.5, min(7.0, min(gaps) * 0.6))
 
 
 def _value_label(points: Sequence[RunPoint], coords: Sequence[tuple[float, float]], index: int,
@@ -173,7 +181,7 @@ def runs_per_week_svg(
     label: str = "Times done each week",
 ) -> str:
     """Finished runs per week as bars, each with its number written on top (0 included)."""
-    height, top, bottom = 156, 26, 124
+    height, top, bottom = 142, 26, 112
     plot_h = bottom - top
     n = max(1, len(weeks))
     ceiling = scales.nice_ceiling(max((week.runs for week in weeks), default=0))

@@ -96,12 +96,12 @@ def nice_ceiling(value: float) -> int:
     return int(10 * magnitude)  # pragma: no cover - the loop always returns
 
 
-def label_step(n_weeks: int, max_labels: int = 9) -> int:
-    """Label every k-th week so labels never overlap (8 weeks: all; 26 weeks: every 4th)."""
+def label_step(n_weeks: int, max_labels: int = 8) -> int:
+    """Label every k-th week so labels never overlap (8 weeks: all; 12 weeks: every 2nd; 26 weeks: every 4th)."""
     return max(1, math.ceil(n_weeks / max_labels))
 
 
-def labelled_weeks(n_weeks: int, max_labels: int = 9) -> tuple[int, ...]:
+def labelled_weeks(n_weeks: int, max_labels: int = 8) -> tuple[int, ...]:
     """Indexes of the weeks that get a label: every k-th counted back from the current week,
     which is always labelled ("This week" is the label people look for first)."""
     step = label_step(n_weeks, max_labels)

@@ -91,13 +91,9 @@ h2 { font-size: 30px; margin: 30px 0 12px; }
 .task-head h2 { margin: 0 0 8px; font-size: 38px; line-height: 1.15; overflow-wrap: anywhere; }
 .gone-note { font-size: 17px; color: #39434f; margin-bottom: 8px; }
 .task-numbers { display: flex; gap: 14px; margin-top: 14px; }
-.task-numbers .tile {
-  flex: 1; display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 10px;
-  text-align: left; padding: 6px 16px;
-}
-.task-numbers .big { display: inline; font-size: 46px; }
-.task-numbers .word { display: inline; }
-.stopped { flex-basis: 100%; font-size: 15px; color: #39434f; line-height: 1.2; padding-bottom: 4px; }
+.task-numbers .tile { flex: 1; text-align: left; padding: 6px 16px 8px; }
+.task-numbers .big { font-size: 46px; }
+.stopped { display: block; font-size: 15px; color: #39434f; line-height: 1.2; margin-top: 4px; }
 .chart-head { display: flex; align-items: baseline; justify-content: space-between; gap: 12px; margin: 22px 0 4px; }
 h3 { font-size: 22px; margin: 0; }
 figure { margin: 0; break-inside: avoid; }
@@ -105,6 +101,7 @@ figure { margin: 0; break-inside: avoid; }
 .legend { font-size: 15px; color: #39434f; display: flex; align-items: center; gap: 6px; white-space: nowrap; }
 .legend svg { width: 18px; height: 18px; }
 
+.help-block { break-inside: avoid; }
 .help-block h3 { margin: 22px 0 4px; }
 .help { list-style: none; margin: 8px 0 0; padding: 0; display: grid; grid-template-columns: repeat(3, 1fr); gap: 16px; }
 .help li { border: 2px solid #c4ccd6; border-radius: 14px; padding: 10px; break-inside: avoid; }
@@ -139,14 +136,14 @@ footer { margin-top: 26px; font-size: 14px; color: #5b6470; }
   .task-pic { width: 150px; height: 150px; }
   .task-head h2 { font-size: 32px; margin-bottom: 6px; }
   .task-numbers { margin-top: 10px; }
-  .task-numbers .tile { padding: 2px 14px; }
+  .task-numbers .tile { padding: 2px 14px 6px; }
   .task-numbers .big { font-size: 40px; }
   .chart-head { margin-top: 14px; }
   h3 { font-size: 20px; }
   .help-block h3 { margin-top: 14px; }
   .help { gap: 12px; }
   .help li { padding: 8px; }
-  .help img { aspect-ratio: 16 / 9; }
+  .help img { aspect-ratio: 2 / 1; }
   .step-no { margin-top: 4px; }
   footer { margin-top: 16px; }
 }
