@@ -24,16 +24,9 @@ from kiosk.packs import easy_read, images, photo_folder, safe_zip
 from kiosk.packs.languages import normalise_language_tag
 from kiosk.packs.manifest import KINDS, MANIFEST_NAME, Manifest, StepSpec, read_manifest
 from kiosk.packs.model import FrozenMap, Pack, Problem, Severity, Step
-from kiosk.packs.pack_files import (
-    AUDIO_EXTENSIONS,
-    IMAGE_EXTENSIONS,
-    UNSUPPORTED_IMAGE_EXTENSIONS,
-    Found,
-    PackFile,
-    PackFiles,
-    extension,
-)
+from kiosk.packs.pack_files import Found, PackFile, PackFiles
 from kiosk.packs.problems import ProblemList
+from kiosk.packs.references import References
 from kiosk.packs.safe_zip import ZipLimits
 
 log = logging.getLogger(__name__)
@@ -137,6 +130,7 @@ class _PackReader:
             return None
         files = self.files = PackFiles(root)
         manifest_file = self._find_manifest(files)
+        self.references = References(files, self.problems, manifest_file.key if manifest_file else MANIFEST_NAME)
         manifest = Manifest()
         if manifest_file is not None:
             data = self._read(manifest_file, step=None)
@@ -159,7 +153,8 @@ class _PackReader:
             self._no_steps(listed_in_manifest=manifest.steps is not None)
         steps = tuple(step for spec in specs if (step := self._step(spec)) is not None)
         cover = self._cover(manifest)
-        self._prepare_pictures(steps, cover)
+        if not self._prepare_pictures(steps, cover):
+            cover = None  # reported; the first step's picture is the tile
         self._warn_unused()
         if self.problems.has_errors:
             return None
@@ -234,73 +229,14 @@ class _PackReader:
     def _use(self, pack_file: PackFile) -> _UsedFile:
         return self.used.setdefault(pack_file.key, _UsedFile(pack_file))
 
-    def _resolve(self, reference: str, what: str, step: int | None, allowed: frozenset[str]) -> tuple[PackFile | None, Found]:
-        """Find a referenced file; report what is wrong with the reference (except a missing file,
-        which means different things for pictures and recordings)."""
-        assert self.files is not None
-        lookup = self.files.lookup(reference)
-        shown = reference.strip()
-        if lookup.found is Found.LEAVES_PACK:
-            self.problems.error(
-                f"The {what} '{shown}' is outside the pack folder. A pack may only use its own files.",
-                f"Copy the file into the pack folder and write just its name, like '{os.path.basename(shown.replace(chr(92), '/')) or 'photo.jpg'}'.",
-                file=shown,
-                step=step,
-            )
-            return None, lookup.found
-        if lookup.file is None:
-            return None, lookup.found
-        kind = extension(lookup.file.name)
-        if kind not in allowed:
-            self._wrong_kind(lookup.file, what, step, allowed)
-            return None, Found.NOT_A_PATH
-        if lookup.found is Found.IGNORING_CASE:
-            self.problems.warning(
-                f"The {what} is written '{shown}' in pack.yaml, but the file is called {lookup.file.key}. "
-                "It is used, but upper and lower case letters should match.",
-                f"Write '{lookup.file.key}' in pack.yaml, or rename the file to '{shown}'.",
-                file=lookup.file.key,
-                step=step,
-            )
-        return lookup.file, lookup.found
-
-    def _wrong_kind(self, pack_file: PackFile, what: str, step: int | None, allowed: frozenset[str]) -> None:
-        kind = extension(pack_file.name)
-        if allowed is IMAGE_EXTENSIONS and kind in UNSUPPORTED_IMAGE_EXTENSIONS:
-            message = f"The {what} {pack_file.key} is a {kind[1:].upper()} picture, which the kiosk cannot show."
-            hint = "Save it as JPEG (.jpg) or PNG and use that file instead."
-        else:
-            names = ", ".join(sorted(allowed))
-            message = f"The {what} {pack_file.key} is not a kind of file the kiosk can use here ({names})."
-            hint = f"Use a {names} file for the {what}."
-        severity_error = allowed is IMAGE_EXTENSIONS and what != "cover picture"
-        (self.problems.error if severity_error else self.problems.warning)(message, hint, file=pack_file.key, step=step)
-
     def _step(self, spec: StepSpec) -> Step | None:
-        image = None
-        if spec.image is not None:
-            image, found = self._resolve(spec.image, "picture", spec.number, IMAGE_EXTENSIONS)
-            if found is Found.MISSING:
-                self.problems.error(
-                    f"The picture {spec.image} for step {spec.number} is missing.",
-                    f"Copy {spec.image} into the pack folder, or fix the name in pack.yaml.",
-                    file=spec.image,
-                    step=spec.number,
-                )
-            if image is not None:
-                self._use(image)
-                self.step_pictures[spec.number] = image
+        image = self.references.picture(spec.image, spec.number) if spec.image is not None else None
+        if image is not None:
+            self._use(image)
+            self.step_pictures[spec.number] = image
         audio: dict[str, str] = {}
         for language, reference in spec.audio.items():
-            recording, found = self._resolve(reference, "recording", spec.number, AUDIO_EXTENSIONS)
-            if found is Found.MISSING:
-                self.problems.warning(
-                    f"The recording {reference} for step {spec.number} is missing, so the kiosk will speak "
-                    "the step's text with a computer voice instead.",
-                    f"Copy {reference} into the pack folder, or fix the name in pack.yaml.",
-                    file=reference,
-                    step=spec.number,
-                )
+            recording = self.references.recording(reference, spec.number)
             if recording is not None:
                 self._use(recording)
                 audio[language] = recording.relative
@@ -330,26 +266,20 @@ class _PackReader:
         assert self.files is not None
         if manifest.cover is None:
             cover = photo_folder.find_cover(self.files)
-            if cover is not None:
-                self._use(cover)
-            return cover
-        cover, found = self._resolve(manifest.cover, "cover picture", None, IMAGE_EXTENSIONS)
-        if found is Found.MISSING:
-            self.problems.warning(
-                f"The cover picture {manifest.cover} is missing, so the first step's picture is shown instead.",
-                f"Copy {manifest.cover} into the pack folder, or fix the name in pack.yaml.",
-                file=manifest.cover,
-            )
+        else:
+            cover = self.references.cover(manifest.cover)
         if cover is not None:
             self._use(cover)
         return cover
 
     # --- 4. pictures --------------------------------------------------------------------------
 
-    def _prepare_pictures(self, steps: tuple[Step, ...], cover: PackFile | None) -> None:
+    def _prepare_pictures(self, steps: tuple[Step, ...], cover: PackFile | None) -> bool:
         """Decode every picture once: a damaged or absurd picture is found now, not when a worker
-        reaches its step, and the screen-sized copies are ready before the pack is shown."""
-        tile_wanted = cover is None or not self._prepare(cover, step=None, with_thumbnail=True, is_cover=True)
+        reaches its step, and the screen-sized copies are ready before the pack is shown.
+        False when there is a cover and it cannot be used."""
+        cover_usable = cover is not None and self._prepare(cover, step=None, with_thumbnail=True, is_cover=True)
+        tile_wanted = not cover_usable
         done: set[str] = set()
         for step in steps:
             picture = self.step_pictures[step.number]
@@ -358,6 +288,7 @@ class _PackReader:
             done.add(picture.key)
             self._prepare(picture, step=step.number, with_thumbnail=tile_wanted, is_cover=False)
             tile_wanted = False
+        return cover is None or cover_usable
 
     def _prepare(self, pack_file: PackFile, *, step: int | None, with_thumbnail: bool, is_cover: bool) -> bool:
         used = self._use(pack_file)

@@ -170,9 +170,10 @@ class PackFiles:
 
 
 def reference_key(reference: str) -> str | None:
-    """A reference as a matching key: "/" separators, no "./" parts, NFC. None if it is empty."""
+    """A reference as a matching key: "/" separators, no "./" parts, NFC. None if it names no
+    file at all (empty, or with a NUL character no file system allows)."""
     cleaned = nfc(reference.strip().replace("\\", "/"))
-    if not cleaned:
+    if not cleaned or "\x00" in cleaned:
         return None
     if cleaned.startswith("/"):
         return cleaned

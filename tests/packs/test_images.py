@@ -153,7 +153,7 @@ def test_too_big_a_file_is_refused_before_reading(packs_dir, load):
 def test_damaged_cover_is_a_warning_and_step_one_becomes_the_tile(packs_dir, load):
     folder = write_files(packs_dir / "p", {"cover.jpg": b"broken", "01 Wet.jpg": None})
     pack, problems = load(folder)
-    assert pack is not None and pack.cover == "cover.jpg"
+    assert pack is not None and pack.cover is None
     the_problem(problems, Severity.WARNING, file="cover.jpg", step=None, words=["cannot be opened", "first step"])
     assert pack.thumbnail().is_file()
     assert pack.thumbnail().parent == pack.display_image(pack.steps[0]).parent

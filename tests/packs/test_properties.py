@@ -32,7 +32,32 @@ STRUCTURES = st.recursive(
     ),
     max_leaves=25,
 )
+LANGUAGES = st.sampled_from(["en", "de", "zh-Hans", "EN", "english", "no"])
+NEAR_VALID_STEP = st.fixed_dictionaries(
+    {
+        "image": st.sampled_from(["01.jpg", "01.JPG", "02 Step.png", "./01.jpg", "missing.png"]),
+        "text": st.one_of(st.text(max_size=40), st.dictionaries(LANGUAGES, st.text(max_size=20), max_size=3)),
+    },
+    optional={
+        "audio": st.one_of(st.sampled_from(["a.wav", "01.jpg"]), st.dictionaries(LANGUAGES, st.just("a.wav"), max_size=2)),
+        "timer": st.one_of(st.integers(-5, 100_000), SCALARS),
+        "count": st.integers(-5, 2000),
+    },
+)
+NEAR_VALID = st.fixed_dictionaries(
+    {"format": st.just(1)},
+    optional={
+        "id": st.text(max_size=12),
+        "title": st.one_of(st.text(max_size=20), st.dictionaries(LANGUAGES, st.text(max_size=10), max_size=2)),
+        "language": LANGUAGES,
+        "kind": st.sampled_from(["life-skill", "assembly", "cooking"]),
+        "version": st.integers(-2, 10),
+        "cover": st.sampled_from(["01.jpg", "cover.png", "02 Step.png"]),
+        "steps": st.lists(NEAR_VALID_STEP, max_size=4),
+    },
+)
 MANIFESTS = st.one_of(
+    NEAR_VALID,
     STRUCTURES,
     st.fixed_dictionaries({"format": st.sampled_from([1, 1, "1", None, 2])}, optional={"steps": STRUCTURES, "title": STRUCTURES, "language": STRUCTURES, "cover": STRUCTURES}),
     st.fixed_dictionaries(
@@ -69,7 +94,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 @given(MANIFESTS)
 def test_random_manifests_never_raise(manifest):
     text = yaml.safe_dump(manifest, allow_unicode=True)
-    load_with_files({"pack.yaml": text.encode("utf-8"), "01.jpg": PICTURE, "01 Step.png": PICTURE})
+    load_with_files({"pack.yaml": text.encode("utf-8"), "01.jpg": PICTURE, "02 Step.png": PICTURE, "a.wav": b"RIFF"})
 
 
 @FAST
