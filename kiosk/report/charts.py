@@ -8,6 +8,10 @@ done completely alone are drawn as stars (a shape, not a colour), and the percen
 
 Both charts share one x layout (``kiosk.report.scales``): week ``i`` owns the same band in both, so
 "times done" sits right under "done alone" for the same week.
+
+The strings are meant to be inlined in HTML, so they carry no ``xmlns`` (HTML does not need it, and
+the report then holds no URL at all); add ``xmlns="http://www.w3.org/2000/svg"`` to save one as a
+stand-alone .svg file.
 """
 
 from __future__ import annotations

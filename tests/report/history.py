@@ -144,11 +144,12 @@ def portrait(path: Path) -> Path:
 
 
 def do_run(kiosk: Kiosk, person: Person, pack_id: str, steps: int, at: datetime,
-           help_on: Sequence[int] = (), outcome: str = "finished", stop_after: int | None = None) -> int:
+           help_on: Sequence[int] = (), outcome: str = "finished", stop_after: int | None = None,
+           version: int = 1) -> int:
     """One attempt through the journal, step by step, as the step screen logs it."""
     clock, journal = kiosk.clock, kiosk.journal
     clock.now = at
-    run = journal.start_run(person.id, pack_id, 1, "hash-" + pack_id, step_count=steps)
+    run = journal.start_run(person.id, pack_id, version, f"hash-{pack_id}-{version}", step_count=steps)
     for number in range(1, (stop_after or steps) + 1):
         clock.now += timedelta(seconds=20)
         journal.record_step(run, number, "shown")

@@ -140,3 +140,19 @@ def test_history_only_before_the_window(kiosk):
     later = datetime(2026, 9, 1, tzinfo=timezone.utc)
     report = build_person_report(kiosk.journal, kiosk.library, kiosk.anna.id, 8, later)
     assert report.tasks == () and report.has_history
+
+
+def test_help_steps_use_only_the_matching_pack_version(fresh):
+    """Step 3 of version 1 may be a different step in version 2: no borrowed picture or text."""
+    kiosk = fresh()
+    h.write_pack(kiosk.data.packs, "make-coffee", h.COFFEE, version=2)
+    report = build_person_report(kiosk.journal, kiosk.library, kiosk.anna.id, 8, h.NOW)
+    coffee = _task(report, "make-coffee")
+    assert coffee.title == "Make coffee" and coffee.on_kiosk
+    assert [(s.number, s.text, s.picture) for s in coffee.help_steps] == [(3, "", None), (2, "", None)]
+
+    h.do_run(kiosk, kiosk.anna, "make-coffee", 4, h.at("2026-03-04", 9), help_on=(1,), version=2)
+    coffee = _task(build_person_report(kiosk.journal, kiosk.library, kiosk.anna.id, 8, h.NOW), "make-coffee")
+    assert coffee.runs_finished == 6 and coffee.mastered            # learned on version 1 stays learned
+    assert [(s.number, s.text, s.runs) for s in coffee.help_steps] == [(1, "Fill the kettle with water", 1)]
+    assert coffee.help_steps[0].picture is not None
