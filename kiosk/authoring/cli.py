@@ -51,6 +51,7 @@ def register(groups: Groups, top: argparse._SubParsersAction) -> None:  # noqa: 
     zip_parser.add_argument("pack", metavar="PACK", help="the pack folder")
     zip_parser.add_argument("--out", metavar="FILE", help="the zip file to write (default: next to the pack, ID.zip)")
     zip_parser.add_argument("--language", default="en", help="the kiosk's default language (default: en)")
+    zip_parser.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="data folder whose cache holds the prepared pictures")
     zip_parser.set_defaults(handler=zip_command)
 
 
@@ -165,7 +166,12 @@ def zip_command(args: argparse.Namespace) -> int:
         _err(f'kiosk pack zip: there is no folder "{folder}".')
         return 2
     try:
-        result = zip_pack(folder, Path(args.out) if args.out else None, default_language=args.language)
+        result = zip_pack(
+            folder,
+            Path(args.out) if args.out else None,
+            cache_dir=DataDir(getattr(args, "data", None)).cache,  # pictures prepared by build
+            default_language=args.language,
+        )
     except PackZipError as failure:
         _err(str(failure))
         _print_problems(failure.problems)

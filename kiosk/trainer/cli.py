@@ -13,6 +13,7 @@ import sys
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
+from kiosk.journal import JournalError
 from kiosk.paths import DataDir
 from kiosk.trainer.pin import PIN_RULE, PinGuard, validate_pin
 
@@ -73,8 +74,12 @@ def reset_pin_command(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("yes", "y"):
             _say("Nothing was changed.")
             return 1
-    with _journal(data) as journal:
-        PinGuard(journal).reset()
+    try:
+        with _journal(data) as journal:
+            PinGuard(journal).reset()
+    except JournalError as problem:
+        _say(f"{problem}\nNothing was changed.")
+        return 1
     print("The trainer PIN has been forgotten.")
     print(NEXT_STEP)
     return 0
@@ -96,9 +101,13 @@ def set_pin_command(args: argparse.Namespace) -> int:
     except ValueError as problem:
         _say(f"{problem} Nothing was changed.")
         return 1
-    data.root.mkdir(parents=True, exist_ok=True)
-    with _journal(data) as journal:
-        PinGuard(journal).set_pin(first)
+    try:
+        data.root.mkdir(parents=True, exist_ok=True)
+        with _journal(data) as journal:
+            PinGuard(journal).set_pin(first)
+    except (JournalError, OSError) as problem:
+        _say(f"{problem}\nThe PIN was not saved.")
+        return 1
     print("The new trainer PIN is saved. Use it to open trainer mode on the kiosk.")
     return 0
 

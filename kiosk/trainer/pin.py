@@ -221,7 +221,9 @@ class _GuardedSecret:
         wait = self.remaining_wait()
         if wait > 0:
             return PinCheck(ok=False, wait_seconds=wait)
-        if self.is_set() and self.matches(pin):
+        if not self.is_set():
+            return PinCheck(ok=False)  # nothing to guess: the UI asks for a new PIN instead
+        if self.matches(pin):
             self.clear_lockout()
             return PinCheck(ok=True)
         return self.record_failure()

@@ -25,3 +25,11 @@ def worker(session_worker: CountingWorker) -> CountingWorker:
 @pytest.fixture
 def cache_dir(tmp_path: Path) -> Path:
     return tmp_path / "cache"
+
+
+@pytest.fixture(autouse=True)
+def private_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Commands run without --data must not touch this computer's real kiosk data folder."""
+    folder = tmp_path / "user-data"
+    monkeypatch.setenv("STEP_KIOSK_DATA", str(folder))
+    return folder

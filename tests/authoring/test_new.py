@@ -196,6 +196,8 @@ def test_iphone_heic_photo(tmp_path):
     exif[GPS_IFD] = GPS_POSITION
     pillow_heif.register_heif_opener()
     picture.save(photos / "01 Wet your hands.HEIC", format="HEIF", exif=exif.tobytes(), quality=90)
+    with Image.open(photos / "01 Wet your hands.HEIC") as original:  # the test photo really has GPS
+        assert original.getexif().get_ifd(GPS_IFD)
 
     result = make_pack(photos, tmp_path / "out")
 

@@ -26,7 +26,7 @@ values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(keys, values, max_size=6), st.lists(st.dictionaries(keys, values, max_size=5), max_size=4))
 def test_any_document_reads_back_unchanged(top, steps):
     document = {**top, "steps": steps}

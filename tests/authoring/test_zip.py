@@ -99,7 +99,7 @@ def test_photos_to_kiosk_end_to_end(tmp_path, capsys):
     text = (pack / "pack.yaml").read_text(encoding="utf-8")
     (pack / "pack.yaml").write_text(text.replace('en: ""', "en: Rinse your hands."), encoding="utf-8")
     assert main(["--data", str(data), "pack", "build", str(pack)]) == 0
-    assert main(["pack", "zip", str(pack)]) == 0
+    assert main(["--data", str(data), "pack", "zip", str(pack)]) == 0
     out = capsys.readouterr().out
     assert "wash-hands.zip" in out
 

@@ -82,3 +82,11 @@ def test_set_pin_refuses_mismatch_and_bad_pins(data_dir, monkeypatch, capsys, fi
     journal, guard = guard_for(data_dir)
     assert not guard.is_set()
     close(journal)
+
+
+def test_damaged_journal_is_reported_in_plain_words(data_dir, capsys):
+    data_dir.journal.write_bytes(b"this is not a journal" * 100)
+    assert main(["trainer", "reset-pin", "--data", str(data_dir.root), "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "Nothing was changed" in err
+    assert "Traceback" not in err
