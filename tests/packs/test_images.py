@@ -164,3 +164,20 @@ def test_same_picture_in_two_packs_is_prepared_once(packs_dir, load):
     one, _ = load(write_files(packs_dir / "one", {"01 Photo.jpg": data}))
     two, _ = load(write_files(packs_dir / "two", {"01 Same.jpg": data}))
     assert one.display_image(one.steps[0]) == two.display_image(two.steps[0])
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "BMP", "EPS", "TIFF"])
+def test_only_pack_formats_are_decoded_whatever_the_file_is_called(packs_dir, load, fmt):
+    picture = Image.new("RGB", (16, 16), RED)
+    buffer = io.BytesIO()
+    picture.save(buffer, fmt)
+    folder = write_files(packs_dir / "p", {"01 Disguised.jpg": buffer.getvalue()})
+    pack, problems = load(folder)
+    assert pack is None
+    the_problem(problems, Severity.ERROR, file="01 Disguised.jpg", step=1, words=["cannot be opened"])
+
+
+def test_png_named_jpg_is_fine(packs_dir, load):
+    folder = write_files(packs_dir / "p", {"01 Actually png.jpg": image_bytes(fmt="PNG")})
+    pack, problems = load(folder)
+    assert problems == [] and pack.display_image(pack.steps[0]).suffix == ".png"
