@@ -300,9 +300,11 @@ class PinGuard:
     def check_family_pin(self, person_id: int | str, pin: str) -> PinCheck:
         """Open one person's progress view: their family PIN or the trainer PIN.
 
-        Wrong tries count against this person's family lockout only, so a relative's typos never
-        lock the trainer out. The trainer PIN is accepted here only while the trainer PIN pad is
-        not itself locked, so this door cannot be used to get round the trainer lockout.
+        Each person's prompt has its own lockout, so one family's typos never lock out another.
+        Because the trainer PIN is accepted here too, a wrong entry also counts as a wrong
+        trainer-PIN try (while the trainer PIN pad is not already waiting); otherwise every
+        person's prompt would hand out fresh guesses at the trainer PIN. While the trainer PIN
+        pad waits, the trainer PIN is not accepted here either.
         """
         family = self._family(person_id)
         wait = family.remaining_wait()
@@ -311,7 +313,10 @@ class PinGuard:
         if family.is_set() and family.matches(pin):
             family.clear_lockout()
             return PinCheck(ok=True)
-        if self._trainer.is_set() and self._trainer.remaining_wait() <= 0 and self._trainer.matches(pin):
-            family.clear_lockout()
-            return PinCheck(ok=True)
+        if self._trainer.is_set() and self._trainer.remaining_wait() <= 0:
+            if self._trainer.matches(pin):
+                family.clear_lockout()
+                self._trainer.clear_lockout()
+                return PinCheck(ok=True)
+            self._trainer.record_failure()
         return family.record_failure()

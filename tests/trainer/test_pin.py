@@ -170,10 +170,22 @@ def test_family_lockout_is_per_person_and_persists(journal, reopen, clock):
     checks = [guard.check_family_pin(1, "0000") for _ in range(3)]
     assert checks[-1].wait_seconds == 30.0
     assert PinGuard(reopen(), clock=clock).check_family_pin(1, "1111").wait_seconds == pytest.approx(30.0)
-    assert guard.check_family_pin(2, "2222").ok  # another person is not affected
-    assert guard.check("4071").ok  # nor is the trainer
+    assert guard.check_family_pin(2, "2222").ok  # another family is not affected
     clock.advance(30)
     assert guard.check_family_pin(1, "1111").ok
+
+
+def test_family_prompts_give_no_extra_guesses_at_the_trainer_pin(journal, clock):
+    guard = PinGuard(journal, clock=clock)
+    guard.set_pin("4071")
+    for person in (1, 2, 3):  # one wrong try at each of three people's prompts
+        assert not guard.check_family_pin(person, f"000{person}").ok
+    # ... are three wrong trainer-PIN tries: the trainer PIN pad now waits too.
+    assert guard.wait_seconds() == 30.0
+    assert guard.check_family_pin(4, "4071").ok is False
+    clock.advance(30)
+    assert guard.check_family_pin(4, "4071").ok
+    assert guard.check("4071").ok
 
 
 def test_trainer_lockout_cannot_be_bypassed_through_a_family_prompt(journal, clock):
