@@ -21,6 +21,9 @@ from kiosk.report.model import HelpStep, PersonReport, TaskReport
 from kiosk.report.strings import counted, format_day, html_lang, text
 from kiosk.report.style import CSS
 
+#: Names longer than this get a smaller heading, so the photo and the period stay beside them.
+LONG_NAME = 22
+
 
 def render_html(report: PersonReport) -> str:
     """The whole report as one HTML document (UTF-8 text)."""
@@ -49,7 +52,7 @@ def _person_header(report: PersonReport) -> str:
     return (
         f'<header class="person">{face}<div>'
         f'<p class="kicker">{escape(text(lang, "heading"))}</p>'
-        f'<h1 class="name">{escape(report.name)}</h1>'
+        f'<h1 class="{"name long" if len(report.name) > LONG_NAME else "name"}">{escape(report.name)}</h1>'
         f'<p class="period">{escape(period)}</p>'
         "</div></header>"
     )

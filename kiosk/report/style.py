@@ -42,6 +42,7 @@ img { display: block; object-fit: cover; background: #e6e9ee; }
 .kicker { font-size: 20px; color: #4a5562; text-transform: uppercase; letter-spacing: .08em; }
 :lang(zh) .kicker { letter-spacing: .2em; }
 h1 { font-size: 50px; line-height: 1.1; overflow-wrap: anywhere; }
+h1.long { font-size: 36px; }
 .period { font-size: 20px; color: #39434f; margin-top: 6px; }
 
 .summary {
