@@ -217,6 +217,11 @@ class _PackReader:
                 "Add at least one step to pack.yaml, with an 'image:' and a 'text:'.",
                 file=MANIFEST_NAME,
             )
+        elif self.files is not None and not self.files.files:
+            self.problems.error(
+                "This pack has no steps: its folder is empty.",
+                "Copy the pack's photos into the folder, or check that you chose the right folder.",
+            )
         else:
             self.problems.error(
                 "This pack has no steps: there are no numbered pictures in it.",

@@ -124,3 +124,10 @@ def test_long_text_in_a_file_name_gets_the_easy_read_warning(packs_dir, load):
     pack, problems = load(folder)
     assert pack is not None
     the_problem(problems, Severity.WARNING, file=long_name, step=1, words=["21 words", "easy reading"])
+
+
+def test_empty_folder_says_so(packs_dir, load):
+    (packs_dir / "empty").mkdir()
+    pack, problems = load(packs_dir / "empty")
+    assert pack is None
+    the_problem(problems, Severity.ERROR, file=None, step=None, words=["no steps", "folder is empty"])
