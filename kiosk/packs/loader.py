@@ -99,6 +99,10 @@ class _UsedFile:
 
 
 class _PackReader:
+    """Reads one pack, recording problems as it goes (used once, by ``load_pack``)."""
+
+    references: References  # set once the pack's files are known
+
     def __init__(self, source: Path, cache_dir: Path, default_language: str, options: LoadOptions, problems: ProblemList):
         self.source = source
         self.cache_dir = cache_dir

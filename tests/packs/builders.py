@@ -74,10 +74,23 @@ class _UnflaggedUtf8Info(zipfile.ZipInfo):
         return self.filename.encode("utf-8"), self.flag_bits & ~0x800
 
 
-def zip_bytes(entries: Mapping[str, bytes], *, utf8_flag: bool = True, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+class _DosCodePageInfo(zipfile.ZipInfo):
+    """Stores the name in the DOS code page without the UTF-8 flag, as older Windows does."""
+
+    def _encodeFilenameFlags(self):  # noqa: N802 - zipfile's name
+        return self.filename.encode("cp437"), self.flag_bits & ~0x800
+
+
+def zip_bytes(
+    entries: Mapping[str, bytes],
+    *,
+    utf8_flag: bool = True,
+    dos_names: bool = False,
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
     """A zip of ``entries`` (name -> content), in the order given."""
     buffer = io.BytesIO()
-    info_class = zipfile.ZipInfo if utf8_flag else _UnflaggedUtf8Info
+    info_class = _DosCodePageInfo if dos_names else zipfile.ZipInfo if utf8_flag else _UnflaggedUtf8Info
     with zipfile.ZipFile(buffer, "w", compression) as archive:
         for name, data in entries.items():
             info = info_class(name, date_time=(2024, 5, 1, 12, 0, 0))

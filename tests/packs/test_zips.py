@@ -61,6 +61,13 @@ def test_mac_zip_with_macosx_folder_ds_store_and_nfd_names_without_the_utf8_flag
     assert pack.steps[0].image == "01 Hände nass machen.jpg"  # stored NFC in the cache
 
 
+def test_older_windows_zip_with_german_names_in_the_dos_code_page(packs_dir, load):
+    source = write_zip(packs_dir / "Hände.zip", {"Hände/01 Hände waschen.jpg": JPG, "Hände/02 Füße.jpg": JPG}, dos_names=True)
+    pack, problems = load(source, language="de")
+    assert problems == []
+    assert [step.text_for("de", "de") for step in pack.steps] == ["Hände waschen", "Füße"]
+
+
 def test_zip_with_chinese_names_and_a_manifest(packs_dir, load):
     manifest = "format: 1\nid: xishou\ntitle: 洗手\nlanguage: zh\nsteps:\n  - image: 湿手.jpg\n    text: 把手弄湿。\n"
     source = write_zip(packs_dir / "xishou.zip", {"洗手/pack.yaml": manifest.encode(), "洗手/湿手.jpg": JPG})
