@@ -48,6 +48,7 @@ class ZipResult:
 def pack_files(folder: Path, leave_out: set[Path] | None = None) -> list[tuple[str, Path]]:
     """(name inside the pack, file on disk) for every file that belongs in the zip, sorted."""
     leave_out = {path.resolve() for path in (leave_out or set())}
+    root = folder.resolve()
     found: list[tuple[str, Path]] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [name for name in dirnames if not is_ignored_name(name)]
@@ -55,7 +56,9 @@ def pack_files(folder: Path, leave_out: set[Path] | None = None) -> list[tuple[s
             if is_ignored_name(name) or name == STATE_NAME or name.endswith((".part", ".tmp")):
                 continue
             path = Path(dirpath) / name
-            if path.is_symlink() or not path.is_file() or path.resolve() in leave_out:
+            real = path.resolve()
+            # A link's content goes in as a plain file, but only when it stays inside the pack.
+            if not path.is_file() or real in leave_out or (path.is_symlink() and root not in real.parents):
                 continue
             relative = nfc(path.relative_to(folder).as_posix())
             found.append((relative, path))

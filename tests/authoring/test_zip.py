@@ -113,3 +113,16 @@ def test_photos_to_kiosk_end_to_end(tmp_path, capsys):
     assert [step.text_for("en", "en") for step in found.steps] == ["Wet your hands.", "Put on soap.", "Rinse your hands."]
     assert all(found.file(step.audio["en"]).is_file() for step in found.steps)
     assert all(found.display_image(step).is_file() for step in found.steps)
+
+
+def test_links_inside_the_pack_go_in_as_files_and_links_out_are_left_out(built_pack, tmp_path):
+    outside = tmp_path / "private.txt"
+    outside.write_text("not part of the pack")
+    (built_pack / "notes.txt").symlink_to(outside)
+    (built_pack / "same-as-01.jpg").symlink_to(built_pack / "01.jpg")
+    result = zip_pack(built_pack, built_pack / "inside.zip")  # a zip written into the pack itself
+    with zipfile.ZipFile(result.path) as archive:
+        names = archive.namelist()
+        assert archive.read("fit-a-washer/same-as-01.jpg") == (built_pack / "01.jpg").read_bytes()
+    assert "fit-a-washer/notes.txt" not in names
+    assert not [name for name in names if name.endswith(".zip")]
