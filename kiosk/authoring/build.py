@@ -118,8 +118,7 @@ def build_pack(
     result.unchanged = len(kept)
     result.voices = {lang: voice_for_language(lang) for lang in sorted({s.language for s in [*kept, *planned]})}
     done = _render(folder, planned, state, rate, worker, report, len(specs), result)
-    speech = {item.entry.file: item for item in [*kept, *done]}
-    result.removed = _remove_stale(folder, state, set(speech))
+    result.removed = _remove_stale(folder, state, {item.entry.file for item in [*kept, *done]})
     _set_audio_fields(raw_steps, specs, [*kept, *done], pack_language)
 
     new_state = BuildState({BuildState.slot(i.step, i.language): i.entry for i in [*kept, *done]})
