@@ -31,7 +31,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from kiosk.journal.journal import Journal
 from kiosk.journal.model import from_ms, start_of, to_ms
@@ -116,8 +116,8 @@ class WorkshopRow:
 # Columns of a run row as the queries below return them.
 _ID, _PERSON, _PACK, _VERSION, _STARTED, _ENDED, _OUTCOME, _RESUMED_FROM, _STEP_COUNT, _FURTHEST = range(10)
 
-# The furthest step is only looked up where it matters (a run that ended early, or a pack whose
-# step count is unknown); it is one index seek per such run.
+# The furthest step seen is looked up only where it matters (a run that ended early, or a pack
+# whose step count is unknown): one seek in the index of a run's events.
 _RUN_FIELDS = (
     "r.id, r.person_id, r.pack_id, r.pack_version, r.started_at_ms, r.ended_at_ms, r.outcome, "
     "r.resumed_from, r.step_count, "
@@ -125,18 +125,19 @@ _RUN_FIELDS = (
     "ELSE (SELECT MAX(e.step_number) FROM step_events e WHERE e.run_id = r.id) END"
 )
 
-# "CROSS JOIN" keeps SQLite from scanning every help event in the journal: it walks the chosen runs
-# and seeks each one's help events in the partial index.
-_HELP_FIELDS = "e.run_id, e.step_number, COUNT(*)"
+# The help events of the chosen runs, read from the partial index that holds only help events
+# (a few percent of all events). "CROSS JOIN" keeps SQLite from scanning every help event in the
+# journal: it walks the chosen runs and seeks each one's help events. They are counted per run and
+# step in Python, which is cheaper than SQLite sorting them for a GROUP BY.
+_HELP_FIELDS = "e.run_id, e.step_number"
 _HELP_JOIN = "CROSS JOIN step_events e ON e.run_id = r.id AND e.event = 'help'"
-_HELP_GROUP = "GROUP BY e.run_id, e.step_number"
 
 
 def _person_rows(journal: Journal, person_id: int, since_ms: int) -> tuple[list[tuple], list[tuple]]:
     where = "r.person_id = ? AND r.started_at_ms >= ?"
     params = (person_id, since_ms)
     runs = journal.db.read(f"SELECT {_RUN_FIELDS} FROM runs r WHERE {where} ORDER BY r.started_at_ms, r.id", params)
-    helps = journal.db.read(f"SELECT {_HELP_FIELDS} FROM runs r {_HELP_JOIN} WHERE {where} {_HELP_GROUP}", params)
+    helps = journal.db.read(f"SELECT {_HELP_FIELDS} FROM runs r {_HELP_JOIN} WHERE {where}", params)
     return runs, helps
 
 
@@ -157,7 +158,7 @@ def _week_rows(journal: Journal, start_ms: int, end_ms: int) -> tuple[list[tuple
         params,
     )
     helps = journal.db.read(
-        f"{_WEEK_CHAIN} SELECT {_HELP_FIELDS} FROM chain CROSS JOIN runs r ON r.id = chain.id {_HELP_JOIN} {_HELP_GROUP}",
+        f"{_WEEK_CHAIN} SELECT {_HELP_FIELDS} FROM chain CROSS JOIN runs r ON r.id = chain.id {_HELP_JOIN}",
         params,
     )
     return runs, helps
@@ -165,99 +166,106 @@ def _week_rows(journal: Journal, start_ms: int, end_ms: int) -> tuple[list[tuple
 
 # -- attempts ------------------------------------------------------------------------------------
 
+PackKey = tuple[int, str, int]  # person id, pack id, pack version
 
-@dataclass(frozen=True)
-class _Attempt:
-    """One go at a pack: a run, or an interrupted run and the runs that resumed it."""
 
-    person_id: int
-    pack_id: str
-    pack_version: int
-    first_run_id: int
+class _Attempt(NamedTuple):
+    """One go at a pack: a run, or an interrupted run and the runs that resumed it. (A named tuple:
+    a worker's year has thousands of them, and these are cheap to make.)"""
+
+    key: PackKey
+    summary: RunSummary
     started_ms: int
-    ended_ms: int | None
-    outcome: str
     duration_ms: int
-    steps_total: int
-    steps_independent: int
-    help_by_step: dict[int, int]
-
-    @property
-    def independence(self) -> float:
-        return self.steps_independent / self.steps_total if self.steps_total else 0.0
-
-    def summary(self) -> RunSummary:
-        return RunSummary(
-            run_id=self.first_run_id,
-            started_at=from_ms(self.started_ms),
-            ended_at=from_ms(self.ended_ms) if self.ended_ms is not None else None,
-            outcome=self.outcome,
-            duration_s=self.duration_ms / 1000,
-            steps_total=self.steps_total,
-            steps_independent=self.steps_independent,
-            independence=self.independence,
-        )
+    outcome: str
+    independence: float
 
 
-def _attempts(runs: Sequence[tuple], helps: Iterable[tuple]) -> list[_Attempt]:
-    """Join resumed runs to the runs they continue and measure each attempt, in start order."""
-    help_by_run: dict[int, dict[int, int]] = defaultdict(dict)
-    for run_id, step_number, count in helps:
-        help_by_run[run_id][step_number] = count
+@dataclass
+class _History:
+    """The attempts found in some runs, grouped per person and pack version, with their help."""
+
+    attempts: dict[PackKey, list[_Attempt]]
+    help_count: dict[PackKey, dict[int, int]]            # step -> help events
+    attempts_with_help: dict[PackKey, dict[int, int]]    # step -> attempts with help on it
+
+
+def _history(runs: Sequence[tuple], help_events: Iterable[tuple[int, int]]) -> _History:
+    """Join resumed runs to the runs they continue, measure each attempt, and count help per step.
+    Attempts still open, and continuations whose first run is not among ``runs``, are left out."""
+    help_by_run: dict[int, dict[int, int]] = {}
+    for run_id, step_number in help_events:
+        steps = help_by_run.setdefault(run_id, {})
+        steps[step_number] = steps.get(step_number, 0) + 1
     continued_by = {row[_RESUMED_FROM]: row for row in runs if row[_RESUMED_FROM] is not None}
-    attempts = []
-    for head in runs:
-        if head[_RESUMED_FROM] is not None:
-            continue  # a continuation; measured with its first run (or, if that is not here, not at all)
-        chain = [head]
-        while (following := continued_by.get(chain[-1][_ID])) is not None:
+    attempts: dict[PackKey, list[_Attempt]] = defaultdict(list)
+    attempt_of_run: dict[int, tuple[PackKey, int]] = {}
+    for row in runs:
+        if row[_RESUMED_FROM] is not None:
+            continue  # measured with its first run
+        chain = [row]
+        while continued_by and (following := continued_by.get(chain[-1][_ID])) is not None:
             chain.append(following)
         attempt = _measure(chain, help_by_run)
-        if attempt is not None:
-            attempts.append(attempt)
-    return attempts
+        if attempt is None:
+            continue
+        attempts[attempt.key].append(attempt)
+        for piece in chain:
+            if piece[_ID] in help_by_run:
+                attempt_of_run[piece[_ID]] = (attempt.key, row[_ID])
+
+    help_count: dict[PackKey, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    helped_attempts: dict[PackKey, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for run_id, steps in help_by_run.items():
+        if (found := attempt_of_run.get(run_id)) is not None:
+            key, first_run_id = found
+            for step_number, count in steps.items():
+                help_count[key][step_number] += count
+                helped_attempts[key][step_number].add(first_run_id)
+    attempts_with_help = {key: {step: len(ids) for step, ids in steps.items()} for key, steps in helped_attempts.items()}
+    return _History(dict(attempts), help_count, attempts_with_help)
 
 
 def _measure(chain: list[tuple], help_by_run: dict[int, dict[int, int]]) -> _Attempt | None:
+    """Measure one attempt: a run, or a run and its continuations (help on a step in any piece
+    counts once; the duration adds up the pieces, not the time the kiosk was off)."""
     head, last = chain[0], chain[-1]
     outcome = last[_OUTCOME]
     if outcome is None:
         return None  # still going: counted once it ends
     if len(chain) == 1:
-        help_by_step = help_by_run.get(head[_ID], {})
+        helped_steps = help_by_run.get(head[_ID], {}).keys()
+        furthest = head[_FURTHEST] or 0
+        duration_ms = max(0, head[_ENDED] - head[_STARTED])
     else:
-        help_by_step = defaultdict(int)
-        for piece in chain:
-            for step_number, count in help_by_run.get(piece[_ID], {}).items():
-                help_by_step[step_number] += count
-    furthest = max((piece[_FURTHEST] or 0 for piece in chain), default=0)
+        helped_steps = {step for piece in chain for step in help_by_run.get(piece[_ID], ())}
+        furthest = max(piece[_FURTHEST] or 0 for piece in chain)
+        duration_ms = sum(max(0, piece[_ENDED] - piece[_STARTED]) for piece in chain if piece[_ENDED] is not None)
     steps_total = last[_STEP_COUNT] or furthest
     reached = steps_total if outcome == "finished" else min(furthest, steps_total)
-    helped = sum(1 for step_number in help_by_step if step_number <= reached)
-    duration_ms = sum(max(0, piece[_ENDED] - piece[_STARTED]) for piece in chain if piece[_ENDED] is not None)
-    return _Attempt(
-        person_id=head[_PERSON],
-        pack_id=head[_PACK],
-        pack_version=head[_VERSION],
-        first_run_id=head[_ID],
-        started_ms=head[_STARTED],
-        ended_ms=last[_ENDED],
+    helped = len(helped_steps) if outcome == "finished" else sum(1 for step in helped_steps if step <= reached)
+    independent = max(0, reached - helped)
+    independence = independent / steps_total if steps_total else 0.0
+    ended_ms = last[_ENDED]
+    summary = RunSummary(
+        run_id=head[_ID],
+        started_at=from_ms(head[_STARTED]),
+        ended_at=from_ms(ended_ms) if ended_ms is not None else None,
         outcome=outcome,
-        duration_ms=duration_ms,
+        duration_s=duration_ms / 1000,
         steps_total=steps_total,
-        steps_independent=max(0, reached - helped),
-        help_by_step=dict(help_by_step),
+        steps_independent=independent,
+        independence=independence,
     )
-
-
-def _by_pack(attempts: Iterable[_Attempt]) -> dict[tuple[int, str, int], list[_Attempt]]:
-    groups: dict[tuple[int, str, int], list[_Attempt]] = defaultdict(list)
-    for attempt in attempts:
-        groups[(attempt.person_id, attempt.pack_id, attempt.pack_version)].append(attempt)
-    return groups
+    return _Attempt((head[_PERSON], head[_PACK], head[_VERSION]), summary, head[_STARTED], duration_ms, outcome,
+                    independence)
 
 
 # -- figures -------------------------------------------------------------------------------------
+
+_FIRST_MONDAY = date(1970, 1, 5)
+_FIRST_MONDAY_MS = 4 * 86_400_000
+_WEEK_MS = 7 * 86_400_000
 
 
 def monday_of(day: date) -> date:
@@ -265,9 +273,14 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def _week_number(moment_ms: int) -> int:
+    """Weeks since the first Monday of 1970 (UTC): whole-number arithmetic, no datetimes."""
+    return (moment_ms - _FIRST_MONDAY_MS) // _WEEK_MS
+
+
 def _median_duration_s(attempts: Iterable[_Attempt]) -> float | None:
-    durations = [attempt.duration_ms / 1000 for attempt in attempts if attempt.outcome == "finished"]
-    return statistics.median(durations) if durations else None
+    durations = [attempt.duration_ms for attempt in attempts if attempt.outcome == "finished"]
+    return statistics.median(durations) / 1000 if durations else None
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -277,39 +290,32 @@ def _mean(values: Sequence[float]) -> float | None:
 def _weekly(attempts: Sequence[_Attempt]) -> tuple[WeekFigure, ...]:
     """Every week from the first attempt's to the last one's, empty weeks included (a chart
     should show a gap as a gap)."""
-    by_week: dict[date, list[_Attempt]] = defaultdict(list)
+    by_week: dict[int, list[_Attempt]] = defaultdict(list)
     for attempt in attempts:
-        by_week[monday_of(from_ms(attempt.started_ms).date())].append(attempt)
+        by_week[_week_number(attempt.started_ms)].append(attempt)
     if not by_week:
         return ()
     weeks = []
-    week, last_week = min(by_week), max(by_week)
-    while week <= last_week:
+    for week in range(min(by_week), max(by_week) + 1):
         in_week = by_week.get(week, [])
         weeks.append(
             WeekFigure(
-                week_start=week,
+                week_start=_FIRST_MONDAY + timedelta(weeks=week),
                 runs=len(in_week),
                 finished=sum(1 for attempt in in_week if attempt.outcome == "finished"),
                 independence=_mean([attempt.independence for attempt in in_week]),
             )
         )
-        week += timedelta(days=7)
     return tuple(weeks)
 
 
-def _steps_needing_help(attempts: Sequence[_Attempt]) -> tuple[StepNeed, ...]:
+def _steps_needing_help(help_count: dict[int, int], attempts_with_help: dict[int, int],
+                        attempts: int) -> tuple[StepNeed, ...]:
     """Steps with help, most help requests first (then most attempts with help, then step order)."""
-    help_count: dict[int, int] = defaultdict(int)
-    runs_with_help: dict[int, int] = defaultdict(int)
-    for attempt in attempts:
-        for step_number, count in attempt.help_by_step.items():
-            help_count[step_number] += count
-            runs_with_help[step_number] += 1
     needs = [
-        StepNeed(step_number=step, help_count=help_count[step], runs_with_help=runs_with_help[step],
-                 share=runs_with_help[step] / len(attempts))
-        for step in help_count
+        StepNeed(step_number=step, help_count=count, runs_with_help=attempts_with_help[step],
+                 share=attempts_with_help[step] / attempts)
+        for step, count in help_count.items()
     ]
     needs.sort(key=lambda need: (-need.help_count, -need.runs_with_help, need.step_number))
     return tuple(needs)
@@ -324,14 +330,15 @@ def _mastered_at(attempts: Sequence[_Attempt], rule: MasteryRule) -> datetime | 
         if attempt.outcome == "finished" and attempt.independence >= rule.independence - _EPSILON:
             in_a_row += 1
             if in_a_row >= rule.runs_in_a_row:
-                return from_ms(attempt.ended_ms) if attempt.ended_ms is not None else None
+                return attempt.summary.ended_at
         else:
             in_a_row = 0
     return None
 
 
-def _pack_progress(person_id: int, pack_id: str, pack_version: int, attempts: Sequence[_Attempt],
-                   rule: MasteryRule) -> PackProgress:
+def _pack_progress(key: PackKey, history: _History, rule: MasteryRule) -> PackProgress:
+    person_id, pack_id, pack_version = key
+    attempts = history.attempts[key]
     finished = sum(1 for attempt in attempts if attempt.outcome == "finished")
     mastered_at = _mastered_at(attempts, rule)
     return PackProgress(
@@ -340,11 +347,12 @@ def _pack_progress(person_id: int, pack_id: str, pack_version: int, attempts: Se
         pack_version=pack_version,
         runs=len(attempts),
         finished=finished,
-        completion_rate=finished / len(attempts) if attempts else 0.0,
+        completion_rate=finished / len(attempts),
         median_duration_s=_median_duration_s(attempts),
-        runs_detail=tuple(attempt.summary() for attempt in attempts),
+        runs_detail=tuple(attempt.summary for attempt in attempts),
         weekly=_weekly(attempts),
-        steps_needing_help=_steps_needing_help(attempts),
+        steps_needing_help=_steps_needing_help(history.help_count.get(key, {}),
+                                               history.attempts_with_help.get(key, {}), len(attempts)),
         mastered=mastered_at is not None,
         mastered_at=mastered_at,
     )
@@ -362,25 +370,21 @@ def person_progress(
     ``since`` (a date means midnight UTC) keeps only attempts that started then or later.
     """
     since_ms = to_ms(start_of(since)) if since is not None else -(2**62)
-    runs, helps = _person_rows(journal, person_id, since_ms)
-    groups = _by_pack(_attempts(runs, helps))
-    return [
-        _pack_progress(person, pack_id, version, groups[(person, pack_id, version)], rule)
-        for (person, pack_id, version) in sorted(groups, key=lambda key: (key[1], key[2]))
-    ]
+    history = _history(*_person_rows(journal, person_id, since_ms))
+    return [_pack_progress(key, history, rule) for key in sorted(history.attempts, key=lambda key: (key[1], key[2]))]
 
 
 def workshop_weekly_summary(journal: Journal, week_start: date) -> list[WorkshopRow]:
     """Everyone's week at a glance: one row per person and pack version with attempts that
     started in the week of ``week_start`` (any day of the week is taken as its Monday)."""
-    monday = monday_of(week_start if not isinstance(week_start, datetime) else week_start.date())
+    monday = monday_of(week_start.date() if isinstance(week_start, datetime) else week_start)
     start_ms = to_ms(start_of(monday))
     end_ms = to_ms(start_of(monday + timedelta(days=7)))
-    runs, helps = _week_rows(journal, start_ms, end_ms)
-    groups = _by_pack(_attempts(runs, helps))
+    history = _history(*_week_rows(journal, start_ms, end_ms))
     names = dict(journal.db.read("SELECT id, name FROM people"))
     rows = []
-    for (person_id, pack_id, version), attempts in groups.items():
+    for key, attempts in history.attempts.items():
+        person_id, pack_id, version = key
         finished = sum(1 for attempt in attempts if attempt.outcome == "finished")
         rows.append(
             WorkshopRow(
@@ -393,7 +397,7 @@ def workshop_weekly_summary(journal: Journal, week_start: date) -> list[Workshop
                 completion_rate=finished / len(attempts),
                 independence=_mean([attempt.independence for attempt in attempts]),
                 median_duration_s=_median_duration_s(attempts),
-                help_count=sum(sum(attempt.help_by_step.values()) for attempt in attempts),
+                help_count=sum(history.help_count.get(key, {}).values()),
             )
         )
     rows.sort(key=lambda row: (row.person_name.casefold(), row.person_id, row.pack_id, row.pack_version))

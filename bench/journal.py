@@ -1,0 +1,254 @@
+"""Journal benchmark: durable append rate, one worker's progress, the workshop's week.
+
+    .venv/bin/python bench/journal.py [--scale 1.0] [--rebuild]
+
+A year of a workshop is generated once and cached in bench/out/ (gitignored): 100 workers, 20 runs
+a day each, 250 working days (x scale), packs of 15 steps. Each step logs what the step screen
+logs: shown and done, and now and then help (less as a worker learns a pack), hear again or back;
+so a run has about 33 events, and a year about 16 million (the brief's estimate of 7.5 million
+counted one event per step). 2% of runs are interrupted by a "crash" and resumed, 5% abandoned.
+The fill uses bulk inserts in one transaction with synchronous=OFF: it is set-up, not the thing
+measured.
+
+Then, in one run:
+* durable appends: Journal.record_step against plain sqlite3 INSERTs with the same durability
+  (WAL, synchronous=FULL, one commit per insert) into the same table; goal: ratio >= 0.8;
+* one worker's full progress (person_progress over the whole year); goal: < 50 ms;
+* the workshop's weekly summary (workshop_weekly_summary for one week); goal: < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kiosk.journal import Journal  # noqa: E402
+from kiosk.journal.progress import person_progress, workshop_weekly_summary  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+GENERATOR_VERSION = 1
+WORKERS = 100
+RUNS_PER_DAY = 20
+WORKDAYS = 250
+STEPS = 15
+PACKS = [f"pack-{number:02d}" for number in range(12)]
+DAYS_PER_PACK = 60                   # a worker moves on to a new pack every 12 weeks
+FIRST_DAY = date(2025, 1, 6)         # a Monday
+DAY_MS = 86_400_000
+
+
+def workdays(count: int) -> list[date]:
+    days, day = [], FIRST_DAY
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def ms(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
+def fill(path: Path, scale: float, seed: int = 7) -> None:
+    """Write a year (x scale) of the workshop into a fresh journal at ``path``."""
+    partial = path.with_name(path.name + ".filling")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(partial) + suffix).unlink(missing_ok=True)
+    with Journal.open(partial) as journal:  # the real schema, migrations and device
+        device_id = journal.device.id
+        workers = [journal.add_person(f"Worker {number:03d}").id for number in range(1, WORKERS + 1)]
+    chance = random.Random(seed)
+    raw = sqlite3.connect(partial, isolation_level=None)
+    raw.execute("PRAGMA journal_mode = OFF")
+    raw.execute("PRAGMA synchronous = OFF")
+    raw.execute("PRAGMA cache_size = -512000")
+    raw.execute("BEGIN")
+    run_id = event_id = 0
+    days = workdays(max(1, round(WORKDAYS * scale)))
+    started = time.perf_counter()
+    for day_index, day in enumerate(days):
+        runs: list[tuple] = []
+        events: list[tuple] = []
+        day_start = ms(datetime(day.year, day.month, day.day, 8, tzinfo=timezone.utc))
+        for worker_index, person_id in enumerate(workers):
+            pack = PACKS[(worker_index + day_index // DAYS_PER_PACK) % len(PACKS)]
+            learned = (day_index % DAYS_PER_PACK) / DAYS_PER_PACK           # 0 new .. 1 well known
+            help_chance = 0.02 + 0.25 * (1 - learned) ** 2
+            clock = day_start + worker_index * 1000
+            for _ in range(RUNS_PER_DAY):
+                fate = chance.random()
+                stop_at = chance.randint(1, STEPS - 1) if fate < 0.07 else STEPS
+                run_id += 1
+                first_run, run_start, step = run_id, clock, 1
+                pieces = []
+                while True:
+                    for number in range(step, stop_at + 1):
+                        event_id += 1
+                        events.append((event_id, run_id, number, "shown", clock, None))
+                        if chance.random() < help_chance:
+                            event_id += 1
+                            events.append((event_id, run_id, number, "help", clock + 2000, None))
+                        if chance.random() < 0.08:
+                            event_id += 1
+                            events.append((event_id, run_id, number, "hear_again", clock + 3000, None))
+                        if number > 1 and chance.random() < 0.02:
+                            event_id += 1
+                            events.append((event_id, run_id, number, "back", clock + 4000, None))
+                        took = chance.randint(6_000, 30_000)
+                        clock += took
+                        event_id += 1
+                        events.append((event_id, run_id, number, "done", clock, took))
+                    if stop_at == STEPS:
+                        pieces.append((run_id, run_start, clock, "finished"))
+                        break
+                    if fate < 0.02:  # a crash: interrupted here, resumed a few minutes later
+                        pieces.append((run_id, run_start, clock, "interrupted"))
+                        clock += 300_000
+                        run_id += 1
+                        run_start, step, stop_at, fate = clock, stop_at, STEPS, 1.0
+                        continue
+                    pieces.append((run_id, run_start, clock, "abandoned"))
+                    break
+                for number, (piece_id, piece_start, piece_end, outcome) in enumerate(pieces):
+                    runs.append((piece_id, person_id, pack, 1, f"hash-{pack}", device_id, piece_start, piece_end,
+                                 outcome, piece_id - 1 if number else None, STEPS))
+                clock += 60_000
+        raw.executemany(
+            "INSERT INTO runs (id, person_id, pack_id, pack_version, content_hash, device_id, started_at_ms, "
+            "ended_at_ms, outcome, resumed_from, step_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            runs,
+        )
+        raw.executemany(
+            "INSERT INTO step_events (id, run_id, step_number, event, at_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
+            events,
+        )
+        if day_index % 25 == 24:
+            rate = event_id / (time.perf_counter() - started)
+            print(f"  filled {day_index + 1}/{len(days)} days, {event_id:,} events ({rate:,.0f}/s)", flush=True)
+    raw.execute("INSERT INTO settings (key, value) VALUES ('bench.fill', ?)",
+                (f'{{"scale": {scale}, "generator": {GENERATOR_VERSION}}}',))
+    raw.execute("COMMIT")
+    raw.execute("PRAGMA journal_mode = WAL")
+    raw.close()
+    partial.replace(path)
+
+
+def filled_journal(scale: float, rebuild: bool) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"journal-scale-{scale:g}.sqlite3"
+    if path.exists() and not rebuild:
+        with sqlite3.connect(path) as raw:
+            row = raw.execute("SELECT value FROM settings WHERE key = 'bench.fill'").fetchone()
+        raw.close()
+        if row and f'"generator": {GENERATOR_VERSION}' in row[0]:
+            return path
+    print(f"filling {path} (cached for later runs) ...", flush=True)
+    started = time.perf_counter()
+    fill(path, scale)
+    print(f"  done in {time.perf_counter() - started:.0f} s, {path.stat().st_size / 1e6:,.0f} MB", flush=True)
+    return path
+
+
+def append_rates(rounds: int = 40, per_round: int = 200) -> tuple[float, float]:
+    """Durable appends per second: Journal.record_step, and plain INSERTs with the same settings into
+    the same table. fsync times wander a lot, so the two alternate in short rounds (taking turns at
+    going first) and both see the same disk, the same checkpoints and the same cache."""
+    path = OUT / "append.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    journal = Journal.open(path)
+    person = journal.add_person("Bench")
+    journal_run = journal.start_run(person.id, "bench", 1, "hash")
+    plain_run = journal.start_run(person.id, "bench", 1, "hash")
+    plain = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON", "busy_timeout = 5000"):
+        plain.execute(f"PRAGMA {pragma}")
+    insert = "INSERT INTO step_events (run_id, step_number, event, at_ms, duration_ms) VALUES (?, ?, ?, ?, ?)"
+
+    def with_journal() -> float:
+        started = time.perf_counter()
+        for number in range(per_round):
+            journal.record_step(journal_run, number % STEPS + 1, "done", 1000)
+        return time.perf_counter() - started
+
+    def with_plain_sqlite() -> float:
+        started = time.perf_counter()
+        for number in range(per_round):
+            plain.execute(insert, (plain_run, number % STEPS + 1, "done", int(time.time() * 1000), 1000))
+        return time.perf_counter() - started
+
+    journal_seconds = plain_seconds = 0.0
+    for round_number in range(rounds):
+        if round_number % 2:
+            plain_seconds += with_plain_sqlite()
+            journal_seconds += with_journal()
+        else:
+            journal_seconds += with_journal()
+            plain_seconds += with_plain_sqlite()
+    plain.close()
+    journal.close()
+    total = rounds * per_round
+    return total / journal_seconds, total / plain_seconds
+
+
+def timed(function, repeat: int) -> tuple[float, float, object]:
+    """(first call, median of the following calls) in milliseconds, and the last result."""
+    started = time.perf_counter()
+    result = function()
+    first = (time.perf_counter() - started) * 1000
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    return first, statistics.median(times), result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 250 working days (default 1.0)")
+    parser.add_argument("--rebuild", action="store_true", help="refill the cached journal")
+    args = parser.parse_args()
+    path = filled_journal(args.scale, args.rebuild)
+
+    journal_rate, plain_rate = append_rates()
+    with Journal.open(path) as journal:
+        runs, events = (journal.db.read_one(f"SELECT MAX(id) FROM {table}")[0] for table in ("runs", "step_events"))
+        days = len(workdays(max(1, round(WORKDAYS * args.scale))))
+        worker = journal.people()[WORKERS // 2]
+        first_p, median_p, progress = timed(lambda: person_progress(journal, worker.id), 10)
+        middle_week = workdays(days)[days // 2]
+        first_w, median_w, rows = timed(lambda: workshop_weekly_summary(journal, middle_week), 5)
+    worker_runs = sum(pack.runs for pack in progress)
+
+    print()
+    print(f"journal: {path.name}, {path.stat().st_size / 1e6:,.0f} MB: {WORKERS} workers x {RUNS_PER_DAY} runs a day x "
+          f"{days} days x {STEPS} steps = {runs:,} runs, {events:,} step events")
+    print(f"durable append (WAL, synchronous=FULL, one commit each):")
+    print(f"  Journal.record_step   {journal_rate:8,.0f} events/s")
+    print(f"  plain sqlite3 INSERT  {plain_rate:8,.0f} events/s")
+    print(f"  ratio                 {journal_rate / plain_rate:8.2f}   (goal >= 0.80)  "
+          f"{'ok' if journal_rate / plain_rate >= 0.8 else 'MISSED'}")
+    print(f"one worker's full progress ({worker.name}: {worker_runs:,} attempts on {len(progress)} packs):")
+    print(f"  median {median_p:6.1f} ms   first call {first_p:6.1f} ms   (goal < 50 ms)  "
+          f"{'ok' if median_p < 50 else 'MISSED'}   ratio to goal {median_p / 50:.2f}")
+    print(f"workshop weekly summary (week of {middle_week - timedelta(days=middle_week.weekday())}: {len(rows)} rows, "
+          f"{sum(row.runs for row in rows):,} attempts):")
+    print(f"  median {median_w:6.1f} ms   first call {first_w:6.1f} ms   (goal < 1000 ms)  "
+          f"{'ok' if median_w < 1000 else 'MISSED'}   ratio to goal {median_w / 1000:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
