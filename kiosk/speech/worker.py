@@ -319,7 +319,7 @@ class SpeechWorker:
         """The voice used for ``language`` on this device (an installed one, if there are any)."""
         try:
             return voice_for_language(language, self.voices())
-        except SpeechError:
+        except Exception:  # noqa: BLE001 - no engine (or it hangs): the fixed table's choice
             return voice_for_language(language)
 
     def close(self, timeout: float = 5.0) -> None:
@@ -480,7 +480,11 @@ class SpeechWorker:
             _wait_until_espeak_is_idle(engine)
             with _QuietStdoutWhile(str(tmp)):
                 engine.save_to_file(text, str(tmp))
-                engine.runAndWait()
+                try:
+                    engine.runAndWait()
+                except Exception:
+                    self._recover(engine)
+                    raise
             if errors:
                 raise SpeechError(f"The speech engine failed ({errors[0]}).")
             if not _is_good_wav(tmp):
@@ -497,6 +501,16 @@ class SpeechWorker:
             except Exception:  # noqa: BLE001
                 pass
         return out
+
+    def _recover(self, engine: Any) -> None:
+        """After runAndWait failed: leave pyttsx3's loop, so the next job is not refused with
+        "run loop already started", and settle the engine again before the next job."""
+        self._engine_ready = False
+        try:
+            if getattr(engine, "_inLoop", False):
+                engine.endLoop()
+        except Exception:  # noqa: BLE001
+            log.debug("could not end the pyttsx3 loop", exc_info=True)
 
     @staticmethod
     def _report(error: SpeechError, callback: ErrorCallback | None) -> None:

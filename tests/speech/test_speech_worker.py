@@ -366,3 +366,26 @@ def test_quiet_stdout_survives_missing_stdout():
     quiet = _QuietStdout(None, "/tmp/x.wav")
     print("Audio saved to /tmp/x.wav", file=quiet)
     print("anything", file=quiet)  # pythonw has no stdout: must not raise inside espeak's callback
+
+
+@needs_espeak
+def test_worker_recovers_after_the_engine_failed_once(tmp_path, monkeypatch):
+    from pyttsx3.drivers import _espeak
+
+    real_synth = _espeak.Synth
+    calls = {"n": 0}
+
+    def flaky_synth(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("espeak hiccup")
+        return real_synth(*args, **kwargs)
+
+    with SpeechWorker() as w:
+        w.render("Warm up.", "en", tmp_path / "0.wav")
+        monkeypatch.setattr(_espeak, "Synth", flaky_synth)
+        with pytest.raises(SpeechError):
+            w.render("This one fails.", "en", tmp_path / "1.wav")
+        assert not (tmp_path / "1.wav").exists()
+        out = w.render("This one works.", "en", tmp_path / "2.wav")
+        assert wav_duration(out) > 0.5
