@@ -31,7 +31,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Sequence
 
 from kiosk.journal.journal import Journal
 from kiosk.journal.model import from_ms, start_of, to_ms
@@ -169,23 +169,16 @@ def _week_rows(journal: Journal, start_ms: int, end_ms: int) -> tuple[list[tuple
 PackKey = tuple[int, str, int]  # person id, pack id, pack version
 
 
-class _Attempt(NamedTuple):
-    """One go at a pack: a run, or an interrupted run and the runs that resumed it. (A named tuple:
-    a worker's year has thousands of them, and these are cheap to make.)"""
-
-    key: PackKey
-    summary: RunSummary
-    started_ms: int
-    duration_ms: int
-    outcome: str
-    independence: float
-
-
 @dataclass
 class _History:
-    """The attempts found in some runs, grouped per person and pack version, with their help."""
+    """The attempts found in some runs, grouped per person and pack version, with their help.
 
-    attempts: dict[PackKey, list[_Attempt]]
+    An attempt is kept as its ``RunSummary`` (what callers get anyway) plus its start in
+    milliseconds, for cheap week arithmetic: a worker's year has thousands of attempts.
+    """
+
+    attempts: dict[PackKey, list[RunSummary]]
+    started_ms: dict[PackKey, list[int]]
     help_count: dict[PackKey, dict[int, int]]            # step -> help events
     attempts_with_help: dict[PackKey, dict[int, int]]    # step -> attempts with help on it
 
@@ -198,21 +191,28 @@ def _history(runs: Sequence[tuple], help_events: Iterable[tuple[int, int]]) -> _
         steps = help_by_run.setdefault(run_id, {})
         steps[step_number] = steps.get(step_number, 0) + 1
     continued_by = {row[_RESUMED_FROM]: row for row in runs if row[_RESUMED_FROM] is not None}
-    attempts: dict[PackKey, list[_Attempt]] = defaultdict(list)
+    attempts: dict[PackKey, list[RunSummary]] = defaultdict(list)
+    started: dict[PackKey, list[int]] = defaultdict(list)
     attempt_of_run: dict[int, tuple[PackKey, int]] = {}
     for row in runs:
         if row[_RESUMED_FROM] is not None:
             continue  # measured with its first run
-        chain = [row]
-        while continued_by and (following := continued_by.get(chain[-1][_ID])) is not None:
-            chain.append(following)
-        attempt = _measure(chain, help_by_run)
-        if attempt is None:
+        if row[_ID] in continued_by:
+            chain = [row]
+            while (following := continued_by.get(chain[-1][_ID])) is not None:
+                chain.append(following)
+            summary = _measure_chain(chain, help_by_run)
+        else:
+            chain = [row]
+            summary = _measure_run(row, help_by_run.get(row[_ID]))
+        if summary is None:
             continue
-        attempts[attempt.key].append(attempt)
+        key = (row[_PERSON], row[_PACK], row[_VERSION])
+        attempts[key].append(summary)
+        started[key].append(row[_STARTED])
         for piece in chain:
             if piece[_ID] in help_by_run:
-                attempt_of_run[piece[_ID]] = (attempt.key, row[_ID])
+                attempt_of_run[piece[_ID]] = (key, row[_ID])
 
     help_count: dict[PackKey, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     helped_attempts: dict[PackKey, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
@@ -223,42 +223,48 @@ def _history(runs: Sequence[tuple], help_events: Iterable[tuple[int, int]]) -> _
                 help_count[key][step_number] += count
                 helped_attempts[key][step_number].add(first_run_id)
     attempts_with_help = {key: {step: len(ids) for step, ids in steps.items()} for key, steps in helped_attempts.items()}
-    return _History(dict(attempts), help_count, attempts_with_help)
+    return _History(dict(attempts), dict(started), help_count, attempts_with_help)
 
 
-def _measure(chain: list[tuple], help_by_run: dict[int, dict[int, int]]) -> _Attempt | None:
-    """Measure one attempt: a run, or a run and its continuations (help on a step in any piece
-    counts once; the duration adds up the pieces, not the time the kiosk was off)."""
-    head, last = chain[0], chain[-1]
-    outcome = last[_OUTCOME]
-    if outcome is None:
-        return None  # still going: counted once it ends
-    if len(chain) == 1:
-        helped_steps = help_by_run.get(head[_ID], {}).keys()
-        furthest = head[_FURTHEST] or 0
-        duration_ms = max(0, head[_ENDED] - head[_STARTED])
-    else:
-        helped_steps = {step for piece in chain for step in help_by_run.get(piece[_ID], ())}
-        furthest = max(piece[_FURTHEST] or 0 for piece in chain)
-        duration_ms = sum(max(0, piece[_ENDED] - piece[_STARTED]) for piece in chain if piece[_ENDED] is not None)
-    steps_total = last[_STEP_COUNT] or furthest
+def _summary(run_id: int, started_ms: int, ended_ms: int | None, outcome: str, duration_ms: int,
+             steps_total: int, furthest: int, helped_steps: Iterable[int]) -> RunSummary:
+    """Independence of one attempt: steps reached without help, over the steps in the pack."""
     reached = steps_total if outcome == "finished" else min(furthest, steps_total)
-    helped = len(helped_steps) if outcome == "finished" else sum(1 for step in helped_steps if step <= reached)
-    independent = max(0, reached - helped)
-    independence = independent / steps_total if steps_total else 0.0
-    ended_ms = last[_ENDED]
-    summary = RunSummary(
-        run_id=head[_ID],
-        started_at=from_ms(head[_STARTED]),
+    independent = max(0, reached - sum(1 for step in helped_steps if step <= reached))
+    return RunSummary(
+        run_id=run_id,
+        started_at=from_ms(started_ms),
         ended_at=from_ms(ended_ms) if ended_ms is not None else None,
         outcome=outcome,
         duration_s=duration_ms / 1000,
         steps_total=steps_total,
         steps_independent=independent,
-        independence=independence,
+        independence=independent / steps_total if steps_total else 0.0,
     )
-    return _Attempt((head[_PERSON], head[_PACK], head[_VERSION]), summary, head[_STARTED], duration_ms, outcome,
-                    independence)
+
+
+def _measure_run(row: tuple, helped: dict[int, int] | None) -> RunSummary | None:
+    """A run on its own (the common case)."""
+    if row[_OUTCOME] is None:
+        return None  # still going: counted once it ends
+    furthest = row[_FURTHEST] or 0
+    return _summary(row[_ID], row[_STARTED], row[_ENDED], row[_OUTCOME], max(0, row[_ENDED] - row[_STARTED]),
+                    row[_STEP_COUNT] or furthest, furthest, helped or ())
+
+
+def _measure_chain(chain: list[tuple], help_by_run: dict[int, dict[int, int]]) -> RunSummary | None:
+    """An interrupted run and the runs that resumed it: help on a step in any piece counts once,
+    and the duration adds up the pieces, not the time the kiosk was off."""
+    head, last = chain[0], chain[-1]
+    if last[_OUTCOME] is None:
+        return None
+    furthest = max(piece[_FURTHEST] or 0 for piece in chain)
+    return _summary(
+        head[_ID], head[_STARTED], last[_ENDED], last[_OUTCOME],
+        sum(max(0, piece[_ENDED] - piece[_STARTED]) for piece in chain if piece[_ENDED] is not None),
+        last[_STEP_COUNT] or furthest, furthest,
+        {step for piece in chain for step in help_by_run.get(piece[_ID], ())},
+    )
 
 
 # -- figures -------------------------------------------------------------------------------------
@@ -278,21 +284,21 @@ def _week_number(moment_ms: int) -> int:
     return (moment_ms - _FIRST_MONDAY_MS) // _WEEK_MS
 
 
-def _median_duration_s(attempts: Iterable[_Attempt]) -> float | None:
-    durations = [attempt.duration_ms for attempt in attempts if attempt.outcome == "finished"]
-    return statistics.median(durations) / 1000 if durations else None
+def _median_duration_s(attempts: Iterable[RunSummary]) -> float | None:
+    durations = [attempt.duration_s for attempt in attempts if attempt.outcome == "finished"]
+    return statistics.median(durations) if durations else None
 
 
 def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _weekly(attempts: Sequence[_Attempt]) -> tuple[WeekFigure, ...]:
+def _weekly(attempts: Sequence[RunSummary], started_ms: Sequence[int]) -> tuple[WeekFigure, ...]:
     """Every week from the first attempt's to the last one's, empty weeks included (a chart
     should show a gap as a gap)."""
-    by_week: dict[int, list[_Attempt]] = defaultdict(list)
-    for attempt in attempts:
-        by_week[_week_number(attempt.started_ms)].append(attempt)
+    by_week: dict[int, list[RunSummary]] = defaultdict(list)
+    for attempt, start in zip(attempts, started_ms):
+        by_week[_week_number(start)].append(attempt)
     if not by_week:
         return ()
     weeks = []
@@ -321,7 +327,7 @@ def _steps_needing_help(help_count: dict[int, int], attempts_with_help: dict[int
     return tuple(needs)
 
 
-def _mastered_at(attempts: Sequence[_Attempt], rule: MasteryRule) -> datetime | None:
+def _mastered_at(attempts: Sequence[RunSummary], rule: MasteryRule) -> datetime | None:
     """When the first row of ``rule.runs_in_a_row`` good finished attempts was completed."""
     in_a_row = 0
     for attempt in attempts:
@@ -330,7 +336,7 @@ def _mastered_at(attempts: Sequence[_Attempt], rule: MasteryRule) -> datetime | 
         if attempt.outcome == "finished" and attempt.independence >= rule.independence - _EPSILON:
             in_a_row += 1
             if in_a_row >= rule.runs_in_a_row:
-                return attempt.summary.ended_at
+                return attempt.ended_at
         else:
             in_a_row = 0
     return None
@@ -349,8 +355,8 @@ def _pack_progress(key: PackKey, history: _History, rule: MasteryRule) -> PackPr
         finished=finished,
         completion_rate=finished / len(attempts),
         median_duration_s=_median_duration_s(attempts),
-        runs_detail=tuple(attempt.summary for attempt in attempts),
-        weekly=_weekly(attempts),
+        runs_detail=tuple(attempts),
+        weekly=_weekly(attempts, history.started_ms[key]),
         steps_needing_help=_steps_needing_help(history.help_count.get(key, {}),
                                                history.attempts_with_help.get(key, {}), len(attempts)),
         mastered=mastered_at is not None,
