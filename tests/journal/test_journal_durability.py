@@ -95,6 +95,7 @@ def test_a_reader_computes_progress_while_the_kiosk_writes(data_dir, journal, cl
     data while the kiosk keeps writing, without errors or waiting."""
     anna = journal.add_person("Anna")
     player = Player(journal, clock)
+    ready = threading.Event()
     done = threading.Event()
     seen: list[int] = []
     failures: list[BaseException] = []
@@ -102,6 +103,7 @@ def test_a_reader_computes_progress_while_the_kiosk_writes(data_dir, journal, cl
     def progress_view() -> None:
         try:
             with Journal.open(data_dir.journal) as reader:
+                ready.set()
                 while not done.is_set():
                     progress = person_progress(reader, anna.id)
                     seen.append(progress[0].runs if progress else 0)
@@ -112,9 +114,12 @@ def test_a_reader_computes_progress_while_the_kiosk_writes(data_dir, journal, cl
     thread = threading.Thread(target=progress_view)
     thread.start()
     try:
+        assert ready.wait(timeout=10)
         for number in range(40):
             player.run(anna.id, help_on={number % 5 + 1})
+            time.sleep(0.005)  # a worker takes seconds per step; give the reader turns
     finally:
+        ready.set()
         done.set()
         thread.join(timeout=30)
     assert not failures, failures
