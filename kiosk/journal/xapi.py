@@ -27,6 +27,9 @@ from kiosk.journal.model import iso_utc
 XAPI_VERSION = "1.0.3"
 STATEMENT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:step-kiosk:xapi")
 PLATFORM = "Step Kiosk"
+#: The account "home page" of a person: the kiosk that knows them. A URN, as agreed for the project;
+#: a learning record store that wants a web address needs this changed.
+ACCOUNT_HOME_PAGE = "urn:step-kiosk:{device_id}"
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 
@@ -103,7 +106,7 @@ def step_activity(pack_id: str, step_number: int) -> dict[str, Any]:
 def actor(device_id: str, person_id: int, name: str | None = None) -> dict[str, Any]:
     agent: dict[str, Any] = {
         "objectType": "Agent",
-        "account": {"homePage": f"urn:step-kiosk:{device_id}", "name": str(person_id)},
+        "account": {"homePage": ACCOUNT_HOME_PAGE.format(device_id=device_id), "name": str(person_id)},
     }
     if name:
         agent["name"] = name
