@@ -193,6 +193,9 @@ def _person_delete(args: argparse.Namespace) -> int:
           f"{_plural(deleted.events, 'step event')}.")
     if deleted.photo_deleted:
         print(f"Deleted the photo {deleted.photo_deleted}.")
+    if not deleted.traces_cleared:
+        print("Another program (a running kiosk?) has the journal open, so old copies of the deleted data may "
+              "stay in the journal's log file until it closes. Close the kiosk to clear them.", file=sys.stderr)
     if deleted.photo_kept:
         print(f"The photo {deleted.photo_kept} is outside the data folder and was kept; delete it yourself if it "
               "should go too.")

@@ -142,10 +142,12 @@ class Database:
             while rows := cursor.fetchmany(batch):
                 yield from rows
 
-    def checkpoint_and_truncate(self) -> None:
-        """Copy the write-ahead log into the main file and empty it (old page images included)."""
+    def checkpoint_and_truncate(self) -> bool:
+        """Copy the write-ahead log into the main file and empty it (old page images included).
+        False when another connection was reading and the log could not be emptied yet."""
         with storage_errors(self.path):
-            self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            busy, _, _ = self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
 
     def vacuum(self) -> None:
         """Rewrite the file without free pages (nothing deleted survives in them)."""

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from kiosk.journal.db import Database
-from kiosk.journal.errors import storage_errors
+from kiosk.journal.errors import JournalError, storage_errors
 from kiosk.journal.model import (
     EVENTS,
     FINISH_OUTCOMES,
@@ -61,6 +61,8 @@ class PersonDeleted:
     events: int
     photo_deleted: Path | None   # the photo file that was removed
     photo_kept: Path | None      # a photo outside the data folder, left in place
+    traces_cleared: bool = True  # False: another program had the journal open; old copies of the
+                                 # deleted pages stay in its log until the journal is next cleared
 
 
 class Journal:
@@ -107,7 +109,7 @@ class Journal:
     def add_person(
         self,
         name: str,
-        photo: str | None = None,
+        photo: str | Path | None = None,
         language: str = "en",
         preferences: Mapping[str, Any] | None = None,
     ) -> Person:
@@ -115,7 +117,7 @@ class Journal:
         name = _clean_name(name)
         cursor = self.db.write(
             "INSERT INTO people (name, photo, language, preferences) VALUES (?, ?, ?, ?)",
-            (name, photo, language, _json(dict(preferences or {}))),
+            (name, _photo_text(photo), language, _json(dict(preferences or {}))),
         )
         return self._require_person(int(cursor.lastrowid))
 
@@ -141,6 +143,8 @@ class Journal:
         values: dict[str, Any] = dict(fields)
         if "name" in values:
             values["name"] = _clean_name(values["name"])
+        if "photo" in values:
+            values["photo"] = _photo_text(values["photo"])
         if "preferences" in values:
             values["preferences"] = _json(dict(values["preferences"] or {}))
         if "archived" in values:
@@ -169,12 +173,20 @@ class Journal:
             db.execute("DELETE FROM people WHERE id = ?", (person_id,))  # runs and events cascade
             for key in self._person_setting_keys(db, person_id):
                 db.execute("DELETE FROM settings WHERE key = ?", (key,))
-        self.db.checkpoint_and_truncate()
-        self.db.vacuum()
-        self.db.checkpoint_and_truncate()
         photo_deleted, photo_kept = self._delete_photo(person.photo)
         return PersonDeleted(person=person, runs=runs, events=events, photo_deleted=photo_deleted,
-                             photo_kept=photo_kept)
+                             photo_kept=photo_kept, traces_cleared=self._clear_traces())
+
+    def _clear_traces(self) -> bool:
+        """Empty the write-ahead log (it holds page images from before the deletion) and vacuum.
+        The deletion itself is already committed; if another program is reading the journal right
+        now (a running kiosk), this cannot finish, and False says so."""
+        try:
+            cleared = self.db.checkpoint_and_truncate()
+            self.db.vacuum()
+            return self.db.checkpoint_and_truncate() and cleared
+        except JournalError:
+            return False
 
     def person_settings(self, person_id: int) -> dict[str, Any]:
         """Settings that belong to one person: keys ``<topic>.<person id>`` and
@@ -251,8 +263,10 @@ class Journal:
             raise ValueError(f"unknown event {event!r}; expected one of {', '.join(EVENTS)}")
         if step_number < 1:
             raise ValueError(f"step numbers start at 1, not {step_number}")
-        if duration_ms is not None and duration_ms < 0:
-            raise ValueError(f"duration_ms cannot be negative ({duration_ms})")
+        if duration_ms is not None:
+            if duration_ms < 0:
+                raise ValueError(f"duration_ms cannot be negative ({duration_ms})")
+            duration_ms = round(duration_ms)
         cursor = self.db.write(
             _INSERT_EVENT, (step_number, event, self._now_ms(), duration_ms, run_id, step_number)
         )
@@ -395,6 +409,10 @@ def _clean_name(name: str) -> str:
     if not cleaned:
         raise ValueError("a name cannot be empty")
     return cleaned
+
+
+def _photo_text(photo: str | Path | None) -> str | None:
+    return None if photo is None or photo == "" else str(photo)
 
 
 def _json(value: Any) -> str:

@@ -212,3 +212,22 @@ def test_xapi_command_writes_json_to_stdout(journal, people, data_dir, capsys):
         main(["--data", str(data_dir.root), "export", "--format", "xapi", "--since", "yesterday"])
     assert usage_error.value.code == 2
     assert "not a date" in capsys.readouterr().err
+
+
+def test_deleting_while_another_program_reads(journal, data_dir):
+    """A reader holding a snapshot (a running kiosk's progress view) keeps old pages in the log;
+    the deletion still happens, and the result says the log could not be cleared yet."""
+    anna = journal.add_person("Anna", photo=data_dir.people_photos / "anna.jpg")
+    assert anna.photo == str(data_dir.people_photos / "anna.jpg")  # paths are stored as text
+    reader = sqlite3.connect(data_dir.journal)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM people").fetchall()
+    journal.db.connection.execute("PRAGMA busy_timeout = 100")  # do not wait the usual 5 s
+    try:
+        deleted = journal.delete_person(anna.id)
+    finally:
+        reader.rollback()
+        reader.close()
+    assert deleted.traces_cleared is False
+    assert journal.person(anna.id) is None
+    assert journal.db.checkpoint_and_truncate() is True  # once the reader is gone
