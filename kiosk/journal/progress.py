@@ -20,9 +20,9 @@ Definitions (docs/journal.md explains the reasons):
   skipped, neither counting nor breaking. Mastery, once reached, stays: ``mastered_at`` is when.
 * Figures are kept per pack *version*: step numbers mean different things in different versions.
 
-Speed: the SQL reads a person's (or a week's) runs through indexes, and the help events through a
-partial index that holds only help events, already grouped per run and step; Python then walks
-thousands of runs, never millions of events.
+Speed: the SQL reads a person's (or a week's) runs through indexes, and their help events through
+a partial index that holds only help events; Python then walks thousands of runs and help events,
+never the millions of ordinary events.
 """
 
 from __future__ import annotations
@@ -197,14 +197,13 @@ def _history(runs: Sequence[tuple], help_events: Iterable[tuple[int, int]]) -> _
     for row in runs:
         if row[_RESUMED_FROM] is not None:
             continue  # measured with its first run
-        if row[_ID] in continued_by:
-            chain = [row]
-            while (following := continued_by.get(chain[-1][_ID])) is not None:
-                chain.append(following)
-            summary = _measure_chain(chain, help_by_run)
-        else:
-            chain = [row]
+        chain = [row]
+        while (following := continued_by.get(chain[-1][_ID])) is not None:
+            chain.append(following)
+        if len(chain) == 1:
             summary = _measure_run(row, help_by_run.get(row[_ID]))
+        else:
+            summary = _measure_chain(chain, help_by_run)
         if summary is None:
             continue
         key = (row[_PERSON], row[_PACK], row[_VERSION])
