@@ -20,8 +20,7 @@ Then, in one run:
 from __future__ import annotations
 
 import argparse
-import math
-import os
+import json
 import random
 import sqlite3
 import statistics
@@ -36,7 +35,7 @@ from kiosk.journal import Journal  # noqa: E402
 from kiosk.journal.progress import person_progress, workshop_weekly_summary  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 WORKERS = 100
 RUNS_PER_DAY = 20
 WORKDAYS = 250
@@ -93,12 +92,14 @@ def fill(path: Path, scale: float, seed: int = 7) -> None:
                 first_run, run_start, step = run_id, clock, 1
                 pieces = []
                 while True:
+                    helped: dict[int, int] = {}
                     for number in range(step, stop_at + 1):
                         event_id += 1
                         events.append((event_id, run_id, number, "shown", clock, None))
                         if chance.random() < help_chance:
                             event_id += 1
                             events.append((event_id, run_id, number, "help", clock + 2000, None))
+                            helped[number] = helped.get(number, 0) + 1
                         if chance.random() < 0.08:
                             event_id += 1
                             events.append((event_id, run_id, number, "hear_again", clock + 3000, None))
@@ -109,24 +110,27 @@ def fill(path: Path, scale: float, seed: int = 7) -> None:
                         clock += took
                         event_id += 1
                         events.append((event_id, run_id, number, "done", clock, took))
+                    # what finish_run / recovery write on an ended run: furthest step, help per step
+                    summary = (stop_at, json.dumps(sorted(helped.items()), separators=(",", ":")))
                     if stop_at == STEPS:
-                        pieces.append((run_id, run_start, clock, "finished"))
+                        pieces.append((run_id, run_start, clock, "finished", *summary))
                         break
                     if fate < 0.02:  # a crash: interrupted here, resumed a few minutes later
-                        pieces.append((run_id, run_start, clock, "interrupted"))
+                        pieces.append((run_id, run_start, clock, "interrupted", *summary))
                         clock += 300_000
                         run_id += 1
                         run_start, step, stop_at, fate = clock, stop_at, STEPS, 1.0
                         continue
-                    pieces.append((run_id, run_start, clock, "abandoned"))
+                    pieces.append((run_id, run_start, clock, "abandoned", *summary))
                     break
-                for number, (piece_id, piece_start, piece_end, outcome) in enumerate(pieces):
+                for number, (piece_id, piece_start, piece_end, outcome, furthest, help_json) in enumerate(pieces):
                     runs.append((piece_id, person_id, pack, 1, f"hash-{pack}", device_id, piece_start, piece_end,
-                                 outcome, piece_id - 1 if number else None, STEPS))
+                                 outcome, piece_id - 1 if number else None, STEPS, furthest, help_json))
                 clock += 60_000
         raw.executemany(
             "INSERT INTO runs (id, person_id, pack_id, pack_version, content_hash, device_id, started_at_ms, "
-            "ended_at_ms, outcome, resumed_from, step_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "ended_at_ms, outcome, resumed_from, step_count, furthest_step, help_by_step) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             runs,
         )
         raw.executemany(

@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 from kiosk.journal.db import Database
 from kiosk.journal.errors import JournalError, storage_errors
+from kiosk.journal.schema import furthest_step_sql, help_by_step_sql
 from kiosk.journal.model import (
     EVENTS,
     FINISH_OUTCOMES,
@@ -41,6 +42,9 @@ _RUN_COLUMNS = (
     " ORDER BY e.id DESC LIMIT 1)"
 )
 _EVENT_COLUMNS = "id, run_id, step_number, event, at_ms, duration_ms"
+# Written when a run ends (its events are final then): what progress needs, so that progress never
+# has to read events (schema migration 4).
+_RUN_SUMMARY = f"furthest_step = {furthest_step_sql('runs.id')}, help_by_step = {help_by_step_sql('runs.id')}"
 _UPDATABLE_PERSON_FIELDS = frozenset({"name", "photo", "language", "preferences", "archived"})
 
 # An event is stored only when its run is open and the step number fits the pack: one statement,
@@ -287,7 +291,7 @@ class Journal:
         if outcome not in FINISH_OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(FINISH_OUTCOMES)}, not {outcome!r}")
         cursor = self.db.write(
-            "UPDATE runs SET outcome = ?, ended_at_ms = ? WHERE id = ? AND outcome IS NULL",
+            f"UPDATE runs SET outcome = ?, ended_at_ms = ?, {_RUN_SUMMARY} WHERE id = ? AND outcome IS NULL",
             (outcome, self._now_ms(), run_id),
         )
         if cursor.rowcount != 1:
@@ -398,7 +402,7 @@ def _mark_interrupted(db: Any, run_id: int) -> None:
     kiosk stopped), or at its start when nothing was recorded."""
     db.execute(
         "UPDATE runs SET outcome = 'interrupted', ended_at_ms = COALESCE("
-        "(SELECT MAX(at_ms) FROM step_events WHERE run_id = runs.id), started_at_ms) "
+        f"(SELECT MAX(at_ms) FROM step_events WHERE run_id = runs.id), started_at_ms), {_RUN_SUMMARY} "
         "WHERE id = ? AND outcome IS NULL",
         (run_id,),
     )

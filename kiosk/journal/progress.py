@@ -20,13 +20,14 @@ Definitions (docs/journal.md explains the reasons):
   skipped, neither counting nor breaking. Mastery, once reached, stays: ``mastered_at`` is when.
 * Figures are kept per pack *version*: step numbers mean different things in different versions.
 
-Speed: the SQL reads a person's (or a week's) runs through indexes, and their help events through
-a partial index that holds only help events; Python then walks thousands of runs and help events,
-never the millions of ordinary events.
+Speed: when a run ends, SQL works out its furthest step and its help per step once and writes
+them on the run (schema migration 4), so progress reads runs only, a worker's through one range of
+a covering index; Python then walks thousands of runs, never the millions of events.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from typing import Iterable, Sequence
 
 from kiosk.journal.journal import Journal
 from kiosk.journal.model import from_ms, start_of, to_ms
+from kiosk.journal.schema import furthest_step_sql, help_by_step_sql
 
 _EPSILON = 1e-9
 
@@ -114,54 +116,39 @@ class WorkshopRow:
 # -- reading -----------------------------------------------------------------------------------
 
 # Columns of a run row as the queries below return them.
-_ID, _PERSON, _PACK, _VERSION, _STARTED, _ENDED, _OUTCOME, _RESUMED_FROM, _STEP_COUNT, _FURTHEST = range(10)
+(_ID, _PERSON, _PACK, _VERSION, _STARTED, _ENDED, _OUTCOME, _RESUMED_FROM, _STEP_COUNT, _FURTHEST,
+ _HELP_BY_STEP) = range(11)
 
-# The furthest step seen is looked up only where it matters (a run that ended early, or a pack
-# whose step count is unknown): one seek in the index of a run's events.
+# Everything comes from the runs: the furthest step and the help per step are written on a run
+# when it ends (schema migration 4), so for a worker the whole read is one range of the covering
+# index runs_by_person_time. Runs that ended before migration 4 have NULL there and are worked out
+# from their events (COALESCE only evaluates the subquery then). Open runs are not counted.
 _RUN_FIELDS = (
     "r.id, r.person_id, r.pack_id, r.pack_version, r.started_at_ms, r.ended_at_ms, r.outcome, "
     "r.resumed_from, r.step_count, "
-    "CASE WHEN r.outcome = 'finished' AND r.step_count IS NOT NULL THEN NULL "
-    "ELSE (SELECT MAX(e.step_number) FROM step_events e WHERE e.run_id = r.id) END"
-)
-
-# The help events of the chosen runs, read from the partial index that holds only help events
-# (a few percent of all events). "CROSS JOIN" keeps SQLite from scanning every help event in the
-# journal: it walks the chosen runs and seeks each one's help events. They are counted per run and
-# step in Python, which is cheaper than SQLite sorting them for a GROUP BY.
-_HELP_FIELDS = "e.run_id, e.step_number"
-_HELP_JOIN = "CROSS JOIN step_events e ON e.run_id = r.id AND e.event = 'help'"
-
-
-def _person_rows(journal: Journal, person_id: int, since_ms: int) -> tuple[list[tuple], list[tuple]]:
-    where = "r.person_id = ? AND r.started_at_ms >= ?"
-    params = (person_id, since_ms)
-    runs = journal.db.read(f"SELECT {_RUN_FIELDS} FROM runs r WHERE {where} ORDER BY r.started_at_ms, r.id", params)
-    helps = journal.db.read(f"SELECT {_HELP_FIELDS} FROM runs r {_HELP_JOIN} WHERE {where}", params)
-    return runs, helps
-
-
-# The week's attempts: runs that started in the week and continue no other run, plus every run
-# that resumed them (however late), found through the resumed_from index.
-_WEEK_CHAIN = (
-    "WITH RECURSIVE chain(id) AS ("
-    " SELECT id FROM runs WHERE started_at_ms >= ? AND started_at_ms < ? AND resumed_from IS NULL"
-    " UNION ALL SELECT runs.id FROM runs JOIN chain ON runs.resumed_from = chain.id) "
+    f"CASE WHEN r.outcome IS NULL THEN NULL ELSE COALESCE(r.furthest_step, {furthest_step_sql('r.id')}) END, "
+    f"CASE WHEN r.outcome IS NULL THEN NULL ELSE COALESCE(r.help_by_step, {help_by_step_sql('r.id')}) END"
 )
 
 
-def _week_rows(journal: Journal, start_ms: int, end_ms: int) -> tuple[list[tuple], list[tuple]]:
-    params = (start_ms, end_ms)
-    runs = journal.db.read(
-        f"{_WEEK_CHAIN} SELECT {_RUN_FIELDS} FROM chain CROSS JOIN runs r ON r.id = chain.id "
+def _person_runs(journal: Journal, person_id: int, since_ms: int) -> list[tuple]:
+    return journal.db.read(
+        f"SELECT {_RUN_FIELDS} FROM runs r WHERE r.person_id = ? AND r.started_at_ms >= ? "
         "ORDER BY r.started_at_ms, r.id",
-        params,
+        (person_id, since_ms),
     )
-    helps = journal.db.read(
-        f"{_WEEK_CHAIN} SELECT {_HELP_FIELDS} FROM chain CROSS JOIN runs r ON r.id = chain.id {_HELP_JOIN}",
-        params,
+
+
+def _week_runs(journal: Journal, start_ms: int, end_ms: int) -> list[tuple]:
+    """The week's attempts: runs that started in the week and continue no other run, plus every
+    run that resumed them (however late), found through the resumed_from index."""
+    return journal.db.read(
+        "WITH RECURSIVE chain(id) AS ("
+        " SELECT id FROM runs WHERE started_at_ms >= ? AND started_at_ms < ? AND resumed_from IS NULL"
+        " UNION ALL SELECT runs.id FROM runs JOIN chain ON runs.resumed_from = chain.id) "
+        f"SELECT {_RUN_FIELDS} FROM chain CROSS JOIN runs r ON r.id = chain.id ORDER BY r.started_at_ms, r.id",
+        (start_ms, end_ms),
     )
-    return runs, helps
 
 
 # -- attempts ------------------------------------------------------------------------------------
@@ -183,13 +170,12 @@ class _History:
     attempts_with_help: dict[PackKey, dict[int, int]]    # step -> attempts with help on it
 
 
-def _history(runs: Sequence[tuple], help_events: Iterable[tuple[int, int]]) -> _History:
+def _history(runs: Sequence[tuple]) -> _History:
     """Join resumed runs to the runs they continue, measure each attempt, and count help per step.
     Attempts still open, and continuations whose first run is not among ``runs``, are left out."""
-    help_by_run: dict[int, dict[int, int]] = {}
-    for run_id, step_number in help_events:
-        steps = help_by_run.setdefault(run_id, {})
-        steps[step_number] = steps.get(step_number, 0) + 1
+    help_by_run = {
+        row[_ID]: dict(json.loads(row[_HELP_BY_STEP])) for row in runs if row[_HELP_BY_STEP] not in (None, "[]")
+    }
     continued_by = {row[_RESUMED_FROM]: row for row in runs if row[_RESUMED_FROM] is not None}
     attempts: dict[PackKey, list[RunSummary]] = defaultdict(list)
     started: dict[PackKey, list[int]] = defaultdict(list)
@@ -375,7 +361,7 @@ def person_progress(
     ``since`` (a date means midnight UTC) keeps only attempts that started then or later.
     """
     since_ms = to_ms(start_of(since)) if since is not None else -(2**62)
-    history = _history(*_person_rows(journal, person_id, since_ms))
+    history = _history(_person_runs(journal, person_id, since_ms))
     return [_pack_progress(key, history, rule) for key in sorted(history.attempts, key=lambda key: (key[1], key[2]))]
 
 
@@ -385,7 +371,7 @@ def workshop_weekly_summary(journal: Journal, week_start: date) -> list[Workshop
     monday = monday_of(week_start.date() if isinstance(week_start, datetime) else week_start)
     start_ms = to_ms(start_of(monday))
     end_ms = to_ms(start_of(monday + timedelta(days=7)))
-    history = _history(*_week_rows(journal, start_ms, end_ms))
+    history = _history(_week_runs(journal, start_ms, end_ms))
     names = dict(journal.db.read("SELECT id, name FROM people"))
     rows = []
     for key, attempts in history.attempts.items():

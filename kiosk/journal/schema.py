@@ -127,11 +127,51 @@ def _v3_progress_indexes(db: sqlite3.Connection) -> None:
     )
 
 
+def furthest_step_sql(run_id: str) -> str:
+    """SQL for the furthest step a run reached (its highest step number with any event)."""
+    return f"(SELECT MAX(step_number) FROM step_events WHERE run_id = {run_id})"
+
+
+def help_by_step_sql(run_id: str) -> str:
+    """SQL for a run's help events per step, as JSON ``[[step, help events], ...]`` (``[]``: none)."""
+    return (
+        "(SELECT json_group_array(json_array(step_number, help_events)) FROM "
+        f"(SELECT step_number, COUNT(*) AS help_events FROM step_events WHERE run_id = {run_id} AND event = 'help' "
+        "GROUP BY step_number ORDER BY step_number))"
+    )
+
+
+def _v4_run_summaries(db: sqlite3.Connection) -> None:
+    """What progress needs from a run's events, written on the run when it ends.
+
+    Once a run has ended its events never change (``record_step`` only accepts open runs), so its
+    furthest step and its help per step can be worked out once, by SQL, at ``finish_run`` or
+    recovery. Progress then reads runs only: one range of the covering index below per worker,
+    instead of a seek into the events for every run (thousands of scattered pages on a cold
+    start). Runs that ended before this version have NULL here; progress works these out from
+    the events as before (``furthest_step_sql``, ``help_by_step_sql``). The partial help index
+    has no reader left and is dropped, so help events cost one index less to write.
+    """
+    run_script(
+        db,
+        """
+        ALTER TABLE runs ADD COLUMN furthest_step INTEGER;
+        ALTER TABLE runs ADD COLUMN help_by_step TEXT;   -- JSON [[step, help events], ...]; NULL while open
+        DROP INDEX runs_by_person_time;
+        DROP INDEX step_events_help;
+        CREATE INDEX runs_by_person_time ON runs(
+            person_id, started_at_ms, id, pack_id, pack_version, ended_at_ms, outcome, resumed_from, step_count,
+            furthest_step, help_by_step);
+        """,
+    )
+
+
 #: Step N (1-based) brings a journal from user_version N-1 to N.
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _v2_devices_resume_durations,
     _v3_progress_indexes,
+    _v4_run_summaries,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

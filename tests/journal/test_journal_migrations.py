@@ -71,7 +71,7 @@ def test_version_1_journal_keeps_its_history(tmp_path):
     path = tmp_path / "journal.sqlite3"
     _make_version_1_journal(path)
     with Journal.open(path) as journal:
-        assert journal.db.schema_version == SCHEMA_VERSION == 3
+        assert journal.db.schema_version == SCHEMA_VERSION == 4
         anna, ben = journal.people(include_archived=True)
         assert (anna.name, anna.photo, anna.language, dict(anna.preferences)) == (
             "Anna", "people/anna.jpg", "de", {"voice_rate": 0.8})
@@ -84,15 +84,18 @@ def test_version_1_journal_keeps_its_history(tmp_path):
         events = journal.events(finished.id)
         assert [event.event for event in events[2:5]] == ["shown", "help", "done"]
         assert len(events) == 9 and all(event.duration_ms is None for event in events)
-        # new features work on old data: recovery, resuming, progress (pack size from the furthest step)
+        # new features work on old data: recovery, resuming, progress (pack size from the furthest
+        # step; the old finished run has no summary columns, so progress reads its events)
+        assert journal.db.read_one("SELECT furthest_step, help_by_step FROM runs WHERE id = ?", (finished.id,)) == (
+            None, None)
         [recovered] = journal.recover_interrupted()
         assert recovered.id == crashed.id and recovered.last_shown_step == 1
         assert journal.resume_run(crashed.id) > crashed.id
         [progress] = person_progress(journal, anna.id)
         assert progress.runs_detail[0].independence == 0.75 and progress.runs_detail[0].duration_s == 40.0
         indexes = {row[0] for row in journal.db.read("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert {"runs_by_person_time", "step_events_help", "runs_open"} <= indexes
-        assert "runs_by_person" not in indexes
+        assert {"runs_by_person_time", "runs_by_time", "runs_open", "runs_by_resumed_from"} <= indexes
+        assert not {"runs_by_person", "step_events_help"} & indexes
         assert journal.db.read("PRAGMA foreign_key_check") == []
         assert journal.db.read_one("PRAGMA integrity_check") == ("ok",)
     with Journal.open(path) as again:  # opening again changes nothing

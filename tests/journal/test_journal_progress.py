@@ -293,3 +293,7 @@ def test_figures_stay_consistent_on_any_history(plans):
                 assert 0 < need.share <= 1.0
             rows = workshop_weekly_summary(journal, progress.weekly[0].week_start)
             assert sum(row.runs for row in rows) == progress.weekly[0].runs
+            # the summaries written on ended runs say exactly what their events say
+            journal.db.write("UPDATE runs SET furthest_step = NULL, help_by_step = NULL")
+            assert person_progress(journal, anna.id) == [progress]
+            assert workshop_weekly_summary(journal, progress.weekly[0].week_start) == rows

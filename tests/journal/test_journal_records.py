@@ -201,3 +201,19 @@ def test_times_are_stored_as_utc_milliseconds(journal, clock):
     stored = journal.db.read("SELECT started_at_ms FROM runs WHERE id = ?", (run_id,))[0][0]
     assert stored == int(datetime(2026, 3, 2, 8, 30, 15, 123000, tzinfo=timezone.utc).timestamp() * 1000)
     assert journal.run(run_id).started_at == datetime(2026, 3, 2, 8, 30, 15, 123000, tzinfo=timezone.utc)
+
+
+def test_an_ended_run_carries_its_summary_for_progress(journal, player):
+    """When a run ends, its furthest step and its help per step are written on it (progress then
+    never reads events); an open run has none yet."""
+    anna = journal.add_person("Anna")
+    run_id = journal.start_run(anna.id, "sandwich", 1, "h", step_count=6)
+    player.play_steps(run_id, [1, 2, 3, 4], help_on={2, 4})
+    journal.record_step(run_id, 4, "help")
+    summary = "SELECT furthest_step, help_by_step FROM runs WHERE id = ?"
+    assert journal.db.read_one(summary, (run_id,)) == (None, None)
+    journal.finish_run(run_id, "abandoned")
+    assert journal.db.read_one(summary, (run_id,)) == (4, "[[2,1],[4,2]]")
+    crashed = player.run(anna.id, stop_after=3, outcome=None)
+    journal.recover_interrupted()
+    assert journal.db.read_one(summary, (crashed,)) == (3, "[]")
