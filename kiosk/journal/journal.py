@@ -81,7 +81,12 @@ class Journal:
     def open(cls, path: Path | str, *, clock: Clock = utc_now) -> "Journal":
         """Open the journal at ``path``, creating or migrating it. ``clock`` returns aware UTC
         datetimes (tests inject a fake one)."""
-        return cls(Database.open(path), clock)
+        database = Database.open(path)
+        try:
+            return cls(database, clock)
+        except BaseException:
+            database.close()
+            raise
 
     @property
     def path(self) -> Path:
