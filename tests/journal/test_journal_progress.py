@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal_testing import MONDAY_MORNING, FakeClock, Player
+from journal_testing import FakeClock, Player
 from kiosk.journal import Journal
 from kiosk.journal.progress import (
     MasteryRule,
