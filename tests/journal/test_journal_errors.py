@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -151,21 +153,67 @@ def test_read_only_journal_on_write(journal):
     assert [person.name for person in journal.people()] == ["Anna"]  # reading still works
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file permissions")
-def test_read_only_file_and_folder(tmp_path, clock):
-    folder = tmp_path / "data"
-    with Journal.open(folder / "journal.sqlite3", clock=clock) as journal:
-        journal.add_person("Anna")
-    for name in os.listdir(folder):
-        (folder / name).chmod(0o444)
-    folder.chmod(0o555)
-    try:
-        with pytest.raises(JournalError) as caught:
-            with Journal.open(folder / "journal.sqlite3", clock=clock) as journal:
-                journal.add_person("Ben")
-        assert "read-only" in caught.value.message
-    finally:
+def _in_unprivileged_process(action: Callable[[], str]) -> str:
+    """Run ``action`` in a forked child that is not root (root writes through file permissions),
+    and return the text it returned or the exception it raised."""
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: drop root, act, report, leave without running pytest's clean-up
+        os.close(read_end)
+        try:
+            if os.geteuid() == 0:
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+            result = action()
+        except BaseException as error:  # noqa: BLE001 - everything goes back to the parent
+            result = f"{type(error).__name__}: {error}"
+        os.write(write_end, result.encode("utf-8"))
+        os._exit(0)
+    os.close(write_end)
+    output = b""
+    while chunk := os.read(read_end, 65536):
+        output += chunk
+    os.close(read_end)
+    os.waitpid(child, 0)
+    return output.decode("utf-8")
+
+
+NOBODY = 65534
+
+
+@pytest.fixture
+def shared_folder():
+    """A folder an unprivileged user can reach (pytest's own temporary folders are root's only)."""
+    with tempfile.TemporaryDirectory(prefix="journal-ro-") as name:
+        folder = Path(name)
         folder.chmod(0o755)
+        yield folder
+        for path in folder.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def test_read_only_file_and_folder(shared_folder, clock):
+    path = shared_folder / "data" / "journal.sqlite3"
+    with Journal.open(path, clock=clock) as journal:
+        journal.add_person("Anna")
+    for file in path.parent.iterdir():
+        file.chmod(0o444)
+
+    def add_someone() -> str:
+        read = "nothing"
+        try:
+            with Journal.open(path) as journal:
+                read = ",".join(person.name for person in journal.people())
+                journal.add_person("Ben")
+                return "saved"
+        except JournalError as error:
+            return f"read {read}; {error.message}"
+
+    read_only = "The kiosk could not save: its journal is read-only."
+    path.parent.chmod(0o555)  # a write-protected folder: not even the write-ahead log can be made
+    assert _in_unprivileged_process(add_someone) == f"read nothing; {read_only}"
+    path.parent.chmod(0o777)  # a read-only file in a writable folder: reading works, saving does not
+    assert _in_unprivileged_process(add_someone) == f"read Anna; {read_only}"
 
 
 def test_unopenable_location(tmp_path):
