@@ -1,0 +1,403 @@
+"""The kiosk app: wires the core (journal, packs, speech, trainer PIN) to the screens.
+
+The app is the only place that knows the flow between screens:
+who are you -> what do you do now -> the steps -> well done -> back to the tasks, plus the hidden
+trainer door. Screens ask the app to move on (``select_worker``, ``start_task``, ``next_step`` ...)
+and never talk to each other. Behaviour that needs no Kivy lives in small modules beside it
+(``session``, ``settings``, ``problems``, ``guard``, ``keys``) so it can be tested on its own.
+
+Kiosk rules enforced here: Escape, Android back (key 27), the window close button and F1 (Kivy's
+settings panel) never leave the kiosk; only the corner hold + trainer PIN do.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import FadeTransition, Screen
+
+from kiosk.i18n import base_language, translate
+from kiosk.paths import DataDir
+from kiosk.ui.audio import AudioService
+from kiosk.ui.guard import TapGuard
+from kiosk.ui.keys import Action, action_for
+from kiosk.ui.palette import CALM, HIGH_CONTRAST
+from kiosk.ui.pictures import PictureCache
+from kiosk.ui.problems import ProblemLog
+from kiosk.ui.screens import SCREENS, WORKER_SCREENS
+from kiosk.ui.session import RunSession
+from kiosk.ui.settings import UiSettings
+from kiosk.ui.shelf import PackShelf
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import load_all, load_kv
+from kiosk.ui.widgets.overlay import CalmOverlay
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WORKER_NAME = "Worker"
+TRANSITION_SECONDS = 0.25
+
+
+class KioskRoot(FloatLayout):
+    """The screen manager with the hidden trainer corner on top (see ``app.kv``)."""
+
+
+class KioskApp(App):
+    title = "Step Kiosk"
+
+    theme = ObjectProperty(None)
+    ui_lang = StringProperty("en")        # the worker's language (kiosk language before a worker)
+    kiosk_lang = StringProperty("en")     # trainer screens and the people screen
+    keyboard_mode = BooleanProperty(False)  # a key was used: show the focus ring
+    worker = ObjectProperty(None, allownone=True)
+    session = ObjectProperty(None, allownone=True)
+
+    def __init__(
+        self,
+        packs_folders: Sequence[Path],
+        data_dir: DataDir | Path | str | None = None,
+        *,
+        speech_factory: Callable[[], Any] | None = None,
+        screenshots_dir: Path | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.packs_folders = [Path(p) for p in packs_folders]
+        self.data = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
+        self.screenshots_dir = Path(screenshots_dir) if screenshots_dir else None
+        self._speech_factory = speech_factory or self._make_speech_worker
+        self.theme = Theme()
+        self.overlay: CalmOverlay | None = None
+        self.settings = UiSettings()
+        self._return_to = "people"
+        self._resume_checked = True
+        self._window_bindings: dict[str, Callable[..., Any]] = {}
+        self.use_kivy_settings = False
+
+    # -- life cycle -----------------------------------------------------------------------------
+
+    def build(self) -> KioskRoot:
+        self.data.ensure()
+        self.journal = self._open_journal()
+        self.problems = ProblemLog(self.journal)
+        self.settings = UiSettings.load(self.journal)
+        self.kiosk_lang = self.ui_lang = base_language(self.settings.language)
+        self.guard = TapGuard(Clock.get_time, self.settings.tap_guard_s)
+        self.audio = AudioService(self.problems, self.data.cache, speech_factory=self._speech_factory)
+        self.step_pictures = PictureCache(self.problems, keep=6)
+        self.tile_pictures = PictureCache(self.problems, keep=64)
+        self.shelf = PackShelf(self.packs_folders, self.data.cache, self.settings.language)
+        self.shelf.listeners.append(self._packs_changed)
+        from kiosk.trainer import PinGuard
+
+        self.pin_guard = PinGuard(self.journal)
+        self.apply_look(self.settings)
+        load_all()
+        load_kv(__file__)
+        root = KioskRoot()
+        self.sm = root.ids.sm
+        self.sm.transition = FadeTransition(duration=TRANSITION_SECONDS)
+        root.ids.corner.bind(on_hold=lambda *_: self.open_trainer_pin())
+        self._bind_window()
+        if self.screenshots_dir is not None:
+            self.sm.bind(current=lambda *_: Clock.schedule_once(self._screenshot, TRANSITION_SECONDS + 0.6))
+        return root
+
+    def on_start(self) -> None:
+        try:
+            interrupted = self.journal.recover_interrupted()
+            if interrupted:
+                log.info("Recovered %d interrupted run(s)", len(interrupted))
+        except Exception as exc:  # noqa: BLE001
+            self.problems.add("journal", "Interrupted tasks could not be checked.", exc)
+        self.shelf.refresh()
+        people = self.people()
+        if len(people) == 1:
+            self.select_worker(people[0])
+        else:
+            self.show("people")
+
+    def on_stop(self) -> None:
+        if self.session is not None:
+            self.session.flush()
+        for name in ("audio", "step_pictures", "tile_pictures", "shelf"):
+            service = getattr(self, name, None)
+            if service is not None:
+                service.shutdown()
+        if self.overlay is not None:
+            self.overlay.dismiss(animation=False)
+        self._unbind_window()
+        journal = getattr(self, "journal", None)
+        if journal is not None:
+            journal.close()
+
+    def on_pause(self) -> bool:
+        return True  # Android: keep the kiosk alive
+
+    def open_settings(self, *_args: Any) -> bool:
+        return False  # F1 would open Kivy's own settings panel: not on a kiosk
+
+    # -- translation and look -------------------------------------------------------------------
+
+    def tr(self, message: str, language: str | None = None, **values: Any) -> str:
+        """Translate for ``.kv`` rules: ``app.tr('Next', app.ui_lang)`` re-evaluates on a change."""
+        return translate(language or self.ui_lang, message, **values)
+
+    def apply_look(self, settings: UiSettings) -> None:
+        self.theme.apply(HIGH_CONTRAST if settings.high_contrast else CALM, settings.text_scale)
+        self.guard.seconds = settings.tap_guard_s
+        Window.clearcolor = self.theme.background
+
+    def worker_settings(self) -> UiSettings:
+        return self.settings.for_person(self.worker) if self.worker is not None else self.settings
+
+    def change_setting(self, name: str, value: Any) -> None:
+        """A trainer changed a kiosk-wide setting (trainer home screen)."""
+        try:
+            self.settings = self.settings.save(self.journal, name, value)
+        except Exception as exc:  # noqa: BLE001
+            self.problems.add("journal", "A setting could not be saved.", exc)
+            self.settings = self.settings.with_values({name: value})
+        self.apply_look(self.worker_settings())
+
+    # -- navigation -----------------------------------------------------------------------------
+
+    def screen(self, name: str) -> Screen:
+        """The screen called ``name``, created (and its ``.kv`` loaded) on first use."""
+        if not self.sm.has_screen(name):
+            module_name, class_name = SCREENS[name].split(":")
+            screen_class = getattr(importlib.import_module(module_name), class_name)
+            self.sm.add_widget(screen_class(name=name))
+        return self.sm.get_screen(name)
+
+    def show(self, name: str) -> Screen:
+        screen = self.screen(name)
+        if self.sm.current != name:
+            self.sm.current = name
+        return screen
+
+    def people(self) -> list[Any]:
+        """The workers; on a fresh kiosk one default worker so it is usable at once."""
+        try:
+            people = self.journal.people()
+            if not people:
+                people = [self.journal.add_person(DEFAULT_WORKER_NAME, language=self.settings.language)]
+            return people
+        except Exception as exc:  # noqa: BLE001
+            self.problems.add("journal", "The list of people could not be read.", exc)
+            return []
+
+    def select_worker(self, person: Any) -> None:
+        self.worker = person
+        self.ui_lang = base_language(person.language)
+        self.apply_look(self.worker_settings())
+        self.show("tasks")
+        self._resume_checked = False
+        if self.shelf.loaded:
+            self._check_resume()
+
+    def back_to_people(self) -> None:
+        self.worker = None
+        self.ui_lang = self.kiosk_lang
+        self.apply_look(self.settings)
+        self.show("people")
+
+    def back_to_tasks(self) -> None:
+        self.session = None
+        self.show("tasks")
+
+    def start_task(self, pack: Any, resume: Any | None = None) -> None:
+        """Open a run (or continue an interrupted one) and show its step."""
+        if self.worker is None:
+            return
+        start_index = 0
+        if resume is not None and resume.last_shown_step:
+            start_index = resume.last_shown_step - 1
+        self.session = RunSession(self.journal, self.worker, pack, self.problems, start_index=start_index,
+                                  resume_from=resume.id if resume is not None else None, clock=Clock.get_time)
+        self.session.schedule = Clock.create_trigger(lambda _dt: self.session and self.session.flush(), 0)
+        step_screen = self.screen("step")
+        step_screen.begin(self.session)
+        self.show("step")
+
+    def task_finished(self) -> None:
+        self.audio.stop()
+        finish = self.screen("finish")
+        finish.celebrate(self.worker, self.session.pack if self.session else None)
+        self.session = None
+        self.show("finish")
+
+    def abandon_task(self) -> None:
+        if self.session is not None:
+            self.session.finish("abandoned")
+        self.audio.stop()
+        self.back_to_tasks()
+
+    def _check_resume(self) -> None:
+        """After a crash or power cut: go straight back to the step the worker was on."""
+        if self._resume_checked or self.worker is None:
+            return
+        self._resume_checked = True
+        try:
+            run = self.journal.resumable_run(self.worker.id)
+        except Exception as exc:  # noqa: BLE001
+            self.problems.add("journal", "An interrupted task could not be looked up.", exc)
+            return
+        if run is None:
+            return
+        pack = self.shelf.find(run.pack_id)
+        if pack is None or pack.content_hash != run.content_hash:
+            log.info("Interrupted run %s not resumed: its pack is gone or changed", run.id)
+            return
+        self.start_task(pack, resume=run)
+
+    def _packs_changed(self, result: Any) -> None:
+        for report in result.reports:
+            if not report.ok:
+                first = report.problems[0] if report.problems else None
+                self.problems.add("packs", f"The pack {report.pack} cannot be used.", str(first) if first else report.path)
+        if self.sm.has_screen("tasks"):
+            self.sm.get_screen("tasks").refresh()
+        if self.sm.current == "tasks":
+            self._check_resume()
+
+    # -- help and overlays ----------------------------------------------------------------------
+
+    def open_overlay(self, overlay: CalmOverlay, focus: int = 0) -> None:
+        if self.overlay is not None:
+            self.overlay.dismiss(animation=False)
+        self.overlay = overlay
+        overlay.focus(focus)
+        overlay.open(animation=False)
+
+    def close_overlay(self) -> None:
+        if self.overlay is not None:
+            self.overlay.dismiss(animation=False)
+            self.overlay = None
+
+    def open_help(self) -> None:
+        """Help: a calm overlay, a soft tone, "Help is coming" spoken, and a journal event."""
+        if self.sm.current not in WORKER_SCREENS or self.overlay is not None:
+            return
+        if self.session is not None and self.sm.current == "step":
+            self.session.event("help")
+        message = self.tr("Help is coming")
+        overlay = CalmOverlay(message, icon="help")
+        overlay.add_button(self.tr("OK"), "check", self.close_overlay, role="primary")
+        self.open_overlay(overlay)
+        tone = self.audio.play_ui("help")
+        self.audio.say(message, self.ui_lang, delay=tone)
+
+    def confirm_stop_task(self) -> None:
+        overlay = CalmOverlay(self.tr("Stop this task?"), icon="home")
+        overlay.add_button(self.tr("No"), "close", self.close_overlay)
+        overlay.add_button(self.tr("Yes"), "check", lambda: (self.close_overlay(), self.abandon_task()),
+                           role="primary")
+        self.open_overlay(overlay, focus=0)  # the safe answer has the focus
+
+    # -- trainer door ---------------------------------------------------------------------------
+
+    def open_trainer_pin(self) -> None:
+        if self.sm.current not in WORKER_SCREENS:
+            return
+        self._return_to = self.sm.current
+        self.close_overlay()
+        self.audio.stop()
+        self.apply_look(self.settings)  # trainer screens use the kiosk's look, not the worker's
+        self.screen("trainer_pin").reset()
+        self.show("trainer_pin")
+
+    def verify_pin(self, pin: str) -> Any:
+        """The PIN pad's hook: ``PinCheck(ok, wait_seconds)`` from the trainer PIN guard."""
+        return self.pin_guard.check(pin)
+
+    def open_trainer_home(self) -> None:
+        self.show("trainer_home")
+
+    def leave_trainer(self) -> None:
+        """Back to worker mode, to the screen the trainer left (a task in progress goes on)."""
+        self.apply_look(self.worker_settings())
+        self.show(self._return_to if self._return_to in WORKER_SCREENS else "people")
+
+    def exit_kiosk(self) -> None:
+        self.stop()
+
+    # -- window ---------------------------------------------------------------------------------
+
+    def _bind_window(self) -> None:
+        self._window_bindings = {
+            "on_key_down": self._on_key_down,
+            "on_keyboard": self._on_keyboard,
+            "on_request_close": self._on_request_close,
+            "on_touch_down": self._on_any_touch,
+        }
+        Window.bind(**self._window_bindings)
+
+    def _unbind_window(self) -> None:
+        if self._window_bindings:
+            Window.unbind(**self._window_bindings)
+            self._window_bindings = {}
+
+    def _on_request_close(self, *_args: Any, **_kwargs: Any) -> bool:
+        log.info("Close request ignored: a trainer leaves through the corner hold and PIN")
+        return True
+
+    def _on_keyboard(self, _window: Any, key: int, *_args: Any) -> bool:
+        return key == 27  # Escape / Android back never exits or pauses the kiosk
+
+    def _on_any_touch(self, *_args: Any) -> bool:
+        if self.keyboard_mode:
+            self.keyboard_mode = False
+        return False
+
+    def _on_key_down(self, _window: Any, key: int, _scancode: int, codepoint: str | None,
+                     modifiers: list[str]) -> bool:
+        screen = self.sm.current_screen
+        handle_key = getattr(screen, "handle_key", None)
+        if handle_key is not None and self.overlay is None and handle_key(key, codepoint, modifiers):
+            return True
+        action = action_for(key, modifiers)
+        if action is None:
+            return False
+        if action == Action.IGNORE:
+            return True
+        if self.overlay is not None:
+            return self.overlay.handle(action)
+        handler = getattr(screen, "handle", None)
+        return bool(handler(action)) if handler is not None else False
+
+    def _screenshot(self, _dt: float) -> None:
+        assert self.screenshots_dir is not None
+        self.screenshots_dir.mkdir(parents=True, exist_ok=True)
+        Window.screenshot(name=str(self.screenshots_dir / f"{self.sm.current}.png"))
+
+    def _make_speech_worker(self) -> Any:
+        """The real speech worker (pyttsx3 + espeak-ng), made on first use in the audio thread."""
+        from kiosk.speech import SpeechWorker
+
+        return SpeechWorker(cache_dir=self.data.cache)
+
+    # -- journal --------------------------------------------------------------------------------
+
+    def _open_journal(self) -> Any:
+        """The journal; if it cannot be opened, a temporary one so the worker can still work."""
+        from kiosk.journal import Journal
+
+        try:
+            return Journal.open(self.data.journal)
+        except Exception as exc:  # noqa: BLE001
+            fallback = Path(tempfile.mkdtemp(prefix="kiosk-journal-")) / "journal.sqlite3"
+            log.error("Journal %s cannot be opened (%s); using %s: NOTHING IS SAVED", self.data.journal, exc, fallback)
+            journal = Journal.open(fallback)
+            ProblemLog(journal).add("journal", "The journal could not be opened: nothing is being saved.", exc)
+            return journal

@@ -1,0 +1,134 @@
+"""Pictures as textures, decoded off the main thread and never put in Kivy's image cache.
+
+Why: ``Image(source=...)`` keeps every picture in Kivy's cache for a minute with no size limit
+(hundreds of MiB on a kiosk that shows photos all day), and decoding a JPEG on the main thread
+makes Next feel slow. Here a worker thread reads and decodes the *prepared* display copy with
+Pillow; only the GPU upload (``Texture.blit_buffer``) runs on the main thread, when the texture is
+first needed or as soon as the decode is ready. The step screen asks for the next and previous
+steps ahead of time, so Next only swaps a texture. A small LRU keeps memory bounded.
+
+If a pack gives an original photo instead of a prepared copy, it is reduced while decoding
+(``draft`` + ``thumbnail``) so a 12-megapixel photo never becomes a 48 MB texture.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
+from PIL import Image, ImageOps
+
+from kiosk.ui.problems import ProblemLog
+
+log = logging.getLogger(__name__)
+
+MAX_SIDE = 2048  # larger than any kiosk screen side we target; beyond this costs memory only
+
+
+@dataclass(frozen=True)
+class Decoded:
+    size: tuple[int, int]
+    pixels: bytes  # RGBA, rows bottom-up (OpenGL order)
+
+
+def decode(path: Path, max_side: int = MAX_SIDE) -> Decoded:
+    """Read and decode a picture for upload (thread-safe; Pillow releases the GIL while decoding)."""
+    with Image.open(path) as image:
+        if max(image.size) > max_side:
+            image.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced scale, much faster
+        image = ImageOps.exif_transpose(image)
+        if max(image.size) > max_side:
+            image.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+        rgba = image.convert("RGBA").transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+        return Decoded(rgba.size, rgba.tobytes())
+
+
+def upload(decoded: Decoded) -> Texture:
+    """Create a GPU texture from decoded pixels (main thread only)."""
+    texture = Texture.create(size=decoded.size, colorfmt="rgba", bufferfmt="ubyte")
+    texture.blit_buffer(decoded.pixels, colorfmt="rgba", bufferfmt="ubyte")
+    return texture
+
+
+class PictureCache:
+    """A bounded set of textures for picture files, filled in the background."""
+
+    def __init__(self, problems: ProblemLog, keep: int = 6, max_side: int = MAX_SIDE) -> None:
+        self.problems = problems
+        self.keep = keep
+        self.max_side = max_side
+        self._textures: OrderedDict[Path, Texture] = OrderedDict()
+        self._pending: dict[Path, Future] = {}
+        self._waiting: dict[Path, list[Callable[[Texture | None], None]]] = {}
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-pictures")
+
+    def prefetch(self, path: Path) -> None:
+        """Start decoding ``path`` if it is neither ready nor on its way."""
+        path = Path(path)
+        if path in self._textures or path in self._pending:
+            return
+        try:
+            future = self._executor.submit(decode, path, self.max_side)
+        except RuntimeError:  # shut down
+            return
+        self._pending[path] = future
+        future.add_done_callback(lambda _f: Clock.schedule_once(lambda _dt: self._finish(path), 0))
+
+    def get_now(self, path: Path) -> Texture | None:
+        """The texture for ``path`` now: ready, or waiting for its decode, or decoded here."""
+        path = Path(path)
+        if path in self._textures:
+            self._textures.move_to_end(path)
+            return self._textures[path]
+        future = self._pending.get(path)
+        try:
+            decoded = future.result() if future is not None else decode(path, self.max_side)
+        except Exception as exc:  # noqa: BLE001
+            self._failed(path, exc)
+            return None
+        return self._store(path, decoded)
+
+    def get(self, path: Path, callback: Callable[[Texture | None], None]) -> Texture | None:
+        """The texture if ready; else None now and ``callback(texture)`` later on the main thread."""
+        path = Path(path)
+        if path in self._textures:
+            self._textures.move_to_end(path)
+            return self._textures[path]
+        self._waiting.setdefault(path, []).append(callback)
+        self.prefetch(path)
+        return None
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._textures.clear()
+
+    def _finish(self, path: Path) -> None:
+        """Main thread: upload a finished decode, then tell whoever waits for it."""
+        future = self._pending.get(path)
+        texture: Texture | None = self._textures.get(path)
+        if texture is None and future is not None:
+            try:
+                texture = self._store(path, future.result())
+            except Exception as exc:  # noqa: BLE001
+                self._failed(path, exc)
+        self._pending.pop(path, None)
+        for callback in self._waiting.pop(path, []):
+            callback(texture)
+
+    def _store(self, path: Path, decoded: Decoded) -> Texture:
+        self._pending.pop(path, None)
+        texture = upload(decoded)
+        self._textures[path] = texture
+        while len(self._textures) > self.keep:
+            self._textures.popitem(last=False)
+        return texture
+
+    def _failed(self, path: Path, exc: Exception) -> None:
+        self._pending.pop(path, None)
+        self.problems.add("picture", "A picture could not be shown.", f"{path}: {type(exc).__name__}: {exc}")

@@ -1,0 +1,36 @@
+"""The kiosk's screens, one ``<name>.py`` + ``<name>.kv`` each, created on first use.
+
+``SCREENS`` maps a screen name to ``module:Class``. The app imports a screen's module (which loads
+its ``.kv``) only when the screen is first shown, so start-up builds just the first screen.
+Trainer screens added later register here the same way, and may put a button on the trainer home
+screen through ``TRAINER_ACTIONS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCREENS: dict[str, str] = {
+    "people": "kiosk.ui.screens.people:PeopleScreen",
+    "tasks": "kiosk.ui.screens.tasks:TasksScreen",
+    "step": "kiosk.ui.screens.step:StepScreen",
+    "finish": "kiosk.ui.screens.finish:FinishScreen",
+    "trainer_pin": "kiosk.ui.screens.trainer_pin:TrainerPinScreen",
+    "trainer_home": "kiosk.ui.screens.trainer_home:TrainerHomeScreen",
+}
+
+#: Screens a worker uses; the hidden trainer gesture works on these (and the keys map to actions).
+WORKER_SCREENS = frozenset({"people", "tasks", "step", "finish"})
+
+
+@dataclass(frozen=True)
+class TrainerAction:
+    """A button on the trainer home screen that opens another trainer screen."""
+
+    screen: str      # a name in SCREENS
+    text: str        # English msgid; translated with the kiosk language
+    icon: str        # icon name in assets/images/icons
+
+
+#: Filled by trainer screen modules (progress, people, settings ...) as they are added.
+TRAINER_ACTIONS: list[TrainerAction] = []

@@ -1,0 +1,25 @@
+"""Who are you? The workers as photo tiles (skipped by the app when there is only one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.ui.screens.tiles import TileScreen
+from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.tile import Tile
+
+
+class PeopleScreen(TileScreen):
+    def on_pre_enter(self, *_args: Any) -> None:
+        self.clear_tiles()
+        for person in self.app.people():
+            tile = Tile(title=person.name, item=person)
+            tile.set_picture(self.app.journal.photo_path(person.photo), fallback_icon="person")
+            tile.bind(on_activate=self._chosen)
+            self.ids.grid.add_widget(tile)
+
+    def _chosen(self, tile: Tile) -> None:
+        self.app.select_worker(tile.item)
+
+
+load_kv(__file__)

@@ -1,0 +1,129 @@
+"""The step: one big picture, one easy-read sentence, its voice, and Next.
+
+Why it looks like this:
+- The picture is a prepared display copy turned into a texture off the main thread
+  (``PictureCache``); the next and previous steps are fetched ahead, so Next only swaps textures.
+  Journal writes for a step change are queued and run after the new frame (``RunSession``).
+- The voice starts one frame after the picture, so a slow sound device never delays the picture.
+- Landscape puts the buttons in a column on the right (the picture keeps the full height);
+  portrait puts them in a row at the bottom. Next is always the biggest button, bottom-right.
+- Every worker action is a button press (touch or key), so the tap-guard covers both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import load_kv
+
+
+class StepScreen(KioskScreen):
+    session = ObjectProperty(None, allownone=True)
+    landscape = BooleanProperty(True)
+    step_text = StringProperty("")
+    number = NumericProperty(1)
+    total = NumericProperty(1)
+    is_first = BooleanProperty(True)
+    is_last = BooleanProperty(False)
+    timer_seconds = NumericProperty(0)
+    count = NumericProperty(0)
+    picture_path = StringProperty("")     # the file on screen now (tests and the benchmark read it)
+    picture_missing = BooleanProperty(False)
+
+    def on_size(self, *_args: Any) -> None:
+        self.landscape = self.width >= self.height
+
+    # -- showing a step -------------------------------------------------------------------------
+
+    def begin(self, session: Any) -> None:
+        """A new (or resumed) run: show its current step."""
+        self.session = session
+        self.show_current()
+
+    def show_current(self) -> None:
+        session, app = self.session, self.app
+        pack, step = session.pack, session.step
+        path = pack.display_image(step)
+        texture = app.step_pictures.get_now(path)
+        self.ids.picture.texture = texture
+        self.picture_missing = texture is None
+        self.picture_path = str(path)
+        self.step_text = step.text_for(self._language(), pack.language)
+        self.number, self.total = session.number, session.total
+        self.is_first, self.is_last = session.is_first, session.is_last
+        self.timer_seconds = step.timer or 0
+        self.count = step.count or 0
+        timer = self.ids.timer
+        timer.start(step.timer) if step.timer else timer.stop()
+        self.ids.tally.reset(self.count)
+        session.arrive()
+        for neighbour in (session.index + 1, session.index - 1):
+            if 0 <= neighbour < session.total:
+                app.step_pictures.prefetch(pack.display_image(pack.steps[neighbour]))
+        app.audio.stop()
+        if app.worker_settings().autoplay:
+            Clock.schedule_once(lambda _dt: self._play(session, step), 0)
+
+    def _play(self, session: Any, step: Any) -> None:
+        """Play a step's voice if the worker is still on it; then prepare the next one's."""
+        if self.session is not session or session.step is not step or self.manager.current != self.name:
+            return
+        self.app.audio.play_step(session.pack, step, self._language())
+        if not session.is_last:
+            self.app.audio.prefetch_step(session.pack, session.pack.steps[session.index + 1], self._language())
+
+    def _language(self) -> str:
+        worker = self.app.worker
+        return worker.language if worker is not None else self.app.ui_lang
+
+    # -- worker actions (called by the buttons' on_activate) ------------------------------------
+
+    def next_step(self) -> None:
+        if self.session is None or self.session.finished:
+            return
+        self.ids.timer.stop()
+        if self.session.next():
+            self.app.task_finished()
+        else:
+            self.show_current()
+
+    def previous_step(self) -> None:
+        if self.session is not None and self.session.back():
+            self.show_current()
+
+    def hear_again(self) -> None:
+        if self.session is None:
+            return
+        self.session.event("hear_again")
+        self.app.audio.play_step(self.session.pack, self.session.step, self._language())
+
+    def timer_finished(self) -> None:
+        if self.session is not None and self.manager.current == self.name:
+            self.session.event("timer_finished")
+            self.app.audio.play_ui("timer")
+
+    def tally_tap(self) -> None:
+        if self.session is not None:
+            self.session.event("count_tap")
+
+    def on_leave(self, *_args: Any) -> None:
+        if self.session is None or self.session.finished:
+            self.ids.timer.stop()
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    def main_action(self) -> None:
+        self.ids.next.activate()
+
+    def go_back(self) -> None:
+        self.ids.back.activate()
+
+    def hear(self) -> None:
+        self.ids.hear.activate()
+
+
+load_kv(__file__)

@@ -1,0 +1,60 @@
+"""What do you do now? The packs as photo tiles with their titles in the worker's language.
+
+A tap on a tile starts the task; the small speaker button on a tile reads its title aloud. The
+list follows the library: packs copied into the drop folder appear on the next visit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import BooleanProperty
+
+from kiosk.ui.screens.tiles import TileScreen
+from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.tile import Tile
+
+
+class TasksScreen(TileScreen):
+    has_back = BooleanProperty(False)  # Back to "who are you?" only when there is a choice
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        self.refresh()
+        self.app.shelf.refresh()  # cheap: unchanged packs are not read again
+
+    def refresh(self) -> None:
+        """Rebuild the tiles for the current worker and the packs on the shelf."""
+        app = self.app
+        self.clear_tiles()
+        self.has_back = len(app.people()) > 1
+        language = app.worker.language if app.worker is not None else app.ui_lang
+        for pack in app.shelf.packs:
+            tile = Tile(title=pack.title_for(language), item=pack, speaker=True,
+                        speaker_text=app.tr("Hear", app.ui_lang))
+            tile.set_picture(pack.thumbnail(), fallback_icon="ready")
+            tile.bind(on_activate=self._chosen, on_hear=self._speak_title)
+            self.ids.grid.add_widget(tile)
+        if not app.shelf.loaded:
+            self.ids.empty.text = app.tr("One moment, please.", app.ui_lang)
+        elif not app.shelf.packs:
+            self.ids.empty.text = app.tr("No tasks yet. Please ask your trainer.", app.ui_lang)
+        else:
+            self.ids.empty.text = ""
+
+    def go_back(self) -> None:
+        if self.has_back:
+            self.ids.back.activate()
+
+    def hear(self) -> None:
+        focused = self.focused_widget()
+        if focused is not None:
+            self._speak_title(focused)
+
+    def _chosen(self, tile: Tile) -> None:
+        self.app.start_task(tile.item)
+
+    def _speak_title(self, tile: Tile) -> None:
+        self.app.audio.say(tile.title, self.app.worker.language if self.app.worker else self.app.ui_lang)
+
+
+load_kv(__file__)

@@ -1,0 +1,120 @@
+"""The kiosk's button: an icon AND a word, a large touch target, the tap-guard and a focus ring.
+
+Every activation, by touch or by key, goes through ``activate``: it asks the app's shared tap-guard
+first, so a shaky double tap or a bouncing switch counts once. A touch that turned into the hidden
+trainer gesture (press and hold the top-left corner) is marked by ``CornerHold`` and does not
+activate the button it started on.
+"""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, OptionProperty, StringProperty
+from kivy.uix.anchorlayout import AnchorLayout
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.label import Label
+
+from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.icon import icon_path
+
+HELD_FLAG = "kiosk.corner_hold"
+
+
+class WordLabel(Label):
+    """A label as wide as its words (so icon + word sit centred together), wrapping only when
+    the words do not fit in ``max_width``."""
+
+    max_width = NumericProperty(10_000)
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("size_hint", (None, None))
+        super().__init__(**kwargs)
+        self.bind(text=self._fit, font_size=self._fit, max_width=self._fit, bold=self._fit)
+        self._fit()
+
+    def _fit(self, *_args) -> None:
+        self.text_size = (None, None)
+        self.texture_update()
+        if self.texture_size[0] > self.max_width > 0:
+            self.text_size = (self.max_width, None)
+            self.texture_update()
+        self.size = self.texture_size
+
+
+class Focusable:
+    """Marks widgets the keyboard / switch focus can land on (they draw the focus ring)."""
+
+    focused = BooleanProperty(False)
+
+    def activate(self) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class GuardedButtonBehavior(ButtonBehavior):
+    """``on_activate`` instead of ``on_release``: guarded, and never after a corner hold."""
+
+    guarded = BooleanProperty(True)  # False only on trainer screens (fast PIN typing)
+
+    def __init__(self, **kwargs) -> None:
+        self.register_event_type("on_activate")
+        self._held = False
+        super().__init__(**kwargs)
+
+    def on_touch_up(self, touch) -> bool:
+        self._held = bool(touch.ud.get(HELD_FLAG))
+        return super().on_touch_up(touch)
+
+    def on_release(self) -> None:
+        held, self._held = self._held, False
+        if not held:
+            self.activate()
+
+    def activate(self) -> bool:
+        """Fire ``on_activate`` unless the tap-guard says this is a bounce; True if it fired."""
+        if self.disabled:
+            return False
+        app = App.get_running_app()
+        guard = getattr(app, "guard", None) if self.guarded else None
+        if guard is not None and not guard.accept():
+            return False
+        self.dispatch("on_activate")
+        return True
+
+    def on_activate(self) -> None:
+        pass
+
+
+class KioskButton(GuardedButtonBehavior, Focusable, AnchorLayout):
+    """A button with an icon and a word. ``role``: primary (the one green main action), help,
+    secondary (calm outline) or quiet (small, inside tiles and bars)."""
+
+    text = StringProperty("")
+    icon = StringProperty("")
+    icon_source = StringProperty("")
+    icon_right = BooleanProperty(False)
+    role = OptionProperty("secondary", options=("primary", "help", "secondary", "quiet"))
+    font_size = NumericProperty(0)
+    fill = ColorProperty((1, 1, 1, 1))   # set by the .kv rule from the theme and the role
+    ink = ColorProperty((0, 0, 0, 1))
+    edge = ColorProperty((0, 0, 0, 1))
+
+    def on_icon(self, _instance, name: str) -> None:
+        self.icon_source = icon_path(name)
+
+    def on_kv_post(self, base_widget) -> None:
+        self._place_icon()
+
+    def on_icon_right(self, *_args) -> None:
+        self._place_icon()
+
+    def _place_icon(self) -> None:
+        """Icon before the word (default) or after it (Next: "Next ->")."""
+        image = self.ids.get("icon_image")
+        if image is None:
+            return
+        box = image.parent
+        box.remove_widget(image)
+        box.add_widget(image, index=0 if self.icon_right else len(box.children))
+
+
+load_kv(__file__)

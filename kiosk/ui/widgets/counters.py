@@ -1,0 +1,164 @@
+"""Things that count: progress dots, the countdown ring and the tally dots.
+
+All three are drawn with Kivy canvas instructions (no pictures to load). The countdown ring never
+forces anything: when it runs out it only says so (``on_finished``); Next stays as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.graphics import Color, Ellipse, Line, RoundedRectangle
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, NumericProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.buttons import GuardedButtonBehavior
+
+
+def _theme() -> Any:
+    return App.get_running_app().theme
+
+
+class ProgressDots(Widget):
+    """One dot per step: done steps filled, the current one larger with a ring, the rest faint.
+    With too many steps for dots, a bar of the same colours is drawn instead."""
+
+    total = NumericProperty(1)
+    current = NumericProperty(1)  # 1-based
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._redraw = Clock.create_trigger(self.redraw, -1)
+        self.bind(pos=self._redraw, size=self._redraw, total=self._redraw, current=self._redraw)
+        _theme().bind(dot_done=self._redraw, dot_todo=self._redraw, text=self._redraw)
+
+    def redraw(self, *_args: Any) -> None:
+        theme = _theme()
+        self.canvas.clear()
+        total, current = max(1, int(self.total)), int(self.current)
+        dot, gap = dp(18), dp(14)
+        needed = total * dot + (total - 1) * gap
+        cy = self.center_y
+        with self.canvas:
+            if needed > self.width:  # many steps: a bar
+                Color(*theme.dot_todo)
+                RoundedRectangle(pos=(self.x, cy - dp(6)), size=(self.width, dp(12)), radius=[dp(6)])
+                Color(*theme.dot_done)
+                RoundedRectangle(pos=(self.x, cy - dp(6)), size=(self.width * current / total, dp(12)), radius=[dp(6)])
+                return
+            x = self.center_x - needed / 2
+            for number in range(1, total + 1):
+                if number == current:
+                    Color(*theme.text)
+                    big = dot * 1.5
+                    Ellipse(pos=(x + dot / 2 - big / 2, cy - big / 2), size=(big, big))
+                else:
+                    Color(*(theme.dot_done if number < current else theme.dot_todo))
+                    Ellipse(pos=(x, cy - dot / 2), size=(dot, dot))
+                x += dot + gap
+
+
+class TimerRing(Widget):
+    """A countdown drawn as a shrinking ring with the seconds in the middle."""
+
+    seconds = NumericProperty(0)
+    remaining = NumericProperty(0)
+    running = BooleanProperty(False)
+    done = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.register_event_type("on_finished")
+        super().__init__(**kwargs)
+        self._event = None
+        self._ends_at = 0.0
+        self._redraw = Clock.create_trigger(self.redraw, -1)
+        self.bind(pos=self._redraw, size=self._redraw, remaining=self._redraw, done=self._redraw)
+
+    def start(self, seconds: float) -> None:
+        self.stop()
+        self.seconds = self.remaining = float(seconds)
+        self.done = False
+        self.running = True
+        self._ends_at = Clock.get_time() + seconds
+        self._event = Clock.schedule_interval(self._tick, 0.25)
+
+    def stop(self) -> None:
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+        self.running = False
+
+    def _tick(self, _dt: float) -> None:
+        self.remaining = max(0.0, self._ends_at - Clock.get_time())
+        if self.remaining <= 0:
+            self.stop()
+            self.done = True
+            self.dispatch("on_finished")
+
+    def on_finished(self) -> None:
+        pass
+
+    def redraw(self, *_args: Any) -> None:
+        theme = _theme()
+        self.canvas.before.clear()
+        size = min(self.width, self.height) - dp(12)
+        if size <= 0:
+            return
+        cx, cy, radius = self.center_x, self.center_y, size / 2
+        fraction = (self.remaining / self.seconds) if self.seconds else 0.0
+        with self.canvas.before:
+            Color(*theme.dot_todo)
+            Line(circle=(cx, cy, radius), width=dp(5))
+            Color(*theme.dot_done)
+            if self.done:
+                Line(circle=(cx, cy, radius), width=dp(9))
+            elif fraction > 0:
+                Line(circle=(cx, cy, radius, 0, 360 * fraction), width=dp(9), cap="round")
+
+
+class TallyDot(GuardedButtonBehavior, Widget):
+    filled = BooleanProperty(False)
+
+
+class TallyDots(BoxLayout):
+    """``count`` dots to tap, one per repetition; a tap on any dot fills the next empty one."""
+
+    count = NumericProperty(0)
+    filled = NumericProperty(0)
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.register_event_type("on_tap")
+        super().__init__(**kwargs)
+        self.bind(count=self._rebuild)
+
+    def reset(self, count: int) -> None:
+        self.count = count
+        self.filled = 0
+        self._rebuild()
+
+    def tap(self, *_args: Any) -> None:
+        if self.filled >= self.count:
+            return
+        self.filled += 1
+        for index, dot in enumerate(reversed(self.children)):
+            dot.filled = index < self.filled
+        self.dispatch("on_tap", self.filled)
+
+    def on_tap(self, filled: int) -> None:
+        pass
+
+    def _rebuild(self, *_args: Any) -> None:
+        self.clear_widgets()
+        for _ in range(int(self.count)):
+            dot = TallyDot()
+            dot.bind(on_activate=self.tap)
+            self.add_widget(dot)
+
+
+
+load_kv(__file__)

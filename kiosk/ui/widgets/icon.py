@@ -1,0 +1,18 @@
+"""UI icons from ``assets/images/icons``. A missing icon is no error: the button keeps its word."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kiosk.paths import ASSETS_DIR
+
+ICONS_DIR = ASSETS_DIR / "images" / "icons"
+
+
+@lru_cache(maxsize=None)
+def icon_path(name: str) -> str:
+    """The icon file for ``name`` ("next", "help" ...), or "" when it does not exist (yet)."""
+    if not name:
+        return ""
+    path = ICONS_DIR / f"{name}.png"
+    return str(path) if path.is_file() else ""

@@ -1,0 +1,55 @@
+"""A photo tile: a large picture and a name, the whole tile one touch target.
+
+Used for the people ("who are you?") and the tasks ("what do you do now?"). A task tile has a
+small speaker button to hear its title; it is a separate touch target inside the tile, so tapping
+it speaks and does not start the task. Pictures come as textures from the app's ``PictureCache``
+(decoded in the background, never in Kivy's image cache).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.app import App
+from kivy.graphics.texture import Texture
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.buttons import Focusable, GuardedButtonBehavior
+from kiosk.ui.widgets.icon import icon_path
+
+
+class Tile(GuardedButtonBehavior, Focusable, BoxLayout):
+    title = StringProperty("")
+    texture = ObjectProperty(None, allownone=True)
+    placeholder = StringProperty("")       # icon shown while there is no picture
+    initial = StringProperty("")           # big letter when there is neither picture nor icon
+    speaker = BooleanProperty(False)       # show the "Hear" button
+    speaker_text = StringProperty("")
+    item = ObjectProperty(None, allownone=True)  # the Person or Pack behind the tile
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.register_event_type("on_hear")
+        super().__init__(**kwargs)
+
+    def set_picture(self, path: Any | None, fallback_icon: str = "") -> None:
+        """Show ``path`` (loaded in the background) or the fallback icon / initial letter."""
+        self.placeholder = icon_path(fallback_icon)
+        self.initial = (self.title[:1].upper() if not self.placeholder else "")
+        if path is None:
+            return
+        cache = App.get_running_app().tile_pictures
+        texture = cache.get(path, self._picture_ready)
+        if texture is not None:
+            self.texture = texture
+
+    def _picture_ready(self, texture: Texture | None) -> None:
+        if texture is not None:
+            self.texture = texture
+
+    def on_hear(self) -> None:
+        pass
+
+
+load_kv(__file__)
