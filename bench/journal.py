@@ -164,7 +164,7 @@ def filled_journal(scale: float, rebuild: bool) -> Path:
     return path
 
 
-def append_rates(rounds: int = 40, per_round: int = 200) -> tuple[float, float]:
+def append_rates(rounds: int = 40, per_round: int = 200) -> tuple[float, float, float]:
     """Durable appends per second: Journal.record_step, and plain INSERTs with the same settings into
     the same table. fsync times wander a lot, so the two alternate in short rounds (taking turns at
     going first) and both see the same disk, the same checkpoints and the same cache."""
@@ -192,18 +192,22 @@ def append_rates(rounds: int = 40, per_round: int = 200) -> tuple[float, float]:
             plain.execute(insert, (plain_run, number % STEPS + 1, "done", int(time.time() * 1000), 1000))
         return time.perf_counter() - started
 
-    journal_seconds = plain_seconds = 0.0
+    journal_times: list[float] = []
+    plain_times: list[float] = []
     for round_number in range(rounds):
         if round_number % 2:
-            plain_seconds += with_plain_sqlite()
-            journal_seconds += with_journal()
+            plain_times.append(with_plain_sqlite())
+            journal_times.append(with_journal())
         else:
-            journal_seconds += with_journal()
-            plain_seconds += with_plain_sqlite()
+            journal_times.append(with_journal())
+            plain_times.append(with_plain_sqlite())
     plain.close()
     journal.close()
     total = rounds * per_round
-    return total / journal_seconds, total / plain_seconds
+    # a single slow fsync or checkpoint lands in one round: the median of the rounds' ratios is
+    # the steadier comparison, the totals are the plain rates
+    ratio = statistics.median(plain / own for own, plain in zip(journal_times, plain_times))
+    return total / sum(journal_times), total / sum(plain_times), ratio
 
 
 def timed(function, repeat: int) -> tuple[float, float, object]:
@@ -226,7 +230,7 @@ def main() -> int:
     args = parser.parse_args()
     path = filled_journal(args.scale, args.rebuild)
 
-    journal_rate, plain_rate = append_rates()
+    journal_rate, plain_rate, append_ratio = append_rates()
     with Journal.open(path) as journal:
         runs, events = (journal.db.read_one(f"SELECT MAX(id) FROM {table}")[0] for table in ("runs", "step_events"))
         days = len(workdays(max(1, round(WORKDAYS * args.scale))))
@@ -242,8 +246,8 @@ def main() -> int:
     print(f"durable append (WAL, synchronous=FULL, one commit each):")
     print(f"  Journal.record_step   {journal_rate:8,.0f} events/s")
     print(f"  plain sqlite3 INSERT  {plain_rate:8,.0f} events/s")
-    print(f"  ratio                 {journal_rate / plain_rate:8.2f}   (goal >= 0.80)  "
-          f"{'ok' if journal_rate / plain_rate >= 0.8 else 'MISSED'}")
+    print(f"  ratio of the totals   {journal_rate / plain_rate:8.2f}")
+    print(f"  ratio, median round   {append_ratio:8.2f}   (goal >= 0.80)  {'ok' if append_ratio >= 0.8 else 'MISSED'}")
     print(f"one worker's full progress ({worker.name}: {worker_runs:,} attempts on {len(progress)} packs):")
     print(f"  median {median_p:6.1f} ms   first call {first_p:6.1f} ms   (goal < 50 ms)  "
           f"{'ok' if median_p < 50 else 'MISSED'}   ratio to goal {median_p / 50:.2f}")
