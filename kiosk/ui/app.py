@@ -301,9 +301,8 @@ class KioskApp(App):
     def confirm_stop_task(self) -> None:
         overlay = CalmOverlay(self.tr("Stop this task?"), icon="home")
         overlay.add_button(self.tr("No"), "close", self.close_overlay)
-        overlay.add_button(self.tr("Yes"), "check", lambda: (self.close_overlay(), self.abandon_task()),
-                           role="primary")
-        self.open_overlay(overlay, focus=0)  # the safe answer has the focus
+        overlay.add_button(self.tr("Yes"), "check", lambda: (self.close_overlay(), self.abandon_task()))
+        self.open_overlay(overlay, focus=0)  # the safe answer has the focus; neither is pushed
 
     # -- trainer door ---------------------------------------------------------------------------
 

@@ -22,15 +22,16 @@ class Palette:
     text_muted: Hex        # secondary text (still AAA)
     border: Hex            # outlines of secondary buttons and tiles
     primary: Hex           # the one main action (Next / Done / OK)
-    on_primary: Hex
+    primary_text: Hex
     primary_pressed: Hex
     help: Hex              # the Help button: calm, but easy to find
-    on_help: Hex
+    help_text: Hex
     focus: Hex             # keyboard / switch focus ring
     dot_done: Hex          # progress dots and tally dots
     dot_todo: Hex
     scrim: Hex             # behind overlays (drawn with alpha)
     picture_frame: Hex     # behind the step photo (letterbox bands)
+    dark: bool = False     # a dark background: icons get a white disc behind them
 
     def text_pairs(self) -> list[tuple[str, Hex, Hex]]:
         """Every (use, text colour, background colour) combination the UI draws."""
@@ -39,9 +40,9 @@ class Palette:
             ("text on surface", self.text, self.surface),
             ("muted text on background", self.text_muted, self.background),
             ("muted text on surface", self.text_muted, self.surface),
-            ("main button word", self.on_primary, self.primary),
-            ("pressed main button word", self.on_primary, self.primary_pressed),
-            ("help button word", self.on_help, self.help),
+            ("main button word", self.primary_text, self.primary),
+            ("pressed main button word", self.primary_text, self.primary_pressed),
+            ("help button word", self.help_text, self.help),
         ]
 
     def non_text_pairs(self) -> list[tuple[str, Hex, Hex]]:
@@ -56,7 +57,7 @@ class Palette:
         ]
 
     def colors(self) -> dict[str, Hex]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "name"}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("name", "dark")}
 
 
 CALM = Palette(
@@ -67,10 +68,10 @@ CALM = Palette(
     text_muted="#3D4660",
     border="#5B6478",
     primary="#1B5E20",
-    on_primary="#FFFFFF",
+    primary_text="#FFFFFF",
     primary_pressed="#12401A",
     help="#23406E",
-    on_help="#FFFFFF",
+    help_text="#FFFFFF",
     focus="#C2410C",
     dot_done="#1B5E20",
     dot_todo="#737B8F",
@@ -86,15 +87,16 @@ HIGH_CONTRAST = Palette(
     text_muted="#FFFFFF",
     border="#FFFFFF",
     primary="#FFD500",
-    on_primary="#000000",
+    primary_text="#000000",
     primary_pressed="#E6C000",
     help="#00E5FF",
-    on_help="#000000",
+    help_text="#000000",
     focus="#00E5FF",
     dot_done="#FFD500",
     dot_todo="#9A9A9A",
     scrim="#000000",
     picture_frame="#000000",
+    dark=True,
 )
 
 PALETTES: dict[str, Palette] = {p.name: p for p in (CALM, HIGH_CONTRAST)}

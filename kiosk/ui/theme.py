@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kivy.event import EventDispatcher
 from kivy.metrics import dp, sp
-from kivy.properties import ColorProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, StringProperty
 
 from kiosk.ui.palette import CALM, PALETTES, Palette, hex_to_rgba
 
@@ -33,6 +33,7 @@ class Theme(EventDispatcher):
     """Colours (RGBA) and sizes (pixels) for the ``.kv`` rules; ``apply`` switches them."""
 
     palette_name = StringProperty(CALM.name)
+    icon_disc = BooleanProperty(False)  # icons on a white disc everywhere (dark palettes)
     text_scale = NumericProperty(1.0)
 
     background = ColorProperty(hex_to_rgba(CALM.background))
@@ -41,10 +42,10 @@ class Theme(EventDispatcher):
     text_muted = ColorProperty(hex_to_rgba(CALM.text_muted))
     border = ColorProperty(hex_to_rgba(CALM.border))
     primary = ColorProperty(hex_to_rgba(CALM.primary))
-    on_primary = ColorProperty(hex_to_rgba(CALM.on_primary))
+    primary_text = ColorProperty(hex_to_rgba(CALM.primary_text))
     primary_pressed = ColorProperty(hex_to_rgba(CALM.primary_pressed))
     help = ColorProperty(hex_to_rgba(CALM.help))
-    on_help = ColorProperty(hex_to_rgba(CALM.on_help))
+    help_text = ColorProperty(hex_to_rgba(CALM.help_text))
     focus = ColorProperty(hex_to_rgba(CALM.focus))
     dot_done = ColorProperty(hex_to_rgba(CALM.dot_done))
     dot_todo = ColorProperty(hex_to_rgba(CALM.dot_todo))
@@ -73,6 +74,7 @@ class Theme(EventDispatcher):
         if isinstance(palette, str):
             palette = PALETTES.get(palette, CALM)
         self.palette_name = palette.name
+        self.icon_disc = palette.dark
         for name, value in palette.colors().items():
             alpha = 0.6 if name == "scrim" else 1.0
             setattr(self, name, hex_to_rgba(value, alpha))

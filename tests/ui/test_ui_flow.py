@@ -44,3 +44,87 @@ def test_pick_worker_and_task_by_tap_and_finish(kiosk, ui):
     ui.advance(7)  # the celebration returns to the tasks by itself
     ui.settle()
     assert app.sm.current == "tasks"
+
+
+def test_first_run_creates_one_worker_and_skips_the_people_screen(kiosk, ui):
+    app = kiosk()
+    assert app.sm.current == "tasks"
+    assert [p.name for p in app.journal.people()] == ["Worker"]
+    assert app.worker.name == "Worker"
+    assert not ui.screen.has_back  # nobody else to choose
+    titles = sorted(t.title for t in ui.screen.tiles())
+    assert titles == ["Sort the screws", "Wash your hands"]
+    ui.shot("tasks-single-worker")
+
+
+def test_keyboard_only_run(kiosk, ui):
+    app = kiosk(people=[("Anna", "en"), ("Ben", "en")])
+    ui.press(9)  # Tab: the focus ring appears on the first tile
+    assert app.keyboard_mode and ui.screen.focus_index == 0
+    ui.press(275)  # Right: Ben
+    assert ui.screen.focused_widget().title == "Ben"
+    ui.shot("people-focus")
+    ui.press(13)  # Enter selects
+    assert app.sm.current == "tasks" and app.worker.name == "Ben"
+    ui.press(32)  # Space before any Tab: shows the focus on the first tile, selects nothing
+    assert app.sm.current == "tasks" and ui.screen.focus_index == 0
+    ui.shot("tasks-focus")
+    wash = next(i for i, t in enumerate(ui.screen.tiles()) if t.item.id == "wash-hands")
+    for _ in range(wash):
+        ui.press(9)
+    ui.press(32)
+    assert app.sm.current == "step"
+    step = ui.screen
+    ui.press("r")  # hear again
+    ui.press(32)  # Next
+    assert step.number == 2
+    ui.press(8)  # Backspace: back
+    assert step.number == 1
+    ui.press("h")  # help
+    assert app.overlay is not None
+    ui.press(13)  # OK closes the help
+    assert app.overlay is None
+    ui.press(13)
+    ui.press(13)  # Done on the last step
+    assert app.sm.current == "finish"
+    ui.press(32)
+    assert app.sm.current == "tasks"
+    run, events = events_of(app)
+    assert run.outcome == "finished"
+    assert events == [(1, "shown"), (1, "hear_again"), (1, "done"), (2, "shown"), (2, "back"), (1, "shown"),
+                      (1, "help"), (1, "done"), (2, "shown"), (2, "done")]
+
+
+def test_double_tap_within_the_guard_advances_one_step(kiosk, ui):
+    app = kiosk()
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "sort-screws"))
+    step = ui.screen
+    ui.tap(step.ids.next)
+    ui.tap(step.ids.next, wait=False)  # a shaky second tap right after the first
+    assert step.number == 2
+    ui.press(32, wait=False)  # a bouncing switch, too
+    assert step.number == 2
+    ui.advance(0.6)
+    ui.press(32, wait=False)
+    assert step.number == 3
+    _, events = events_of(app)
+    assert [e for e in events if e[1] == "done"] == [(1, "done"), (2, "done")]
+
+
+def test_home_asks_before_stopping_the_task(kiosk, ui):
+    app = kiosk()
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "sort-screws"))
+    step = ui.screen
+    ui.tap(step.ids.next)
+    ui.tap(step.ids.home)
+    assert app.overlay is not None and "Stop this task?" in app.overlay.message
+    ui.shot("stop-question")
+    no, yes = app.overlay.buttons
+    ui.tap(no)
+    assert app.overlay is None and app.sm.current == "step" and step.number == 2
+    ui.tap(step.ids.home)
+    ui.tap(app.overlay.buttons[1])
+    assert app.sm.current == "tasks"
+    run, events = events_of(app)
+    assert run.outcome == "abandoned"
+    assert events[-1] == (2, "shown")

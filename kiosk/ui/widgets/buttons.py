@@ -9,6 +9,7 @@ activate the button it started on.
 from __future__ import annotations
 
 from kivy.app import App
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, OptionProperty, StringProperty
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
@@ -25,6 +26,7 @@ class WordLabel(Label):
     the words do not fit in ``max_width``."""
 
     max_width = NumericProperty(10_000)
+    natural_width = NumericProperty(0)  # width of the words on one line, unwrapped
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("size_hint", (None, None))
@@ -35,6 +37,7 @@ class WordLabel(Label):
     def _fit(self, *_args) -> None:
         self.text_size = (None, None)
         self.texture_update()
+        self.natural_width = self.texture_size[0]
         if self.texture_size[0] > self.max_width > 0:
             self.text_size = (self.max_width, None)
             self.texture_update()
@@ -92,6 +95,8 @@ class KioskButton(GuardedButtonBehavior, Focusable, AnchorLayout):
     icon = StringProperty("")
     icon_source = StringProperty("")
     icon_right = BooleanProperty(False)
+    big = BooleanProperty(False)      # as tall as the main button (dialog answers)
+    stacked = BooleanProperty(False)  # icon above the word when side by side does not fit
     role = OptionProperty("secondary", options=("primary", "help", "secondary", "quiet"))
     font_size = NumericProperty(0)
     fill = ColorProperty((1, 1, 1, 1))   # set by the .kv rule from the theme and the role
@@ -102,19 +107,33 @@ class KioskButton(GuardedButtonBehavior, Focusable, AnchorLayout):
         self.icon_source = icon_path(name)
 
     def on_kv_post(self, base_widget) -> None:
-        self._place_icon()
+        self.bind(width=self._arrange, icon_source=self._arrange)
+        self.ids.word.bind(natural_width=self._arrange)
+        self._arrange()
 
     def on_icon_right(self, *_args) -> None:
         self._place_icon()
 
+    def _arrange(self, *_args) -> None:
+        """Icon beside the word if both fit on one line, else the icon above the word: a word is
+        never broken in the middle to make room for its icon."""
+        beside = self.ids.word.natural_width + (self.theme_icon_size() + dp(18) if self.icon_source else 0) + dp(32)
+        self.stacked = bool(self.icon_source) and beside > self.width
+        self._place_icon()
+
+    def theme_icon_size(self) -> float:
+        app = App.get_running_app()
+        return app.theme.icon * (1.25 if self.role == "primary" else 1)
+
     def _place_icon(self) -> None:
-        """Icon before the word (default) or after it (Next: "Next ->")."""
+        """Icon before the word (default), after it (Next: "Next ->"), or above it (stacked)."""
         image = self.ids.get("icon_image")
         if image is None:
             return
         box = image.parent
         box.remove_widget(image)
-        box.add_widget(image, index=0 if self.icon_right else len(box.children))
+        after = self.icon_right and not self.stacked
+        box.add_widget(image, index=0 if after else len(box.children))
 
 
 load_kv(__file__)

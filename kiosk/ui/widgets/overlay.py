@@ -31,7 +31,7 @@ class CalmOverlay(ModalView):
         self.focus_index = 0
 
     def add_button(self, text: str, icon: str, on_press: Callable[[], None], role: str = "secondary") -> KioskButton:
-        button = KioskButton(text=text, icon=icon, role=role)
+        button = KioskButton(text=text, icon=icon, role=role, big=True)
         button.bind(on_activate=lambda *_: on_press())
         self.ids.buttons.add_widget(button)
         self.buttons.append(button)
