@@ -51,7 +51,8 @@ class AudioService:
         self._voice: Sound | None = None        # the one voice playing (a step, a title)
         self._tone: Sound | None = None         # the one UI sound playing
         self._token = 0
-        self.played: list[tuple[str, str]] = []  # (kind, what) for the trainer log and tests
+        self.played: list[tuple[str, str]] = []
+        self.busy = 0  # background jobs not yet delivered (tests wait for 0)  # (kind, what) for the trainer log and tests
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -136,14 +137,18 @@ class AudioService:
         return self._token
 
     def _submit(self, job: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[Exception], None]) -> None:
-        def finished(future: Future) -> None:
+        def deliver(future: Future) -> None:
+            self.busy -= 1
             exc = future.exception()
-            Clock.schedule_once(lambda _dt: failed(exc) if exc is not None else done(future.result()), 0)
+            failed(exc) if exc is not None else done(future.result())
 
         try:
-            self._executor.submit(job).add_done_callback(finished)
+            future = self._executor.submit(job)
         except RuntimeError as exc:  # executor shut down (app stopping)
             log.info("Speech request after shutdown ignored: %s", exc)
+            return
+        self.busy += 1
+        future.add_done_callback(lambda f: Clock.schedule_once(lambda _dt: deliver(f), 0))
 
     def _speech_worker(self) -> Any:
         """The one speech worker, created on first use in the speech thread."""

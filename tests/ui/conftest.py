@@ -32,35 +32,13 @@ from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
 
-from uipacks import standard_library  # noqa: E402
+from ui_helpers import FakeSpeech, standard_library  # noqa: E402
 
 SCREENSHOTS = Path(os.environ.get("STEP_KIOSK_SCREENSHOTS") or tempfile.mkdtemp(prefix="kiosk-shots-"))
 
 _real_time = Clock.time
 _offset = [0.0]
 Clock.time = lambda: _real_time() + _offset[0]  # type: ignore[method-assign]
-
-
-class FakeSpeech:
-    """Stands in for kiosk.speech.SpeechWorker: records what would be spoken, renders tones."""
-
-    def __init__(self, fail: bool = False) -> None:
-        self.fail = fail
-        self.spoken: list[tuple[str, str]] = []
-        self.rendered: list[tuple[str, str]] = []
-
-    def speak(self, text: str, language: str, rate: Any = None, *, on_error: Any = None) -> None:
-        if self.fail:
-            raise RuntimeError("speech engine is broken (test)")
-        self.spoken.append((text, language))
-
-    def render(self, text: str, language: str, out_wav: Path, rate: Any = None) -> Path:
-        if self.fail:
-            raise RuntimeError("speech engine is broken (test)")
-        from uipacks import tone
-
-        self.rendered.append((text, language))
-        return tone(Path(out_wav), seconds=0.2)
 
 
 class UI:
@@ -154,7 +132,7 @@ def _busy(app: Any) -> bool:
         running is not None and not running.done(),
         bool(app.step_pictures._pending),
         bool(app.tile_pictures._pending),
-        app.audio._executor._work_queue.qsize() > 0,
+        app.audio.busy > 0,
     ]
     return any(pending)
 
@@ -193,6 +171,8 @@ def kiosk(window: Any, tmp_path: Path, library: Path, ui: UI) -> Any:
         from kiosk.paths import DataDir
         from kiosk.ui.app import KioskApp
 
+        while started:  # one app at a time, as on a kiosk (kv's `app` follows the running one)
+            _stop(started.pop())
         data_dir = DataDir(data or tmp_path / "data").ensure()
         if people or settings or prepare:
             with Journal.open(data_dir.journal) as journal:

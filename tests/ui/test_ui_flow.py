@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.journal import Journal
-
-
-def events_of(app, run_id=None):
-    with Journal.open(app.data.journal) as journal:
-        runs = journal.runs()
-        run = runs[-1] if run_id is None else journal.run(run_id)
-        return run, [(e.step_number, e.event) for e in journal.events(run.id)]
+from ui_helpers import events_of
 
 
 def test_pick_worker_and_task_by_tap_and_finish(kiosk, ui):

@@ -1,7 +1,8 @@
-"""Small real step packs for the UI tests, written in the pack format (pack.yaml + photos).
+"""Helpers for the UI tests: small real step packs, a stand-in speech worker, journal reads.
 
-The pictures are generated with Pillow: a soft background, a few shapes and the step number, so
-screenshots show which step is on screen.
+The packs are written in the pack format (pack.yaml + photos) and loaded by the real
+``kiosk.packs`` loader. Their pictures are generated with Pillow: a soft background, a few shapes
+and the step number, so screenshots show which step is on screen.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import math
 import struct
 import wave
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -99,3 +101,32 @@ def standard_library(folder: Path) -> Path:
         {"text": {"en": "Dry your hands.", "de": "Trocknen Sie die Hände ab.", "zh": "把手擦干。"}},
     ])
     return folder
+
+
+class FakeSpeech:
+    """Stands in for kiosk.speech.SpeechWorker: records what would be spoken, renders tones."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.spoken: list[tuple[str, str]] = []
+        self.rendered: list[tuple[str, str]] = []
+
+    def speak(self, text: str, language: str, rate: Any = None, *, on_error: Any = None) -> None:
+        if self.fail:
+            raise RuntimeError("speech engine is broken (test)")
+        self.spoken.append((text, language))
+
+    def render(self, text: str, language: str, out_wav: Path, rate: Any = None) -> Path:
+        if self.fail:
+            raise RuntimeError("speech engine is broken (test)")
+        self.rendered.append((text, language))
+        return tone(Path(out_wav), seconds=0.2)
+
+
+def events_of(app: Any, run_id: int | None = None) -> tuple[Any, list[tuple[int, str]]]:
+    """The last run (or run ``run_id``) and its (step, event) pairs, read from the journal file."""
+    from kiosk.journal import Journal
+
+    with Journal.open(app.data.journal) as journal:
+        run = journal.runs()[-1] if run_id is None else journal.run(run_id)
+        return run, [(e.step_number, e.event) for e in journal.events(run.id)]
