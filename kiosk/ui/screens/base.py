@@ -21,9 +21,14 @@ class KioskScreen(Screen):
 
     focus_index: int = -1
 
+    def __init__(self, **kwargs: Any) -> None:
+        # The screen keeps the app that made it: a late timer of a screen never reaches another app.
+        self._app = App.get_running_app()
+        super().__init__(**kwargs)
+
     @property
     def app(self) -> Any:
-        return App.get_running_app()
+        return self._app
 
     def tr(self, message: str, **values: Any) -> str:
         return self.app.tr(message, **values)

@@ -37,6 +37,23 @@ class StepScreen(KioskScreen):
     def on_size(self, *_args: Any) -> None:
         self.landscape = self.width >= self.height
 
+    def on_kv_post(self, base_widget: Any) -> None:
+        ids = self.ids
+        # Strong references: ids are weak, and the spacers leave the tree in portrait.
+        self._landscape_order = [ids.spacer_top, ids.hear, ids.back, ids.spacer_gap, ids.next]
+        self._portrait_order = [ids.hear, ids.back, ids.next]
+        self.on_landscape()
+
+    def on_landscape(self, *_args: Any) -> None:
+        """A button column with breathing room (landscape) or one row of buttons (portrait)."""
+        if not hasattr(self, "_landscape_order"):
+            return  # before the .kv rule is applied
+        order = self._landscape_order if self.landscape else self._portrait_order
+        panel = self.ids.actions
+        panel.clear_widgets()
+        for widget in order:
+            panel.add_widget(widget)
+
     # -- showing a step -------------------------------------------------------------------------
 
     def begin(self, session: Any) -> None:
