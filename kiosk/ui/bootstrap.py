@@ -8,6 +8,7 @@ Kivy reads its window and input configuration once, when the window module is fi
   ``multitouch_on_demand``: a second provider makes every tap arrive twice on real touchscreens,
   and without ``multitouch_on_demand`` a right-click leaves red dots on the screen;
 - no mouse cursor in full screen;
+- Kivy logs through Python ``logging`` (``KIVY_LOG_MODE=PYTHON``) and stderr stays stderr;
 - ``KIVY_NO_ARGS`` so Kivy does not try to parse the ``kiosk`` command's own arguments;
 - SDL's own SIGINT/SIGTERM handlers off: SDL turns them into a window close request, which the
   kiosk refuses, so ``systemctl stop`` could not stop it. ``kiosk run`` handles SIGTERM itself.
@@ -30,7 +31,9 @@ def configure(
 ) -> None:
     """Set Kivy's configuration for the kiosk; call before anything imports ``kivy.core.window``."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    # Kivy's own log mode replaces sys.stderr, so a traceback could vanish with its console log;
+    # in PYTHON mode Kivy logs through the standard logging set up by the caller.
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     if "kivy.core.window" in sys.modules:
         log.warning("kivy.core.window was imported before the kiosk configured Kivy; "
@@ -40,7 +43,6 @@ def configure(
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "pause_on_minimize", "0")
     Config.set("kivy", "keyboard_mode", "system")
-    Config.set("kivy", "log_level", "warning")
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("graphics", "borderless", "1" if fullscreen else "0")
     Config.set("graphics", "show_cursor", "0" if fullscreen else "1")

@@ -10,6 +10,7 @@ from kivy.uix.label import Label
 from kiosk.ui.palette import PALETTES
 from kiosk.ui.widgets.buttons import KioskButton
 from kiosk.ui.widgets.counters import TallyDot
+from kiosk.ui.widgets.text import PreparedText
 from kiosk.ui.widgets.tile import Tile
 
 
@@ -58,7 +59,7 @@ def check_screen(screen, scale: float = 1.0) -> None:
             assert widget.text.strip(), "a button without a word"
             if widget.role == "primary":
                 assert widget.height >= dp(140) - 0.5
-        if isinstance(widget, Label) and widget.text.strip():
+        if isinstance(widget, (Label, PreparedText)) and widget.text.strip():
             assert widget.font_size >= sp(28 * scale) - 0.5, (widget.text, widget.font_size)
 
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from kivy import kivy_data_dir
 from PIL import Image
 
 from kiosk.i18n import LANGUAGES, catalog, compile_po, mo_path, parse_po, po_path, translate
@@ -82,11 +83,38 @@ def test_unknown_languages_fall_back_to_english():
     assert translate("zh-Hans-CN", "Next") == "下一步"
 
 
-def has_cjk_glyph_pixels(path: Path, box: tuple[int, int, int, int]) -> bool:
-    """A rendered Hanzi has many dark strokes; a missing-glyph box is a thin empty rectangle."""
-    crop = Image.open(path).convert("L").crop(box)
-    dark = sum(1 for value in crop.getdata() if value < 100)
-    return dark > 0.04 * crop.width * crop.height
+def ink_mask(image: Image.Image, dark_text: bool = True) -> Image.Image:
+    """The text's ink as a black/white mask, cropped to the ink and scaled to a fixed size."""
+    grey = image.convert("L")
+    ink = grey.point(lambda value: 255 if (value < 110 if dark_text else value > 145) else 0)
+    bbox = ink.getbbox()
+    assert bbox is not None, "no text drawn at all"
+    return ink.crop(bbox).resize((240, 40))
+
+
+def mismatch(a: Image.Image, b: Image.Image) -> float:
+    return sum(1 for x, y in zip(a.getdata(), b.getdata()) if (x > 127) != (y > 127)) / (a.width * a.height)
+
+
+def rendered_alone(text: str, font_size: float, font_name: str) -> Image.Image:
+    from kivy.core.text import Label as CoreLabel
+
+    label = CoreLabel(text=text, font_size=font_size, font_name=font_name, color=(1, 1, 1, 1))
+    label.refresh()
+    texture = label.texture
+    alpha = Image.frombytes("RGBA", texture.size, texture.pixels).getchannel("A")
+    return ink_mask(alpha, dark_text=False)
+
+
+def assert_real_glyphs(shot: Path, box: tuple[int, int, int, int], text: str, font_size: float) -> None:
+    """The screenshot's text matches the CJK font's glyphs, not the boxes Roboto draws for Hanzi."""
+    from kiosk.ui.fonts import find_cjk_font
+
+    on_screen = ink_mask(Image.open(shot).crop(box))
+    with_cjk_font = mismatch(on_screen, rendered_alone(text, font_size, str(find_cjk_font())))
+    roboto = Path(kivy_data_dir) / "fonts" / "Roboto-Regular.ttf"  # Kivy's own font: no Hanzi
+    with_roboto = mismatch(on_screen, rendered_alone(text, font_size, str(roboto)))
+    assert with_cjk_font < 0.1 and with_cjk_font < with_roboto / 2, (with_cjk_font, with_roboto)
 
 
 def test_chinese_worker_sees_chinese(kiosk, ui):
@@ -105,9 +133,10 @@ def test_chinese_worker_sees_chinese(kiosk, ui):
     shot = ui.shot("step-zh")
     label = step.ids.step_label
     x, y = label.to_window(label.center_x, label.center_y)
-    half_w, half_h = label.texture_size[0] / 2, label.texture_size[1] / 2
+    half_w, half_h = label.texture.width / 2, label.texture.height / 2
     height = app.root_window.height
-    assert has_cjk_glyph_pixels(shot, (int(x - half_w), int(height - y - half_h), int(x + half_w), int(height - y + half_h)))
+    box = (int(x - half_w), int(height - y - half_h), int(x + half_w), int(height - y + half_h))
+    assert_real_glyphs(shot, box, step.step_text, label.font_size)
     for _ in range(4):
         ui.tap(step.ids.next)
     assert app.sm.current == "finish"

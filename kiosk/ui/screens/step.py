@@ -25,6 +25,7 @@ class StepScreen(KioskScreen):
     session = ObjectProperty(None, allownone=True)
     landscape = BooleanProperty(True)
     step_text = StringProperty("")
+    position_text = StringProperty("")   # "3 of 8"
     number = NumericProperty(1)
     total = NumericProperty(1)
     is_first = BooleanProperty(True)
@@ -71,6 +72,7 @@ class StepScreen(KioskScreen):
         self.picture_path = str(path)
         self.step_text = step.text_for(self._language(), pack.language)
         self.number, self.total = session.number, session.total
+        self.position_text = self._position(session.number)
         self.is_first, self.is_last = session.is_first, session.is_last
         self.timer_seconds = step.timer or 0
         self.count = step.count or 0
@@ -84,6 +86,20 @@ class StepScreen(KioskScreen):
         app.audio.stop()
         if app.worker_settings().autoplay:
             Clock.schedule_once(lambda _dt: self._play(session, step), 0)
+        Clock.schedule_once(lambda _dt: self._prepare_neighbours(session), 0.05)
+
+    def _prepare_neighbours(self, session: Any) -> None:
+        """After the step is on screen: render the next and previous steps' words ahead."""
+        if self.session is not session:
+            return
+        for neighbour in (session.index + 1, session.index - 1):
+            if 0 <= neighbour < session.total:
+                step = session.pack.steps[neighbour]
+                self.ids.step_label.prepare(step.text_for(self._language(), session.pack.language))
+                self.ids.position.prepare(self._position(neighbour + 1))
+
+    def _position(self, number: int) -> str:
+        return self.tr("{current} of {total}", current=number, total=self.session.total)
 
     def _play(self, session: Any, step: Any) -> None:
         """Play a step's voice if the worker is still on it; then prepare the next one's."""
