@@ -41,11 +41,14 @@ class ProgressDots(Widget):
         theme = _theme()
         self.canvas.clear()
         total, current = max(1, int(self.total)), int(self.current)
-        dot, gap = dp(18), dp(14)
-        needed = total * dot + (total - 1) * gap
+        for dot, gap in ((dp(18), dp(14)), (dp(14), dp(9))):  # smaller dots before a bar
+            needed = total * dot + (total - 1) * gap + dot  # + room for the larger current dot
+            if needed <= self.width:
+                break
+        needed -= dot
         cy = self.center_y
         with self.canvas:
-            if needed > self.width:  # many steps: a bar
+            if needed + dot > self.width:  # many steps: a bar
                 Color(*theme.dot_todo)
                 RoundedRectangle(pos=(self.x, cy - dp(6)), size=(self.width, dp(12)), radius=[dp(6)])
                 Color(*theme.dot_done)
