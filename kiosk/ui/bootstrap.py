@@ -2,7 +2,11 @@
 
 Kivy reads its window and input configuration once, when the window module is first imported, so
 ``configure`` is the first thing ``kiosk run`` (and the UI tests) call. The choices:
-- full screen and borderless on the kiosk, a plain window with ``--windowed``;
+- full screen on the kiosk, a plain window with ``--windowed``. "Full screen" is a borderless
+  window at (0, 0) of the display's size (asked from Kivy's own SDL2 library before the window
+  exists), because SDL's real full-screen mode needs a window manager: on an X server without one
+  (a plain ``xinit`` kiosk, Xvfb) the window stayed 800x600 while Kivy drew for the full size.
+  When the display size cannot be found, SDL's full-screen mode ("auto") is used instead;
 - Escape never exits (``exit_on_escape = 0``; the app also refuses close requests);
 - one input provider (the mouse provider, which also receives the SDL touch events) with
   ``multitouch_on_demand``: a second provider makes every tap arrive twice on real touchscreens,
@@ -43,9 +47,19 @@ def configure(
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "pause_on_minimize", "0")
     Config.set("kivy", "keyboard_mode", "system")
-    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("graphics", "fullscreen", "0")
     Config.set("graphics", "borderless", "1" if fullscreen else "0")
     Config.set("graphics", "show_cursor", "0" if fullscreen else "1")
+    if fullscreen:
+        screen = display_size()
+        if screen is None:
+            Config.set("graphics", "fullscreen", "auto")
+        else:
+            size = screen
+            Config.set("graphics", "position", "custom")
+            Config.set("graphics", "left", "0")
+            Config.set("graphics", "top", "0")
+            Config.set("graphics", "always_on_top", "1")
     Config.set("graphics", "multisamples", "0")  # some kiosk GPUs fail with MSAA; shapes are large
     if size is not None:
         Config.set("graphics", "width", str(size[0]))
@@ -61,3 +75,35 @@ def configure(
     from kiosk.ui.fonts import register_default_font
 
     register_default_font()
+
+
+def display_size() -> tuple[int, int] | None:
+    """The first display's size in pixels, from the SDL2 library bundled with Kivy (Linux wheels
+    keep it in ``Kivy.libs``); None when it cannot be asked (then SDL's full screen is used)."""
+    import ctypes
+    import glob
+    import importlib.util
+
+    spec = importlib.util.find_spec("kivy")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    site = os.path.dirname(list(spec.submodule_search_locations)[0])
+    libraries = sorted(glob.glob(os.path.join(site, "Kivy.libs", "libSDL2-*.so*")))
+    if not libraries:
+        return None
+
+    class DisplayMode(ctypes.Structure):
+        _fields_ = [("format", ctypes.c_uint32), ("w", ctypes.c_int), ("h", ctypes.c_int),
+                    ("refresh_rate", ctypes.c_int), ("driverdata", ctypes.c_void_p)]
+
+    try:
+        sdl = ctypes.CDLL(libraries[0])
+        if sdl.SDL_InitSubSystem(0x20) != 0:  # SDL_INIT_VIDEO; Kivy initialises it again later
+            return None
+        mode = DisplayMode()
+        if sdl.SDL_GetDesktopDisplayMode(0, ctypes.byref(mode)) != 0 or mode.w <= 0 or mode.h <= 0:
+            return None
+        return mode.w, mode.h
+    except (OSError, AttributeError) as exc:
+        log.info("Display size not available from SDL (%s); using SDL full screen", exc)
+        return None

@@ -46,7 +46,8 @@ def default_packs_folders(data: DataDir) -> list[Path]:
 
 def handle_run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("kivy").setLevel(logging.WARNING)  # Kivy's start-up chatter
+    for handler in logging.getLogger().handlers:  # Kivy's start-up chatter (it resets its own level)
+        handler.addFilter(lambda record: record.name != "kivy" or record.levelno >= logging.WARNING)
     data = DataDir(args.data).ensure()
     folders = args.packs or default_packs_folders(data)
     missing = [str(f) for f in folders if not Path(f).is_dir()]
