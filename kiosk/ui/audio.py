@@ -113,12 +113,15 @@ class AudioService:
         return float(self._tone.length or 0.0)
 
     def stop(self) -> None:
-        """Silence the current voice (a new step, leaving the step screen)."""
+        """Silence the current voice (a new step, leaving the step screen), live speech included."""
         self._next_token()
         if self._voice is not None:
             self._voice.stop()
             self._voice.unload()
             self._voice = None
+        stop_live = getattr(self._speech, "stop", None)
+        if callable(stop_live):
+            stop_live()
 
     def shutdown(self) -> None:
         self.stop()

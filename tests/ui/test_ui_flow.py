@@ -15,6 +15,9 @@ def test_pick_worker_and_task_by_tap_and_finish(kiosk, ui):
     ui.shot("tasks")
     tile = next(t for t in ui.screen.tiles() if t.item.id == "sort-screws")
     assert tile.title == "Sort the screws"
+    ui.tap(tile.ids.speaker_button)  # the speaker reads the title and does not start the task
+    assert app.sm.current == "tasks"
+    assert ("Sort the screws", "en") in app.fake_speech.rendered
     ui.tap(tile)
     assert app.sm.current == "step"
     step = ui.screen
