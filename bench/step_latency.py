@@ -171,7 +171,7 @@ def next_latencies(pack_folder: Path, data: Path, transitions: int) -> tuple[lis
             screen = start_run()
         # A worker looks at a step for a while: let the background preloading finish.
         settle_until = time.perf_counter() + 0.05
-        pump_until(lambda: not app.step_pictures._pending and time.perf_counter() > settle_until)
+        pump_until(lambda: not app.step_pictures.busy and time.perf_counter() > settle_until)
         before = screen.ids.picture.texture
         pressed: dict[str, float] = {}
 

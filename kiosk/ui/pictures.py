@@ -68,6 +68,11 @@ class PictureCache:
         self._waiting: dict[Path, list[Callable[[Texture | None], None]]] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-pictures")
 
+    @property
+    def busy(self) -> bool:
+        """Decodes still on their way (tests and the benchmark wait for them)."""
+        return bool(self._pending)
+
     def prefetch(self, path: Path) -> None:
         """Start decoding ``path`` if it is neither ready nor on its way."""
         path = Path(path)

@@ -38,6 +38,10 @@ class PackShelf:
         return self.result is not None
 
     @property
+    def scanning(self) -> bool:
+        return self._running is not None and not self._running.done()
+
+    @property
     def packs(self) -> tuple[Any, ...]:
         return tuple(self.result.packs) if self.result is not None else ()
 
@@ -46,7 +50,7 @@ class PackShelf:
 
     def refresh(self) -> None:
         """Scan in the background (at most one scan at a time); listeners hear the result."""
-        if self._running is not None and not self._running.done():
+        if self.scanning:
             return
         try:
             self._running = self._executor.submit(self.library.scan)

@@ -127,14 +127,8 @@ class UI:
 
 
 def _busy(app: Any) -> bool:
-    running = getattr(app.shelf, "_running", None)
-    pending = [
-        running is not None and not running.done(),
-        bool(app.step_pictures._pending),
-        bool(app.tile_pictures._pending),
-        app.audio.busy > 0,
-    ]
-    return any(pending)
+    """Background work still under way: a pack scan, picture decodes, speech."""
+    return app.shelf.scanning or app.step_pictures.busy or app.tile_pictures.busy or app.audio.busy > 0
 
 
 @pytest.fixture(scope="session")
