@@ -1,0 +1,47 @@
+"""The kiosk with the real speech engine (pyttsx3 through espeak-ng), not a stand-in.
+
+The other UI tests replace the engine to stay fast; this one proves the whole chain a worker relies
+on when a pack has no recording: step shown -> WAV rendered in the background by the real engine ->
+played -> "hear again" plays the same file without rendering again.
+"""
+
+from __future__ import annotations
+
+import shutil
+import wave
+
+import pytest
+
+from ui_helpers import events_of
+
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+
+
+def test_step_without_recording_is_spoken_by_the_real_engine(kiosk, ui):
+    from kiosk.speech import SpeechWorker
+
+    worker = SpeechWorker()
+    try:
+        app = kiosk(speech=worker)
+        ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "sort-screws"))
+        step = ui.screen
+        ui.tap(step.ids.next)  # step 2 has no recording in the test pack
+        for _ in range(60):  # the first render also starts the engine: allow a few seconds
+            ui.advance(0.1)
+            ui.settle()
+            if app.audio.played and "speech" in app.audio.played[-1][1]:
+                break
+        kind, played = app.audio.played[-1]
+        assert kind == "step" and "speech" in played, app.audio.played
+        with wave.open(played) as wav:
+            seconds = wav.getnframes() / wav.getframerate()
+        assert 0.8 < seconds < 10, seconds  # "Put 5 long screws in the tray." spoken, not silence
+        assert not [p for p in app.problems.items if p.kind == "speech"]
+
+        ui.tap(step.ids.hear)
+        ui.settle()
+        assert app.audio.played[-1] == ("step", played)  # the cached file, not a new rendering
+        _, events = events_of(app)
+        assert (2, "shown") in events and (2, "hear_again") in events
+    finally:
+        worker.close()
