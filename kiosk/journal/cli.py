@@ -13,7 +13,7 @@ import os
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Callable, Iterator, TextIO
 
 from kiosk.journal.errors import JournalError
 from kiosk.journal.export import person_export, write_csv, write_xapi
@@ -105,26 +105,40 @@ def _output(out: Path | None, *, bom: bool = False) -> Iterator[TextIO]:
 
 
 def _export(args: argparse.Namespace) -> int:
+    def write(journal: Journal) -> str | None:
+        if args.person is not None and journal.person(args.person) is None:
+            raise KeyError(args.person)
+        with _output(args.out, bom=args.format == "csv") as out:
+            if args.format == "csv":
+                count = write_csv(journal, out, person_id=args.person, since=args.since)
+                return f"Wrote {count} step events to {args.out}."
+            count = write_xapi(journal, out, person_id=args.person, since=args.since,
+                               include_names=args.names)
+            return f"Wrote {count} xAPI statements to {args.out}."
+
+    return _write_from_journal(args, write, missing_person=args.person)
+
+
+def _write_from_journal(args: argparse.Namespace, write: Callable[[Journal], str | None],
+                        missing_person: int | None) -> int:
+    """Run ``write`` on the journal and turn every way it can fail into a plain message.
+
+    ``write`` returns the sentence to print when it wrote to a file (``--out``); a KeyError means
+    the person asked for does not exist.
+    """
     try:
         with _journal(args) as journal:
-            if args.person is not None and journal.person(args.person) is None:
-                return _problem(f"There is no person with id {args.person}.", "See `kiosk person list`.")
-            with _output(args.out, bom=args.format == "csv") as out:
-                if args.format == "csv":
-                    count = write_csv(journal, out, person_id=args.person, since=args.since)
-                    what = "step events"
-                else:
-                    count = write_xapi(journal, out, person_id=args.person, since=args.since,
-                                       include_names=args.names)
-                    what = "xAPI statements"
+            done = write(journal)
+    except KeyError:
+        return _problem(f"There is no person with id {missing_person}.", "See `kiosk person list`.")
     except JournalError as error:
         return _problem(error.message, error.hint)
     except BrokenPipeError:
         return _reader_went_away()
     except OSError as error:
         return _problem(f"Could not write {args.out}: {error.strerror or error}.", "Check the folder and its space.")
-    if args.out is not None:
-        print(f"Wrote {count} {what} to {args.out}.", file=sys.stderr)
+    if args.out is not None and done:
+        print(done, file=sys.stderr)
     return 0
 
 
@@ -157,23 +171,14 @@ def _person_list(args: argparse.Namespace) -> int:
 
 
 def _person_export(args: argparse.Namespace) -> int:
-    try:
-        with _journal(args) as journal:
-            data = person_export(journal, args.id)
-            with _output(args.out) as out:
-                json.dump(data, out, ensure_ascii=False, indent=2)
-                out.write("\n")
-    except KeyError:
-        return _problem(f"There is no person with id {args.id}.", "See `kiosk person list`.")
-    except JournalError as error:
-        return _problem(error.message, error.hint)
-    except BrokenPipeError:
-        return _reader_went_away()
-    except OSError as error:
-        return _problem(f"Could not write {args.out}: {error.strerror or error}.", "Check the folder and its space.")
-    if args.out is not None:
-        print(f"Wrote everything about {data['person']['name']} to {args.out}.", file=sys.stderr)
-    return 0
+    def write(journal: Journal) -> str:
+        data = person_export(journal, args.id)
+        with _output(args.out) as out:
+            json.dump(data, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        return f"Wrote everything about {data['person']['name']} to {args.out}."
+
+    return _write_from_journal(args, write, missing_person=args.id)
 
 
 def _person_delete(args: argparse.Namespace) -> int:
