@@ -17,6 +17,16 @@ SCREENS: dict[str, str] = {
     "finish": "kiosk.ui.screens.finish:FinishScreen",
     "trainer_pin": "kiosk.ui.screens.trainer_pin:TrainerPinScreen",
     "trainer_home": "kiosk.ui.screens.trainer_home:TrainerHomeScreen",
+    # trainer mode (behind the trainer PIN)
+    "trainer_packs": "kiosk.ui.screens.trainer_packs:TrainerPacksScreen",
+    "trainer_preview": "kiosk.ui.screens.trainer_preview:TrainerPreviewScreen",
+    "trainer_people": "kiosk.ui.screens.trainer_people:TrainerPeopleScreen",
+    "trainer_person": "kiosk.ui.screens.trainer_person:TrainerPersonScreen",
+    "trainer_settings": "kiosk.ui.screens.trainer_settings:TrainerSettingsScreen",
+    # the family's progress view (behind that worker's family PIN or the trainer PIN)
+    "progress_people": "kiosk.ui.screens.progress_people:ProgressPeopleScreen",
+    "progress_pin": "kiosk.ui.screens.progress_pin:ProgressPinScreen",
+    "progress_person": "kiosk.ui.screens.progress_person:ProgressPersonScreen",
 }
 
 #: Screens a worker uses; the hidden trainer gesture works on these (and the keys map to actions).
@@ -28,9 +38,14 @@ class TrainerAction:
     """A button on the trainer home screen that opens another trainer screen."""
 
     screen: str      # a name in SCREENS
-    text: str        # English msgid; translated with the kiosk language
+    text: str        # English msgid (in the .po catalogs); translated with the kiosk language
     icon: str        # icon name in assets/images/icons
 
 
-#: Filled by trainer screen modules (progress, people, settings ...) as they are added.
-TRAINER_ACTIONS: list[TrainerAction] = []
+#: The buttons on the trainer home screen, in order.
+TRAINER_ACTIONS: list[TrainerAction] = [
+    TrainerAction("trainer_packs", "Packs", "ready"),
+    TrainerAction("trainer_people", "People", "person"),
+    TrainerAction("trainer_settings", "Settings", "settings"),
+    TrainerAction("progress_people", "Progress", "progress"),
+]
