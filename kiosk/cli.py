@@ -50,7 +50,23 @@ def build_parser() -> argparse.ArgumentParser:
         if importlib.util.find_spec(module_name) is None:
             continue
         importlib.import_module(module_name).register(groups, top)
+    _accept_data_after_the_command(parser)
     return parser
+
+
+def _accept_data_after_the_command(parser: argparse.ArgumentParser) -> None:
+    """Let ``--data DIR`` stand after the command too (``kiosk run --data DIR``), as users type it.
+
+    SUPPRESS as the default keeps a value given before the command when none is given after it.
+    """
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for sub in action.choices.values():
+            if "--data" not in sub._option_string_actions:
+                sub.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
+                                 help="data folder (journal, caches); default: the per-user data folder")
+            _accept_data_after_the_command(sub)
 
 
 def _group_usage(group_parser: argparse.ArgumentParser) -> Handler:

@@ -21,3 +21,22 @@ def test_console_entry_point_runs():
     done = subprocess.run([sys.executable, "-m", "kiosk", "--help"], capture_output=True, text=True)
     assert done.returncode == 0
     assert "Step Kiosk" in done.stdout
+
+
+def test_data_folder_may_stand_before_or_after_the_command():
+    parser = build_parser()
+    assert parser.parse_args(["--data", "/a", "run"]).data == "/a"
+    assert parser.parse_args(["run", "--data", "/b"]).data == "/b"
+    assert parser.parse_args(["person", "list", "--data", "/c"]).data == "/c"
+    assert parser.parse_args(["--data", "/a", "pack", "validate", "x"]).data == "/a"
+
+
+def test_person_list_reads_the_data_folder_given_after_the_command(tmp_path):
+    from kiosk.journal import Journal
+
+    with Journal.open(tmp_path / "journal.sqlite3") as journal:
+        journal.add_person("Mei", language="zh")
+    done = subprocess.run([sys.executable, "-m", "kiosk", "person", "list", "--data", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Mei" in done.stdout
