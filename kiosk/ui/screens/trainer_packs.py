@@ -1,0 +1,170 @@
+"""Trainer: every pack the kiosk found, usable or not, and why — plus "Reload packs" and a preview.
+
+Each pack source (folder or zip in the drop folder and the sample folders) is one row: its picture
+(or the broken icon), its title, its state in an icon AND a word (Ready / Warnings / Broken) and its
+problems in plain words ("file, step N: message — hint"), as ``kiosk.packs`` reports them.
+"Reload packs" asks the shelf for a new scan now (the same background scan the tasks screen asks
+for on every visit: new, changed and removed packs follow without a restart). Tapping a usable
+pack opens ``trainer_preview``.
+
+``TrainerScreen`` and the ``TrainerBar`` kv rule (Back to the trainer home + a heading) are shared
+by the other trainer screens (people, person, settings, preview).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.buttons import Focusable, GuardedButtonBehavior
+from kiosk.ui.widgets.icon import icon_path
+
+RELOAD_TIMEOUT_S = 60.0
+
+
+class TrainerScreen(KioskScreen):
+    """A trainer screen: kiosk language, Back (and Backspace) to the trainer home, Escape ignored."""
+
+    back_to = "trainer_home"
+
+    def tr(self, message: str, **values: Any) -> str:
+        return self.app.tr(message, self.app.kiosk_lang, **values)
+
+    def go_back(self) -> None:
+        self.app.show(self.back_to)
+
+    def handle_key(self, key: int, _codepoint: str | None, _modifiers: list[str]) -> bool:
+        return key == 27  # Escape does nothing on trainer screens
+
+
+class PackRow(GuardedButtonBehavior, Focusable, BoxLayout):
+    """One pack report; the whole row is a button when the pack can be used."""
+
+    title = StringProperty("")
+    state_word = StringProperty("")
+    state_icon = StringProperty("")
+    details = StringProperty("")
+    usable = BooleanProperty(False)
+    texture = ObjectProperty(None, allownone=True)
+    placeholder = StringProperty("")
+    report = ObjectProperty(None, allownone=True)
+    pack = ObjectProperty(None, allownone=True)
+
+
+def report_state(report: Any) -> tuple[str, str]:
+    """(English word, icon) for a report: Broken when unusable, Warnings when usable with problems."""
+    if not report.ok:
+        return "Broken", "broken"
+    if report.problems:
+        return "Warnings", "warning"
+    return "Ready", "ready"
+
+
+class TrainerPacksScreen(TrainerScreen):
+    status = StringProperty("")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._poll = None
+        self._waited = 0.0
+        self._before: Any = None
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        self.refresh()
+
+    def rows(self) -> list[PackRow]:
+        return [w for w in reversed(self.ids.rows.children) if isinstance(w, PackRow)]
+
+    def focusables(self) -> list[Any]:
+        return [self.ids.back, self.ids.reload] + [r for r in self.rows() if r.usable]
+
+    def scroll_to(self, widget: Any) -> None:
+        if isinstance(widget, PackRow):
+            self.ids.scroller.scroll_to(widget, animate=False)
+
+    def refresh(self) -> None:
+        """Rebuild the rows from the shelf's last scan."""
+        shelf = self.app.shelf
+        box = self.ids.rows
+        box.clear_widgets()
+        self.focus_index = -1
+        result = shelf.result
+        if result is None:
+            self.status = self.tr("Looking for packs…")
+            return
+        reports = sorted(result.reports, key=lambda r: (r.ok, not r.problems, str(r.pack).lower()))
+        for report in reports:
+            pack = None
+            if report.ok:
+                pack = next((p for p in shelf.packs if p.source == report.path), None) or shelf.find(report.pack)
+            word, icon = report_state(report)
+            word = {"Broken": self.tr("Broken"), "Warnings": self.tr("Warnings"), "Ready": self.tr("Ready")}[word]
+            row = PackRow(
+                title=pack.title_for(self.app.kiosk_lang) if pack is not None else str(report.pack),
+                state_word=word, state_icon=icon_path(icon),
+                details=self._details(report), usable=pack is not None, report=report, pack=pack,
+                placeholder=icon_path("broken" if pack is None else "ready"), guarded=False,
+            )
+            if pack is not None:
+                texture = self.app.tile_pictures.get(pack.thumbnail(), lambda t, r=row: setattr(r, "texture", t))
+                if texture is not None:
+                    row.texture = texture
+            row.bind(on_activate=self._open)
+            box.add_widget(row)
+        usable = sum(1 for r in result.reports if r.ok)
+        broken = len(result.reports) - usable
+        if not result.reports:
+            self.status = self.tr("No packs found. Copy pack folders into the packs folder, then tap Reload packs.")
+        else:
+            self.status = self.tr("{usable} ready to use, {broken} broken.", usable=usable, broken=broken)
+
+    def _details(self, report: Any) -> str:
+        lines = []
+        for problem in report.problems:
+            where = ", ".join(part for part in (problem.file, self.tr("step {number}", number=problem.step)
+                                                 if problem.step is not None else None) if part)
+            lines.append(f"• {where + ': ' if where else ''}{problem.message} — {problem.hint}")
+        lines.append(str(report.path))
+        return "\n".join(lines)
+
+    def reload(self) -> None:
+        """Scan the pack folders now (in the background); the rows follow when it is done."""
+        shelf = self.app.shelf
+        self._before = shelf.result
+        self.status = self.tr("Looking for packs…")
+        shelf.refresh()
+        self._waited = 0.0
+        if self._poll is not None:
+            self._poll.cancel()
+        self._poll = Clock.schedule_interval(self._check_reload, 0)
+
+    def _check_reload(self, dt: float) -> bool:
+        shelf = self.app.shelf
+        self._waited += dt
+        if shelf.scanning:
+            return True
+        if shelf.result is self._before and self._waited < 2.0:
+            return True  # the result reaches the main thread a frame later (a failed scan never)
+        self._poll = None
+        self.refresh()
+        return False
+
+    def on_leave(self, *_args: Any) -> None:
+        if self._poll is not None:
+            self._poll.cancel()
+            self._poll = None
+
+    def _open(self, row: PackRow) -> None:
+        if row.pack is None:
+            return
+        preview = self.app.screen("trainer_preview")
+        preview.open(row.pack)
+        self.app.show("trainer_preview")
+
+
+load_kv(__file__)
