@@ -89,3 +89,77 @@ def test_packs_show_broken_reason_reload_and_preview_without_a_run(kiosk, ui, tm
     assert app.sm.current == "trainer_packs"
     assert len(app.journal.runs()) == runs_before == 0
     assert app.session is None
+
+
+def choice(box, value):
+    return next(b for b in box.children if b.value == value)
+
+
+def tap_in(ui, widget):
+    """Scroll the screen's form so ``widget`` is visible, then tap it."""
+    ui.screen.ids.scroller.scroll_to(widget, padding=40, animate=False)
+    ui.pump(3)
+    ui.tap(widget, wait=False)
+
+
+def test_add_edit_and_archive_a_worker(kiosk, ui):
+    app = kiosk(people=[("Anna", "en"), ("Ben", "de")], prepare=set_pin)
+    assert app.sm.current == "people"
+    open_trainer(app, ui)
+    people = open_from_home(app, ui, "trainer_people")
+    assert [t.title for t in people.tiles()] == ["Anna", "Ben"]
+    ui.shot("people")
+    ui.tap(people.ids.add, wait=False)
+    person = ui.screen
+    assert app.sm.current == "trainer_person" and person.person is None
+    ui.tap(person.ids.save, wait=False)
+    assert person.message == "Please type a name." and app.sm.current == "trainer_person"
+    person.ids.name.text = "Chen"
+    tap_in(ui, choice(person.ids.languages, "zh"))
+    tap_in(ui, choice(person.ids.text_sizes, 1.25))
+    tap_in(ui, choice(person.ids.rates, "slow"))
+    photo = next(p for p in person.ids.photos.children if p.path.name == "worker-2.png")
+    tap_in(ui, photo)
+    assert person.photo == "people/worker-2.png"
+    assert (app.data.people_photos / "worker-2.png").is_file()
+    tap_in(ui, person.ids.camera)
+    assert "camera" in person.camera_text.lower()  # no camera under Xvfb: said calmly
+    ui.shot("person-new")
+    ui.tap(person.ids.save, wait=False)
+    assert app.sm.current == "trainer_people"
+    chen = next(p for p in app.journal.people() if p.name == "Chen")
+    assert chen.language == "zh" and chen.photo == "people/worker-2.png"
+    assert chen.preferences["text_scale"] == 1.25 and chen.preferences["speech_rate"] == "slow"
+    assert app.settings.for_person(chen).text_scale == 1.25  # the worker UI reads the same key
+    assert "Chen" in [t.title for t in people.tiles()]
+
+    # Edit Ben's language and give his family a PIN.
+    ui.tap(next(t for t in people.tiles() if t.title == "Ben"), wait=False)
+    assert person.person.name == "Ben" and person.language == "de"
+    tap_in(ui, choice(person.ids.languages, "en"))
+    for digit in "135":
+        person.ids.pin.press_digit(digit)
+    tap_in(ui, person.ids.set_pin)
+    assert person.message == "A PIN has 4 to 8 digits."
+    person.ids.pin.press_digit("7")
+    tap_in(ui, person.ids.set_pin)
+    assert app.pin_guard.family_pin_is_set(person.person.id)
+    assert app.pin_guard.check_family_pin(person.person.id, "1357").ok
+    ui.shot("person-edit")
+    ui.tap(person.ids.save, wait=False)
+    assert next(p for p in app.journal.people() if p.name == "Ben").language == "en"
+
+    # Archive Anna (after the question); the worker screen no longer shows her.
+    ui.tap(next(t for t in people.tiles() if t.title == "Anna"), wait=False)
+    ui.tap(person.ids.archive, wait=False)
+    assert app.overlay is not None
+    ui.shot("person-archive")
+    ui.tap(app.overlay.buttons[1], wait=False)  # Yes
+    assert app.sm.current == "trainer_people"
+    assert "Anna" not in [t.title for t in people.tiles()]
+    assert [p.name for p in app.journal.people(include_archived=True) if p.archived] == ["Anna"]
+    ui.tap(people.ids.back, wait=False)
+    ui.tap(ui.screen.ids.worker_mode, wait=False)
+    assert app.sm.current == "people"
+    assert sorted(t.title for t in ui.screen.tiles()) == ["Ben", "Chen"]
+    ui.shot("worker-people")

@@ -1,0 +1,55 @@
+"""Trainer: the workers as photo tiles (archived people are not shown) and "Add worker".
+
+A tap on a tile opens ``trainer_person`` to edit that worker; "Add worker" opens it empty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.ui.screens.tiles import TileScreen
+from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.tile import Tile
+
+import kiosk.ui.screens.trainer_packs  # noqa: F401  (the TrainerBar rule)
+
+
+class TrainerPeopleScreen(TileScreen):
+    def tr(self, message: str, **values: Any) -> str:
+        return self.app.tr(message, self.app.kiosk_lang, **values)
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.clear_tiles()
+        try:
+            people = self.app.journal.people()
+        except Exception as exc:  # noqa: BLE001
+            self.app.problems.add("journal", "The list of people could not be read.", exc)
+            people = []
+        for person in people:
+            tile = Tile(title=person.name, item=person, guarded=False)
+            tile.set_picture(self.app.journal.photo_path(person.photo), fallback_icon="person")
+            tile.bind(on_activate=self._chosen)
+            self.ids.grid.add_widget(tile)
+
+    def focusables(self) -> list[Any]:
+        return [self.ids.back, self.ids.add, *self.tiles()]
+
+    def go_back(self) -> None:
+        self.app.show("trainer_home")
+
+    def add_worker(self) -> None:
+        self.app.screen("trainer_person").edit(None)
+        self.app.show("trainer_person")
+
+    def _chosen(self, tile: Tile) -> None:
+        self.app.screen("trainer_person").edit(tile.item)
+        self.app.show("trainer_person")
+
+    def handle_key(self, key: int, _codepoint: str | None, _modifiers: list[str]) -> bool:
+        return key == 27
+
+
+load_kv(__file__)

@@ -1,0 +1,302 @@
+"""Trainer: one worker — name, photo, language, text size, speech, family PIN; Save / Archive.
+
+Preferences are stored in ``person.preferences`` under the names the worker UI reads
+(``kiosk.ui.settings.UiSettings``): ``text_scale`` (1.0 normal, 1.25 large) and ``autoplay``
+(speech on arrival). ``speech_rate`` ("slow" / "normal") is stored for the speech engine.
+A photo is chosen from the pictures in the data folder's ``people`` folder and the bundled
+``assets/images/people``; a bundled one is copied into the data folder first, so the journal only
+points at files the kiosk owns. Archive hides the worker from the people screen and keeps their
+history (after a confirmation).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.image import Image
+
+from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, base_language
+from kiosk.paths import ASSETS_DIR
+from kiosk.ui.screens.trainer_packs import TrainerScreen
+from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.buttons import KioskButton
+from kiosk.ui.widgets.overlay import CalmOverlay
+
+PHOTO_SUFFIXES = {".png", ".jpg", ".jpeg"}
+BUNDLED_PHOTOS = ASSETS_DIR / "images" / "people"
+
+
+class PinEntry(BoxLayout):
+    """A simple PIN entry for trainers: masked dots, digits 0-9 and Delete (4 to 8 digits)."""
+
+    entered = StringProperty("")
+
+    def press_digit(self, digit: str) -> None:
+        if len(self.entered) < 8:
+            self.entered += digit
+
+    def delete(self) -> None:
+        self.entered = self.entered[:-1]
+
+    def clear(self) -> None:
+        self.entered = ""
+
+
+class PhotoChoice(ButtonBehavior, Image):
+    """A photo to tap; the chosen one has a thick frame."""
+
+    chosen = BooleanProperty(False)
+    path = ObjectProperty(None)
+
+
+def fill_choices(box: Any, options: list[tuple[Any, str, str]], current: Any, on_choose: Any) -> None:
+    """Big toggle buttons: (value, word, icon); the chosen one is filled and shows a check mark."""
+    box.clear_widgets()
+    for value, word, icon in options:
+        chosen = value == current
+        button = KioskButton(text=word, icon="check" if chosen else icon, role="help" if chosen else "secondary",
+                             guarded=False)
+        button.value = value
+        button.chosen = chosen
+        button.bind(on_activate=lambda _b, v=value: on_choose(v))
+        box.add_widget(button)
+
+
+class TrainerPersonScreen(TrainerScreen):
+    back_to = "trainer_people"
+
+    person = ObjectProperty(None, allownone=True)
+    language = StringProperty("en")
+    photo = StringProperty("")          # as stored in the journal ("people/anna.png"), "" for none
+    message = StringProperty("")
+    family_text = StringProperty("")
+    camera_text = StringProperty("")
+    text_scale = 1.0
+    autoplay = True
+    speech_rate = "normal"
+
+    def edit(self, person: Any | None) -> None:
+        """Fill the form for ``person`` (None: a new worker)."""
+        self.person = person
+        prefs = dict(person.preferences) if person is not None else {}
+        self.language = base_language(person.language if person is not None else self.app.settings.language)
+        self.text_scale = 1.25 if float(prefs.get("text_scale", 1.0) or 1.0) > 1.0 else 1.0
+        self.autoplay = bool(prefs.get("autoplay", self.app.settings.autoplay))
+        self.speech_rate = "slow" if prefs.get("speech_rate") == "slow" else "normal"
+        self.photo = (person.photo or "") if person is not None else ""
+        self.message = ""
+        self.camera_text = ""
+        self.ids.name.text = person.name if person is not None else ""
+        self.ids.pin.clear()
+        self.update()
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        self.update()
+        self.ids.scroller.scroll_y = 1
+
+    # -- the form -------------------------------------------------------------------------------
+
+    def update(self) -> None:
+        tr = self.tr
+        fill_choices(self.ids.languages, [(lang, LANGUAGE_NAMES[lang], "speaker") for lang in LANGUAGES],
+                     self.language, self.set_language)
+        fill_choices(self.ids.text_sizes, [(1.0, tr("Normal"), "edit"), (1.25, tr("Large"), "edit")],
+                     self.text_scale, self.set_text_scale)
+        fill_choices(self.ids.speech, [(True, tr("On"), "speaker"), (False, tr("Off"), "close")],
+                     self.autoplay, self.set_autoplay)
+        fill_choices(self.ids.rates, [("slow", tr("Slow"), "timer"), ("normal", tr("Normal"), "timer")],
+                     self.speech_rate, self.set_speech_rate)
+        self._fill_photos()
+        if self.person is None:
+            self.family_text = tr("Save the worker first, then you can give the family a PIN.")
+        elif self.app.pin_guard.family_pin_is_set(self.person.id):
+            self.family_text = tr("The family has a PIN for this worker's progress.")
+        else:
+            self.family_text = tr("No family PIN yet.")
+
+    def set_language(self, language: str) -> None:
+        self.message = ""
+        self.language = language
+        self.update()
+
+    def set_text_scale(self, value: float) -> None:
+        self.message = ""
+        self.text_scale = value
+        self.update()
+
+    def set_autoplay(self, value: bool) -> None:
+        self.message = ""
+        self.autoplay = value
+        self.update()
+
+    def set_speech_rate(self, value: str) -> None:
+        self.message = ""
+        self.speech_rate = value
+        self.update()
+
+    # -- photos ---------------------------------------------------------------------------------
+
+    def photo_files(self) -> list[Path]:
+        found: list[Path] = []
+        for folder in (self.app.data.people_photos, BUNDLED_PHOTOS):
+            try:
+                found += sorted(p for p in folder.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file())
+            except OSError:
+                continue
+        return found
+
+    def _fill_photos(self) -> None:
+        box = self.ids.photos
+        box.clear_widgets()
+        current = self.app.journal.photo_path(self.photo) if self.photo else None
+        for path in self.photo_files():
+            choice = PhotoChoice(source=str(path), path=path,
+                                 chosen=current is not None and path.resolve() == Path(current).resolve())
+            choice.bind(on_release=lambda c: self.choose_photo(c.path))
+            box.add_widget(choice)
+
+    def choose_photo(self, path: Path) -> None:
+        """Use ``path``; a picture from outside the data folder is copied into its people folder."""
+        folder = self.app.data.people_photos
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if path.resolve().parent != folder.resolve():
+                target = folder / path.name
+                number = 2
+                while target.exists() and target.read_bytes() != path.read_bytes():
+                    target = folder / f"{path.stem}-{number}{path.suffix}"
+                    number += 1
+                if not target.exists():
+                    shutil.copyfile(path, target)
+                path = target
+        except OSError as exc:
+            self.app.problems.add("people", "A photo could not be copied.", exc)
+            self.message = self.tr("The photo could not be copied.")
+            return
+        self.message = ""
+        self.photo = f"{folder.name}/{path.name}"
+        self.update()
+
+    def take_photo(self) -> None:
+        """Use the camera if Kivy finds one; else say so calmly (photos can still be chosen)."""
+        try:
+            from kivy.core.camera import Camera as CoreCamera
+        except Exception:  # noqa: BLE001
+            CoreCamera = None  # noqa: N806
+        camera = None
+        if CoreCamera is not None:
+            try:
+                camera = CoreCamera(index=0, resolution=(640, 480), stopped=True)
+                camera.start()
+            except Exception:  # noqa: BLE001
+                camera = None
+        if camera is None:
+            self.camera_text = self.tr("No camera found. Please choose a photo.")
+            return
+        self.camera_text = self.tr("Smile! The photo is taken in 2 seconds.")
+        Clock.schedule_once(lambda _dt: self._save_camera(camera), 2.0)
+
+    def _save_camera(self, camera: Any) -> None:
+        texture = getattr(camera, "texture", None)
+        try:
+            if texture is None:
+                raise RuntimeError("no picture from the camera")
+            folder = self.app.data.people_photos
+            number = len(list(folder.glob("camera-*.png"))) + 1
+            target = folder / f"camera-{number}.png"
+            texture.save(str(target), flipped=False)
+            self.camera_text = ""
+            self.choose_photo(target)
+        except Exception as exc:  # noqa: BLE001
+            self.camera_text = self.tr("No camera found. Please choose a photo.")
+            self.app.problems.add("people", "The camera did not give a picture.", exc)
+        finally:
+            try:
+                camera.stop()
+            except Exception:  # noqa: BLE001
+                pass
+
+    # -- save, archive, family PIN --------------------------------------------------------------
+
+    def preferences(self) -> dict[str, Any]:
+        prefs = dict(self.person.preferences) if self.person is not None else {}
+        prefs.update(text_scale=self.text_scale, autoplay=self.autoplay, speech_rate=self.speech_rate)
+        return prefs
+
+    def save(self) -> None:
+        self.message = ""
+        name = self.ids.name.text.strip()
+        if not name:
+            self.message = self.tr("Please type a name.")
+            return
+        journal = self.app.journal
+        try:
+            if self.person is None:
+                self.person = journal.add_person(name, photo=self.photo or None, language=self.language,
+                                                 preferences=self.preferences())
+            else:
+                self.person = journal.update_person(self.person.id, name=name, photo=self.photo or None,
+                                                    language=self.language, preferences=self.preferences())
+        except Exception as exc:  # noqa: BLE001
+            self.app.problems.add("journal", "A worker could not be saved.", exc)
+            self.message = self.tr("Could not save. Please try again.")
+            return
+        worker = self.app.worker
+        if worker is not None and worker.id == self.person.id:
+            self.app.worker = self.person
+        self.app.show("trainer_people")
+
+    def confirm_archive(self) -> None:
+        if self.person is None:
+            self.app.show("trainer_people")
+            return
+        overlay = CalmOverlay(self.tr("Archive {name}? Their history is kept.", name=self.person.name), icon="archive")
+        overlay.add_button(self.tr("No"), "close", self.app.close_overlay)
+        overlay.add_button(self.tr("Yes"), "check", lambda: (self.app.close_overlay(), self.archive()))
+        self.app.open_overlay(overlay, focus=0)
+
+    def archive(self) -> None:
+        try:
+            self.app.journal.archive_person(self.person.id)
+        except Exception as exc:  # noqa: BLE001
+            self.app.problems.add("journal", "A worker could not be archived.", exc)
+            self.message = self.tr("Could not save. Please try again.")
+            return
+        worker = self.app.worker
+        if worker is not None and worker.id == self.person.id:
+            self.app.worker = None
+            self.app._return_to = "people"  # noqa: SLF001 - the archived worker's tasks are gone
+        self.app.show("trainer_people")
+
+    def set_family_pin(self) -> None:
+        if self.person is None:
+            return
+        pin = self.ids.pin.entered
+        try:
+            self.app.pin_guard.set_family_pin(self.person.id, pin)
+        except ValueError:
+            self.message = self.tr("A PIN has 4 to 8 digits.")
+            return
+        self.ids.pin.clear()
+        self.message = self.tr("Family PIN saved.")
+        self.update()
+
+    def clear_family_pin(self) -> None:
+        if self.person is None:
+            return
+        self.app.pin_guard.clear_family_pin(self.person.id)
+        self.ids.pin.clear()
+        self.message = self.tr("Family PIN removed.")
+        self.update()
+
+    def scroll_to(self, widget: Any) -> None:
+        self.ids.scroller.scroll_to(widget, animate=False)
+
+
+load_kv(__file__)
