@@ -23,6 +23,7 @@ class UiSettings:
     tap_guard_s: float = DEFAULT_GUARD_SECONDS  # ignore a second activation within this time
     finish_pause_s: float = 6.0         # the celebration returns to the tasks after this pause
     language: str = "en"                # kiosk language: people screen, trainer screens, new packs
+    celebrate: bool = True              # the star and the chime on the "well done" screen
 
     @classmethod
     def load(cls, store: Any) -> "UiSettings":

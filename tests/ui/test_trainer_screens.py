@@ -163,3 +163,56 @@ def test_add_edit_and_archive_a_worker(kiosk, ui):
     assert app.sm.current == "people"
     assert sorted(t.title for t in ui.screen.tiles()) == ["Ben", "Chen"]
     ui.shot("worker-people")
+
+
+def type_digits(ui, screen, digits):
+    for digit in digits:
+        screen.ids.pin.press_digit(digit)
+    tap_in(ui, screen.ids.pin_ok)
+
+
+def test_settings_change_tap_guard_celebration_and_the_pin(kiosk, ui):
+    app = kiosk(people=[("Anna", "en")], prepare=set_pin)
+    open_trainer(app, ui)
+    screen = open_from_home(app, ui, "trainer_settings")
+    ui.shot("settings")
+    tap_in(ui, choice(screen.ids.tap_guard, 0.8))
+    assert app.settings.tap_guard_s == 0.8 and app.guard.seconds == 0.8
+    assert app.journal.get_setting("ui.tap_guard_s") == 0.8
+    assert choice(screen.ids.tap_guard, 0.8).chosen
+    tap_in(ui, choice(screen.ids.celebrate, False))
+    assert app.settings.celebrate is False
+    tap_in(ui, choice(screen.ids.language, "de"))
+    assert app.settings.language == "de" and app.kiosk_lang == "de"
+    assert screen.ids.pin_stage.text == "Alte PIN eingeben"
+    tap_in(ui, choice(screen.ids.language, "en"))
+    tap_in(ui, choice(screen.ids.look, True))
+    assert app.theme.palette_name == "high_contrast"
+    ui.shot("settings-high-contrast")
+    tap_in(ui, choice(screen.ids.look, False))
+
+    # Changing the PIN needs the old one.
+    type_digits(ui, screen, "1111")
+    assert screen.pin_message == "Wrong PIN." and screen.pin_stage == "old"
+    app.pin_guard._trainer.clear_lockout()  # noqa: SLF001 - no need to wait out the lockout here
+    type_digits(ui, screen, PIN)
+    assert screen.pin_stage == "new"
+    type_digits(ui, screen, "975310")
+    assert screen.pin_stage == "again"
+    type_digits(ui, screen, "975311")
+    assert screen.pin_stage == "new" and "different" in screen.pin_message
+    type_digits(ui, screen, "975310")
+    type_digits(ui, screen, "975310")
+    assert screen.pin_message == "The trainer PIN is changed."
+    ui.shot("settings-pin")
+    assert app.pin_guard.check("975310").ok and not app.pin_guard.check(PIN).ok
+
+
+def test_celebration_off_shows_no_star(kiosk, ui):
+    app = kiosk(people=[("Anna", "en")], settings={"celebrate": False})
+    ui.tap(next(t for t in ui.screen.tiles() if t.title == "Wash your hands"))
+    ui.tap(ui.screen.ids.next)
+    ui.tap(ui.screen.ids.next)
+    assert app.sm.current == "finish"
+    ui.advance(1.0)
+    assert ui.screen.star_opacity == 0 and ("ui", "celebrate") not in app.audio.played

@@ -39,9 +39,11 @@ class FinishScreen(KioskScreen):
         self.star_scale, self.star_opacity = 0.6, 0.0
 
     def on_enter(self, *_args: Any) -> None:
-        Animation(star_scale=1.0, star_opacity=1.0, duration=0.9, t="out_quad").start(self)
-        self.app.audio.play_ui("celebrate")
-        pause = self.app.worker_settings().finish_pause_s
+        settings = self.app.worker_settings()
+        if settings.celebrate:  # a trainer may switch the star and the chime off (trainer settings)
+            Animation(star_scale=1.0, star_opacity=1.0, duration=0.9, t="out_quad").start(self)
+            self.app.audio.play_ui("celebrate")
+        pause = settings.finish_pause_s
         self._return_event = Clock.schedule_once(self._timed_return, pause)
 
     def on_leave(self, *_args: Any) -> None:
