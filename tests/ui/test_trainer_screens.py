@@ -151,6 +151,9 @@ def test_add_edit_and_archive_a_worker(kiosk, ui):
 
     # Archive Anna (after the question); the worker screen no longer shows her.
     ui.tap(next(t for t in people.tiles() if t.title == "Anna"), wait=False)
+    assert person.ids.name.text == "Anna"
+    assert [p.path.name for p in person.ids.photos.children].count("worker-2.png") == 1  # copied once, shown once
+    ui.shot("person-anna")
     ui.tap(person.ids.archive, wait=False)
     assert app.overlay is not None
     ui.shot("person-archive")

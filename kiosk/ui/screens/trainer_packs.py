@@ -7,8 +7,8 @@ problems in plain words ("file, step N: message — hint"), as ``kiosk.packs`` r
 for on every visit: new, changed and removed packs follow without a restart). Tapping a usable
 pack opens ``trainer_preview``.
 
-``TrainerScreen`` and the ``TrainerBar`` kv rule (Back to the trainer home + a heading) are shared
-by the other trainer screens (people, person, settings, preview).
+``TrainerScreen`` (kiosk language, Back to the trainer home, Escape ignored) is shared by the other
+trainer screens (person, settings, preview).
 """
 
 from __future__ import annotations

@@ -11,8 +11,6 @@ from kiosk.ui.screens.tiles import TileScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.tile import Tile
 
-import kiosk.ui.screens.trainer_packs  # noqa: F401  (the TrainerBar rule)
-
 
 class TrainerPeopleScreen(TileScreen):
     def tr(self, message: str, **values: Any) -> str:

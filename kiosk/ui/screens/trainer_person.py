@@ -143,10 +143,13 @@ class TrainerPersonScreen(TrainerScreen):
     # -- photos ---------------------------------------------------------------------------------
 
     def photo_files(self) -> list[Path]:
+        """The data folder's photos, then the bundled ones not already copied there (same name)."""
         found: list[Path] = []
         for folder in (self.app.data.people_photos, BUNDLED_PHOTOS):
             try:
-                found += sorted(p for p in folder.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file())
+                names = {p.name for p in found}
+                found += sorted(p for p in folder.iterdir()
+                                if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file() and p.name not in names)
             except OSError:
                 continue
         return found
