@@ -83,7 +83,12 @@ def test_packs_show_broken_reason_reload_and_preview_without_a_run(kiosk, ui, tm
     assert preview.sentence == "Warten Sie, bis der Kleber trocken ist."
     ui.tap(preview.ids.hear, wait=False)
     ui.tap(preview.ids.next, wait=False)
-    assert preview.position == "4 of 4" and preview.ids.next.disabled
+    assert preview.position == "4 of 4"
+    ui.tap(preview.ids.next, wait=False)  # the last step: Next stays there (dimmed)
+    assert preview.position == "4 of 4"
+    ui.tap(preview.ids.previous, wait=False)
+    assert preview.position == "3 of 4"
+    ui.tap(preview.ids.next, wait=False)
     ui.shot("preview-de")
     ui.tap(preview.ids.back, wait=False)
     assert app.sm.current == "trainer_packs"
