@@ -155,6 +155,7 @@ class KioskApp(App):
     def apply_look(self, settings: UiSettings) -> None:
         self.theme.apply(HIGH_CONTRAST if settings.high_contrast else CALM, settings.text_scale)
         self.guard.seconds = settings.tap_guard_s
+        self.audio.slow_speech = settings.speech_rate == "slow"
         Window.clearcolor = self.theme.background
 
     def worker_settings(self) -> UiSettings:

@@ -32,6 +32,9 @@ UI_SOUNDS = {"celebrate": "celebrate.wav", "help": "help.wav", "timer": "timer.w
 
 SpeechFactory = Callable[[], Any]
 
+#: A worker who needs slower speech hears generated speech at this share of the calm rate.
+SLOW_SPEECH = 0.75
+
 
 class AudioService:
     """Plays sounds and speech; owns one background thread for speech rendering."""
@@ -52,6 +55,7 @@ class AudioService:
         self._tone: Sound | None = None         # the one UI sound playing
         self._token = 0
         self.played: list[tuple[str, str]] = []
+        self.slow_speech = False                # the worker's preference; recordings stay as recorded
         self.busy = 0  # background jobs not yet delivered (tests wait for 0)  # (kind, what) for the trainer log and tests
 
     # -- public ---------------------------------------------------------------------------------
@@ -66,7 +70,7 @@ class AudioService:
             self.problems.add("audio", "A recorded voice file of a pack is missing; speech is used instead.",
                               f"{pack.id} step {step.number}: {recorded}")
         try:
-            ready = step_audio(pack, step, language, self.cache_dir)
+            ready = step_audio(pack, step, language, self.cache_dir, self._rate(language))
         except Exception as exc:  # noqa: BLE001
             ready = None
             self.problems.add("speech", "The voice of a step could not be looked up.", exc)
@@ -165,7 +169,16 @@ class AudioService:
         """Runs in the audio thread: the step's WAV, rendered now if it is not cached yet."""
         from kiosk.speech import ensure_step_audio
 
-        return ensure_step_audio(pack, step, language, self.cache_dir, self._speech_worker())
+        return ensure_step_audio(pack, step, language, self.cache_dir, self._speech_worker(),
+                                 self._rate(language))
+
+    def _rate(self, language: str) -> int | None:
+        """The speaking rate for generated speech: None (the calm default) unless the worker is slow."""
+        if not self.slow_speech:
+            return None
+        from kiosk.speech.voices import calm_rate
+
+        return round(calm_rate(language) * SLOW_SPEECH)
 
     def _after_render(self, token: int, text: str, language: str, path: Path | None) -> None:
         if token != self._token:

@@ -24,6 +24,7 @@ class UiSettings:
     finish_pause_s: float = 6.0         # the celebration returns to the tasks after this pause
     language: str = "en"                # kiosk language: people screen, trainer screens, new packs
     celebrate: bool = True              # the star and the chime on the "well done" screen
+    speech_rate: str = "normal"         # "slow": generated speech at SLOW_SPEECH of the calm rate
 
     @classmethod
     def load(cls, store: Any) -> "UiSettings":

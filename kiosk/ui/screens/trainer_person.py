@@ -2,7 +2,7 @@
 
 Preferences are stored in ``person.preferences`` under the names the worker UI reads
 (``kiosk.ui.settings.UiSettings``): ``text_scale`` (1.0 normal, 1.25 large) and ``autoplay``
-(speech on arrival). ``speech_rate`` ("slow" / "normal") is stored for the speech engine.
+(speech on arrival). ``speech_rate`` ("slow" / "normal") slows generated speech (``kiosk.ui.audio.SLOW_SPEECH``).
 A photo is chosen from the pictures in the data folder's ``people`` folder and the bundled
 ``assets/images/people``; a bundled one is copied into the data folder first, so the journal only
 points at files the kiosk owns. Archive hides the worker from the people screen and keeps their
