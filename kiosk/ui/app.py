@@ -183,6 +183,7 @@ class KioskApp(App):
     def show(self, name: str) -> Screen:
         screen = self.screen(name)
         if self.sm.current != name:
+            self.previous_screen = self.sm.current  # where Back on a shared screen returns to
             self.sm.current = name
         return screen
 

@@ -10,54 +10,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.clock import Clock
-from kivy.properties import NumericProperty, OptionProperty, StringProperty
+from kivy.properties import OptionProperty
 
 from kiosk.trainer import validate_pin
-from kiosk.ui.keys import KEY_BACKSPACE, KEY_ENTER, KEY_ESCAPE, KEY_KP_ENTER, digit_for
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.pin_pad import PinPadScreen
 from kiosk.ui.widgets import load_kv
 
-MAX_DIGITS = 8
 
-
-class TrainerPinScreen(KioskScreen):
+class TrainerPinScreen(PinPadScreen):
     mode = OptionProperty("check", options=("check", "new", "confirm"))
-    entered = StringProperty("")
-    message = StringProperty("")
-    wait_left = NumericProperty(0)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._first = ""
-        self._countdown = None
 
-    def tr(self, message: str, **values: Any) -> str:
-        return self.app.tr(message, self.app.kiosk_lang, **values)
+    def on_mode(self, *_args: Any) -> None:
+        self.heading = {"check": self.tr("Trainer PIN"), "new": self.tr("Choose a new trainer PIN"),
+                        "confirm": self.tr("Type the new PIN again")}[self.mode]
 
     def reset(self) -> None:
         self.mode = "check" if self.app.pin_guard.is_set() else "new"
+        self.on_mode()
         self.entered = self.message = self._first = ""
         self._start_wait(self.app.pin_guard.wait_seconds() if self.mode == "check" else 0)
 
-    def on_leave(self, *_args: Any) -> None:
-        self.entered = ""
-        self._stop_wait()
-
-    # -- pad ------------------------------------------------------------------------------------
-
-    def press_digit(self, digit: str) -> None:
-        if self.wait_left > 0 or len(self.entered) >= MAX_DIGITS:
-            return
-        self.entered += digit
-        self.message = ""
-
-    def delete(self) -> None:
-        self.entered = self.entered[:-1]
-
     def cancel(self) -> None:
         self.app.leave_trainer()
-
     def confirm(self) -> None:
         """OK: check the PIN, or take a new PIN (twice)."""
         if self.wait_left > 0 or not self.entered:
@@ -83,38 +61,6 @@ class TrainerPinScreen(KioskScreen):
         else:
             self._first, self.mode = "", "new"
             self.message = self.tr("The two PINs were different. Please start again.")
-
-    def handle_key(self, key: int, codepoint: str | None, _modifiers: list[str]) -> bool:
-        digit = digit_for(key, codepoint)
-        if digit is not None:
-            self.press_digit(digit)
-        elif key == KEY_BACKSPACE:
-            self.delete()
-        elif key in (KEY_ENTER, KEY_KP_ENTER):
-            self.confirm()
-        elif key == KEY_ESCAPE:
-            self.cancel()
-        return True  # the PIN pad takes every key: nothing reaches the worker screens
-
-    # -- lockout countdown ----------------------------------------------------------------------
-
-    def _start_wait(self, seconds: float) -> None:
-        self._stop_wait()
-        self.wait_left = max(0.0, float(seconds))
-        if self.wait_left > 0:
-            self._ends = Clock.get_time() + self.wait_left
-            self._countdown = Clock.schedule_interval(self._tick, 0.5)
-
-    def _tick(self, _dt: float) -> None:
-        self.wait_left = max(0.0, self._ends - Clock.get_time())
-        if self.wait_left <= 0:
-            self._stop_wait()
-            self.message = ""
-
-    def _stop_wait(self) -> None:
-        if self._countdown is not None:
-            self._countdown.cancel()
-            self._countdown = None
 
 
 load_kv(__file__)

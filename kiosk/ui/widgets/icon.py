@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from kiosk.paths import ASSETS_DIR
 
@@ -10,6 +11,11 @@ ICONS_DIR = ASSETS_DIR / "images" / "icons"
 
 
 @lru_cache(maxsize=None)
+def picture_or_icon(path: str, icon: str = "person") -> str:
+    """A picture path for a .kv ``source``, or a neutral icon when the picture is missing."""
+    return path if path and Path(path).is_file() else icon_path(icon)
+
+
 def icon_path(name: str) -> str:
     """The icon file for ``name`` ("next", "help" ...), or "" when it does not exist (yet)."""
     if not name:

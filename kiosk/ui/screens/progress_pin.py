@@ -1,0 +1,41 @@
+"""Progress, step 2: the family PIN of the chosen worker (the trainer PIN opens every worker).
+
+``PinGuard.check_family_pin`` decides (family PIN, else trainer PIN, each with its lockout); a
+worker without a family PIN opens only with the trainer PIN. The digits are never kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.ui.screens import trainer_pin  # noqa: F401 - its .kv lays out this pad too
+from kiosk.ui.screens.pin_pad import PinPadScreen
+
+
+class ProgressPinScreen(PinPadScreen):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.person: Any = None
+
+    def ask_for(self, person: Any) -> None:
+        self.person, self.entered = person, ""
+        self.heading = self.tr("Family PIN for {name}", name=person.name)
+        self.message = ("" if self.app.pin_guard.family_pin_is_set(person.id)
+                        else self.tr("No family PIN yet. Ask the trainer."))
+        self._start_wait(0)
+
+    def cancel(self) -> None:
+        self.app.screen("progress_people").leave()
+
+    def confirm(self) -> None:
+        if self.wait_left > 0 or not self.entered or self.person is None:
+            return
+        pin, self.entered = self.entered, ""
+        result = self.app.pin_guard.check_family_pin(self.person.id, pin)
+        if result.ok:
+            self.app.screen("progress_person").show_person(self.person)
+            self.app.show("progress_person")
+            return
+        self.message = self.tr("Wrong PIN.")
+        self._start_wait(result.wait_seconds)
+
