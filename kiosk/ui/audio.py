@@ -146,6 +146,8 @@ class AudioService:
     def _submit(self, job: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[Exception], None]) -> None:
         def deliver(future: Future) -> None:
             self.busy -= 1
+            if future.cancelled():  # the app is stopping: nobody is waiting for this voice any more
+                return
             exc = future.exception()
             failed(exc) if exc is not None else done(future.result())
 

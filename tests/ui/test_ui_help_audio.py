@@ -118,3 +118,16 @@ def test_pack_added_to_the_drop_folder_appears(kiosk, ui, tmp_path):
     ui.tap(app.overlay.buttons[1])
     ui.settle()
     assert "Fold the towels" in [t.title for t in ui.screen.tiles()]
+
+
+def test_voices_cancelled_by_shutdown_are_dropped_quietly(kiosk, ui):
+    import time
+
+    app = kiosk()
+    delivered = []
+    for _ in range(2):  # one worker thread: the second job is still queued at shutdown
+        app.audio._submit(lambda: time.sleep(0.3), delivered.append, delivered.append)
+    app.audio.shutdown()
+    time.sleep(0.5)  # the running job finishes in real time
+    ui.pump(5)  # delivering the cancelled job must not raise CancelledError on the Clock
+    assert len(delivered) <= 1 and app.audio.busy == 0

@@ -23,22 +23,12 @@ def test_step_without_recording_is_spoken_by_the_real_engine(kiosk, ui):
     worker = SpeechWorker()
     try:
         app = kiosk(speech=worker)
-        ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "sort-screws"))
-        step = ui.screen
-        ui.tap(step.ids.next)  # step 2 has no recording in the test pack
-        for _ in range(60):  # the first render also starts the engine: allow a few seconds
-            ui.advance(0.1)
-            ui.settle()
-            if app.audio.played and "speech" in app.audio.played[-1][1]:
-                break
-        kind, played = app.audio.played[-1]
-        assert kind == "step" and "speech" in played, app.audio.played
-        with wave.open(played) as wav:
-            seconds = wav.getnframes() / wav.getframerate()
+        seconds = _spoken_step_two(app, ui)
+        played = app.audio.played[-1][1]
         assert 0.8 < seconds < 10, seconds  # "Put 5 long screws in the tray." spoken, not silence
         assert not [p for p in app.problems.items if p.kind == "speech"]
 
-        ui.tap(step.ids.hear)
+        ui.tap(ui.screen.ids.hear)
         ui.settle()
         assert app.audio.played[-1] == ("step", played)  # the cached file, not a new rendering
         _, events = events_of(app)

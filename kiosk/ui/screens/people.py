@@ -11,12 +11,7 @@ from kiosk.ui.widgets.tile import Tile
 
 class PeopleScreen(TileScreen):
     def on_pre_enter(self, *_args: Any) -> None:
-        self.clear_tiles()
-        for person in self.app.people():
-            tile = Tile(title=person.name, item=person)
-            tile.set_picture(self.app.journal.photo_path(person.photo), fallback_icon="person")
-            tile.bind(on_activate=self._chosen)
-            self.ids.grid.add_widget(tile)
+        self.show_people(self._chosen)
 
     def _chosen(self, tile: Tile) -> None:
         self.app.select_worker(tile.item)

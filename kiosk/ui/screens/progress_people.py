@@ -24,12 +24,7 @@ class ProgressPeopleScreen(TileScreen):
         came_from = getattr(self.app, "previous_screen", None)
         if came_from and came_from not in PROGRESS_SCREENS:
             self.return_to = came_from
-        self.clear_tiles()
-        for person in self.app.people():
-            tile = Tile(title=person.name, item=person)
-            tile.set_picture(self.app.journal.photo_path(person.photo), fallback_icon="person")
-            tile.bind(on_activate=self._chosen)
-            self.ids.grid.add_widget(tile)
+        self.show_people(self._chosen)
 
     def _chosen(self, tile: Tile) -> None:
         self.app.screen("progress_pin").ask_for(tile.item)

@@ -37,6 +37,15 @@ class TileScreen(KioskScreen):
         if scroller is not None and scroller.height < self.ids.grid.height:
             scroller.scroll_to(widget, padding=dp(20), animate=False)
 
+    def show_people(self, on_chosen: Any) -> None:
+        """Fill the grid with the workers' photo tiles; ``on_chosen(tile)`` gets the chosen one."""
+        self.clear_tiles()
+        for person in self.app.people():
+            tile = Tile(title=person.name, item=person)
+            tile.set_picture(self.app.journal.photo_path(person.photo), fallback_icon="person")
+            tile.bind(on_activate=on_chosen)
+            self.ids.grid.add_widget(tile)
+
     def clear_tiles(self) -> None:
         self.ids.grid.clear_widgets()
         self.focus_index = -1
