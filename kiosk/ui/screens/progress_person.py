@@ -57,6 +57,7 @@ class ProgressPersonScreen(KioskScreen):
     empty_title = StringProperty("")
     empty_body = StringProperty("")
     figures = ListProperty([])          # [(number, label, icon)] * 3
+    lang = StringProperty("en")         # the worker's language: every word on this screen
     report = ObjectProperty(None, allownone=True)
 
     def show_person(self, person: Any) -> None:
@@ -66,7 +67,7 @@ class ProgressPersonScreen(KioskScreen):
         report = build_person_report(self.app.journal, self.app.shelf.packs, person.id, WEEKS_SHOWN)
         self.forget()
         self.report = report
-        lang = report.language
+        lang = self.lang = report.language
         self.name_text = report.name
         self.photo = str(report.photo) if report.photo else ""
         self.empty = not report.tasks
@@ -113,9 +114,11 @@ class ProgressPersonScreen(KioskScreen):
     def forget(self) -> None:
         """Drop everything about the person shown (on Back, and before showing another)."""
         self.report = None
-        self.name_text = self.photo = self.sentences = ""
-        self.figures = [] if self.empty else []
+        self.name_text = self.photo = self.sentences = self.empty_title = self.empty_body = ""
+        self.empty = False
+        self.figures = []
         self.ids.tasks.clear_widgets()
+        self.ids.scroller.scroll_y = 1
 
     def on_leave(self, *_args: Any) -> None:
         self.forget()

@@ -19,10 +19,15 @@ class ProgressPinScreen(PinPadScreen):
 
     def ask_for(self, person: Any) -> None:
         self.person, self.entered = person, ""
-        self.heading = self.tr("Family PIN for {name}", name=person.name)
+        self.heading = self.tr("Enter the family PIN for {name}", name=person.name)
         self.message = ("" if self.app.pin_guard.family_pin_is_set(person.id)
                         else self.tr("No family PIN yet. Ask the trainer."))
         self._start_wait(0)
+
+    def on_leave(self, *args: Any) -> None:
+        """Nothing about the chosen worker stays on the pad once it is left (not even the name)."""
+        super().on_leave(*args)
+        self.person, self.heading, self.message = None, "", ""
 
     def cancel(self) -> None:
         self.app.screen("progress_people").leave()

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import math
+
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Ellipse, Line, Rectangle
 from kivy.metrics import dp, sp
-from kivy.properties import ListProperty
+from kivy.properties import ListProperty, NumericProperty
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-AXIS_WIDTH = dp(64)      # room for "100 %" on the left
-LABEL_HEIGHT = dp(34)    # room for week labels under the plot
+AXIS_WIDTH = dp(100)     # room for "100%" on the left
+LABEL_HEIGHT = dp(48)    # room for week labels under the plot
+TOP_ROOM = dp(56)        # room for the numbers written above the highest mark
 
 
 class _Chart(Widget):
@@ -25,20 +29,28 @@ class _Chart(Widget):
     ink = ListProperty([0.1, 0.13, 0.22, 1])
     faint = ListProperty([0.1, 0.13, 0.22, 0.25])
     week_labels = ListProperty([])   # one per column, "" for an unlabelled week
+    font_size = NumericProperty(sp(28))  # every word and number on the chart (the kiosk's minimum)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.bind(pos=self.redraw, size=self.redraw, week_labels=self.redraw)
+        self.bind(pos=self.redraw, size=self.redraw, week_labels=self.redraw, font_size=self.redraw)
 
     def plot_box(self) -> tuple[float, float, float, float]:
         x, y = self.x + AXIS_WIDTH, self.y + LABEL_HEIGHT
-        return x, y, max(1.0, self.width - AXIS_WIDTH - dp(10)), max(1.0, self.height - LABEL_HEIGHT - dp(30))
+        return x, y, max(1.0, self.width - AXIS_WIDTH - dp(20)), max(1.0, self.height - LABEL_HEIGHT - TOP_ROOM)
 
-    def label(self, text: str, center_x: float, center_y: float, size: float = 20, bold: bool = False) -> None:
-        widget = Label(text=text, color=self.ink, font_size=sp(size), bold=bold,
-                       size_hint=(None, None), size=(dp(120), dp(30)))
+    def label(self, text: str, center_x: float, center_y: float, bold: bool = False) -> None:
+        widget = Label(text=text, color=self.ink, font_size=self.font_size, bold=bold,
+                       size_hint=(None, None))
+        widget.texture_update()
+        widget.size = widget.texture_size
         widget.center = (center_x, center_y)
         self.add_widget(widget)
+
+    def text_width(self, text: str) -> float:
+        core = CoreLabel(text=text, font_size=self.font_size)
+        core.refresh()
+        return float(core.texture.size[0]) if core.texture else 0.0
 
     def column_x(self, index: int) -> float:
         x, _, w, _ = self.plot_box()
@@ -46,9 +58,18 @@ class _Chart(Widget):
         return x + w * (index + 0.5) / columns
 
     def draw_week_labels(self) -> None:
-        for index, text in enumerate(self.week_labels):
-            if text:
-                self.label(text, self.column_x(index), self.y + LABEL_HEIGHT / 2, size=17)
+        """Week names under the columns; every 2nd (3rd ...) one when they would touch, always the latest."""
+        labels = list(self.week_labels)
+        if not labels:
+            return
+        _, _, w, _ = self.plot_box()
+        column = w / len(labels)
+        widest = max(self.text_width(text) for text in labels) + dp(16)
+        every = max(1, math.ceil(widest / column))
+        last = len(labels) - 1
+        for index, text in enumerate(labels):
+            if text and (last - index) % every == 0:
+                self.label(text, self.column_x(index), self.y + LABEL_HEIGHT / 2)
 
     def redraw(self, *_args: Any) -> None:
         raise NotImplementedError
@@ -81,11 +102,14 @@ class IndependenceChart(_Chart):
                     Rectangle(pos=(cx - radius, cy - radius), size=(2 * radius, 2 * radius))
                 else:
                     Ellipse(pos=(cx - radius, cy - radius), size=(2 * radius, 2 * radius))
-        for share, text in ((0.0, "0 %"), (0.5, "50 %"), (1.0, "100 %")):
-            self.label(text, self.x + AXIS_WIDTH / 2, y + h * share, size=17)
-        if self.points:  # the latest figure, written on the chart
+        for share, text in ((0.0, "0%"), (0.5, "50%"), (1.0, "100%")):
+            self.label(text, self.x + AXIS_WIDTH / 2, y + h * share)
+        if self.points:  # the latest figure, written on the chart (and the first, when apart)
             (cx, cy), (_, _, text) = coords[-1], self.points[-1]
-            self.label(text, cx, min(cy + dp(24), self.top - dp(14)), size=20, bold=True)
+            self.label(text, cx, cy + dp(30), bold=True)
+            (fx, fy), (_, _, first) = coords[0], self.points[0]
+            if len(coords) > 1 and abs(fx - cx) > self.text_width(text) + dp(30):
+                self.label(first, fx, fy + dp(30), bold=True)
         self.draw_week_labels()
 
 
@@ -113,7 +137,7 @@ class RunsPerWeekChart(_Chart):
                 if height:
                     Rectangle(pos=(self.column_x(index) - bar / 2, y), size=(bar, height))
         for index, count in enumerate(self.counts):
-            self.label(str(count), self.column_x(index), y + h * count / top + dp(16), size=19, bold=True)
+            self.label(str(count), self.column_x(index), y + h * count / top + dp(22), bold=True)
         self.draw_week_labels()
 
 
