@@ -157,6 +157,14 @@ def test_zebulon_opens_with_his_own_pin_only(kiosk, ui):
     screen.ids.scroller.scroll_y = 0.3
     ui.pump(3)
     ui.shot("progress-charts-zh")
+    ui.advance(60)                           # still reading (a touch restarts the wait) ...
+    ui.tap(screen.ids.scroller, wait=False)
+    ui.advance(60)
+    assert app.sm.current == "progress_person"
+    ui.advance(35)                           # ... then walked away: the kiosk forgets by itself
+    ui.settle()
+    assert app.sm.current not in ("progress_person", "progress_pin", "progress_people")
+    assert screen.report is None and "Zebulon" not in all_texts(screen)
 
 
 def test_wrong_pins_lock_out_calmly(kiosk, ui):

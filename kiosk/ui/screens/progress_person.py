@@ -15,6 +15,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.report import strings
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.progress_people import LeavesWhenIdle
 from kiosk.ui.widgets import charts  # noqa: F401 - registers the chart classes for the .kv
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.charts import chart_points
@@ -49,7 +50,7 @@ class ProgressTaskCard(BoxLayout):
     help_count = NumericProperty(0)
 
 
-class ProgressPersonScreen(KioskScreen):
+class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
     name_text = StringProperty("")
     photo = StringProperty("")
     sentences = StringProperty("")

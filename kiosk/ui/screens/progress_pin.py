@@ -10,9 +10,10 @@ from typing import Any
 
 from kiosk.ui.screens import trainer_pin  # noqa: F401 - its .kv lays out this pad too
 from kiosk.ui.screens.pin_pad import PinPadScreen
+from kiosk.ui.screens.progress_people import LeavesWhenIdle
 
 
-class ProgressPinScreen(PinPadScreen):
+class ProgressPinScreen(LeavesWhenIdle, PinPadScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.person: Any = None

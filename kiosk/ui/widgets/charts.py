@@ -64,7 +64,7 @@ class _Chart(Widget):
             return
         _, _, w, _ = self.plot_box()
         column = w / len(labels)
-        widest = max(self.text_width(text) for text in labels) + dp(16)
+        widest = max(self.text_width(text) for text in labels) + dp(28)
         every = max(1, math.ceil(widest / column))
         last = len(labels) - 1
         for index, text in enumerate(labels):
