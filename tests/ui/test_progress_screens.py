@@ -203,3 +203,24 @@ def test_trainer_pin_opens_and_an_empty_history_is_friendly(kiosk, ui):
     ui.press(27)                              # Escape backs out and forgets, the name included
     assert app.sm.current == "people" and screen.report is None
     assert not screen.empty and "Cleo" not in all_texts(screen)
+
+
+def test_high_contrast_and_large_text_still_fit(kiosk, ui):
+    app = kiosk(people=[("Anna", "de"), ("Zebulon", "en")], prepare=history,
+                settings={"high_contrast": True, "text_scale": 1.5})
+    app.show("progress_people")
+    ui.settle()
+    assert app.theme.palette_name == "high_contrast" and app.theme.text_scale == 1.5
+    ui.shot("progress-people-large")
+    choose(ui, "Anna")
+    type_pin(ui, ANNA_PIN)
+    screen = ui.screen
+    ui.settle()
+    ui.shot("progress-person-large")
+    screen.ids.scroller.scroll_y = 0.4
+    ui.pump(3)
+    ui.shot("progress-charts-large")
+    cards = [screen.ids[f] for f in FIGURES] + [screen.ids.tasks.children[0].ids[f] for f in ("task_times", "task_alone")]
+    for figure in cards:                     # the words of the big figures fit their frames
+        word = figure.ids.word_label
+        assert word.texture_size[0] <= figure.width and figure.needed <= figure.height + 1

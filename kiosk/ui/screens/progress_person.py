@@ -48,6 +48,7 @@ class ProgressTaskCard(BoxLayout):
     week_labels = ListProperty([])
     counts = ListProperty([])
     help_count = NumericProperty(0)
+    axis_labels = ListProperty(["0%", "50%", "100%"])
 
 
 class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
@@ -102,6 +103,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
             week_labels=[w.label for w in task.weeks],
             counts=[w.runs for w in task.weeks],
             help_count=len(task.help_steps),
+            axis_labels=[strings.format_percent(lang, share) for share in (0.0, 0.5, 1.0)],
         )
         for step in task.help_steps:
             card.ids.help_steps.add_widget(HelpStepCard(

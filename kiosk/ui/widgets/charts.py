@@ -18,7 +18,7 @@ from kivy.properties import ListProperty, NumericProperty
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-AXIS_WIDTH = dp(100)     # room for "100%" on the left
+AXIS_WIDTH = dp(120)     # room for "100 %" on the left
 LABEL_HEIGHT = dp(48)    # room for week labels under the plot
 TOP_ROOM = dp(56)        # room for the numbers written above the highest mark
 
@@ -30,6 +30,7 @@ class _Chart(Widget):
     faint = ListProperty([0.1, 0.13, 0.22, 0.25])
     week_labels = ListProperty([])   # one per column, "" for an unlabelled week
     font_size = NumericProperty(sp(28))  # every word and number on the chart (the kiosk's minimum)
+    axis_labels = ListProperty(["0%", "50%", "100%"])  # in the worker's language ("100 %" in German)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -44,7 +45,8 @@ class _Chart(Widget):
                        size_hint=(None, None))
         widget.texture_update()
         widget.size = widget.texture_size
-        widget.center = (center_x, center_y)
+        half = widget.width / 2  # keep every label inside the chart (the last week's name too)
+        widget.center = (min(max(center_x, self.x + half), self.right - half), center_y)
         self.add_widget(widget)
 
     def text_width(self, text: str) -> float:
@@ -82,7 +84,7 @@ class IndependenceChart(_Chart):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.bind(points=self.redraw)
+        self.bind(points=self.redraw, axis_labels=self.redraw)
 
     def redraw(self, *_args: Any) -> None:
         self.canvas.clear()
@@ -102,7 +104,7 @@ class IndependenceChart(_Chart):
                     Rectangle(pos=(cx - radius, cy - radius), size=(2 * radius, 2 * radius))
                 else:
                     Ellipse(pos=(cx - radius, cy - radius), size=(2 * radius, 2 * radius))
-        for share, text in ((0.0, "0%"), (0.5, "50%"), (1.0, "100%")):
+        for share, text in zip((0.0, 0.5, 1.0), self.axis_labels):
             self.label(text, self.x + AXIS_WIDTH / 2, y + h * share)
         if self.points:  # the latest figure, written on the chart (and the first, when apart)
             (cx, cy), (_, _, text) = coords[-1], self.points[-1]
