@@ -30,6 +30,7 @@ from kiosk.paths import DataDir
 from kiosk.ui.audio import AudioService
 from kiosk.ui.guard import TapGuard
 from kiosk.ui.keys import Action, action_for
+from kiosk.ui.pack_watcher import PackWatcher
 from kiosk.ui.palette import CALM, HIGH_CONTRAST
 from kiosk.ui.pictures import PictureCache
 from kiosk.ui.problems import ProblemLog
@@ -97,6 +98,7 @@ class KioskApp(App):
         self.tile_pictures = PictureCache(self.problems, keep=64)
         self.shelf = PackShelf(self.packs_folders, self.data.cache, self.settings.language)
         self.shelf.listeners.append(self._packs_changed)
+        self.pack_watcher = PackWatcher(self.shelf)  # packs copied in appear without a restart
         from kiosk.trainer import PinGuard
 
         self.pin_guard = PinGuard(self.journal)
@@ -120,6 +122,7 @@ class KioskApp(App):
         except Exception as exc:  # noqa: BLE001
             self.problems.add("journal", "Interrupted tasks could not be checked.", exc)
         self.shelf.refresh()
+        self.pack_watcher.start()
         people = self.people()
         if len(people) == 1:
             self.select_worker(people[0])
@@ -129,7 +132,7 @@ class KioskApp(App):
     def on_stop(self) -> None:
         if self.session is not None:
             self.session.flush()
-        for name in ("audio", "step_pictures", "tile_pictures", "shelf"):
+        for name in ("pack_watcher", "audio", "step_pictures", "tile_pictures", "shelf"):
             service = getattr(self, name, None)
             if service is not None:
                 service.shutdown()
