@@ -3,9 +3,8 @@
 Each pack source (folder or zip in the drop folder and the sample folders) is one row: its picture
 (or the broken icon), its title, its state in an icon AND a word (Ready / Warnings / Broken) and its
 problems in plain words ("file, step N: message — hint"), as ``kiosk.packs`` reports them.
-"Reload packs" asks the shelf for a new scan now (the same background scan the tasks screen asks
-for on every visit: new, changed and removed packs follow without a restart). Tapping a usable
-pack opens ``trainer_preview``.
+The rows follow the pack folders by themselves (``kiosk.ui.pack_watcher`` polls them every 2 s);
+"Reload packs" asks the shelf for a new scan now. Tapping a usable pack opens ``trainer_preview``.
 
 ``TrainerScreen`` (kiosk language, Back to the trainer home, Escape ignored) is shared by the other
 trainer screens (person, settings, preview).
@@ -73,6 +72,12 @@ class TrainerPacksScreen(TrainerScreen):
         self._poll = None
         self._waited = 0.0
         self._before: Any = None
+        self.app.shelf.listeners.append(self._shelf_changed)
+
+    def _shelf_changed(self, _result: Any) -> None:
+        """The pack watcher (or a visit to the tasks screen) found new, changed or removed packs."""
+        if self._poll is None and self.manager is not None and self.manager.current == self.name:
+            self.refresh()
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.refresh()
