@@ -3,9 +3,11 @@
 Preferences are stored in ``person.preferences`` under the names the worker UI reads
 (``kiosk.ui.settings.UiSettings``): ``text_scale`` (1.0 normal, 1.25 large) and ``autoplay``
 (speech on arrival). ``speech_rate`` ("slow" / "normal") slows generated speech (``kiosk.ui.audio.SLOW_SPEECH``).
-A photo is chosen from the pictures in the data folder's ``people`` folder and the bundled
-``assets/images/people``; a bundled one is copied into the data folder first, so the journal only
-points at files the kiosk owns. Archive hides the worker from the people screen and keeps their
+A photo is chosen from the pictures in the data folder's ``people`` folder, the newest
+``PICTURES_SHOWN`` in the user's ``~/Pictures`` and the bundled ``assets/images/people``, shown as
+small thumbnails decoded off the main thread. A picture from elsewhere is copied into the data
+folder first (a photo from ``~/Pictures`` as an upright copy of at most ``COPY_MAX_SIDE`` px), so the
+journal only points at files the kiosk owns. Archive hides the worker from the people screen and keeps their
 history (after a confirmation).
 """
 
@@ -23,6 +25,7 @@ from kivy.uix.image import Image
 
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, base_language
 from kiosk.paths import ASSETS_DIR
+from kiosk.ui.pictures import PictureCache
 from kiosk.ui.screens.trainer_packs import TrainerScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.buttons import KioskButton
@@ -30,6 +33,41 @@ from kiosk.ui.widgets.overlay import CalmOverlay
 
 PHOTO_SUFFIXES = {".png", ".jpg", ".jpeg"}
 BUNDLED_PHOTOS = ASSETS_DIR / "images" / "people"
+PICTURES_SHOWN = 48      # the newest photos of ~/Pictures (a phone's whole roll would be too many)
+THUMBNAIL_SIDE = 280     # thumbnails are decoded this small (140 dp on screen)
+COPY_MAX_SIDE = 1024     # a photo from ~/Pictures is stored this small (the tiles never need more)
+
+
+def pictures_folder() -> Path:
+    """The user's own pictures (where a trainer copies photos from a phone or camera)."""
+    return Path.home() / "Pictures"
+
+
+def _images(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file()
+                and not p.name.startswith(".")]
+    except OSError:
+        return []
+
+
+def copy_name(source: Path) -> str:
+    """The data folder's name for a copy of a photo from ~/Pictures (its name and size: a second
+    photo with the same name from another day gets its own copy)."""
+    return f"{source.stem}-{source.stat().st_size}.jpg"
+
+
+def reduced_copy(source: Path, target: Path) -> None:
+    """An upright JPEG of at most COPY_MAX_SIDE px (a 12-megapixel photo would waste memory)."""
+    from PIL import Image as PILImage, ImageOps
+
+    with PILImage.open(source) as image:
+        image.draft("RGB", (COPY_MAX_SIDE, COPY_MAX_SIDE))
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        image.thumbnail((COPY_MAX_SIDE, COPY_MAX_SIDE))
+        partial = target.with_name(target.name + ".part")
+        image.save(partial, "JPEG", quality=88)
+    partial.replace(target)
 
 
 class PinEntry(BoxLayout):
@@ -49,7 +87,7 @@ class PinEntry(BoxLayout):
 
 
 class PhotoChoice(ButtonBehavior, Image):
-    """A photo to tap; the chosen one has a thick frame."""
+    """A photo to tap (a thumbnail texture, never Kivy's image cache); the chosen one has a thick frame."""
 
     chosen = BooleanProperty(False)
     path = ObjectProperty(None)
@@ -143,33 +181,54 @@ class TrainerPersonScreen(TrainerScreen):
     # -- photos ---------------------------------------------------------------------------------
 
     def photo_files(self) -> list[Path]:
-        """The data folder's photos, then the bundled ones not already copied there (same name)."""
-        found: list[Path] = []
-        for folder in (self.app.data.people_photos, BUNDLED_PHOTOS):
+        """The data folder's photos; the newest in ~/Pictures and the bundled ones not copied yet."""
+        own = sorted(_images(self.app.data.people_photos))
+        names = {p.name for p in own}
+        pictures = []
+        for path in _images(pictures_folder()):
             try:
-                names = {p.name for p in found}
-                found += sorted(p for p in folder.iterdir()
-                                if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file() and p.name not in names)
+                pictures.append((path.stat().st_mtime, path))
             except OSError:
                 continue
-        return found
+        newest = [p for _, p in sorted(pictures, key=lambda item: (-item[0], item[1].name))][:PICTURES_SHOWN]
+        newest = [p for p in newest if copy_name(p) not in names]
+        bundled = [p for p in sorted(_images(BUNDLED_PHOTOS)) if p.name not in names]
+        return own + newest + bundled
 
     def _fill_photos(self) -> None:
         box = self.ids.photos
         box.clear_widgets()
         current = self.app.journal.photo_path(self.photo) if self.photo else None
         for path in self.photo_files():
-            choice = PhotoChoice(source=str(path), path=path,
+            choice = PhotoChoice(path=path,
                                  chosen=current is not None and path.resolve() == Path(current).resolve())
+            texture = self.thumbnails.get(path, lambda t, c=choice: setattr(c, "texture", t) if t else None)
+            if texture is not None:
+                choice.texture = texture
             choice.bind(on_release=lambda c: self.choose_photo(c.path))
             box.add_widget(choice)
+
+    @property
+    def thumbnails(self) -> PictureCache:
+        """Small textures for the photo choices, decoded in the background (memory stays small)."""
+        cache = getattr(self, "_thumbnails", None)
+        if cache is None:
+            cache = self._thumbnails = PictureCache(self.app.problems, keep=PICTURES_SHOWN + 16,
+                                                    max_side=THUMBNAIL_SIDE)
+            self.app.bind(on_stop=lambda *_: cache.shutdown())
+        return cache
 
     def choose_photo(self, path: Path) -> None:
         """Use ``path``; a picture from outside the data folder is copied into its people folder."""
         folder = self.app.data.people_photos
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            if path.resolve().parent != folder.resolve():
+            if path.resolve().parent == pictures_folder().resolve():
+                target = folder / copy_name(path)
+                if not target.exists():
+                    reduced_copy(path, target)
+                path = target
+            elif path.resolve().parent != folder.resolve():
                 target = folder / path.name
                 number = 2
                 while target.exists() and target.read_bytes() != path.read_bytes():
@@ -178,7 +237,7 @@ class TrainerPersonScreen(TrainerScreen):
                 if not target.exists():
                     shutil.copyfile(path, target)
                 path = target
-        except OSError as exc:
+        except Exception as exc:  # noqa: BLE001 - unreadable or not really a picture
             self.app.problems.add("people", "A photo could not be copied.", exc)
             self.message = self.tr("The photo could not be copied.")
             return
