@@ -121,8 +121,8 @@ class KioskApp(App):
                 log.info("Recovered %d interrupted run(s)", len(interrupted))
         except Exception as exc:  # noqa: BLE001
             self.problems.add("journal", "Interrupted tasks could not be checked.", exc)
+        self.pack_watcher.start()  # before the first scan (see PackWatcher.start)
         self.shelf.refresh()
-        self.pack_watcher.start()
         people = self.people()
         if len(people) == 1:
             self.select_worker(people[0])

@@ -72,6 +72,11 @@ class PackWatcher:
 
     ``shelf`` is a ``kiosk.ui.shelf.PackShelf`` (``library.folders``, ``scanning``, ``refresh()``).
     ``start()`` / ``shutdown()`` from the main thread; ``busy`` is True while a signature is taken.
+
+    ``start()`` takes the first signature at once, and must come *before* the shelf's first scan:
+    that scan then sees the folders as they were then or newer, so the signature counts as scanned
+    (no second scan of an unchanged library a few seconds after start-up), and any change after it
+    still differs from it. It costs the ``stat`` calls of one poll on the main thread, once.
     """
 
     def __init__(self, shelf: Any, interval: float = POLL_SECONDS,
@@ -98,6 +103,13 @@ class PackWatcher:
 
         if self._event is not None:
             return
+        try:
+            baseline = self._signature(tuple(self.shelf.library.folders))
+        except Exception as exc:  # noqa: BLE001
+            log.warning("Pack folders could not be checked for changes: %s", exc)
+        else:
+            self.detector.observe(baseline)
+            self.detector.scanned(baseline)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-pack-watch")
         self._event = Clock.schedule_interval(self.poll, self.interval)
 
