@@ -224,3 +224,21 @@ def test_high_contrast_and_large_text_still_fit(kiosk, ui):
     for figure in cards:                     # the words of the big figures fit their frames
         word = figure.ids.word_label
         assert word.texture_size[0] <= figure.width and figure.needed <= figure.height + 1
+
+
+def test_progress_from_who_are_you_chooses_no_worker(kiosk, ui):
+    """With several workers the start screen is "Who are you?": Progress is there too, and going
+    through it neither picks a worker nor starts (or resumes) a task."""
+    app = kiosk(people=[("Anna", "en"), ("Zebulon", "en")], prepare=history)
+    assert app.sm.current == "people"
+    ui.shot("people-with-progress")
+    ui.tap(ui.screen.ids.progress)
+    assert app.sm.current == "progress_people" and app.worker is None
+    choose(ui, "Zebulon")
+    type_pin(ui, ZEB_PIN)
+    assert app.sm.current == "progress_person" and app.worker is None
+    assert "Wash your hands" in all_texts(ui.screen) and "Sort the screws" not in all_texts(ui.screen)
+    runs = len(app.journal.runs())
+    ui.tap(ui.screen.ids.back)
+    assert app.sm.current == "people" and app.worker is None and app.session is None
+    assert len(app.journal.runs()) == runs
