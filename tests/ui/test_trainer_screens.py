@@ -224,3 +224,22 @@ def test_celebration_off_shows_no_star(kiosk, ui):
     assert app.sm.current == "finish"
     ui.advance(1.0)
     assert ui.screen.star_opacity == 0 and ("ui", "celebrate") not in app.audio.played
+
+
+def test_trainer_home_fits_the_screen_with_every_button(kiosk, ui, tmp_path):
+    """The trainer home with its four screen buttons, settings and problems fits 1280 x 800 (also
+    in German, with a broken pack in the problem list): nothing is cut off at the top or bottom."""
+    library = broken_library(tmp_path / "packs")
+    app = kiosk(packs=[library], people=[("Anna", "en")], prepare=set_pin, settings={"language": "de"})
+    home = open_trainer(app, ui)
+    assert len(home.ids.actions.children) == 4
+    assert "fold-towels" in home.problems_text
+    for widget in [home.ids.exit, home.ids.worker_mode, *home.ids.actions.children,
+                   *(r for r in home.walk() if hasattr(r, "label") and hasattr(r, "action"))]:
+        x, y = widget.to_window(widget.x, widget.y)
+        assert 0 <= x and x + widget.width <= Window.width + 0.5, widget
+        assert 0 <= y and y + widget.height <= Window.height + 0.5, widget
+        assert widget.height >= app.theme.touch - 0.5
+    for button in home.ids.actions.children:  # each word fits beside or under its icon
+        assert button.text and button.width >= 300
+    ui.shot("home-de")
