@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 
 from kiosk.trainer import PinGuard
@@ -226,11 +228,13 @@ def test_celebration_off_shows_no_star(kiosk, ui):
     assert ui.screen.star_opacity == 0 and ("ui", "celebrate") not in app.audio.played
 
 
-def test_trainer_home_fits_the_screen_with_every_button(kiosk, ui, tmp_path):
-    """The trainer home with its four screen buttons, settings and problems fits 1280 x 800 (also
-    in German, with a broken pack in the problem list): nothing is cut off at the top or bottom."""
+@pytest.mark.parametrize("size", [(1280, 800), (800, 1280)], ids=["landscape", "portrait"])
+def test_trainer_home_fits_the_screen_with_every_button(kiosk, ui, tmp_path, size):
+    """The trainer home with its four screen buttons, settings and problems fits 1280 x 800 and a
+    portrait tablet (in German, with a broken pack in the problem list): nothing is cut off."""
     library = broken_library(tmp_path / "packs")
-    app = kiosk(packs=[library], people=[("Anna", "en")], prepare=set_pin, settings={"language": "de"})
+    app = kiosk(packs=[library], people=[("Anna", "en")], prepare=set_pin, settings={"language": "de"},
+                size=size)
     home = open_trainer(app, ui)
     assert len(home.ids.actions.children) == 4
     assert "fold-towels" in home.problems_text
@@ -242,4 +246,9 @@ def test_trainer_home_fits_the_screen_with_every_button(kiosk, ui, tmp_path):
         assert widget.height >= app.theme.touch - 0.5
     for button in home.ids.actions.children:  # each word fits beside or under its icon
         assert button.text and button.width >= 300
+    for row in (r for r in home.walk() if hasattr(r, "label") and hasattr(r, "action")):
+        label = row.children[1]
+        core = CoreLabel(text=label.text, font_size=label.font_size)
+        core.refresh()
+        assert core.texture.size[0] <= label.width + 0.5, row.label  # the setting's name on one line
     ui.shot("home-de")
