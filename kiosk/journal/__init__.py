@@ -3,13 +3,14 @@
 Kivy-free. The contract (docs/ARCHITECTURE.md)::
 
     from kiosk.journal import Journal, Person, JournalError
-    j = Journal.open(path)       # creates/migrates; WAL + synchronous=FULL
+    j = Journal.open(path)       # creates/migrates; WAL + synchronous=FULL; damaged -> JournalError
+    r = Journal.open_read_only(path)  # lists, exports, reports: never creates or writes
 
 Progress figures are in ``kiosk.journal.progress``, exports in ``kiosk.journal.export``.
 """
 
 from kiosk.journal.errors import JournalError
-from kiosk.journal.journal import Journal, PersonDeleted
+from kiosk.journal.journal import Journal, PersonDeleted, set_aside_damaged
 from kiosk.journal.model import EVENTS, OUTCOMES, Device, Person, Run, StepEvent
 from kiosk.journal.schema import SCHEMA_VERSION
 
@@ -24,4 +25,5 @@ __all__ = [
     "PersonDeleted",
     "Run",
     "StepEvent",
+    "set_aside_damaged",
 ]

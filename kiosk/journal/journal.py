@@ -78,10 +78,21 @@ class Journal:
         self._device = self._load_this_device()
 
     @classmethod
-    def open(cls, path: Path | str, *, clock: Clock = utc_now) -> "Journal":
-        """Open the journal at ``path``, creating or migrating it. ``clock`` returns aware UTC
-        datetimes (tests inject a fake one)."""
-        database = Database.open(path)
+    def open(cls, path: Path | str, *, clock: Clock = utc_now, create: bool = True) -> "Journal":
+        """Open the journal at ``path``, migrating it, and creating it when missing and ``create``.
+        ``clock`` returns aware UTC datetimes (tests inject a fake one). An existing file that is
+        not a whole journal raises ``JournalError(kind="damaged")`` and is left untouched."""
+        return cls._wrap(Database.open(path, create=create), clock)
+
+    @classmethod
+    def open_read_only(cls, path: Path | str, *, clock: Clock = utc_now) -> "Journal":
+        """Open an existing, up-to-date journal only to read it (lists, exports, reports, and the
+        kiosk on full or write-protected storage). Never creates, migrates or writes; every write
+        raises ``JournalError(kind="read_only")``."""
+        return cls._wrap(Database.open_read_only(path), clock)
+
+    @classmethod
+    def _wrap(cls, database: Database, clock: Clock) -> "Journal":
         try:
             return cls(database, clock)
         except BaseException:
@@ -376,7 +387,17 @@ class Journal:
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A trainer setting (any JSON value), or ``default`` when it was never set."""
         row = self.db.read_one("SELECT value FROM settings WHERE key = ?", (key,))
-        return json.loads(row[0]) if row else default
+        if not row:
+            return default
+        try:
+            return json.loads(row[0])
+        except (TypeError, ValueError) as error:
+            # A damaged value must never read as "not set": an unset trainer PIN opens the door.
+            raise JournalError(
+                f"The setting {key!r} in the journal {self.path} is damaged.",
+                "Set it again in trainer mode; for the trainer PIN use 'kiosk trainer set-pin' on the device.",
+                path=self.path, kind="damaged",
+            ) from error
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a JSON-serialisable value under ``key`` (replacing any old one); durable on return."""
@@ -400,6 +421,26 @@ class Journal:
         self.db.write("UPDATE devices SET name = ? WHERE this_device = 1", (_clean_name(name),))
         self._device = self._load_this_device()
         return self._device
+
+
+def set_aside_damaged(path: Path | str, now: datetime | None = None) -> Path:
+    """Rename a damaged journal (and its ``-wal``/``-shm`` files) to ``<name>.damaged-<UTC time>``
+    so it is kept for a rescue, never overwritten, and a new journal can take its place.
+    Returns the new name of the main file."""
+    path = Path(path)
+    stamp = (now or utc_now()).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
+    with storage_errors(path):
+        for suffix in ("-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                companion.rename(target.with_name(target.name + suffix))
+        path.rename(target)
+    return target
 
 
 def _mark_interrupted(db: Any, run_id: int) -> None:
