@@ -91,6 +91,16 @@ class Database:
         return database
 
     @classmethod
+    def open_in_memory(cls) -> "Database":
+        """A journal that lives in memory only: the kiosk's last resort when no journal file can be
+        read, so a worker can still go through steps (nothing is kept; trainer mode stays closed)."""
+        connection = sqlite3.connect(":memory:", isolation_level=None)
+        connection.execute("PRAGMA foreign_keys = ON")
+        database = cls(connection, Path(":memory:"))
+        database.migrate()
+        return database
+
+    @classmethod
     def open_read_only(cls, path: Path | str) -> "Database":
         """Open an existing journal for reading only: never created, never migrated, never written.
 

@@ -92,6 +92,11 @@ class Journal:
         return cls._wrap(Database.open_read_only(path), clock)
 
     @classmethod
+    def open_in_memory(cls, *, clock: Clock = utc_now) -> "Journal":
+        """A journal kept in memory only (nothing survives the process): see ``Database.open_in_memory``."""
+        return cls._wrap(Database.open_in_memory(), clock)
+
+    @classmethod
     def _wrap(cls, database: Database, clock: Clock) -> "Journal":
         try:
             return cls(database, clock)
@@ -470,13 +475,19 @@ def _json(value: Any) -> str:
 
 
 def _person(row: tuple[Any, ...]) -> Person:
+    """A person from a row; a damaged row (no name, unreadable preferences) still gives a person
+    a trainer can see and fix, instead of an error that would empty the people screen."""
     person_id, name, photo, language, preferences, archived = row
+    try:
+        loaded = json.loads(preferences) if preferences else {}
+    except (TypeError, ValueError):
+        loaded = {}
     return Person(
         id=person_id,
-        name=name,
-        photo=photo,
-        language=language,
-        preferences=MappingProxyType(json.loads(preferences)),
+        name=name if isinstance(name, str) and name.strip() else f"? {person_id}",
+        photo=photo if isinstance(photo, str) else None,
+        language=language if isinstance(language, str) and language else "en",
+        preferences=MappingProxyType(loaded if isinstance(loaded, dict) else {}),
         archived=bool(archived),
     )
 

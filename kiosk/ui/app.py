@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-import tempfile
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Callable, Sequence
 
 from kivy.app import App
@@ -34,10 +34,12 @@ from kiosk.ui.pack_watcher import PackWatcher
 from kiosk.ui.palette import CALM, HIGH_CONTRAST
 from kiosk.ui.pictures import PictureCache
 from kiosk.ui.problems import ProblemLog
+from kiosk.ui.safety import SafetyNet
 from kiosk.ui.screens import SCREENS, WORKER_SCREENS
 from kiosk.ui.session import RunSession
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.shelf import PackShelf
+from kiosk.ui.storage import Storage, open_storage
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import load_all, load_kv
 from kiosk.ui.widgets.overlay import CalmOverlay
@@ -46,6 +48,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_WORKER_NAME = "Worker"
 TRANSITION_SECONDS = 0.25
+WORKER_CHECK_S = 5.0  # how soon a worker deleted from the command line leaves the screens
 
 
 class KioskRoot(FloatLayout):
@@ -83,13 +86,23 @@ class KioskApp(App):
         self._resume_checked = True
         self._window_bindings: dict[str, Callable[..., Any]] = {}
         self.use_kivy_settings = False
+        self.exit_code = 0
+        self.safety: SafetyNet | None = None
+        self._worker_check: Any = None
 
     # -- life cycle -----------------------------------------------------------------------------
 
     def build(self) -> KioskRoot:
-        self.data.ensure()
-        self.journal = self._open_journal()
+        self.safety = SafetyNet(self, Clock.get_time)
+        self.safety.install()
+        try:
+            self.data.ensure()
+        except OSError as exc:  # the journal and the caches report what this means
+            log.error("Data folder %s cannot be prepared: %s", self.data.root, exc)
+        self.storage = open_storage(self.data.journal)
+        self.journal = self.storage.journal
         self.problems = ProblemLog(self.journal)
+        self._report_storage(self.storage)
         self.settings = UiSettings.load(self.journal)
         self.kiosk_lang = self.ui_lang = base_language(self.settings.language)
         self.guard = TapGuard(Clock.get_time, self.settings.tap_guard_s)
@@ -99,9 +112,12 @@ class KioskApp(App):
         self.shelf = PackShelf(self.packs_folders, self.data.cache, self.settings.language)
         self.shelf.listeners.append(self._packs_changed)
         self.pack_watcher = PackWatcher(self.shelf)  # packs copied in appear without a restart
-        from kiosk.trainer import PinGuard
+        from kiosk.trainer import LockoutMemory, PinGuard, TrainerDoor
 
-        self.pin_guard = PinGuard(self.journal)
+        pin_store = LockoutMemory(self.journal)  # a wrong try counts even when nothing can be saved
+        self.pin_guard = PinGuard(pin_store)
+        self.door = TrainerDoor(self.pin_guard, pin_store, writable=self.storage.writable,
+                                closed=self.storage.closed_door())
         self.apply_look(self.settings)
         load_all()
         load_kv(__file__)
@@ -128,10 +144,18 @@ class KioskApp(App):
             self.select_worker(people[0])
         else:
             self.show("people")
+        self._worker_check = Clock.schedule_interval(lambda _dt: self._drop_deleted_worker(), WORKER_CHECK_S)
+        if not self.storage.writable:
+            Clock.schedule_once(lambda _dt: self._tell_worker_nothing_is_saved(), TRANSITION_SECONDS)
 
     def on_stop(self) -> None:
+        if self._worker_check is not None:
+            self._worker_check.cancel()
         if self.session is not None:
-            self.session.flush()
+            try:
+                self.session.flush()
+            except Exception as exc:  # noqa: BLE001 - stopping must never fail
+                log.error("Last steps could not be saved at stop: %s", exc)
         for name in ("pack_watcher", "audio", "step_pictures", "tile_pictures", "shelf"):
             service = getattr(self, name, None)
             if service is not None:
@@ -141,7 +165,12 @@ class KioskApp(App):
         self._unbind_window()
         journal = getattr(self, "journal", None)
         if journal is not None:
-            journal.close()
+            try:
+                journal.close()
+            except Exception as exc:  # noqa: BLE001
+                log.error("The journal could not be closed cleanly: %s", exc)
+        if self.safety is not None:
+            self.safety.uninstall()
 
     def on_pause(self) -> bool:
         return True  # Android: keep the kiosk alive
@@ -194,12 +223,19 @@ class KioskApp(App):
         """The workers; on a fresh kiosk one default worker so it is usable at once."""
         try:
             people = self.journal.people()
-            if not people:
-                people = [self.journal.add_person(DEFAULT_WORKER_NAME, language=self.settings.language)]
-            return people
         except Exception as exc:  # noqa: BLE001
             self.problems.add("journal", "The list of people could not be read.", exc)
-            return []
+            people = []
+        if people:
+            return people
+        try:
+            return [self.journal.add_person(DEFAULT_WORKER_NAME, language=self.settings.language)]
+        except Exception as exc:  # noqa: BLE001 - a journal that cannot be written: a worker for now
+            self.problems.add("journal", "A default worker could not be saved.", exc)
+            from kiosk.journal import Person
+
+            return [Person(id=0, name=DEFAULT_WORKER_NAME, photo=None, language=self.settings.language,
+                           preferences=MappingProxyType({}), archived=False)]
 
     def select_worker(self, person: Any) -> None:
         self.worker = person
@@ -311,18 +347,36 @@ class KioskApp(App):
     # -- trainer door ---------------------------------------------------------------------------
 
     def open_trainer_pin(self) -> None:
+        """The corner hold: the PIN pad, or (failing closed) why trainer mode cannot open now."""
         if self.sm.current not in WORKER_SCREENS:
             return
         self._return_to = self.sm.current
         self.close_overlay()
         self.audio.stop()
         self.apply_look(self.settings)  # trainer screens use the kiosk's look, not the worker's
-        self.screen("trainer_pin").reset()
+        from kiosk.trainer import DoorClosedError, DoorState
+
+        state, closed = self.door.state()
+        if state is DoorState.CLOSED and closed is not None:
+            self.show_door_closed(closed)
+            return
+        try:
+            self.screen("trainer_pin").reset()
+        except DoorClosedError as error:
+            self.show_door_closed(error.closed)
+            return
         self.show("trainer_pin")
 
+    def show_door_closed(self, closed: Any) -> None:
+        """Trainer mode cannot open: say why (a lock, one sentence, the reason, what to do)."""
+        self.problems.add("trainer", "Trainer mode was asked for but is closed.", f"{closed.reason} {closed.hint}")
+        self.screen("trainer_closed").explain(closed)
+        self.show("trainer_closed")
+
     def verify_pin(self, pin: str) -> Any:
-        """The PIN pad's hook: ``PinCheck(ok, wait_seconds)`` from the trainer PIN guard."""
-        return self.pin_guard.check(pin)
+        """The PIN pad's hook: ``PinCheck(ok, wait_seconds)``; ``DoorClosedError`` when the stored
+        PIN cannot be read for sure (the pad then shows why)."""
+        return self.door.check(pin)
 
     def open_trainer_home(self) -> None:
         self.show("trainer_home")
@@ -334,6 +388,74 @@ class KioskApp(App):
 
     def exit_kiosk(self) -> None:
         self.stop()
+
+    def give_up(self, exit_code: int) -> None:
+        """The safety net found errors that keep coming: stop with ``exit_code`` so the
+        supervisor restarts the kiosk afresh."""
+        self.exit_code = exit_code
+        self.stop()
+
+    def return_to_safe_screen(self) -> None:
+        """After an unexpected error: close any overlay and go where nothing half-done remains.
+        A worker's open task is kept (its steps so far are saved) and can be resumed."""
+        self.close_overlay()
+        current = self.sm.current
+        if current.startswith("trainer_") and current not in ("trainer_pin", "trainer_closed"):
+            self.show("trainer_home")  # inside trainer mode: its home (the PIN was given)
+            return
+        if self.session is not None:
+            try:
+                self.session.flush()
+            except Exception as exc:  # noqa: BLE001
+                log.error("Steps could not be saved after an error: %s", exc)
+            self.session = None
+        if self.worker is not None:
+            self.apply_look(self.worker_settings())
+            self.show("tasks")
+        else:
+            self.back_to_people()
+
+    def _drop_deleted_worker(self) -> None:
+        """A person deleted while the kiosk runs (``kiosk person delete``) leaves its screens:
+        their name and photo must not stay, and nothing more is recorded for them."""
+        worker = self.worker
+        if worker is None:
+            return
+        try:
+            still_here = self.journal.person(worker.id) is not None
+        except Exception:  # noqa: BLE001 - storage trouble is reported elsewhere; keep the worker
+            return
+        if still_here:
+            return
+        log.info("Worker %s was deleted; leaving their screens", worker.id)
+        self.close_overlay()
+        self.audio.stop()
+        self.session = None  # their run went with them: nothing to flush
+        if self.sm.current in WORKER_SCREENS or self.sm.current == "trainer_closed":
+            self.back_to_people()
+        else:
+            self.worker = None
+            self._return_to = "people"
+
+    def _report_storage(self, storage: Storage) -> None:
+        if storage.problem is None:
+            return
+        if storage.kept_as is not None:
+            message = (f"The journal was damaged and is kept as {storage.kept_as.name}; a new journal was started. "
+                       "Set a new trainer PIN on the device: kiosk trainer set-pin.")
+        elif storage.mode == "read_only":
+            message = "The journal can be read but not written: steps are not saved."
+        else:
+            message = "The journal cannot be read: nothing is saved and trainer mode is closed."
+        self.problems.add("journal", message, f"{storage.problem.message} {storage.problem.hint}")
+
+    def _tell_worker_nothing_is_saved(self) -> None:
+        """One calm sentence with an icon, once at start; the worker can go on at once."""
+        if self.overlay is not None or self.sm.current not in WORKER_SCREENS:
+            return
+        overlay = CalmOverlay(self.tr("Your work is not saved right now. Please tell your coach."), icon="warning")
+        overlay.add_button(self.tr("OK"), "check", self.close_overlay, role="primary")
+        self.open_overlay(overlay)
 
     # -- window ---------------------------------------------------------------------------------
 
@@ -389,18 +511,3 @@ class KioskApp(App):
         from kiosk.speech import SpeechWorker
 
         return SpeechWorker(cache_dir=self.data.cache)
-
-    # -- journal --------------------------------------------------------------------------------
-
-    def _open_journal(self) -> Any:
-        """The journal; if it cannot be opened, a temporary one so the worker can still work."""
-        from kiosk.journal import Journal
-
-        try:
-            return Journal.open(self.data.journal)
-        except Exception as exc:  # noqa: BLE001
-            fallback = Path(tempfile.mkdtemp(prefix="kiosk-journal-")) / "journal.sqlite3"
-            log.error("Journal %s cannot be opened (%s); using %s: NOTHING IS SAVED", self.data.journal, exc, fallback)
-            journal = Journal.open(fallback)
-            ProblemLog(journal).add("journal", "The journal could not be opened: nothing is being saved.", exc)
-            return journal

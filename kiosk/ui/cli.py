@@ -62,14 +62,40 @@ def handle_run(args: argparse.Namespace) -> int:
 
     app = KioskApp(folders, data, screenshots_dir=args.screenshots)
     _stop_on_sigterm(app)
-    app.run()
-    return 0
+    try:
+        app.run()
+    except Exception:  # noqa: BLE001 - the safety net gave up or Kivy itself failed
+        logging.getLogger(__name__).exception("The kiosk stopped after an unexpected error")
+        return EXIT_CRASHED
+    return app.exit_code
+
+
+EXIT_CRASHED = 70
+STOP_GRACE_S = 5.0
 
 
 def _stop_on_sigterm(app: Any) -> None:
-    """``systemctl stop`` / shutdown: leave cleanly (an open task is resumed at the next start)."""
+    """``systemctl stop`` / shutdown: leave cleanly (an open task is resumed at the next start),
+    and always leave: a Python signal handler only runs when the main thread gets back to Python,
+    so a main thread stuck in C (a frozen driver, a storage call that hangs) would ignore SIGTERM.
+    The signal is therefore blocked in every thread and taken by a thread of its own with
+    ``sigwait``; it asks the app to stop and, if the app has not stopped after ``STOP_GRACE_S``,
+    ends the process (status 143, as a SIGTERM death reports)."""
+    import os
     import signal
+    import threading
 
     from kivy.clock import Clock
 
-    signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: app.stop(), 0))
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: the plain handler is all there is
+        signal.signal(signal.SIGTERM, lambda *_: Clock.schedule_once(lambda _dt: app.stop(), 0))
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # threads made later inherit it
+
+    def wait_for_sigterm() -> None:
+        signal.sigwait({signal.SIGTERM})
+        logging.getLogger(__name__).info("SIGTERM: stopping the kiosk")
+        Clock.schedule_once(lambda _dt: app.stop(), 0)
+        threading.Timer(STOP_GRACE_S, lambda: os._exit(128 + signal.SIGTERM)).start()
+
+    threading.Thread(target=wait_for_sigterm, name="sigterm", daemon=True).start()

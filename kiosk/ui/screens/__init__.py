@@ -17,6 +17,7 @@ SCREENS: dict[str, str] = {
     "finish": "kiosk.ui.screens.finish:FinishScreen",
     "trainer_pin": "kiosk.ui.screens.trainer_pin:TrainerPinScreen",
     "trainer_home": "kiosk.ui.screens.trainer_home:TrainerHomeScreen",
+    "trainer_closed": "kiosk.ui.screens.trainer_closed:TrainerClosedScreen",
     # trainer mode (behind the trainer PIN)
     "trainer_packs": "kiosk.ui.screens.trainer_packs:TrainerPacksScreen",
     "trainer_preview": "kiosk.ui.screens.trainer_preview:TrainerPreviewScreen",

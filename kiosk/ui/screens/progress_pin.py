@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.journal import JournalError
+from kiosk.trainer import DoorClosedError
 from kiosk.ui.screens import trainer_pin  # noqa: F401 - its .kv lays out this pad too
 from kiosk.ui.screens.pin_pad import PinPadScreen
 from kiosk.ui.screens.progress_people import LeavesWhenIdle
@@ -21,8 +23,11 @@ class ProgressPinScreen(LeavesWhenIdle, PinPadScreen):
     def ask_for(self, person: Any) -> None:
         self.person, self.entered = person, ""
         self.heading = self.tr("Enter the family PIN for {name}", name=person.name)
-        self.message = ("" if self.app.pin_guard.family_pin_is_set(person.id)
-                        else self.tr("No family PIN yet. Ask the trainer."))
+        try:
+            has_pin = self.app.pin_guard.family_pin_is_set(person.id)
+        except JournalError:
+            has_pin = True  # unknown: the check below says what is wrong
+        self.message = "" if has_pin else self.tr("No family PIN yet. Ask the trainer.")
         self._start_wait(0)
 
     def on_leave(self, *args: Any) -> None:
@@ -37,7 +42,12 @@ class ProgressPinScreen(LeavesWhenIdle, PinPadScreen):
         if self.wait_left > 0 or not self.entered or self.person is None:
             return
         pin, self.entered = self.entered, ""
-        result = self.app.pin_guard.check_family_pin(self.person.id, pin)
+        try:
+            result = self.app.door.check_family(self.person.id, pin)
+        except DoorClosedError as error:
+            self.app.problems.add("journal", "A family PIN could not be checked.", error)
+            self.message = self.tr("The PIN cannot be checked right now. Ask the trainer.")
+            return
         if result.ok:
             self.app.screen("progress_person").show_person(self.person)
             self.app.show("progress_person")

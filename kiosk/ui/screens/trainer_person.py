@@ -24,6 +24,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, base_language
+from kiosk.journal import JournalError
 from kiosk.paths import ASSETS_DIR
 from kiosk.ui.pictures import PictureCache
 from kiosk.ui.screens.trainer_packs import TrainerScreen
@@ -153,7 +154,7 @@ class TrainerPersonScreen(TrainerScreen):
         self._fill_photos()
         if self.person is None:
             self.family_text = tr("Save the worker first, then you can give the family a PIN.")
-        elif self.app.pin_guard.family_pin_is_set(self.person.id):
+        elif self._family_pin_is_set():
             self.family_text = tr("The family has a PIN for this worker's progress.")
         else:
             self.family_text = tr("No family PIN yet.")
@@ -336,6 +337,13 @@ class TrainerPersonScreen(TrainerScreen):
             self.app._return_to = "people"  # noqa: SLF001 - the archived worker's tasks are gone
         self.app.show("trainer_people")
 
+    def _family_pin_is_set(self) -> bool:
+        try:
+            return bool(self.app.pin_guard.family_pin_is_set(self.person.id))
+        except JournalError as error:
+            self.app.problems.add("journal", "The family PIN could not be read.", error)
+            return False
+
     def set_family_pin(self) -> None:
         if self.person is None:
             return
@@ -345,6 +353,10 @@ class TrainerPersonScreen(TrainerScreen):
         except ValueError:
             self.message = self.tr("A PIN has 4 to 8 digits.")
             return
+        except JournalError as error:
+            self.app.problems.add("journal", "The family PIN could not be saved.", error)
+            self.message = self.tr("Could not save. Please try again.")
+            return
         self.ids.pin.clear()
         self.message = self.tr("Family PIN saved.")
         self.update()
@@ -352,7 +364,12 @@ class TrainerPersonScreen(TrainerScreen):
     def clear_family_pin(self) -> None:
         if self.person is None:
             return
-        self.app.pin_guard.clear_family_pin(self.person.id)
+        try:
+            self.app.pin_guard.clear_family_pin(self.person.id)
+        except JournalError as error:
+            self.app.problems.add("journal", "The family PIN could not be removed.", error)
+            self.message = self.tr("Could not save. Please try again.")
+            return
         self.ids.pin.clear()
         self.message = self.tr("Family PIN removed.")
         self.update()

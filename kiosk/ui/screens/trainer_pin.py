@@ -12,7 +12,7 @@ from typing import Any
 
 from kivy.properties import OptionProperty
 
-from kiosk.trainer import validate_pin
+from kiosk.trainer import DoorClosedError, DoorState, validate_pin
 from kiosk.ui.screens.pin_pad import PinPadScreen
 from kiosk.ui.widgets import load_kv
 
@@ -29,18 +29,30 @@ class TrainerPinScreen(PinPadScreen):
                         "confirm": self.tr("Type the new PIN again")}[self.mode]
 
     def reset(self) -> None:
-        self.mode = "check" if self.app.pin_guard.is_set() else "new"
+        """Ask for the stored PIN, or a new one on a fresh kiosk (``DoorClosedError`` when the
+        door is closed: the app shows why instead)."""
+        state, closed = self.app.door.state()
+        if state is DoorState.CLOSED:
+            raise DoorClosedError(closed)
+        self.mode = "check" if state is DoorState.CHECK else "new"
         self.on_mode()
         self.entered = self.message = self._first = ""
-        self._start_wait(self.app.pin_guard.wait_seconds() if self.mode == "check" else 0)
+        self._start_wait(self.app.door.wait_seconds() if self.mode == "check" else 0)
 
     def cancel(self) -> None:
         self.app.leave_trainer()
+
     def confirm(self) -> None:
         """OK: check the PIN, or take a new PIN (twice)."""
         if self.wait_left > 0 or not self.entered:
             return
         pin, self.entered = self.entered, ""
+        try:
+            self._take(pin)
+        except DoorClosedError as error:  # the journal failed under the pad: fail closed, calmly
+            self.app.show_door_closed(error.closed)
+
+    def _take(self, pin: str) -> None:
         if self.mode == "check":
             result = self.app.verify_pin(pin)
             if result.ok:
@@ -56,7 +68,7 @@ class TrainerPinScreen(PinPadScreen):
                 return
             self._first, self.mode = pin, "confirm"
         elif pin == self._first:
-            self.app.pin_guard.set_pin(pin)
+            self.app.door.set_new_pin(pin)
             self.app.open_trainer_home()
         else:
             self._first, self.mode = "", "new"

@@ -15,6 +15,7 @@ from typing import Any
 from kivy.properties import StringProperty
 
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES
+from kiosk.trainer import DoorClosedError, validate_pin
 from kiosk.ui.screens.trainer_packs import TrainerScreen
 from kiosk.ui.screens.trainer_person import fill_choices
 from kiosk.ui.widgets import load_kv
@@ -68,7 +69,12 @@ class TrainerSettingsScreen(TrainerScreen):
         entered = self.ids.pin.entered
         self.ids.pin.clear()
         if self.pin_stage == "old":
-            result = self.app.pin_guard.check(entered)
+            try:
+                result = self.app.door.check(entered)
+            except DoorClosedError as error:
+                self.app.problems.add("journal", "The trainer PIN could not be checked.", error)
+                self.pin_message = self.tr("The PIN cannot be checked right now.")
+                return
             if result.ok:
                 self.pin_stage, self.pin_message = "new", ""
             elif result.wait_seconds > 0:
@@ -76,7 +82,9 @@ class TrainerSettingsScreen(TrainerScreen):
             else:
                 self.pin_message = self.tr("Wrong PIN.")
         elif self.pin_stage == "new":
-            if not (4 <= len(entered) <= 8):
+            try:
+                validate_pin(entered)
+            except ValueError:
                 self.pin_message = self.tr("A PIN has 4 to 8 digits.")
                 return
             self._new_pin, self.pin_stage, self.pin_message = entered, "again", ""
