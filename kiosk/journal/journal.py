@@ -12,6 +12,7 @@ own ``Journal`` on the same file and reads while the kiosk writes.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +46,8 @@ _EVENT_COLUMNS = "id, run_id, step_number, event, at_ms, duration_ms"
 # Written when a run ends (its events are final then): what progress needs, so that progress never
 # has to read events (schema migration 4).
 _RUN_SUMMARY = f"furthest_step = {furthest_step_sql('runs.id')}, help_by_step = {help_by_step_sql('runs.id')}"
+#: The trainer's problem list (kept by the UI, ``kiosk.ui.problems``): scrubbed of a deleted person.
+PROBLEMS_SETTING = "ui.problems"
 _UPDATABLE_PERSON_FIELDS = frozenset({"name", "photo", "language", "preferences", "archived"})
 
 # An event is stored only when its run is open and the step number fits the pack: one statement,
@@ -198,9 +201,46 @@ class Journal:
             db.execute("DELETE FROM people WHERE id = ?", (person_id,))  # runs and events cascade
             for key in self._person_setting_keys(db, person_id):
                 db.execute("DELETE FROM settings WHERE key = ?", (key,))
-        photo_deleted, photo_kept = self._delete_photo(person.photo)
+            self._forget_in_problems(db, person)
+            shared = self._photo_users(db, person.photo)
+        if shared:  # someone else uses the same file: it is theirs too, so it stays
+            photo_deleted, photo_kept = None, self.photo_path(person.photo)
+        else:
+            photo_deleted, photo_kept = self._delete_photo(person.photo)
         return PersonDeleted(person=person, runs=runs, events=events, photo_deleted=photo_deleted,
                              photo_kept=photo_kept, traces_cleared=self._clear_traces())
+
+    def _photo_users(self, db: Any, photo: str | None) -> int:
+        """How many (other, remaining) people use the same photo file."""
+        path = self.photo_path(photo)
+        if path is None:
+            return 0
+        target = path.resolve()
+        rows = db.execute("SELECT photo FROM people WHERE photo IS NOT NULL").fetchall()
+        return sum(1 for (other,) in rows if (p := self.photo_path(other)) is not None and p.resolve() == target)
+
+    @staticmethod
+    def _forget_in_problems(db: Any, person: Person) -> None:
+        """Trainer problem records that name the person or their photo go with them."""
+        row = db.execute("SELECT value FROM settings WHERE key = ?", (PROBLEMS_SETTING,)).fetchone()
+        if not row:
+            return
+        try:
+            problems = json.loads(row[0])
+        except (TypeError, ValueError):
+            problems = None
+        if not isinstance(problems, list):
+            return
+        marks = [m for m in (person.photo, Path(person.photo).name if person.photo else None) if m]
+        name_pattern = re.compile(rf"(?<!\w){re.escape(person.name)}(?!\w)") if person.name else None
+
+        def mentions(entry: Any) -> bool:
+            text = json.dumps(entry, ensure_ascii=False)
+            return any(mark in text for mark in marks) or bool(name_pattern and name_pattern.search(text))
+
+        kept = [entry for entry in problems if not mentions(entry)]
+        if len(kept) != len(problems):
+            db.execute("UPDATE settings SET value = ? WHERE key = ?", (_json(kept), PROBLEMS_SETTING))
 
     def _clear_traces(self) -> bool:
         """Empty the write-ahead log (it holds page images from before the deletion) and vacuum.

@@ -50,3 +50,18 @@ def test_a_photo_from_pictures_is_shown_small_and_copied_small(kiosk, ui, tmp_pa
     tile = next(t for t in ui.screen.tiles() if t.title == "Ben")
     ui.shot("people-with-photo")
     assert tile is not None
+
+
+def test_a_camera_picture_never_takes_an_existing_name(tmp_path):
+    """Captures were numbered by counting files: after a deletion the next capture overwrote
+    another worker's photo."""
+    from kiosk.ui.screens.trainer_person import camera_photo_name
+
+    (tmp_path / "camera-1.png").write_bytes(b"someone else")
+    names = set()
+    for _ in range(3):
+        target = camera_photo_name(tmp_path)
+        assert not target.exists()
+        target.write_bytes(b"new")
+        names.add(target.name)
+    assert len(names) == 3 and (tmp_path / "camera-1.png").read_bytes() == b"someone else"

@@ -14,6 +14,7 @@ history (after a confirmation).
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,18 @@ def copy_name(source: Path) -> str:
     """The data folder's name for a copy of a photo from ~/Pictures (its name and size: a second
     photo with the same name from another day gets its own copy)."""
     return f"{source.stem}-{source.stat().st_size}.jpg"
+
+
+def camera_photo_name(folder: Path) -> Path:
+    """A new, unused name for a camera picture (a count of the files would reuse the name of a
+    deleted person's photo and overwrite someone else's)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = folder / f"camera-{stamp}.png"
+    number = 2
+    while target.exists():
+        target = folder / f"camera-{stamp}-{number}.png"
+        number += 1
+    return target
 
 
 def reduced_copy(source: Path, target: Path) -> None:
@@ -271,8 +284,7 @@ class TrainerPersonScreen(TrainerScreen):
             if texture is None:
                 raise RuntimeError("no picture from the camera")
             folder = self.app.data.people_photos
-            number = len(list(folder.glob("camera-*.png"))) + 1
-            target = folder / f"camera-{number}.png"
+            target = camera_photo_name(folder)
             texture.save(str(target), flipped=False)
             self.camera_text = ""
             self.choose_photo(target)
