@@ -29,6 +29,7 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
+from kiosk.audio_check import recording_problem
 from kiosk.authoring.buildstate import BuildState, SpeechEntry, load_state, save_state, speech_key
 from kiosk.authoring.packyaml import read_pack_document, render_pack_yaml, write_pack_yaml
 from kiosk.packs import Pack, Problem, Severity, load_pack
@@ -337,11 +338,9 @@ def _write_atomically(target: Path, data: bytes) -> None:
 
 
 def _playable(path: Path) -> bool:
-    try:
-        with wave.open(str(path), "rb") as wav:
-            return wav.getnframes() > 0 and wav.getframerate() > 0
-    except (OSError, EOFError, wave.Error):
-        return False
+    """A generated sound is kept only when it really plays (header and frames, kiosk.audio_check):
+    a WAV cut short by a full disk or a pulled card still has a header that promises sound."""
+    return path.is_file() and recording_problem(path) is None
 
 
 # --- content and pictures -------------------------------------------------------------------

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from kiosk.authoring.photos import HEIF_EXTENSIONS, HEIF_SUPPORT  # registers the HEIC opener
+from kiosk.authoring.photos import HEIF_EXTENSIONS
+from kiosk.imaging import HEIF_SUPPORT, NOT_A_PICTURE, NotAPicture, open_picture
 from kiosk.packs.pack_files import extension
 
 BOX = (1600, 1600)
@@ -64,7 +65,7 @@ def normalise_photo(source: Path, target: Path) -> NormalisedPhoto:
 
 def check_no_metadata(data: bytes) -> None:
     """Raise AssertionError if a saved picture still carries EXIF, GPS, XMP or a profile."""
-    with Image.open(io.BytesIO(data)) as saved:
+    with open_picture(io.BytesIO(data), ("JPEG",)) as saved:
         exif = saved.getexif()
         leftovers = [key for key in ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment") if saved.info.get(key)]
         if len(exif) or exif.get_ifd(_GPS_IFD) or leftovers:
@@ -81,7 +82,7 @@ def _open(source: Path) -> tuple[Image.Image, tuple[int, int]]:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-            picture = Image.open(source)
+            picture = open_picture(source)  # never EPS (Ghostscript) or any other plugin
             original_size = picture.size
             if picture.format == "JPEG":
                 picture.draft("RGB", _draft_box(picture))
@@ -91,6 +92,11 @@ def _open(source: Path) -> tuple[Image.Image, tuple[int, int]]:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         if extension(source.name) in HEIF_EXTENSIONS:
             raise PhotoUnreadable(_heic_advice(source, str(error))) from error
+        if isinstance(error, NotAPicture):
+            raise PhotoUnreadable(
+                f'The photo "{source.name}" cannot be opened: it is {NOT_A_PICTURE}. '
+                "Save it as a JPEG photo, or remove it from the folder."
+            ) from error
         raise PhotoUnreadable(
             f'The photo "{source.name}" cannot be opened: it may be damaged or not really a picture. '
             "Take it again, or remove it from the folder."

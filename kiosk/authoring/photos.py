@@ -27,6 +27,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from kiosk.imaging import open_picture  # also registers the HEIC opener (pillow-heif)
 from kiosk.packs.pack_files import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, extension, is_ignored_name, nfc
 from kiosk.packs.photo_folder import COVER_STEM, leading_number, text_from_name
 
@@ -42,14 +43,6 @@ _SENTENCE_END = tuple(".!?…。！？")
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 0x9003
 _SUBSEC_ORIGINAL = 0x9291
-
-try:  # iPhone photos (HEIC): Pillow opens them once pillow-heif is registered.
-    from pillow_heif import register_heif_opener
-
-    register_heif_opener()
-    HEIF_SUPPORT = True
-except ImportError:  # pragma: no cover - pillow-heif is a dependency; kept for odd installs
-    HEIF_SUPPORT = False
 
 
 @dataclass(frozen=True)
@@ -105,11 +98,12 @@ def split_number(name: str) -> tuple[int | None, str]:
 
 
 def read_taken_time(path: Path) -> datetime | None:
-    """EXIF DateTimeOriginal (with sub-seconds, for bursts) or None. Reads the header only."""
+    """EXIF DateTimeOriginal (with sub-seconds, for bursts) or None. Reads the header only, and
+    only of the picture formats the kiosk names (``kiosk.imaging``)."""
     try:
-        with Image.open(path) as image:
+        with open_picture(path) as image:
             exif = image.getexif().get_ifd(_EXIF_IFD)
-    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError):
         return None
     raw = exif.get(_DATETIME_ORIGINAL)
     if not isinstance(raw, str):

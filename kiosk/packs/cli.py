@@ -3,6 +3,10 @@
 Each PATH may be a pack (a folder with pack.yaml or numbered photos, or a .zip) or a folder of
 packs (then each of its sub-folders and zips is checked). Exit code 0 when no pack has errors,
 1 when any has, 2 when a PATH does not exist.
+
+File names and messages come from the packs, so they are printed with control characters made
+visible (kiosk.cli's ``printable``): a file named with a terminal escape sequence must not clear or
+rewrite the trainer's screen. ``--json`` needs nothing of the kind, as JSON escapes them itself.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import Mapping, TextIO
 
+from kiosk.cli import Commands, printable
 from kiosk.packs.library import Loaded, pack_sources, without_duplicate_ids
 from kiosk.packs.loader import MANIFEST_NAMES, load_pack
 from kiosk.packs.model import Problem, Severity
@@ -22,7 +27,8 @@ from kiosk.packs.pack_files import is_ignored_name
 from kiosk.packs.photo_folder import has_numbered_photos
 
 
-def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubParsersAction) -> None:  # noqa: ARG001
+def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: ARG001
+    """Add ``validate`` to ``kiosk pack``."""
     parser = groups["pack"].add_parser(
         "validate",
         help="check packs and list what is wrong with them",
@@ -40,7 +46,7 @@ def validate_command(args: argparse.Namespace) -> int:
     missing = [path for path in paths if not os.path.lexists(path)]
     if missing:
         for path in missing:
-            print(f"kiosk pack validate: {path}: no such file or folder", file=sys.stderr)
+            print(f"kiosk pack validate: {printable(path)}: no such file or folder", file=sys.stderr)
         return 2
     sources = [source for path in paths for source in packs_in(path)]
     if args.cache:
@@ -49,8 +55,7 @@ def validate_command(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="kiosk-validate-") as cache:
             results = validate(sources, Path(cache), args.language)
     if args.json:
-        json.dump([result_as_json(loaded) for loaded in results], sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text([result_as_json(loaded) for loaded in results]) + "\n")
     else:
         print_results(results, sys.stdout)
     return 1 if any(loaded.pack is None for loaded in results) else 0
@@ -85,6 +90,16 @@ def validate(sources: list[Path], cache_dir: Path, language: str) -> list[Loaded
     return without_duplicate_ids(results)
 
 
+def json_text(value: object) -> str:
+    """``value`` as JSON, readable for people (Chinese stays Chinese) and always valid UTF-8.
+
+    A file name that is not valid UTF-8 arrives as lone surrogates (``os.fsdecode``); those cannot
+    be written as UTF-8 (a crash, or invalid bytes in the output), so they are written as JSON's
+    own ``\\udcff`` escapes, which a JSON reader turns back into exactly the same name.
+    """
+    return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def result_as_json(loaded: Loaded) -> dict:
     return {
         "pack": loaded.label,
@@ -105,7 +120,7 @@ def result_as_json(loaded: Loaded) -> dict:
 
 def print_results(results: list[Loaded], out: TextIO) -> None:
     for loaded in results:
-        out.write(f"{loaded.label} ({loaded.source}): {_verdict(loaded)}\n")
+        out.write(f"{printable(loaded.label)} ({printable(loaded.source)}): {_verdict(loaded)}\n")
         for problem in loaded.problems:
             out.write(f"  {_problem_line(problem)}\n")
     broken = sum(loaded.pack is None for loaded in results)
@@ -128,8 +143,8 @@ def _verdict(loaded: Loaded) -> str:
 def _problem_line(problem: Problem) -> str:
     label = "ERROR  " if problem.severity is Severity.ERROR else "warning"
     where = ", ".join(part for part in (problem.file, f"step {problem.step}" if problem.step is not None else None) if part)
-    prefix = f"{where}: " if where else ""
-    return f"{label} {prefix}{problem.message} — {problem.hint}"
+    prefix = f"{printable(where)}: " if where else ""
+    return f"{label} {prefix}{printable(problem.message)} — {printable(problem.hint)}"
 
 
 def _count(number: int, noun: str) -> str:

@@ -24,14 +24,15 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from kiosk.imaging import PACK_PICTURE_FORMATS, open_picture
+
 DISPLAY_BOX = (1280, 1280)
 THUMBNAIL_BOX = (400, 400)
 JPEG_QUALITY = 85
 _ORIENTATION_TAG = 0x0112
 # Only the formats packs may hold are ever decoded, whatever a file is called: Pillow would
-# otherwise try every plugin it has, including EPS, which runs Ghostscript. (The JPEG opener also
-# opens the multi-picture JPEGs some phones write, which Pillow then calls MPO.)
-DECODED_FORMATS = ("JPEG", "PNG", "WEBP")
+# otherwise try every plugin it has, including EPS, which runs Ghostscript (see kiosk.imaging).
+DECODED_FORMATS = PACK_PICTURE_FORMATS
 # Formats and modes that screens show as they are: a small, upright picture in one of these is
 # copied byte for byte instead of being encoded again (faster, and no quality is lost).
 _COPYABLE = {"JPEG": ({"RGB", "L"}, ".jpg"), "PNG": ({"RGB", "RGBA", "L", "LA", "P"}, ".png")}
@@ -112,7 +113,7 @@ def _decode(data: bytes, max_pixels: int | None) -> _Decoded:
         # Pillow only warns between its limit and twice its limit; for the kiosk both are refusals.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            picture = Image.open(io.BytesIO(data), formats=DECODED_FORMATS)
+            picture = open_picture(io.BytesIO(data), DECODED_FORMATS)
             width, height = picture.size
             if limit is not None and width * height > limit:
                 raise ImageRefused(f"{width} x {height} pixels", pixels=width * height)

@@ -8,20 +8,28 @@ up on the next scan.
 
 Pack ids must be unique across all folders, because the journal records runs by id: a second pack
 with an id already seen is reported as an error naming both places, and left out.
+
+After each scan the cache is pruned (``kiosk.packs.cache``): the library is what knows which packs
+exist, so it pins the cache entries of every current pack (and of the packs the ``keep`` callback
+names, such as the one a worker is doing) and lets the pruner remove the rest by age and budget.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Hashable, Iterable, Sequence
+from typing import Callable, Hashable, Iterable, Sequence
 
+from kiosk.packs import storage
+from kiosk.packs.cache import CachePolicy, prune_cache
 from kiosk.packs.loader import LoadOptions, load_pack
 from kiosk.packs.model import Pack, PackReport, Problem, ScanResult, Severity
 from kiosk.packs.pack_files import is_ignored_name
 
 Fingerprint = Hashable
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,8 @@ class Loaded:
     source: Path
     pack: Pack | None
     problems: tuple[Problem, ...]
+    cache_entries: frozenset[Path] = frozenset()  # cache folders this usable pack needs (pinned)
+    storage_trouble: bool = False  # the cache could not be written: read again at the next scan
 
     @property
     def label(self) -> str:
@@ -129,12 +139,19 @@ class Library:
         default_language: str = "en",
         *,
         options: LoadOptions | None = None,
+        cache_policy: CachePolicy | None = CachePolicy(),
+        keep: Callable[[], Iterable[Pack]] | None = None,
     ) -> None:
+        """``cache_policy=None`` turns pruning off; ``keep`` names packs in use outside the scan
+        (a task still running on a pack that has just been removed) whose cache must stay."""
         self.folders = tuple(Path(folder).absolute() for folder in folders)
         self.cache_dir = Path(cache_dir).absolute()
         self.default_language = default_language
         self.options = options
+        self.cache_policy = cache_policy
+        self.keep = keep
         self._remembered: dict[Path, _Remembered] = {}
+        self._previously_pinned: frozenset[Path] = frozenset()
 
     def scan(self) -> ScanResult:
         """Every pack source in the folders; unchanged packs are not read again."""
@@ -148,6 +165,7 @@ class Library:
                 remembered[source] = entry
                 results.append(entry.loaded)
         self._remembered = remembered
+        self._prune(results)
         checked = without_duplicate_ids(results)
         return ScanResult(
             packs=tuple(loaded.pack for loaded in checked if loaded.pack is not None),
@@ -162,12 +180,43 @@ class Library:
         if previous is not None and current is not None and previous.fingerprint == current and _still_in_cache(previous.loaded):
             return previous
         pack, problems = load_pack(source, self.cache_dir, self.default_language, options=self.options)
-        return _Remembered(current, Loaded(source, pack, tuple(problems)))
+        entries = frozenset(pack_cache_entries(pack, self.cache_dir)) if pack is not None else frozenset()
+        trouble = any(storage.is_storage_problem(problem) for problem in problems)
+        return _Remembered(current, Loaded(source, pack, tuple(problems), entries, trouble))
+
+    def _prune(self, results: Sequence[Loaded]) -> None:
+        """Prune the cache, pinning what this scan's packs use, what the previous scan's packs used
+        (so a pack removed just now starts its time as unused now) and what ``keep`` names."""
+        if self.cache_policy is None:
+            return
+        pinned = frozenset(entry for loaded in results for entry in loaded.cache_entries)
+        kept: set[Path] = set()
+        try:
+            for pack in self.keep() if self.keep is not None else ():
+                kept.update(pack_cache_entries(pack, self.cache_dir))
+            prune_cache(self.cache_dir, pinned | self._previously_pinned | kept, self.cache_policy)
+        except Exception:  # noqa: BLE001 - a pruning bug must never cost the kiosk its packs
+            log.exception("pruning the pack cache %s failed", self.cache_dir)
+        self._previously_pinned = pinned
+
+
+def pack_cache_entries(pack: Pack, cache_dir: Path) -> set[Path]:
+    """The cache folders a loaded pack needs: its unpacked zip and its prepared pictures."""
+    entries = {path.parent for path in pack.display_images.values()}
+    if pack.thumbnail_image is not None:
+        entries.add(pack.thumbnail_image.parent)
+    if pack.root.is_relative_to(cache_dir):
+        entries.add(pack.root.parent)  # <cache>/zips/<sha256>/files -> <cache>/zips/<sha256>
+    return entries
 
 
 def _still_in_cache(loaded: Loaded) -> bool:
-    """The cache is only derived data and may be cleared; then the pack is prepared again."""
+    """The cache is only derived data and may be cleared; then the pack is prepared again. A pack
+    read while the cache could not be written is read again, so it is prepared once there is room."""
+    if loaded.storage_trouble:
+        return False
     pack = loaded.pack
     if pack is None:
         return True
-    return pack.root.is_dir() and pack.thumbnail().is_file()
+    prepared = [*pack.display_images.values(), *([pack.thumbnail_image] if pack.thumbnail_image else [])]
+    return pack.root.is_dir() and all(os.path.isfile(path) for path in prepared)

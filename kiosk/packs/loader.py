@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kiosk.packs import easy_read, images, photo_folder, safe_zip
+from kiosk.packs import easy_read, images, photo_folder, safe_zip, storage
 from kiosk.packs.languages import normalise_language_tag
 from kiosk.packs.manifest import KINDS, MANIFEST_NAME, Manifest, StepSpec, read_manifest
 from kiosk.packs.model import FrozenMap, Pack, Problem, Severity, Step
@@ -54,13 +54,19 @@ def load_pack(
     options: LoadOptions | None = None,
 ) -> tuple[Pack | None, list[Problem]]:
     """Load one pack. Returns (pack, problems): a Pack and its warnings, or None and the problems
-    (at least one error). Unexpected failures become an error problem too, never an exception."""
+    (at least one error). Unexpected failures become an error problem too, never an exception;
+    a failure to write the cache is put in words that blame the device, not the pack."""
     source = Path(source).absolute()  # Pack.file() promises absolute paths
     cache_dir = Path(cache_dir).absolute()
     problems = ProblemList(source.name)
     reader = _PackReader(source, cache_dir, default_language, options or LoadOptions(), problems)
     try:
         pack = reader.read()
+    except OSError as error:  # a device fault met somewhere unexpected: still say it is one
+        log.exception("storage failure loading pack %s", source)
+        message, hint = storage.storage_words(error, "this pack could not be read")
+        problems.error(message, hint)
+        pack = None
     except Exception as error:  # the promise: one broken pack never stops the kiosk
         log.exception("unexpected failure loading pack %s", source)
         problems.error(
@@ -116,6 +122,7 @@ class _PackReader:
         self.step_pictures: dict[int, PackFile] = {}
         self.display_images: dict[str, Path] = {}
         self.thumbnail: Path | None = None
+        self.storage_trouble = False
 
     @property
     def name(self) -> str:
@@ -308,6 +315,7 @@ class _PackReader:
                 is_cover,
                 f"The picture {pack_file.key} is too big a file ({pack_file.size // (1024 * 1024)} MB).",
                 "Use a smaller copy of the photo (a phone's normal photo size is fine).",
+                kind="big file",
             )
             return False
         data = self._read(pack_file, step)
@@ -322,6 +330,12 @@ class _PackReader:
                 with_thumbnail=with_thumbnail,
                 max_pixels=self.options.max_image_pixels,
             )
+        except OSError as error:
+            # The picture was decoded (refusals come before any write); only saving its copy
+            # failed. The pack is still usable with its own pictures: Pack.display_image falls
+            # back to them. Said once per pack, as a fault of the device.
+            self._storage_failed(error)
+            return True
         except images.ImageRefused as refusal:
             if refusal.too_large:
                 size = f" ({_pixels_in_words(refusal.pixels)})" if refusal.pixels else ""
@@ -333,18 +347,32 @@ class _PackReader:
             else:
                 message = f"The picture {pack_file.key} cannot be opened: the file is damaged or is not a picture."
                 hint = "Open the picture on a computer to check it, then save or copy it again."
-            self._picture_refused(pack_file, step, is_cover, message, hint)
+            self._picture_refused(pack_file, step, is_cover, message, hint, kind="too large" if refusal.too_large else "damaged")
             return False
         self.display_images[pack_file.relative] = prepared.display
         if with_thumbnail:
             self.thumbnail = prepared.thumbnail
         return True
 
-    def _picture_refused(self, pack_file: PackFile, step: int | None, is_cover: bool, message: str, hint: str) -> None:
+    def _storage_failed(self, error: OSError) -> None:
+        if self.storage_trouble:
+            return
+        self.storage_trouble = True
+        log.warning("cannot save prepared pictures of %s in %s: %s", self.source, self.cache_dir, error)
+        message, hint = storage.storage_words(
+            error,
+            "the screen-sized copies of this pack's pictures could not be saved. The pack can still be "
+            "used: it shows its own pictures, which may make it slower",
+        )
+        self.problems.warning(message, hint)
+
+    def _picture_refused(
+        self, pack_file: PackFile, step: int | None, is_cover: bool, message: str, hint: str, *, kind: str
+    ) -> None:
         if is_cover:
             self.problems.warning(message + " The first step's picture is shown as the cover instead.", hint, file=pack_file.key)
         else:
-            self.problems.error(message, hint, file=pack_file.key, step=step)
+            self.problems.error(message, hint, file=pack_file.key, step=step, kind=("picture refused", kind))
 
     # --- 5. what is left over, and the fingerprint --------------------------------------------
 

@@ -25,6 +25,9 @@ SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MANIFEST_NAME = "pack.yaml"
 FORMAT_VERSION = 1
 MAX_MANIFEST_BYTES = 1024 * 1024
+# Values in pack.yaml once its aliases ('*name') are expanded. A pack of 1,000 steps with texts in
+# five languages has about 20,000; a few KB of nested aliases can stand for billions.
+MAX_MANIFEST_NODES = 100_000
 TOP_LEVEL_KEYS = ("format", "id", "title", "language", "kind", "version", "cover", "steps")
 STEP_KEYS = ("image", "text", "audio", "timer", "count")
 KINDS = ("life-skill", "assembly", "routine", "other")
@@ -71,6 +74,69 @@ def read_manifest(data: bytes, file_name: str, default_language: str, problems: 
 _UNREADABLE = object()
 
 
+class _TooManyValues(Exception):
+    """pack.yaml expands to more than MAX_MANIFEST_NODES values, or refers to itself."""
+
+    def __init__(self, recursive: bool) -> None:
+        super().__init__("recursive" if recursive else "too many values")
+        self.recursive = recursive
+
+
+def _load_bounded(text: str, max_nodes: int = MAX_MANIFEST_NODES) -> Any:
+    """``yaml.safe_load``, but refusing documents that expand beyond ``max_nodes`` values.
+
+    YAML aliases make a node graph, not a tree: composing and constructing share one object per
+    anchor, so they stay cheap, but everything that walks the values afterwards (the checks here,
+    a million warnings, the trainer screen) pays for every repeat. So the composed graph is
+    measured as if every alias were written out, before anything is built from it."""
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expanded_size(node, max_nodes)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expanded_size(root: yaml.Node, max_nodes: int) -> None:
+    """Raise _TooManyValues when the tree the graph stands for has more than ``max_nodes`` nodes,
+    or is infinite (a recursive anchor). Each distinct node is visited once (sizes are
+    remembered, and capped at ``max_nodes + 1``), and without recursion, so a deeply nested file
+    cannot exhaust the stack here either."""
+    sizes: dict[int, int] = {}
+    entered: set[int] = set()  # on the path from the root: meeting one again is a cycle
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            entered.discard(key)
+            total = 1 + sum(sizes[id(child)] for child in _children(node))
+            if total > max_nodes:
+                raise _TooManyValues(recursive=False)
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        entered.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in entered:
+                raise _TooManyValues(recursive=True)
+            if id(child) not in sizes:
+                stack.append((child, False))
+
+
 def _describe(value: Any) -> str:
     """A value as a trainer would recognise it in their file."""
     if value is None:
@@ -108,7 +174,9 @@ class _ManifestReader:
         if text is None:
             return _UNREADABLE
         try:
-            return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader (C or Python)
+            return _load_bounded(text)
+        except _TooManyValues as refusal:
+            self._refuse_expansion(refusal)
         except yaml.MarkedYAMLError as error:
             self._report_syntax(error)
         except yaml.YAMLError as error:
@@ -124,6 +192,25 @@ class _ManifestReader:
                 file=self.file,
             )
         return _UNREADABLE
+
+    def _refuse_expansion(self, refusal: _TooManyValues) -> None:
+        if refusal.recursive:
+            message = (
+                f"{self.file} refers to a part of itself from inside that part (a '*' mark inside "
+                "the '&' part it names), so it never ends."
+            )
+        else:
+            message = (
+                f"{self.file} is far too long to be a pack description: with its repeats ('*' marks) "
+                f"it holds more than {MAX_MANIFEST_NODES:,} values. It is not read, because checking "
+                "it could freeze the kiosk."
+            )
+        self.problems.error(
+            message,
+            f"Write each step out plainly in {self.file}, without '&' and '*' marks. If you did not "
+            "write this file yourself, do not use the pack.",
+            file=self.file,
+        )
 
     def _decode(self, data: bytes) -> str | None:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows Notepad's "Unicode"
@@ -233,6 +320,7 @@ class _ManifestReader:
             f"Write it like this: {example}",
             file=self.file,
             step=step,
+            kind=("wrong value", setting),  # one kind per setting, not one for all wrong values
         )
 
     def _id(self, value: Any) -> str | None:

@@ -10,6 +10,7 @@ area with ``text={"en": "..."}`` is just as immutable as one built by the loader
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -148,17 +149,23 @@ class Pack:
         return self.root.joinpath(*relative.split("/"))
 
     def display_image(self, step: Step) -> Path:
-        """The prepared, upright, screen-sized copy of the step's picture."""
-        prepared = self.display_images.get(step.image)
-        return prepared if prepared is not None else self.file(step.image)
+        """The prepared, upright, screen-sized copy of the step's picture; the pack's own picture
+        when there is none or it has gone (the cache was full, or pruned by another program
+        sharing it): slower to show, but the worker still sees the step."""
+        return self._prepared(self.display_images.get(step.image), step.image)
 
     def thumbnail(self) -> Path:
         """The prepared tile picture: the cover, or the first step's picture."""
-        if self.thumbnail_image is not None:
+        if self.thumbnail_image is not None and os.path.isfile(self.thumbnail_image):
             return self.thumbnail_image
         if self.cover is not None:
-            return self.display_images.get(self.cover) or self.file(self.cover)
+            return self._prepared(self.display_images.get(self.cover), self.cover)
         return self.display_image(self.steps[0])
+
+    def _prepared(self, prepared: Path | None, relative: str) -> Path:
+        if prepared is not None and os.path.isfile(prepared):
+            return prepared
+        return self.file(relative)
 
 
 @dataclass(frozen=True)

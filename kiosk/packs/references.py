@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from kiosk.audio_check import RECORD_AGAIN, recording_problem
 from kiosk.packs.pack_files import (
     AUDIO_EXTENSIONS,
     IMAGE_EXTENSIONS,
@@ -50,7 +51,23 @@ class References:
         return self._find(reference, PICTURE, step)
 
     def recording(self, reference: str, step: int) -> PackFile | None:
-        return self._find(reference, RECORDING, step)
+        """The recording's file, checked that it really plays (``kiosk.audio_check``).
+
+        A broken recording is a warning, not an error: the kiosk speaks the sentence instead, so
+        the step still works. The file stays the step's recording (it is what the trainer wrote,
+        and the kiosk checks it again before playing, in case it was fixed meanwhile)."""
+        found = self._find(reference, RECORDING, step)
+        if found is not None and not found.outside:
+            wrong = recording_problem(self.files.path_of(found))
+            if wrong is not None:
+                self.problems.warning(
+                    f"The recording {found.key} for step {step} {wrong}, so the kiosk will speak the "
+                    "step's sentence with a computer voice instead.",
+                    RECORD_AGAIN,
+                    file=found.key,
+                    step=step,
+                )
+        return found
 
     def cover(self, reference: str) -> PackFile | None:
         return self._find(reference, COVER, None)

@@ -2,9 +2,12 @@
 
 A zip copied onto a kiosk is untrusted input. It is unpacked only when:
 - no entry would land outside the unpack folder ("zip slip": ``../``, absolute paths, drive letters),
-- it is not a "zip bomb": the number of files, their total size and each file's compression ratio
-  are checked from the zip's table of contents first, and the sizes are counted again while
-  unpacking (a zip can lie in its table of contents),
+- it is not a "zip bomb": the number of entries (read from the zip's last record, before its table
+  of contents is loaded), the number of files, their total size, the compression ratio of each
+  file and of the whole zip are checked from the table of contents first, and the bytes really
+  written are counted again while unpacking (a zip can lie in its table of contents). The total
+  budget (``ZipLimits.max_total_bytes``) holds whatever each file's ratio is: a thousand files of
+  zeros, each just small enough to escape the per-file check, are still refused,
 - it holds no links (they are skipped, never created) and nothing password-protected.
 
 The copy goes to ``<cache>/zips/<sha256 of the zip>/files``: the same zip is unpacked once, however
@@ -30,6 +33,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.packs import storage
 from kiosk.packs.model import Problem, Severity
 from kiosk.packs.pack_files import is_ignored_name, nfc
 from kiosk.packs.problems import ProblemList
@@ -46,10 +50,14 @@ class ZipLimits:
     """What a sane pack zip stays within. A pack of 50 phone photos with recordings is well under
     these; anything beyond them is a mistake (a whole photo library) or an attack."""
 
-    max_files: int = 2000
-    max_total_bytes: int = 1024 * 1024 * 1024  # 1 GiB unpacked
+    max_files: int = 2000  # files unpacked
+    max_entries: int = 5000  # everything listed: folders, links, __MACOSX clutter included
+    max_total_bytes: int = 512 * 1024 * 1024  # 512 MiB unpacked: 50 camera photos of 10 MB fit 5 times
     max_ratio: float = 100.0  # unpacked size / packed size, for one file
     ratio_applies_from_bytes: int = 1024 * 1024  # small files may compress well and do no harm
+    max_total_ratio: float = 100.0  # unpacked size of all files / size of the zip
+    total_ratio_applies_from_bytes: int = 16 * 1024 * 1024  # small packs of text may compress well
+    max_directory_bytes: int = 16 * 1024 * 1024  # the table of contents itself
 
 
 class _Refused(Exception):
@@ -89,6 +97,7 @@ def unpack(zip_path: Path, unpack_root: Path, limits: ZipLimits, problems: Probl
         return destination / FILES_FOLDER
     warnings = ProblemList(problems.pack_label)
     try:
+        _check_entry_count(zip_path, limits, warnings)
         _unpack_fresh(zip_path, destination, limits, warnings)
     except _Refused:
         pass
@@ -98,23 +107,56 @@ def unpack(zip_path: Path, unpack_root: Path, limits: ZipLimits, problems: Probl
             "Make the zip again from the pack folder and copy it once more.",
         )
     except OSError as error:
-        warnings.error(
-            f"The zip file {zip_name} could not be unpacked ({error.strerror or error}).",
-            "Check that the device has free space, then make the zip again from the pack folder.",
-        )
+        if _is_reading_error(error, zip_path):
+            warnings.error(
+                f"The zip file {zip_name} could not be read ({error.strerror or error}).",
+                "Copy the zip file onto the kiosk again; check that it opens on a computer.",
+            )
+        else:  # writing into the cache failed: the device's fault, not the zip's
+            message, hint = storage.storage_words(error, f"the zip file {zip_name} could not be unpacked")
+            warnings.error(message, hint)
     problems.extend(warnings.labelled(problems.pack_label))
     return None if warnings.has_errors else destination / FILES_FOLDER
+
+
+def _is_reading_error(error: OSError, zip_path: Path) -> bool:
+    """True when the zip itself could not be read (rather than the cache written)."""
+    return error.filename is not None and os.path.abspath(str(error.filename)) == os.path.abspath(zip_path)
+
+
+def _check_entry_count(zip_path: Path, limits: ZipLimits, problems: ProblemList) -> None:
+    """Refuse a zip listing too many entries *before* ``zipfile`` loads its table of contents:
+    that table is read into memory whole (one object per entry), so a small zip listing millions
+    of empty entries would exhaust the memory before any other check runs. The count is read from
+    the zip's last record (``zipfile``'s own reader of it, the one ``ZipFile`` uses)."""
+    with open(zip_path, "rb") as stream:
+        end = zipfile._EndRecData(stream)  # noqa: SLF001 - stable since Python 2; no public equivalent
+    if end is None:
+        raise zipfile.BadZipFile("File is not a zip file")
+    entries, directory_bytes = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]  # noqa: SLF001
+    if entries > limits.max_entries or directory_bytes > limits.max_directory_bytes:
+        _refuse_entries(zip_path.name, entries, limits, problems)
+
+
+def _refuse_entries(zip_name: str, entries: int, limits: ZipLimits, problems: ProblemList) -> None:
+    problems.error(
+        f"The zip file {zip_name} lists {entries:,} entries; a pack may hold at most {limits.max_files:,} "
+        f"files ({limits.max_entries:,} entries with folders and the extra files computers add).",
+        "Check that you zipped the pack folder and not a whole photo library. Do not use a zip you did not make yourself.",
+    )
+    raise _Refused
 
 
 def _unpack_fresh(zip_path: Path, destination: Path, limits: ZipLimits, problems: ProblemList) -> None:
     with zipfile.ZipFile(zip_path) as archive:
         entries = _checked_entries(archive, zip_path.name, limits, problems)
+        _check_total_ratio(entries, zip_path, limits, problems)
         entries = _without_top_folder(entries)
         unpack_root = destination.parent
         unpack_root.mkdir(parents=True, exist_ok=True)
         partial = unpack_root / f".partial-{destination.name[:16]}-{uuid.uuid4().hex}"
         try:
-            _extract(archive, entries, partial / FILES_FOLDER, limits, problems)
+            _extract(archive, entries, partial / FILES_FOLDER, limits, problems, zip_path.name)
             _write_marker(partial, problems)
             if destination.exists() and _read_marker(destination, "") is None:
                 shutil.rmtree(destination, ignore_errors=True)  # left over from an interrupted clean-up
@@ -132,7 +174,10 @@ def _checked_entries(archive: zipfile.ZipFile, zip_name: str, limits: ZipLimits,
     entries: list[_Entry] = []
     total = 0
     seen: dict[str, str] = {}
-    for info in archive.infolist():
+    listed = archive.infolist()
+    if len(listed) > limits.max_entries:  # the last record may under-state it
+        _refuse_entries(zip_name, len(listed), limits, problems)
+    for info in listed:
         raw_name = _entry_name(info)
         if info.is_dir():
             continue
@@ -197,6 +242,21 @@ def _check_ratio(info: zipfile.ZipInfo, raw_name: str, zip_name: str, limits: Zi
         raise _Refused
 
 
+def _check_total_ratio(entries: list[_Entry], zip_path: Path, limits: ZipLimits, problems: ProblemList) -> None:
+    """The whole zip must not shrink more than real photos and sounds do, whatever each file does:
+    many files each just under the per-file check add up."""
+    total = sum(entry.info.file_size for entry in entries)
+    packed = max(zip_path.stat().st_size, 1)
+    if total >= limits.total_ratio_applies_from_bytes and total / packed > limits.max_total_ratio:
+        problems.error(
+            f"The zip file {zip_path.name} would unpack to {total // (1024 * 1024)} MB from "
+            f"{packed // 1024} KB. Real photos and sounds never shrink that much, so this zip is not "
+            "unpacked (it could fill the device).",
+            "Do not use this zip. Make a new zip from the pack folder.",
+        )
+        raise _Refused
+
+
 def _refuse_total(zip_name: str, total: int, limits: ZipLimits, problems: ProblemList) -> None:
     problems.error(
         f"The zip file {zip_name} would unpack to more than {limits.max_total_bytes // (1024 * 1024)} MB "
@@ -256,7 +316,9 @@ def _without_top_folder(entries: list[_Entry]) -> list[_Entry]:
     return [_Entry(entry.info, entry.raw_name, entry.parts[1:]) for entry in entries]
 
 
-def _extract(archive: zipfile.ZipFile, entries: list[_Entry], target: Path, limits: ZipLimits, problems: ProblemList) -> None:
+def _extract(
+    archive: zipfile.ZipFile, entries: list[_Entry], target: Path, limits: ZipLimits, problems: ProblemList, zip_name: str
+) -> None:
     target.mkdir(parents=True)
     real_target = os.path.realpath(target)
     total = 0
@@ -274,8 +336,10 @@ def _extract(archive: zipfile.ZipFile, entries: list[_Entry], target: Path, limi
         with archive.open(entry.info) as source, open(path, "xb") as sink:
             while chunk := source.read(_CHUNK):
                 written += len(chunk)
-                total += len(chunk)
-                if written > entry.info.file_size or total > limits.max_total_bytes:
+                total += len(chunk)  # the bytes really written, whatever the table of contents says
+                if total > limits.max_total_bytes:
+                    _refuse_total(zip_name, total, limits, problems)
+                if written > entry.info.file_size:
                     problems.error(
                         f"The zip file unpacks {entry.raw_name} to more than its table of contents says, "
                         "so it is not unpacked (it could fill the device).",

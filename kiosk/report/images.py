@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from kiosk.imaging import open_picture
+
 #: Longest side in pixels: sharp when printed about 6 cm wide, small enough to mail.
 TASK_PICTURE_PX = 360
 STEP_PICTURE_PX = 320
@@ -51,7 +53,7 @@ def _encode(path: str, _mtime_ns: int, _size: int, longest_side: int) -> str | N
     """Decode, turn upright, shrink and re-encode once per file version (a task's thumbnail
     appears both in the overview and on its own page)."""
     try:
-        with Image.open(path) as image:
+        with open_picture(path) as image:  # only the formats we name: never EPS (Ghostscript)
             image = ImageOps.exif_transpose(image)
             image.thumbnail((longest_side, longest_side))
             transparent = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)

@@ -7,6 +7,11 @@ Why it looks like this:
   with Kivy's ``SoundLoader`` on the main thread.
 - Nothing here may stop a worker: a missing file, no sound card or a failing speech engine is
   logged as a problem for the trainer and the step stays on screen in silence.
+- A recording is checked before it is played (``kiosk.audio_check``: WAV header and frames, a
+  short real decode for OGG/MP3/M4A), because Kivy's ``SoundLoader`` hands back a sound object
+  even for random bytes, which then plays silence. A recording that fails the check, does not load
+  or has no length is never the step's voice: the step's sentence is spoken instead (generated
+  speech, else live speech) and the trainer is told which file to record again.
 - Background results carry a token: if the worker moved on while a WAV was being rendered, the
   late voice is not played over the next step.
 - ``kiosk.speech`` is imported lazily (the speech engine is slow to start and may be absent).
@@ -22,6 +27,7 @@ from typing import Any, Callable
 from kivy.clock import Clock
 from kivy.core.audio import Sound, SoundLoader
 
+from kiosk.audio_check import RECORD_AGAIN, recording_problem
 from kiosk.paths import ASSETS_DIR
 from kiosk.ui.problems import ProblemLog
 
@@ -69,21 +75,35 @@ class AudioService:
         if recorded and not pack.file(recorded).is_file():
             self.problems.add("audio", "A recorded voice file of a pack is missing; speech is used instead.",
                               f"{pack.id} step {step.number}: {recorded}")
+        speak_instead = self._broken_recording(pack, step, language)
         try:
-            ready = step_audio(pack, step, language, self.cache_dir, self._rate(language))
+            if speak_instead:
+                ready = self._cached_speech(pack, step, language)
+            else:
+                ready = step_audio(pack, step, language, self.cache_dir, self._rate(language))
         except Exception as exc:  # noqa: BLE001
             ready = None
             self.problems.add("speech", "The voice of a step could not be looked up.", exc)
-        if ready is not None and self._play_voice(Path(ready), "step"):
-            return
+        if ready is not None:
+            if self._play_voice(Path(ready), "step"):
+                return
+            if not speak_instead and self._is_recording(pack, step, language, Path(ready)):
+                speak_instead = True  # it passed the check but Kivy cannot play it (or it has no length)
+                self._recording_failed(pack, step, Path(ready), "cannot be played on this kiosk")
         text = step.text_for(language, pack.language)
-        self._submit(lambda: self._render_step(pack, step, language),
+        self._submit(lambda: self._render_step(pack, step, language, speech_only=speak_instead),
                      lambda path: self._after_render(token, text, language, path),
                      lambda exc: self._speech_failed(token, text, language, exc))
 
     def prefetch_step(self, pack: Any, step: Any, language: str) -> None:
-        """Render the next step's voice in the background so it plays at once on arrival."""
-        self._submit(lambda: self._render_step(pack, step, language), lambda _path: None, lambda _exc: None)
+        """Render the next step's voice in the background so it plays at once on arrival. The
+        recording is checked here too (in the background), so a broken one is found before the
+        worker reaches the step and its replacement speech is ready."""
+        def job() -> Path:
+            speech_only = self._broken_recording(pack, step, language, tell=False)
+            return self._render_step(pack, step, language, speech_only=speech_only)
+
+        self._submit(job, lambda _path: None, lambda _exc: None)
 
     def say(self, text: str, language: str, delay: float = 0.0) -> None:
         """Speak a UI sentence or title: a cached rendered WAV if possible, else live speech."""
@@ -167,12 +187,71 @@ class AudioService:
             self._speech = self._speech_factory()
         return self._speech
 
-    def _render_step(self, pack: Any, step: Any, language: str) -> Path:
-        """Runs in the audio thread: the step's WAV, rendered now if it is not cached yet."""
-        from kiosk.speech import ensure_step_audio
+    def _render_step(self, pack: Any, step: Any, language: str, *, speech_only: bool = False) -> Path:
+        """Runs in the audio thread: the step's WAV, rendered now if it is not cached yet.
+        ``speech_only``: the step's recording is broken, so its sentence is rendered instead."""
+        from kiosk.speech import ensure_step_audio, speech_cache_path, spoken_text
 
-        return ensure_step_audio(pack, step, language, self.cache_dir, self._speech_worker(),
-                                 self._rate(language))
+        if not speech_only:
+            return ensure_step_audio(pack, step, language, self.cache_dir, self._speech_worker(),
+                                     self._rate(language))
+        cached = self._cached_speech(pack, step, language)
+        if cached is not None:
+            return cached
+        text, text_language = spoken_text(step, language, pack.language)
+        if not text.strip():
+            raise RuntimeError(f"step {getattr(step, 'number', '?')} has no sentence to speak")
+        target = speech_cache_path(self.cache_dir, text, text_language, self._rate(language))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(self._speech_worker().render(text, text_language, target, self._rate(language)))
+
+    # -- broken recordings ------------------------------------------------------------------------
+
+    def _broken_recording(self, pack: Any, step: Any, language: str, *, tell: bool = True) -> bool:
+        """True when the step has a recording for this language and it fails the check; then a
+        trainer problem is logged too, unless ``tell`` is False (the background prefetch: the
+        problem is told when the worker reaches the step)."""
+        from kiosk.speech import recorded_audio
+
+        try:
+            recording = recorded_audio(pack, step, language)
+        except Exception:  # noqa: BLE001 - a bad reference: step_audio reports it
+            return False
+        wrong = recording_problem(recording) if recording is not None else None
+        if wrong is None:
+            return False
+        if tell:
+            self._recording_failed(pack, step, recording, wrong)
+        return True
+
+    def _recording_failed(self, pack: Any, step: Any, recording: Path, wrong: str) -> None:
+        try:
+            name = recording.relative_to(Path(pack.root)).as_posix()
+        except (ValueError, AttributeError):
+            name = recording.name
+        self.problems.add(
+            "audio",
+            f"A recorded voice cannot be played, so the step's sentence is spoken instead. {RECORD_AGAIN}",
+            f"{pack.id} step {step.number}: {name} {wrong}",
+        )
+
+    def _is_recording(self, pack: Any, step: Any, language: str, path: Path) -> bool:
+        from kiosk.speech import recorded_audio
+
+        try:
+            return recorded_audio(pack, step, language) == path
+        except Exception:  # noqa: BLE001
+            return False
+
+    def _cached_speech(self, pack: Any, step: Any, language: str) -> Path | None:
+        """Generated speech of the step's sentence, if it is in the cache already."""
+        from kiosk.speech import speech_cache_path, spoken_text
+
+        text, text_language = spoken_text(step, language, pack.language)
+        if not text.strip():
+            return None
+        cached = speech_cache_path(self.cache_dir, text, text_language, self._rate(language))
+        return cached if cached.is_file() and recording_problem(cached) is None else None
 
     def _rate(self, language: str) -> int | None:
         """The speaking rate for generated speech: None (the calm default) unless the worker is slow."""
@@ -223,6 +302,13 @@ class AudioService:
         return True
 
     def _load(self, path: Path, kind: str) -> Sound | None:
+        """The loaded sound, or None (with a trainer problem) when it cannot be played: missing,
+        failing the recording check, not loadable, or of no length (how Kivy's loader answers
+        for many broken files instead of failing)."""
+        wrong = recording_problem(path) if path.is_file() else None
+        if wrong is not None:
+            self.problems.add("audio", "A sound file is damaged and could not be played.", f"{path} {wrong}")
+            return None
         try:
             sound = SoundLoader.load(str(path)) if path.is_file() else None
         except Exception as exc:  # noqa: BLE001 - a broken file or audio device must not stop the step
@@ -230,6 +316,10 @@ class AudioService:
             detail = f"{path}: {type(exc).__name__}: {exc}"
         else:
             detail = str(path) if path.is_file() else f"{path} (missing)"
+        if sound is not None and not _has_length(sound):
+            self.problems.add("audio", "A sound could not be played (it has no length).", str(path))
+            _unload(sound)
+            return None
         if sound is None:
             self.problems.add("audio", "A sound could not be played (missing file or no sound device).", detail)
         return sound
@@ -238,3 +328,18 @@ class AudioService:
         from kiosk.speech import speech_cache_path
 
         return speech_cache_path(self.cache_dir, text, language)
+
+
+def _has_length(sound: Sound) -> bool:
+    """False for a sound Kivy loaded but cannot say how long it is (0, None or broken)."""
+    try:
+        return float(sound.length or 0.0) > 0.0
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _unload(sound: Sound) -> None:
+    try:
+        sound.unload()
+    except Exception as exc:  # noqa: BLE001
+        log.info("Unloading a broken sound failed: %s", exc)

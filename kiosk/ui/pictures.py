@@ -24,6 +24,7 @@ from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 from PIL import Image, ImageOps
 
+from kiosk.imaging import open_picture
 from kiosk.ui.problems import ProblemLog
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,10 @@ class Decoded:
 
 
 def decode(path: Path, max_side: int = MAX_SIDE) -> Decoded:
-    """Read and decode a picture for upload (thread-safe; Pillow releases the GIL while decoding)."""
-    with Image.open(path) as image:
+    """Read and decode a picture for upload (thread-safe; Pillow releases the GIL while decoding).
+    Only the formats ``kiosk.imaging`` names are decoded: a person photo is anything a trainer
+    copied, and Pillow's EPS plugin would run Ghostscript on it."""
+    with open_picture(path) as image:
         if max(image.size) > max_side:
             image.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced scale, much faster
         image = ImageOps.exif_transpose(image)

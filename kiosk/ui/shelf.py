@@ -22,11 +22,13 @@ Listener = Callable[[Any], None]
 
 class PackShelf:
     def __init__(self, folders: Sequence[Path], cache_dir: Path, default_language: str = "en",
-                 library: Any | None = None) -> None:
+                 library: Any | None = None, keep: Callable[[], Any] | None = None) -> None:
+        """``keep`` names packs in use (a worker's open task): their cached pictures are never
+        pruned, even when the pack was removed from its folder mid-task."""
         if library is None:
             from kiosk.packs import Library
 
-            library = Library(list(folders), cache_dir, default_language)
+            library = Library(list(folders), cache_dir, default_language, keep=keep)
         self.library = library
         self.result: Any | None = None          # the last ScanResult
         self.listeners: list[Listener] = []

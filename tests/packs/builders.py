@@ -3,8 +3,11 @@ assert the exact problem a loader reports."""
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
+import tempfile
+import wave
 import zipfile
 import zlib
 from pathlib import Path
@@ -14,8 +17,32 @@ from PIL import Image
 
 from kiosk.packs import Problem, Severity
 
+from .media_samples import encoded
+
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
-AUDIO_BYTES = b"RIFF\x24\x00\x00\x00WAVEfmt "  # content never decoded by the loader
+
+
+@functools.lru_cache(maxsize=8)
+def _encoded(suffix: str) -> bytes:
+    with tempfile.TemporaryDirectory() as temp:
+        return encoded(Path(temp) / f"tone{suffix}", seconds=0.3).read_bytes()
+
+
+def audio_bytes(label: str = "x.wav") -> bytes:
+    """A real, tiny recording of the kind ``label``'s extension names (the loader checks that
+    recordings really play). Two labels never give the same file: a WAV's samples follow the
+    label; OGG/MP3/M4A carry it after the sound, where a player never reads."""
+    suffix = Path(label).suffix.lower()
+    if suffix in (".ogg", ".mp3", ".m4a"):
+        return _encoded(suffix) + label.encode("utf-8")
+    seed = zlib.crc32(label.encode("utf-8"))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(bytes((seed >> (8 * (index % 4))) & 0xFF for index in range(3200)))
+    return buffer.getvalue()
 
 
 def image_bytes(
@@ -61,7 +88,7 @@ def write_files(folder: Path, files: Mapping[str, bytes | str | None] | Iterable
             if Path(name).suffix.lower() in IMAGE_SUFFIXES:
                 content = image_bytes(color=(10 + 20 * index % 240, 100, 150), fmt=format_for(name))
             else:
-                content = AUDIO_BYTES + name.encode("utf-8")
+                content = audio_bytes(name)
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     return folder
 

@@ -31,12 +31,12 @@ def test_title_id_and_language_come_from_the_folder_and_the_kiosk(packs_dir, loa
 def test_audio_belongs_to_the_step_with_the_same_number(packs_dir, load):
     folder = write_files(
         packs_dir / "tea",
-        ["01 Fill the kettle.jpg", "02 Switch it on.jpg", "2 switch on.M4A", "10 Pour.jpg", "10.wav"],
+        ["01 Fill the kettle.jpg", "02 Switch it on.jpg", "2 switch on.MP3", "10 Pour.jpg", "10.wav"],
     )
     pack, problems = load(folder)
     assert problems == []
-    assert [dict(step.audio) for step in pack.steps] == [{}, {"en": "2 switch on.M4A"}, {"en": "10.wav"}]
-    assert pack.steps[1].audio_for("de", "en") == "2 switch on.M4A"
+    assert [dict(step.audio) for step in pack.steps] == [{}, {"en": "2 switch on.MP3"}, {"en": "10.wav"}]
+    assert pack.steps[1].audio_for("de", "en") == "2 switch on.MP3"
     assert pack.steps[0].audio_for("en", "en") is None
 
 

@@ -12,8 +12,13 @@ ICONS_DIR = ASSETS_DIR / "images" / "icons"
 
 @lru_cache(maxsize=None)
 def picture_or_icon(path: str, icon: str = "person") -> str:
-    """A picture path for a .kv ``source``, or a neutral icon when the picture is missing."""
-    return path if path and Path(path).is_file() else icon_path(icon)
+    """A picture path for a .kv ``source``, or a neutral icon when the picture is missing or is not
+    a picture the kiosk opens (Kivy's loader would hand a PostScript file to any Pillow plug-in)."""
+    from kiosk.imaging import picture_format
+
+    if path and Path(path).is_file() and picture_format(Path(path)) is not None:
+        return path
+    return icon_path(icon)
 
 
 def icon_path(name: str) -> str:
