@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Mapping
 
+from kiosk.cli import Commands, printable
 from kiosk.paths import DataDir
 
-Groups = dict[str, argparse._SubParsersAction]
 
-
-def register(groups: Groups, top: argparse._SubParsersAction) -> None:  # noqa: ARG001
+def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: ARG001
+    """Add new, build and zip to ``kiosk pack`` (each also takes --data, see kiosk.cli)."""
     pack = groups["pack"]
 
     new = pack.add_parser(
@@ -40,7 +41,6 @@ def register(groups: Groups, top: argparse._SubParsersAction) -> None:  # noqa: 
     build.add_argument("--rate", type=_words_per_minute, metavar="WPM", help="speaking speed in words per minute (80-450; default: a calm speed)")
     build.add_argument("--voice-check", action="store_true", help="also check that every sound was made with the right voice and fits its text")
     build.add_argument("--language", default="en", help="the kiosk's default language (default: en)")
-    build.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="data folder whose cache gets the prepared pictures")
     build.set_defaults(handler=build_command)
 
     zip_parser = pack.add_parser(
@@ -49,9 +49,9 @@ def register(groups: Groups, top: argparse._SubParsersAction) -> None:  # noqa: 
         description="Check the pack and, when it has no errors, write it as one .zip file to copy to the kiosk.",
     )
     zip_parser.add_argument("pack", metavar="PACK", help="the pack folder")
-    zip_parser.add_argument("--out", metavar="FILE", help="the zip file to write (default: next to the pack, ID.zip)")
+    zip_parser.add_argument("--out", metavar="FILE", help="the zip file to write (default: next to the pack, ID.zip); "
+                            "missing folders are made, a link or device there is refused")
     zip_parser.add_argument("--language", default="en", help="the kiosk's default language (default: en)")
-    zip_parser.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="data folder whose cache holds the prepared pictures")
     zip_parser.set_defaults(handler=zip_command)
 
 
@@ -88,7 +88,7 @@ def new_command(args: argparse.Namespace) -> int:
     progress.done()
     for note in result.notes:
         _err(f"Note: {note}")
-    print(f"Made the pack \"{result.pack_id}\" with {result.steps} steps in {result.folder}")
+    print(f"Made the pack \"{printable(result.pack_id)}\" with {result.steps} steps in {printable(result.folder)}")
     if result.missing_text:
         steps = ", ".join(str(number) for number in result.missing_text)
         _err(
@@ -96,7 +96,8 @@ def new_command(args: argparse.Namespace) -> int:
             "because the photo's name did not say what to do. Open pack.yaml in the pack folder and "
             "type the sentence where it says TODO."
         )
-    print(f"Next: check the sentences in {result.folder / 'pack.yaml'}, then run: kiosk pack build \"{result.folder}\"")
+    folder = printable(result.folder)
+    print(f"Next: check the sentences in {printable(result.folder / 'pack.yaml')}, then run: kiosk pack build \"{folder}\"")
     return 0
 
 
@@ -151,7 +152,7 @@ def build_command(args: argparse.Namespace) -> int:
         return 1
     if result.speech_failures or result.voice_report:
         return 1
-    print(f'The pack is ready. Next: kiosk pack zip "{folder}"')
+    print(f'The pack is ready. Next: kiosk pack zip "{printable(folder)}"')
     return 0
 
 
@@ -159,12 +160,15 @@ def build_command(args: argparse.Namespace) -> int:
 
 
 def zip_command(args: argparse.Namespace) -> int:
+    from kiosk.atomic import check_target
     from kiosk.authoring.zipping import PackZipError, zip_pack
 
     folder = Path(args.pack)
     if not folder.exists():
         _err(f'kiosk pack zip: there is no folder "{folder}".')
         return 2
+    if args.out:
+        check_target(args.out)  # a link or device at --out: refused before the pack is checked
     try:
         result = zip_pack(
             folder,
@@ -177,7 +181,7 @@ def zip_command(args: argparse.Namespace) -> int:
         _print_problems(failure.problems)
         return 1
     _print_problems(result.warnings)
-    print(f"Wrote {result.path} ({len(result.pack.steps)} steps, {len(result.files)} files).")
+    print(f"Wrote {printable(result.path)} ({len(result.pack.steps)} steps, {len(result.files)} files).")
     print("Next: copy this file into the kiosk's packs folder (for example with a USB stick).")
     return 0
 
@@ -192,4 +196,5 @@ def _print_problems(problems: list) -> None:
 
 
 def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+    """Messages carry file names from photo folders and packs: printed with controls made visible."""
+    print(printable(message, keep_newlines=True), file=sys.stderr)

@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.atomic import atomic_write
 from kiosk.authoring.buildstate import STATE_NAME
 from kiosk.packs import Pack, Problem, Severity, load_pack
 from kiosk.packs.pack_files import extension, is_ignored_name, nfc
@@ -81,15 +82,11 @@ def zip_pack(folder: Path, out: Path | None = None, *, cache_dir: Path | None = 
         raise PackZipError("The pack has errors, so no zip was made.", problems)
     target = Path(out) if out is not None else default_zip_path(folder, pack.id)
     entries = pack_files(folder, leave_out={target})
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.part")
-    try:
-        with zipfile.ZipFile(partial, "w") as archive:
-            for name, path in entries:
-                archive.writestr(_entry(f"{pack.id}/{name}"), path.read_bytes())
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+    # Whole or not at all, beside the target; a link or device at the target raises UnsafeTarget
+    # (kiosk.atomic). Its temporary name ends in .part, which pack_files leaves out.
+    with atomic_write(target, binary=True) as stream, zipfile.ZipFile(stream, "w") as archive:
+        for name, path in entries:
+            archive.writestr(_entry(f"{pack.id}/{name}"), path.read_bytes())
     warnings = [problem for problem in problems if problem.severity is Severity.WARNING]
     return ZipResult(target, pack, [f"{pack.id}/{name}" for name, _ in entries], warnings)
 

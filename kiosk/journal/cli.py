@@ -1,7 +1,12 @@
 """``kiosk export`` and ``kiosk person list|export|delete``: the journal on the command line.
 
 Exit codes follow kiosk/cli.py: 0 done, 1 the input or the journal had a problem (said in plain
-words on stderr), 2 usage error.
+words on stderr), 2 usage error (an id that cannot exist, an unsafe --out).
+
+The listing and exporting commands only read: they open the journal read-only, so they work on a
+write-protected card and can never create, recreate or change a journal (an empty or damaged one
+is reported, and left exactly as it is for whoever repairs it). Output files are written whole or
+not at all through ``kiosk.atomic``.
 """
 
 from __future__ import annotations
@@ -9,19 +14,24 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
+from typing import Callable, Iterator, Mapping, TextIO
 
+from kiosk.atomic import atomic_write, check_target
+from kiosk.cli import Commands, printable, problem
 from kiosk.journal.errors import JournalError
 from kiosk.journal.export import person_export, write_csv, write_xapi
 from kiosk.journal.journal import Journal
 from kiosk.paths import DataDir
 
+# SQLite's integers are 64-bit; a larger id cannot name anyone (and would overflow in the query).
+MAX_ID = 2**63 - 1
 
-def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubParsersAction) -> None:
+
+def register(groups: Mapping[str, Commands], top: Commands) -> None:
+    """Add ``kiosk export`` to the top level and list/export/delete to ``kiosk person``."""
     export = top.add_parser(
         "export",
         help="Export step events as CSV (spreadsheets) or xAPI statements (learning record stores)",
@@ -29,7 +39,7 @@ def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubPa
         "statements. xAPI names people only by their id unless --names is given.",
     )
     export.add_argument("--format", choices=("csv", "xapi"), required=True, help="csv or xapi")
-    export.add_argument("--person", type=int, metavar="ID", help="only this person (see `kiosk person list`)")
+    export.add_argument("--person", type=person_id, metavar="ID", help="only this person (see `kiosk person list`)")
     export.add_argument("--since", type=_parse_since, metavar="DATE",
                         help="only from this day (YYYY-MM-DD, UTC) or moment (ISO 8601) on")
     export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
@@ -46,7 +56,7 @@ def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubPa
         "export", help="Everything recorded about one person, as one JSON file",
         description="Write everything the journal holds about one person (details, photo, runs, step events) as JSON.",
     )
-    export_person.add_argument("id", type=int, metavar="ID", help="the person's id (see `kiosk person list`)")
+    export_person.add_argument("id", type=person_id, metavar="ID", help="the person's id (see `kiosk person list`)")
     export_person.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
     export_person.set_defaults(handler=_person_export)
 
@@ -55,9 +65,21 @@ def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubPa
         description="Delete a person, their runs and step events and their photo. This cannot be undone; "
         "export first if the data may be needed.",
     )
-    delete.add_argument("id", type=int, metavar="ID", help="the person's id (see `kiosk person list`)")
+    delete.add_argument("id", type=person_id, metavar="ID", help="the person's id (see `kiosk person list`)")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     delete.set_defaults(handler=_person_delete)
+
+
+def person_id(text: str) -> int:
+    """A person's id as typed: a whole number the journal can hold (argparse reports the rest)."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a person's id (a whole number)") from None
+    if not 1 <= number <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text} is not a person's id: ids are whole numbers from 1 on "
+                                         "(see `kiosk person list`)")
+    return number
 
 
 def _parse_since(text: str) -> date | datetime:
@@ -70,17 +92,30 @@ def _parse_since(text: str) -> date | datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _problem(message: str, hint: str = "") -> int:
-    print(f"kiosk: {message}" + (f"\n  {hint}" if hint else ""), file=sys.stderr)
-    return 1
+def _no_journal(path: Path) -> JournalError:
+    return JournalError(f"There is no journal at {path} yet.",
+                        "Start the kiosk once, or give the data folder with --data DIR.", path=path)
 
 
 @contextlib.contextmanager
-def _journal(args: argparse.Namespace) -> Iterator[Journal]:
+def _reading(args: argparse.Namespace) -> Iterator[Journal]:
+    """The journal opened read-only: never created, migrated or changed (see the module's doc)."""
     path = DataDir(args.data).journal
     if not path.exists():
-        raise JournalError(f"There is no journal at {path} yet.",
-                           "Start the kiosk once, or give the data folder with --data DIR.", path=path)
+        raise _no_journal(path)
+    journal = Journal.open_read_only(path)
+    try:
+        yield journal
+    finally:
+        journal.close()
+
+
+@contextlib.contextmanager
+def _changing(args: argparse.Namespace) -> Iterator[Journal]:
+    """The journal opened for changes (``person delete``); a missing one is not created."""
+    path = DataDir(args.data).journal
+    if not path.exists():
+        raise _no_journal(path)
     journal = Journal.open(path)
     try:
         yield journal
@@ -90,18 +125,12 @@ def _journal(args: argparse.Namespace) -> Iterator[Journal]:
 
 @contextlib.contextmanager
 def _output(out: Path | None, *, bom: bool = False) -> Iterator[TextIO]:
-    """The --out file (written whole or not at all), or stdout."""
+    """The --out file (written whole or not at all, see kiosk.atomic), or stdout."""
     if out is None:
         yield sys.stdout
         return
-    partial = out.with_name(out.name + ".partial")
-    try:
-        with open(partial, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
-            yield stream
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(out)
+    with atomic_write(out, encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
+        yield stream
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -121,31 +150,22 @@ def _export(args: argparse.Namespace) -> int:
 
 def _write_from_journal(args: argparse.Namespace, write: Callable[[Journal], str | None],
                         missing_person: int | None) -> int:
-    """Run ``write`` on the journal and turn every way it can fail into a plain message.
+    """Run ``write`` on the journal (read-only); a KeyError means the person asked for does not
+    exist. Everything else that can fail (journal, storage, an unsafe --out) is put into words by
+    kiosk.cli's ``main``.
 
-    ``write`` returns the sentence to print when it wrote to a file (``--out``); a KeyError means
-    the person asked for does not exist.
+    ``write`` returns the sentence to print when it wrote to a file (``--out``). An unsafe --out is
+    refused before the journal is even opened.
     """
+    if args.out is not None:
+        check_target(args.out)
     try:
-        with _journal(args) as journal:
+        with _reading(args) as journal:
             done = write(journal)
     except KeyError:
-        return _problem(f"There is no person with id {missing_person}.", "See `kiosk person list`.")
-    except JournalError as error:
-        return _problem(error.message, error.hint)
-    except BrokenPipeError:
-        return _reader_went_away()
-    except OSError as error:
-        return _problem(f"Could not write {args.out}: {error.strerror or error}.", "Check the folder and its space.")
+        return problem(f"There is no person with id {missing_person}.", "See `kiosk person list`.")
     if args.out is not None and done:
-        print(done, file=sys.stderr)
-    return 0
-
-
-def _reader_went_away() -> int:
-    """The program reading our output stopped early (``| head``): not an error of ours."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+        print(printable(done), file=sys.stderr)
     return 0
 
 
@@ -154,19 +174,17 @@ def _plural(count: int, word: str) -> str:
 
 
 def _person_list(args: argparse.Namespace) -> int:
-    try:
-        with _journal(args) as journal:
-            people = journal.people(include_archived=args.all)
-            runs = dict(journal.db.read("SELECT person_id, COUNT(*) FROM runs GROUP BY person_id"))
-    except JournalError as error:
-        return _problem(error.message, error.hint)
+    with _reading(args) as journal:
+        people = journal.people(include_archived=args.all)
+        runs = dict(journal.db.read("SELECT person_id, COUNT(*) FROM runs GROUP BY person_id"))
     if not people:
         print("No people yet." if args.all else "No people yet (archived people are shown with --all).")
         return 0
     width = max(len(str(person.id)) for person in people)
     for person in people:
         archived = "  (archived)" if person.archived else ""
-        print(f"{person.id:>{width}}  {person.name}  [{person.language}]  {_plural(runs.get(person.id, 0), 'run')}{archived}")
+        print(f"{person.id:>{width}}  {printable(person.name)}  [{printable(person.language)}]  "
+              f"{_plural(runs.get(person.id, 0), 'run')}{archived}")
     return 0
 
 
@@ -182,34 +200,31 @@ def _person_export(args: argparse.Namespace) -> int:
 
 
 def _person_delete(args: argparse.Namespace) -> int:
-    try:
-        with _journal(args) as journal:
-            person = journal.person(args.id)
-            if person is None:
-                return _problem(f"There is no person with id {args.id}.", "See `kiosk person list`.")
-            runs = len(journal.runs(args.id))
-            if not args.yes and not _confirmed(person.name, runs):
-                print("Nothing was deleted.", file=sys.stderr)
-                return 1
-            deleted = journal.delete_person(args.id)
-    except JournalError as error:
-        return _problem(error.message, error.hint)
-    print(f"Deleted {deleted.person.name}: {_plural(deleted.runs, 'run')} and "
-          f"{_plural(deleted.events, 'step event')}.")
+    with _changing(args) as journal:
+        person = journal.person(args.id)
+        if person is None:
+            return problem(f"There is no person with id {args.id}.", "See `kiosk person list`.")
+        runs = len(journal.runs(args.id))
+        if not args.yes and not _confirmed(person.name, runs):
+            print("Nothing was deleted.", file=sys.stderr)
+            return 1
+        deleted = journal.delete_person(args.id)
+    name = printable(deleted.person.name)
+    print(f"Deleted {name}: {_plural(deleted.runs, 'run')} and {_plural(deleted.events, 'step event')}.")
     if deleted.photo_deleted:
-        print(f"Deleted the photo {deleted.photo_deleted}.")
+        print(f"Deleted the photo {printable(deleted.photo_deleted)}.")
     if not deleted.traces_cleared:
         print("Another program (a running kiosk?) has the journal open, so old copies of the deleted data may "
               "stay in the journal's log file until it closes. Close the kiosk to clear them.", file=sys.stderr)
     if deleted.photo_kept:
-        print(f"The photo {deleted.photo_kept} is outside the data folder and was kept; delete it yourself if it "
-              "should go too.")
+        print(f"The photo {printable(deleted.photo_kept)} is outside the data folder and was kept; delete it "
+              "yourself if it should go too.")
     return 0
 
 
 def _confirmed(name: str, runs: int) -> bool:
-    print(f"This deletes {name} and everything recorded about them ({_plural(runs, 'run')}). It cannot be undone.",
-          file=sys.stderr)
+    print(f"This deletes {printable(name)} and everything recorded about them ({_plural(runs, 'run')}). "
+          "It cannot be undone.", file=sys.stderr)
     try:
         answer = input("Type yes to delete: ")
     except EOFError:

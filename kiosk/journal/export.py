@@ -8,12 +8,11 @@ not have to fit in memory.
 from __future__ import annotations
 
 import base64
-import csv
 import itertools
 import json
 import mimetypes
 from datetime import date, datetime
-from typing import Any, Iterator, TextIO
+from typing import Any, Iterable, Iterator, TextIO
 
 from kiosk.journal.journal import Journal
 from kiosk.journal.model import from_ms, iso_utc, start_of, to_ms
@@ -30,10 +29,38 @@ PERSON_EXPORT_VERSION = 1
 # Spreadsheets run a cell that starts like a formula; a name such as "=1+1" (or worse) must stay text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# A field holding one of these is quoted. Not only the comma: spreadsheets in semicolon locales
+# (German, French ...) open a .csv with ";" as the separator, and an unquoted "a;b" would split
+# there, shifting every column after it (and a formula could start in the new cell).
+_QUOTE_WHEN = frozenset(',;"\r\n\t')
+CSV_LINE_END = "\r\n"  # RFC 4180, as Python's csv module writes it
+
 
 def spreadsheet_safe(text: str) -> str:
-    """Text that a spreadsheet shows as typed: a leading formula character gets an apostrophe."""
+    """Text that a spreadsheet shows as typed: a leading formula character gets an apostrophe
+    (OWASP's advice against CSV injection)."""
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_field(value: Any) -> str:
+    """One CSV field: numbers as they are, None empty, text defused (``spreadsheet_safe``) and
+    quoted when it holds a separator of any locale, a quote or a line break.
+
+    Only text is defused, never a number: -5 is a value, not a formula, and must stay a number.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = spreadsheet_safe(str(value))
+    if _QUOTE_WHEN.isdisjoint(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def csv_line(values: Iterable[Any]) -> str:
+    """One CSV record with its line end."""
+    return ",".join(csv_field(value) for value in values) + CSV_LINE_END
 
 
 def _filters(person_id: int | None, since: date | datetime | None) -> tuple[list[str], list[Any], int | None]:
@@ -72,16 +99,13 @@ def write_csv(journal: Journal, out: TextIO, *, person_id: int | None = None,
 
     Open a file for it with ``encoding="utf-8-sig", newline=""``: the byte order mark tells
     spreadsheet programs the file is UTF-8 (names with umlauts or Chinese characters stay readable).
-    Times are UTC, ISO 8601 with a ``Z``.
+    Times are UTC, ISO 8601 with a ``Z``. Every text field goes through ``csv_field`` (quoting
+    for comma and semicolon locales, formulas defused).
     """
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    out.write(csv_line(CSV_COLUMNS))
     count = 0
     for row in csv_rows(journal, person_id=person_id, since=since):
-        row = list(row)
-        row[3] = spreadsheet_safe(row[3])
-        row[4] = spreadsheet_safe(row[4])
-        writer.writerow(row)
+        out.write(csv_line(row))
         count += 1
     return count
 

@@ -4,25 +4,33 @@ Exit codes follow kiosk/cli.py: 0 done, 1 a problem with the input or the data (
 words on stderr: an unknown person, no journal, no Chromium for --pdf), 2 usage error.
 
 The report reads the journal and the packs only; the sole thing it writes besides the report is the
-packs' prepared pictures in the data folder's cache, exactly as the kiosk itself would.
+packs' prepared pictures in the data folder's cache, exactly as the kiosk itself would. The journal
+is opened read-only (it works on a write-protected card and never creates or changes a journal).
+The HTML and the PDF are written whole or not at all, next to their final name (kiosk.atomic), and
+a link or a device at --out is refused, not replaced.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
+from kiosk import atomic
+from kiosk.cli import Commands, printable, problem
+from kiosk.journal.cli import person_id
 from kiosk.paths import SAMPLE_PACKS_DIR, DataDir
 from kiosk.report.strings import LANGUAGES
 from kiosk.report.view_model import DEFAULT_WEEKS, UnknownPerson, build_person_report
 
 MAX_WEEKS = 104
+# The journal counts time from 1970; a report needs MAX_WEEKS whole weeks before its last day.
+FIRST_DAY = date(1970, 1, 1) + timedelta(weeks=MAX_WEEKS)
+LAST_DAY = date(9999, 12, 24)
 
 
-def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubParsersAction) -> None:  # noqa: ARG001
+def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: ARG001
     """Add ``kiosk report`` to the top level."""
     report = top.add_parser(
         "report",
@@ -31,7 +39,7 @@ def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubPa
         "nothing else: open it in any web browser, print it, or mail it. Written in the person's "
         "language. With --pdf, also a PDF (needs Chromium).",
     )
-    report.add_argument("--person", type=int, required=True, metavar="ID",
+    report.add_argument("--person", type=person_id, required=True, metavar="ID",
                         help="the person's number (see `kiosk person list`)")
     report.add_argument("--weeks", type=_weeks, default=DEFAULT_WEEKS, metavar="N",
                         help=f"how many weeks to show, up to this week (default {DEFAULT_WEEKS})")
@@ -45,9 +53,6 @@ def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubPa
                         "and the sample packs)")
     report.add_argument("--language", choices=LANGUAGES,
                         help="write the report in this language instead of the person's")
-    # SUPPRESS keeps `kiosk --data DIR report ...` working: this one only counts when given.
-    report.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
-                        help="the kiosk's data folder (default: this user's data folder)")
     report.set_defaults(handler=report_command)
 
 
@@ -63,14 +68,17 @@ def _weeks(value: str) -> int:
 
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-03-31") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"{value} is too far in the past or the future: choose a day between "
+                                         f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
+    return day
 
 
 def _problem(message: str, hint: str = "") -> int:
-    print(f"kiosk: {message}" + (f"\n  {hint}" if hint else ""), file=sys.stderr)
-    return 1
+    return problem(message, hint)
 
 
 def report_command(args: argparse.Namespace) -> int:
@@ -82,8 +90,12 @@ def report_command(args: argparse.Namespace) -> int:
         return _problem(f"There is no journal in {data.root} yet, so there is nothing to report.",
                         "Start the kiosk once, or give the data folder with --data DIR.")
     now = _moment(args.until)
+    html_file, pdf_file = _outputs(args.out, args.person, now.date(), args.pdf)
+    for target in (html_file, pdf_file):
+        if target is not None:
+            atomic.check_target(target)  # refused before any work is done; main says why
     try:
-        with Journal.open(data.journal) as journal:
+        with Journal.open_read_only(data.journal) as journal:
             if journal.person(args.person) is None:
                 raise UnknownPerson(args.person)
             report = build_person_report(journal, _library(args.packs, data), args.person, args.weeks, now,
@@ -95,23 +107,19 @@ def report_command(args: argparse.Namespace) -> int:
 
     from kiosk.report.render import render_html
 
-    html_file, pdf_file = _outputs(args.out, args.person, now.date(), args.pdf)
-    try:
-        _write_whole(html_file, render_html(report))
-    except OSError as error:
-        return _problem(f"Could not write {html_file} ({error.strerror or error}).",
-                        "Choose another place with --out FILE.")
-    print(f"Progress report for {report.name}: {html_file}")
+    atomic.write_text(html_file, render_html(report))
+    print(f"Progress report for {printable(report.name)}: {printable(html_file)}")
     if pdf_file is None:
         return 0
 
     from kiosk.report.chromium import ChromiumError, html_to_pdf
 
     try:
-        html_to_pdf(html_file, pdf_file)
+        with atomic.replacing(pdf_file, suffix=".part.pdf") as partial_pdf:
+            html_to_pdf(html_file, partial_pdf)
     except ChromiumError as error:
         return _problem(f"No PDF was made. {error}", f"The HTML report is ready: {html_file}")
-    print(f"PDF: {pdf_file}")
+    print(f"PDF: {printable(pdf_file)}")
     return 0
 
 
@@ -127,7 +135,8 @@ def _library(folders: Sequence[Path] | None, data: DataDir) -> object:
     from kiosk.packs import Library
 
     chosen = list(folders) if folders else [data.packs, SAMPLE_PACKS_DIR]
-    return Library([folder for folder in chosen if folder.is_dir()], data.cache)
+    # A report only reads: it never prunes the kiosk's cache (it does not know what the kiosk uses).
+    return Library([folder for folder in chosen if folder.is_dir()], data.cache, cache_policy=None)
 
 
 def _outputs(out: Path | None, person_id: int, day: date, pdf: bool) -> tuple[Path, Path | None]:
@@ -138,15 +147,3 @@ def _outputs(out: Path | None, person_id: int, day: date, pdf: bool) -> tuple[Pa
     if out.suffix.lower() == ".pdf":
         return out.with_suffix(".html"), out
     return out, (out.with_suffix(".pdf") if pdf else None)
-
-
-def _write_whole(path: Path, content: str) -> None:
-    """Write all of the file or none of it (a half-written report would look complete)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_text(content, encoding="utf-8")
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise

@@ -11,8 +11,9 @@ import argparse
 import getpass
 import sys
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Mapping
 
+from kiosk.cli import Commands, describe_os_error, printable
 from kiosk.journal import JournalError
 from kiosk.paths import DataDir
 from kiosk.trainer.pin import PIN_RULE, PinGuard, validate_pin
@@ -27,8 +28,8 @@ ask = input
 ask_secret = getpass.getpass
 
 
-def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubParsersAction) -> None:  # noqa: ARG001
-    """Add reset-pin and set-pin to ``kiosk trainer``."""
+def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: ARG001
+    """Add reset-pin and set-pin to ``kiosk trainer`` (both take --data, see kiosk.cli)."""
     trainer = groups["trainer"]
 
     reset = trainer.add_parser(
@@ -36,7 +37,6 @@ def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubPa
         help="forget the trainer PIN (the kiosk then asks for a new one)",
         description="Forget the trainer PIN on this device. " + NEXT_STEP,
     )
-    _add_data_option(reset)
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     reset.set_defaults(handler=reset_pin_command)
 
@@ -45,19 +45,7 @@ def register(groups: dict[str, argparse._SubParsersAction], top: argparse._SubPa
         help="choose a new trainer PIN (typed twice, not shown)",
         description="Choose a new trainer PIN on this device. " + PIN_RULE,
     )
-    _add_data_option(set_pin)
     set_pin.set_defaults(handler=set_pin_command)
-
-
-def _add_data_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS keeps `kiosk --data DIR trainer reset-pin` working: the subcommand's option only
-    # overrides the top-level one when it is actually given.
-    parser.add_argument(
-        "--data",
-        metavar="DIR",
-        default=argparse.SUPPRESS,
-        help="the kiosk's data folder (default: this user's data folder)",
-    )
 
 
 def reset_pin_command(args: argparse.Namespace) -> int:
@@ -78,7 +66,7 @@ def reset_pin_command(args: argparse.Namespace) -> int:
         with _journal(data) as journal:
             PinGuard(journal).reset()
     except JournalError as problem:
-        _say(f"{problem}\nNothing was changed.")
+        _say(f"{problem.message}\n{problem.hint}\nNothing was changed.")
         return 1
     print("The trainer PIN has been forgotten.")
     print(NEXT_STEP)
@@ -105,8 +93,12 @@ def set_pin_command(args: argparse.Namespace) -> int:
         data.root.mkdir(parents=True, exist_ok=True)
         with _journal(data) as journal:
             PinGuard(journal).set_pin(first)
-    except (JournalError, OSError) as problem:
-        _say(f"{problem}\nThe PIN was not saved.")
+    except JournalError as problem:
+        _say(f"{problem.message}\n{problem.hint}\nThe PIN was not saved.")
+        return 1
+    except OSError as problem:  # the data folder could not be made
+        message, hint = describe_os_error(problem)
+        _say(f"{message}\n{hint}\nThe PIN was not saved.")
         return 1
     print("The new trainer PIN is saved. Use it to open trainer mode on the kiosk.")
     return 0
@@ -122,4 +114,4 @@ def _journal(data: DataDir) -> Iterator["Journal"]:
 
 
 def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+    print(printable(message, keep_newlines=True), file=sys.stderr)
