@@ -82,7 +82,7 @@ class KioskApp(App):
         self.theme = Theme()
         self.overlay: CalmOverlay | None = None
         self.settings = UiSettings()
-        self._return_to = "people"
+        self._back_stack: list[str] = []
         self._resume_checked = True
         self._window_bindings: dict[str, Callable[..., Any]] = {}
         self.use_kivy_settings = False
@@ -109,7 +109,8 @@ class KioskApp(App):
         self.audio = AudioService(self.problems, self.data.cache, speech_factory=self._speech_factory)
         self.step_pictures = PictureCache(self.problems, keep=6)
         self.tile_pictures = PictureCache(self.problems, keep=64)
-        self.shelf = PackShelf(self.packs_folders, self.data.cache, self.settings.language)
+        self.shelf = PackShelf(self.packs_folders, self.data.cache, self.settings.language,
+                               keep=lambda: [self.session.pack] if self.session is not None else [])
         self.shelf.listeners.append(self._packs_changed)
         self.pack_watcher = PackWatcher(self.shelf)  # packs copied in appear without a restart
         from kiosk.trainer import LockoutMemory, PinGuard, TrainerDoor
@@ -143,7 +144,7 @@ class KioskApp(App):
         if len(people) == 1:
             self.select_worker(people[0])
         else:
-            self.show("people")
+            self._start_worker_flow("people")
         self._worker_check = Clock.schedule_interval(lambda _dt: self._drop_deleted_worker(), WORKER_CHECK_S)
         if not self.storage.writable:
             Clock.schedule_once(lambda _dt: self._tell_worker_nothing_is_saved(), TRANSITION_SECONDS)
@@ -202,22 +203,83 @@ class KioskApp(App):
             self.settings = self.settings.with_values({name: value})
         self.apply_look(self.worker_settings())
 
-    # -- navigation -----------------------------------------------------------------------------
+    # -- navigation: the app is the only one that changes screens -------------------------------
+    #
+    # Screens ask: ``go(name, **what)`` (``what`` reaches the new screen's ``prepare``, its one
+    # entry call), ``back()`` / ``back(out_of="progress_")`` (leave a whole section, e.g. the
+    # family's progress view), ``home()``. The worker's own flow (who -> tasks -> steps -> well
+    # done) is linear and starts a fresh back stack; detours (trainer mode, progress) stack on it.
 
     def screen(self, name: str) -> Screen:
-        """The screen called ``name``, created (and its ``.kv`` loaded) on first use."""
+        """The screen called ``name``, created (and its ``.kv`` loaded) on first use. For the app
+        (and tests); screens never reach another screen (tests/ui/test_architecture.py)."""
         if not self.sm.has_screen(name):
             module_name, class_name = SCREENS[name].split(":")
             screen_class = getattr(importlib.import_module(module_name), class_name)
             self.sm.add_widget(screen_class(name=name))
         return self.sm.get_screen(name)
 
-    def show(self, name: str) -> Screen:
+    def go(self, name: str, *, replace: bool = False, **what: Any) -> Screen:
+        """Show screen ``name``, handing ``what`` to its ``prepare(**what)`` first. The screen left
+        goes on the back stack, unless ``replace`` (a PIN pad once passed is not gone back to)."""
         screen = self.screen(name)
-        if self.sm.current != name:
-            self.previous_screen = self.sm.current  # where Back on a shared screen returns to
+        prepare = getattr(screen, "prepare", None)
+        if prepare is not None:
+            prepare(**what)
+        current = self.sm.current
+        if current != name:
+            if not replace and current:
+                self._back_stack.append(current)
             self.sm.current = name
         return screen
+
+    def back(self, *, out_of: str | None = None) -> None:
+        """Return to the screen before this one; ``out_of`` (a name prefix) also skips every
+        screen of that section. With nothing to return to: ``home()``."""
+        while self._back_stack:
+            candidate = self._back_stack.pop()
+            if candidate == self.sm.current or (out_of and candidate.startswith(out_of)):
+                continue
+            self._return_to_screen(candidate)
+            return
+        self.home()
+
+    def home(self) -> None:
+        """Trainer mode's home inside trainer mode, else the worker's tasks (or "Who are you?")."""
+        if self.sm.current.startswith("trainer_") and self.sm.current not in ("trainer_pin", "trainer_closed"):
+            self._return_to_screen("trainer_home")
+        else:
+            self._return_to_screen("tasks" if self.worker is not None else "people")
+
+    def _return_to_screen(self, name: str) -> None:
+        if name == "people":
+            self.back_to_people()
+            return
+        if name in WORKER_SCREENS:
+            self.apply_look(self.worker_settings())
+        self.screen(name)
+        self.sm.current = name
+
+    def _start_worker_flow(self, name: str) -> Screen:
+        """A worker screen of the linear flow: the back stack starts again from here."""
+        self._back_stack.clear()
+        screen = self.screen(name)
+        self.sm.current = name
+        return screen
+
+    def person_saved(self, person: Any) -> None:
+        """A trainer saved a person: if they are the current worker, their new name, language and
+        preferences apply at once."""
+        if self.worker is not None and self.worker.id == person.id:
+            self.worker = person
+
+    def forget_worker(self, person_id: int) -> None:
+        """A worker was archived or deleted: their screens are not returned to, their run ends."""
+        if self.worker is None or self.worker.id != person_id:
+            return
+        self.worker = None
+        self.session = None
+        self._back_stack = ["people" if name in WORKER_SCREENS else name for name in self._back_stack]
 
     def people(self) -> list[Any]:
         """The workers; on a fresh kiosk one default worker so it is usable at once."""
@@ -241,7 +303,7 @@ class KioskApp(App):
         self.worker = person
         self.ui_lang = base_language(person.language)
         self.apply_look(self.worker_settings())
-        self.show("tasks")
+        self._start_worker_flow("tasks")
         self._resume_checked = False
         if self.shelf.loaded:
             self._check_resume()
@@ -250,11 +312,11 @@ class KioskApp(App):
         self.worker = None
         self.ui_lang = self.kiosk_lang
         self.apply_look(self.settings)
-        self.show("people")
+        self._start_worker_flow("people")
 
     def back_to_tasks(self) -> None:
         self.session = None
-        self.show("tasks")
+        self._start_worker_flow("tasks")
 
     def start_task(self, pack: Any, resume: Any | None = None) -> None:
         """Open a run (or continue an interrupted one) and show its step."""
@@ -266,16 +328,14 @@ class KioskApp(App):
         self.session = RunSession(self.journal, self.worker, pack, self.problems, start_index=start_index,
                                   resume_from=resume.id if resume is not None else None, clock=Clock.get_time)
         self.session.schedule = Clock.create_trigger(lambda _dt: self.session and self.session.flush(), 0)
-        step_screen = self.screen("step")
-        step_screen.begin(self.session)
-        self.show("step")
+        self.screen("step").prepare(session=self.session)
+        self._start_worker_flow("step")
 
     def task_finished(self) -> None:
         self.audio.stop()
-        finish = self.screen("finish")
-        finish.celebrate(self.worker, self.session.pack if self.session else None)
+        self.screen("finish").prepare(worker=self.worker, pack=self.session.pack if self.session else None)
         self.session = None
-        self.show("finish")
+        self._start_worker_flow("finish")
 
     def abandon_task(self) -> None:
         if self.session is not None:
@@ -350,7 +410,6 @@ class KioskApp(App):
         """The corner hold: the PIN pad, or (failing closed) why trainer mode cannot open now."""
         if self.sm.current not in WORKER_SCREENS:
             return
-        self._return_to = self.sm.current
         self.close_overlay()
         self.audio.stop()
         self.apply_look(self.settings)  # trainer screens use the kiosk's look, not the worker's
@@ -361,17 +420,14 @@ class KioskApp(App):
             self.show_door_closed(closed)
             return
         try:
-            self.screen("trainer_pin").reset()
+            self.go("trainer_pin")
         except DoorClosedError as error:
             self.show_door_closed(error.closed)
-            return
-        self.show("trainer_pin")
 
     def show_door_closed(self, closed: Any) -> None:
         """Trainer mode cannot open: say why (a lock, one sentence, the reason, what to do)."""
         self.problems.add("trainer", "Trainer mode was asked for but is closed.", f"{closed.reason} {closed.hint}")
-        self.screen("trainer_closed").explain(closed)
-        self.show("trainer_closed")
+        self.go("trainer_closed", closed=closed, replace=self.sm.current == "trainer_pin")
 
     def verify_pin(self, pin: str) -> Any:
         """The PIN pad's hook: ``PinCheck(ok, wait_seconds)``; ``DoorClosedError`` when the stored
@@ -379,12 +435,11 @@ class KioskApp(App):
         return self.door.check(pin)
 
     def open_trainer_home(self) -> None:
-        self.show("trainer_home")
+        self.go("trainer_home", replace=self.sm.current == "trainer_pin")
 
     def leave_trainer(self) -> None:
         """Back to worker mode, to the screen the trainer left (a task in progress goes on)."""
-        self.apply_look(self.worker_settings())
-        self.show(self._return_to if self._return_to in WORKER_SCREENS else "people")
+        self.back(out_of="trainer_")
 
     def exit_kiosk(self) -> None:
         self.stop()
@@ -401,7 +456,7 @@ class KioskApp(App):
         self.close_overlay()
         current = self.sm.current
         if current.startswith("trainer_") and current not in ("trainer_pin", "trainer_closed"):
-            self.show("trainer_home")  # inside trainer mode: its home (the PIN was given)
+            self._return_to_screen("trainer_home")  # inside trainer mode: its home (the PIN was given)
             return
         if self.session is not None:
             try:
@@ -411,7 +466,7 @@ class KioskApp(App):
             self.session = None
         if self.worker is not None:
             self.apply_look(self.worker_settings())
-            self.show("tasks")
+            self._start_worker_flow("tasks")
         else:
             self.back_to_people()
 
@@ -430,12 +485,10 @@ class KioskApp(App):
         log.info("Worker %s was deleted; leaving their screens", worker.id)
         self.close_overlay()
         self.audio.stop()
-        self.session = None  # their run went with them: nothing to flush
-        if self.sm.current in WORKER_SCREENS or self.sm.current == "trainer_closed":
+        on_their_screens = self.sm.current in WORKER_SCREENS
+        self.forget_worker(worker.id)  # their run went with them: nothing to flush
+        if on_their_screens:
             self.back_to_people()
-        else:
-            self.worker = None
-            self._return_to = "people"
 
     def _report_storage(self, storage: Storage) -> None:
         if storage.problem is None:

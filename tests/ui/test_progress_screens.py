@@ -136,7 +136,7 @@ def test_family_sees_only_their_own_worker(kiosk, ui):
 
 def test_zebulon_opens_with_his_own_pin_only(kiosk, ui):
     app = kiosk(people=[("Anna", "en"), ("Zebulon", "zh")], prepare=history)
-    app.show("progress_people")
+    app.go("progress_people")
     ui.settle()
     choose(ui, "Zebulon")
     type_pin(ui, ANNA_PIN)
@@ -169,7 +169,7 @@ def test_zebulon_opens_with_his_own_pin_only(kiosk, ui):
 
 def test_wrong_pins_lock_out_calmly(kiosk, ui):
     app = kiosk(people=[("Anna", "en"), ("Zebulon", "en")], prepare=history)
-    app.show("progress_people")
+    app.go("progress_people")
     ui.settle()
     choose(ui, "Anna")
     for _ in range(3):
@@ -187,7 +187,7 @@ def test_trainer_pin_opens_and_an_empty_history_is_friendly(kiosk, ui):
         PinGuard(journal).set_pin(TRAINER_PIN)
 
     app = kiosk(people=[("Cleo", "de"), ("Dana", "en")], prepare=prepare)
-    app.show("progress_people")
+    app.go("progress_people")
     ui.settle()
     choose(ui, "Cleo")
     assert ui.screen.message == "No family PIN yet. Ask the trainer."
@@ -208,7 +208,7 @@ def test_trainer_pin_opens_and_an_empty_history_is_friendly(kiosk, ui):
 def test_high_contrast_and_large_text_still_fit(kiosk, ui):
     app = kiosk(people=[("Anna", "de"), ("Zebulon", "en")], prepare=history,
                 settings={"high_contrast": True, "text_scale": 1.5})
-    app.show("progress_people")
+    app.go("progress_people")
     ui.settle()
     assert app.theme.palette_name == "high_contrast" and app.theme.text_scale == 1.5
     ui.shot("progress-people-large")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
 from kivy.uix.screenmanager import Screen
 
 from kiosk.ui.keys import Action
@@ -94,3 +96,62 @@ class KioskScreen(Screen):
 
     def scroll_to(self, widget: Any) -> None:
         """Screens with a ScrollView bring the focused widget into view."""
+
+
+class TrainerScreen(KioskScreen):
+    """A trainer screen: the kiosk's language, Back (and Backspace) to where the trainer came
+    from, Escape ignored (it must never look like a way out)."""
+
+    def tr(self, message: str, **values: Any) -> str:
+        return self.app.tr(message, self.app.kiosk_lang, **values)
+
+    def go_back(self) -> None:
+        self.app.back()
+
+    def handle_key(self, key: int, _codepoint: str | None, _modifiers: list[str]) -> bool:
+        return key == 27  # Escape does nothing on trainer screens
+
+
+#: Seconds a family's progress screen may stay untouched before it closes by itself.
+IDLE_SECONDS = 90
+
+
+class LeavesWhenIdle:
+    """For the family's progress screens: a visitor who walks away leaves nothing on the kiosk.
+
+    Any touch or key on the screen restarts the wait; after ``IDLE_SECONDS`` without one the
+    progress view is left as with Back (the report forgotten, the next visitor needs the PIN).
+    Mix in before the screen class.
+    """
+
+    idle_seconds = IDLE_SECONDS
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._idle_event: Any = None
+        self.bind(on_enter=self._start_idle, on_leave=self._stop_idle)  # type: ignore[attr-defined]
+
+    def _start_idle(self, *_args: Any) -> None:
+        Window.bind(on_key_down=self.poke)
+        self.poke()
+
+    def _stop_idle(self, *_args: Any) -> None:
+        Window.unbind(on_key_down=self.poke)
+        if self._idle_event is not None:
+            self._idle_event.cancel()
+            self._idle_event = None
+
+    def poke(self, *_args: Any) -> None:
+        if self._idle_event is not None:
+            self._idle_event.cancel()
+        self._idle_event = Clock.schedule_once(self._idle_timeout, self.idle_seconds)
+
+    def _idle_timeout(self, _dt: float) -> None:
+        self._idle_event = None
+        manager = self.manager  # type: ignore[attr-defined]
+        if manager is not None and manager.current == self.name:  # type: ignore[attr-defined]
+            self.app.back(out_of="progress_")  # type: ignore[attr-defined]
+
+    def on_touch_down(self, touch: Any) -> bool:
+        self.poke()
+        return super().on_touch_down(touch)  # type: ignore[misc]

@@ -27,7 +27,7 @@ class FinishScreen(KioskScreen):
         super().__init__(**kwargs)
         self._return_event = None
 
-    def celebrate(self, worker: Any, pack: Any | None) -> None:
+    def prepare(self, worker: Any, pack: Any | None) -> None:
         """Prepare the words; the animation and sound start when the screen appears."""
         name = worker.name if worker is not None else ""
         self.message = self.tr("Well done, {name}!", name=name) if name else self.tr("Well done!")

@@ -1,8 +1,8 @@
 """What every PIN pad screen does: collect digits, take keys, and count a lockout down calmly.
 
 The trainer door (``trainer_pin``) and the family's progress door (``progress_pin``) differ only in
-what OK checks and where Cancel goes (``confirm`` / ``cancel``). This base has no ``.kv`` rule of
-its own: ``trainer_pin.kv`` lays out both pads, with ``heading`` as the words on top.
+what OK checks and where Cancel goes (``confirm`` / ``cancel``). ``pin_pad.kv`` lays out every pad (a kv rule applies to subclasses too), with ``heading`` as the
+words on top.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from kivy.properties import NumericProperty, StringProperty
 
 from kiosk.ui.keys import KEY_BACKSPACE, KEY_ENTER, KEY_ESCAPE, KEY_KP_ENTER, digit_for
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import load_kv
 
 MAX_DIGITS = 8
 
@@ -82,3 +83,6 @@ class PinPadScreen(KioskScreen):
         if self._countdown is not None:
             self._countdown.cancel()
             self._countdown = None
+
+
+load_kv(__file__)

@@ -14,8 +14,7 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.report import strings
-from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.progress_people import LeavesWhenIdle
+from kiosk.ui.screens.base import KioskScreen, LeavesWhenIdle
 from kiosk.ui.widgets import charts  # noqa: F401 - registers the chart classes for the .kv
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.charts import chart_points
@@ -62,7 +61,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
     lang = StringProperty("en")         # the worker's language: every word on this screen
     report = ObjectProperty(None, allownone=True)
 
-    def show_person(self, person: Any) -> None:
+    def prepare(self, person: Any) -> None:
         """Build the chosen worker's report (in their language) and show it; nothing else."""
         from kiosk.report.view_model import build_person_report
 
@@ -127,7 +126,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
         self.forget()
 
     def leave(self) -> None:
-        self.app.screen("progress_people").leave()
+        self.app.back(out_of="progress_")
 
     def handle_key(self, key: int, _codepoint: str | None, _modifiers: list[str]) -> bool:
         if key in (8, 27):  # Backspace / Escape: back out, forgetting the report

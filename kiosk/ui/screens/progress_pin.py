@@ -10,9 +10,8 @@ from typing import Any
 
 from kiosk.journal import JournalError
 from kiosk.trainer import DoorClosedError
-from kiosk.ui.screens import trainer_pin  # noqa: F401 - its .kv lays out this pad too
+from kiosk.ui.screens.base import LeavesWhenIdle
 from kiosk.ui.screens.pin_pad import PinPadScreen
-from kiosk.ui.screens.progress_people import LeavesWhenIdle
 
 
 class ProgressPinScreen(LeavesWhenIdle, PinPadScreen):
@@ -20,7 +19,7 @@ class ProgressPinScreen(LeavesWhenIdle, PinPadScreen):
         super().__init__(**kwargs)
         self.person: Any = None
 
-    def ask_for(self, person: Any) -> None:
+    def prepare(self, person: Any) -> None:
         self.person, self.entered = person, ""
         self.heading = self.tr("Enter the family PIN for {name}", name=person.name)
         try:
@@ -36,7 +35,7 @@ class ProgressPinScreen(LeavesWhenIdle, PinPadScreen):
         self.person, self.heading, self.message = None, "", ""
 
     def cancel(self) -> None:
-        self.app.screen("progress_people").leave()
+        self.app.back(out_of="progress_")
 
     def confirm(self) -> None:
         if self.wait_left > 0 or not self.entered or self.person is None:
@@ -49,8 +48,7 @@ class ProgressPinScreen(LeavesWhenIdle, PinPadScreen):
             self.message = self.tr("The PIN cannot be checked right now. Ask the trainer.")
             return
         if result.ok:
-            self.app.screen("progress_person").show_person(self.person)
-            self.app.show("progress_person")
+            self.app.go("progress_person", person=self.person, replace=True)  # the pad is not gone back to
             return
         self.message = self.tr("Wrong PIN.")
         self._start_wait(result.wait_seconds)

@@ -62,7 +62,7 @@ class StepScreen(KioskScreen):
 
     # -- showing a step -------------------------------------------------------------------------
 
-    def begin(self, session: Any) -> None:
+    def prepare(self, session: Any) -> None:
         """A new (or resumed) run: show its current step."""
         self.session = session
         self.show_current()

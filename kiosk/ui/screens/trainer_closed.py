@@ -21,12 +21,12 @@ class TrainerClosedScreen(KioskScreen):
     def tr(self, message: str, **values: Any) -> str:
         return self.app.tr(message, self.app.kiosk_lang, **values)
 
-    def explain(self, closed: Closed) -> None:
+    def prepare(self, closed: Closed) -> None:
         self.reason = closed.reason
         self.hint = closed.hint
 
     def go_back(self) -> None:
-        self.app.leave_trainer()
+        self.app.back()
 
     def handle_key(self, key: int, _codepoint: str | None, _modifiers: list[str]) -> bool:
         if key in (KEY_ENTER, KEY_KP_ENTER, KEY_SPACE, KEY_ESCAPE):

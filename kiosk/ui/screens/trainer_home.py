@@ -71,7 +71,7 @@ class TrainerHomeScreen(KioskScreen):
         box.clear_widgets()
         for action in TRAINER_ACTIONS:
             button = KioskButton(text=self.tr(action.text), icon=action.icon, guarded=False)
-            button.bind(on_activate=lambda _b, name=action.screen: self.app.show(name))
+            button.bind(on_activate=lambda _b, name=action.screen: self.app.go(name))
             box.add_widget(button)
 
     def handle_key(self, key: int, _codepoint: str | None, _modifiers: list[str]) -> bool:

@@ -3,11 +3,12 @@
 Each pack source (folder or zip in the drop folder and the sample folders) is one row: its picture
 (or the broken icon), its title, its state in an icon AND a word (Ready / Warnings / Broken) and its
 problems in plain words ("file, step N: message — hint"), as ``kiosk.packs`` reports them.
+A row's problems are a recycling list (``ProblemLines``, a RecycleView of at most a few screens'
+height): a hostile pack once had 20,000 problems, and one Label holding them all needed a texture
+larger than the graphics memory ("Unable to allocate memory for texture"); the loader now caps the
+list, and the screen only ever draws the lines in view.
 The rows follow the pack folders by themselves (``kiosk.ui.pack_watcher`` polls them every 2 s);
 "Reload packs" asks the shelf for a new scan now. Tapping a usable pack opens ``trainer_preview``.
-
-``TrainerScreen`` (kiosk language, Back to the trainer home, Escape ignored) is shared by the other
-trainer screens (person, settings, preview).
 """
 
 from __future__ import annotations
@@ -15,30 +16,30 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.recycleview import RecycleView
 
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import TrainerScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.buttons import Focusable, GuardedButtonBehavior
 from kiosk.ui.widgets.icon import icon_path
 
 RELOAD_TIMEOUT_S = 60.0
+MAX_PROBLEMS_HEIGHT_DP = 300  # a long list scrolls inside its row, so the other packs stay near
 
 
-class TrainerScreen(KioskScreen):
-    """A trainer screen: kiosk language, Back (and Backspace) to the trainer home, Escape ignored."""
+class ProblemLine(Label):
+    """One problem (or the pack's path) in a row's recycling list; as tall as its wrapped text."""
 
-    back_to = "trainer_home"
 
-    def tr(self, message: str, **values: Any) -> str:
-        return self.app.tr(message, self.app.kiosk_lang, **values)
+class ProblemLines(RecycleView):
+    """A pack's problems as a recycling list: only the lines in view are widgets with textures,
+    however long the list is; the list is as tall as its lines, up to ``max_height``."""
 
-    def go_back(self) -> None:
-        self.app.show(self.back_to)
-
-    def handle_key(self, key: int, _codepoint: str | None, _modifiers: list[str]) -> bool:
-        return key == 27  # Escape does nothing on trainer screens
+    max_height = NumericProperty(dp(MAX_PROBLEMS_HEIGHT_DP))
 
 
 class PackRow(GuardedButtonBehavior, Focusable, BoxLayout):
@@ -47,7 +48,8 @@ class PackRow(GuardedButtonBehavior, Focusable, BoxLayout):
     title = StringProperty("")
     state_word = StringProperty("")
     state_icon = StringProperty("")
-    details = StringProperty("")
+    details = StringProperty("")  # every line, for reading aloud and tests; drawn by ``lines``
+    lines = ListProperty([])
     usable = BooleanProperty(False)
     texture = ObjectProperty(None, allownone=True)
     placeholder = StringProperty("")
@@ -109,10 +111,11 @@ class TrainerPacksScreen(TrainerScreen):
                 pack = next((p for p in shelf.packs if p.source == report.path), None) or shelf.find(report.pack)
             word, icon = report_state(report)
             word = {"Broken": self.tr("Broken"), "Warnings": self.tr("Warnings"), "Ready": self.tr("Ready")}[word]
+            lines = self._lines(report)
             row = PackRow(
                 title=pack.title_for(self.app.kiosk_lang) if pack is not None else str(report.pack),
-                state_word=word, state_icon=icon_path(icon),
-                details=self._details(report), usable=pack is not None, report=report, pack=pack,
+                state_word=word, state_icon=icon_path(icon), lines=lines,
+                details="\n".join(lines), usable=pack is not None, report=report, pack=pack,
                 placeholder=icon_path("broken" if pack is None else "ready"), guarded=False,
             )
             if pack is not None:
@@ -128,14 +131,15 @@ class TrainerPacksScreen(TrainerScreen):
         else:
             self.status = self.tr("{usable} ready to use, {broken} broken.", usable=usable, broken=broken)
 
-    def _details(self, report: Any) -> str:
+    def _lines(self, report: Any) -> list[str]:
+        """One line per problem, then where the pack is."""
         lines = []
         for problem in report.problems:
             where = ", ".join(part for part in (problem.file, self.tr("step {number}", number=problem.step)
                                                  if problem.step is not None else None) if part)
             lines.append(f"• {where + ': ' if where else ''}{problem.message} — {problem.hint}")
         lines.append(str(report.path))
-        return "\n".join(lines)
+        return lines
 
     def reload(self) -> None:
         """Scan the pack folders now (in the background); the rows follow when it is done."""
@@ -167,9 +171,7 @@ class TrainerPacksScreen(TrainerScreen):
     def _open(self, row: PackRow) -> None:
         if row.pack is None:
             return
-        preview = self.app.screen("trainer_preview")
-        preview.open(row.pack)
-        self.app.show("trainer_preview")
+        self.app.go("trainer_preview", pack=row.pack)
 
 
 load_kv(__file__)

@@ -36,15 +36,13 @@ class TrainerPeopleScreen(TileScreen):
         return [self.ids.back, self.ids.add, *self.tiles()]
 
     def go_back(self) -> None:
-        self.app.show("trainer_home")
+        self.app.back()
 
     def add_worker(self) -> None:
-        self.app.screen("trainer_person").edit(None)
-        self.app.show("trainer_person")
+        self.app.go("trainer_person", person=None)
 
     def _chosen(self, tile: Tile) -> None:
-        self.app.screen("trainer_person").edit(tile.item)
-        self.app.show("trainer_person")
+        self.app.go("trainer_person", person=tile.item)
 
     def handle_key(self, key: int, _codepoint: str | None, _modifiers: list[str]) -> bool:
         return key == 27

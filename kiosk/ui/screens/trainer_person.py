@@ -21,16 +21,15 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
-from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, base_language
 from kiosk.journal import JournalError
 from kiosk.paths import ASSETS_DIR
 from kiosk.ui.pictures import PictureCache
-from kiosk.ui.screens.trainer_packs import TrainerScreen
+from kiosk.ui.screens.base import TrainerScreen
 from kiosk.ui.widgets import load_kv
-from kiosk.ui.widgets.buttons import KioskButton
+from kiosk.ui.widgets.choices import fill_choices
 from kiosk.ui.widgets.overlay import CalmOverlay
 
 PHOTO_SUFFIXES = {".png", ".jpg", ".jpeg"}
@@ -75,29 +74,15 @@ def reduced_copy(source: Path, target: Path) -> None:
     """An upright JPEG of at most COPY_MAX_SIDE px (a 12-megapixel photo would waste memory)."""
     from PIL import Image as PILImage, ImageOps
 
-    with PILImage.open(source) as image:
+    from kiosk.imaging import open_picture
+
+    with open_picture(source) as image:  # only JPEG, PNG, WebP, HEIC: never EPS (Ghostscript)
         image.draft("RGB", (COPY_MAX_SIDE, COPY_MAX_SIDE))
         image = ImageOps.exif_transpose(image).convert("RGB")
         image.thumbnail((COPY_MAX_SIDE, COPY_MAX_SIDE))
         partial = target.with_name(target.name + ".part")
         image.save(partial, "JPEG", quality=88)
     partial.replace(target)
-
-
-class PinEntry(BoxLayout):
-    """A simple PIN entry for trainers: masked dots, digits 0-9 and Delete (4 to 8 digits)."""
-
-    entered = StringProperty("")
-
-    def press_digit(self, digit: str) -> None:
-        if len(self.entered) < 8:
-            self.entered += digit
-
-    def delete(self) -> None:
-        self.entered = self.entered[:-1]
-
-    def clear(self) -> None:
-        self.entered = ""
 
 
 class PhotoChoice(ButtonBehavior, Image):
@@ -107,21 +92,7 @@ class PhotoChoice(ButtonBehavior, Image):
     path = ObjectProperty(None)
 
 
-def fill_choices(box: Any, options: list[tuple[Any, str, str]], current: Any, on_choose: Any) -> None:
-    """Big toggle buttons: (value, word, icon); the chosen one is filled and shows a check mark."""
-    box.clear_widgets()
-    for value, word, icon in options:
-        chosen = value == current
-        button = KioskButton(text=word, icon="check" if chosen else icon, role="help" if chosen else "secondary",
-                             guarded=False)
-        button.value = value
-        button.chosen = chosen
-        button.bind(on_activate=lambda _b, v=value: on_choose(v))
-        box.add_widget(button)
-
-
 class TrainerPersonScreen(TrainerScreen):
-    back_to = "trainer_people"
 
     person = ObjectProperty(None, allownone=True)
     language = StringProperty("en")
@@ -133,7 +104,7 @@ class TrainerPersonScreen(TrainerScreen):
     autoplay = True
     speech_rate = "normal"
 
-    def edit(self, person: Any | None) -> None:
+    def prepare(self, person: Any | None) -> None:
         """Fill the form for ``person`` (None: a new worker)."""
         self.person = person
         prefs = dict(person.preferences) if person is not None else {}
@@ -322,14 +293,12 @@ class TrainerPersonScreen(TrainerScreen):
             self.app.problems.add("journal", "A worker could not be saved.", exc)
             self.message = self.tr("Could not save. Please try again.")
             return
-        worker = self.app.worker
-        if worker is not None and worker.id == self.person.id:
-            self.app.worker = self.person
-        self.app.show("trainer_people")
+        self.app.person_saved(self.person)
+        self.app.back()
 
     def confirm_archive(self) -> None:
         if self.person is None:
-            self.app.show("trainer_people")
+            self.app.back()
             return
         overlay = CalmOverlay(self.tr("Archive {name}? Their history is kept.", name=self.person.name), icon="archive")
         overlay.add_button(self.tr("No"), "close", self.app.close_overlay)
@@ -343,11 +312,8 @@ class TrainerPersonScreen(TrainerScreen):
             self.app.problems.add("journal", "A worker could not be archived.", exc)
             self.message = self.tr("Could not save. Please try again.")
             return
-        worker = self.app.worker
-        if worker is not None and worker.id == self.person.id:
-            self.app.worker = None
-            self.app._return_to = "people"  # noqa: SLF001 - the archived worker's tasks are gone
-        self.app.show("trainer_people")
+        self.app.forget_worker(self.person.id)  # the archived worker's tasks are gone
+        self.app.back()
 
     def _family_pin_is_set(self) -> bool:
         try:

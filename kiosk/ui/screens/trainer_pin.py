@@ -14,7 +14,6 @@ from kivy.properties import OptionProperty
 
 from kiosk.trainer import DoorClosedError, DoorState, validate_pin
 from kiosk.ui.screens.pin_pad import PinPadScreen
-from kiosk.ui.widgets import load_kv
 
 
 class TrainerPinScreen(PinPadScreen):
@@ -28,7 +27,7 @@ class TrainerPinScreen(PinPadScreen):
         self.heading = {"check": self.tr("Trainer PIN"), "new": self.tr("Choose a new trainer PIN"),
                         "confirm": self.tr("Type the new PIN again")}[self.mode]
 
-    def reset(self) -> None:
+    def prepare(self) -> None:
         """Ask for the stored PIN, or a new one on a fresh kiosk (``DoorClosedError`` when the
         door is closed: the app shows why instead)."""
         state, closed = self.app.door.state()
@@ -73,6 +72,3 @@ class TrainerPinScreen(PinPadScreen):
         else:
             self._first, self.mode = "", "new"
             self.message = self.tr("The two PINs were different. Please start again.")
-
-
-load_kv(__file__)

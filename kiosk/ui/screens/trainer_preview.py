@@ -13,13 +13,12 @@ from typing import Any
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, base_language
-from kiosk.ui.screens.trainer_packs import TrainerScreen
+from kiosk.ui.screens.base import TrainerScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.buttons import KioskButton
 
 
 class TrainerPreviewScreen(TrainerScreen):
-    back_to = "trainer_packs"
 
     pack = ObjectProperty(None, allownone=True)
     index = NumericProperty(0)
@@ -30,7 +29,7 @@ class TrainerPreviewScreen(TrainerScreen):
     title = StringProperty("")
     texture = ObjectProperty(None, allownone=True)
 
-    def open(self, pack: Any) -> None:
+    def prepare(self, pack: Any) -> None:
         """Show ``pack`` from its first step, in the pack's own language if the kiosk has it."""
         self.pack = pack
         self.total = len(pack.steps)

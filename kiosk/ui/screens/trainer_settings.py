@@ -16,9 +16,9 @@ from kivy.properties import StringProperty
 
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES
 from kiosk.trainer import DoorClosedError, validate_pin
-from kiosk.ui.screens.trainer_packs import TrainerScreen
-from kiosk.ui.screens.trainer_person import fill_choices
+from kiosk.ui.screens.base import TrainerScreen
 from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.choices import fill_choices
 
 TAP_GUARD_CHOICES = (0.3, 0.5, 0.8, 1.2)
 
