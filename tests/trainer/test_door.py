@@ -68,3 +68,37 @@ def test_random_bytes_as_journal_never_open_the_door(tmp_path_factory, data):
     state, _ = door.state()
     assert state is DoorState.CLOSED  # whatever the bytes: never "choose a new PIN"
     storage.journal.close()
+
+
+def test_a_journal_locked_by_another_program_is_read_with_its_stored_pin(tmp_path):
+    """Another program holds the write lock for longer than the 5 s busy wait: the kiosk reads
+    the journal (people, the stored PIN) instead of starting a fresh one without a PIN."""
+    import sqlite3
+
+    path = tmp_path / "journal.sqlite3"
+    with Journal.open(path) as journal:
+        journal.add_person("Anna")
+        PinGuard(journal).set_pin(PIN)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        storage, door = door_for(path)
+        assert storage.mode == "read_only" and storage.problem.kind == "busy"
+        assert [p.name for p in storage.journal.people()] == ["Anna"]
+        assert door.state()[0] is DoorState.CHECK
+        assert not door.check("0000").ok and door.check(PIN).ok
+        storage.journal.close()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_person_row_without_a_name_still_shows():
+    """A damaged people row (no name: only a damaged page can give one, the schema says NOT NULL)
+    once crashed the people screen (None is not allowed for a tile's title): it reads as
+    '? <id>' for the trainer to fix, and unreadable preferences as none."""
+    from kiosk.journal.journal import _person
+
+    person = _person((7, None, 3, None, "{broken", 0))
+    assert person.name == "? 7" and person.photo is None and person.language == "en"
+    assert dict(person.preferences) == {}
