@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from kiosk.atomic import write_text
 
 STATE_NAME = ".build.json"
 STATE_FORMAT = 1
@@ -81,10 +82,7 @@ def load_state(folder: Path) -> BuildState:
 
 def save_state(folder: Path, state: BuildState) -> None:
     """Write the state atomically (an interrupted write must not look like a valid state)."""
-    target = folder / STATE_NAME
-    partial = folder / f"{STATE_NAME}.tmp"
-    partial.write_text(json.dumps(state.to_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(partial, target)
+    write_text(folder / STATE_NAME, json.dumps(state.to_json(), indent=1, ensure_ascii=False) + "\n")
 
 
 def _slot_order(slot: str) -> tuple[int, str]:

@@ -18,6 +18,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
+from kiosk.atomic import write_text
 from kiosk.packs.manifest import MANIFEST_NAME, STEP_KEYS, TOP_LEVEL_KEYS, SafeLoader
 
 TODO_TEXT = "TODO: type the sentence for this step (what the worker does), then run `kiosk pack build`."
@@ -69,10 +70,7 @@ def step_needs_text(step: Mapping[str, Any], language: str | None) -> bool:
 
 def write_pack_yaml(folder: Path, text: str) -> None:
     """Replace pack.yaml in one step (a half-written file would break the pack)."""
-    target = folder / MANIFEST_NAME
-    temporary = folder / f".{MANIFEST_NAME}.tmp"
-    temporary.write_text(text, encoding="utf-8", newline="\n")
-    temporary.replace(target)
+    write_text(folder / MANIFEST_NAME, text.replace("\r\n", "\n"))
 
 
 def read_pack_document(folder: Path) -> Any:

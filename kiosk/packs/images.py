@@ -196,8 +196,14 @@ def _displayable(picture: Image.Image) -> Image.Image:
 
 
 def _write(path: Path, data: bytes) -> Path:
-    """Write atomically: a reader never sees half a picture, even if two loaders race."""
+    """Write atomically: a reader never sees half a picture, even if two loaders race. Not through
+    ``kiosk.atomic``: a cached copy is derived data, so it is not fsync'ed (a lost copy is made
+    again), which keeps a library scan fast; a failed write leaves nothing behind."""
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return path

@@ -23,7 +23,9 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Callable, Mapping
+
+from kiosk.journal.settings import SettingsStore
 
 Clock = Callable[[], float]
 
@@ -33,18 +35,6 @@ LOCKOUT_SUFFIX = ".lockout"
 
 PIN_RULE = "A PIN is 4 to 8 digits (0-9), for example 4071."
 _PIN_PATTERN = re.compile(r"[0-9]{4,8}")
-
-
-class SettingsStore(Protocol):
-    """What PinGuard needs from the journal: JSON-valued settings (``Journal`` provides these).
-
-    A ``delete_setting(key)`` method is used when present; otherwise a setting is cleared by
-    storing None, which reads back as "not set".
-    """
-
-    def get_setting(self, key: str, default: Any = None) -> Any: ...
-
-    def set_setting(self, key: str, value: Any) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,13 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any, Protocol
+
+from kiosk.journal.settings import SettingsStore
 
 log = logging.getLogger("kiosk.ui.problems")
 
 SETTING_KEY = "ui.problems"
 MAX_KEPT = 50
-
-
-class SettingsStore(Protocol):
-    def get_setting(self, key: str, default: Any = None) -> Any: ...
-
-    def set_setting(self, key: str, value: Any) -> None: ...
 
 
 @dataclass(frozen=True)
