@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Sequence
@@ -326,10 +327,29 @@ class KioskApp(App):
         if resume is not None and resume.last_shown_step:
             start_index = resume.last_shown_step - 1
         self.session = RunSession(self.journal, self.worker, pack, self.problems, start_index=start_index,
-                                  resume_from=resume.id if resume is not None else None, clock=Clock.get_time)
+                                  resume_from=resume.id if resume is not None else None, clock=Clock.get_time,
+                                  support=self._support_for(pack))
         self.session.schedule = Clock.create_trigger(lambda _dt: self.session and self.session.flush(), 0)
         self.screen("step").prepare(session=self.session)
         self._start_worker_flow("step")
+
+    def _support_for(self, pack: Any) -> Any:
+        """How much help each step shows for this worker (``kiosk.support``), decided at pack open
+        from their own record; full support when the record cannot be read."""
+        from kiosk.support import decide_pack, full_support, record_changes
+
+        worker = self.worker
+        now_ms = int(time.time() * 1000)
+        try:
+            support = decide_pack(self.journal, worker.id, pack, now_ms=now_ms)
+        except Exception as exc:  # noqa: BLE001 - the worker gets full support, the trainer a note
+            self.problems.add("journal", "Support levels could not be read; full support is shown.", exc)
+            return full_support(pack)
+        try:
+            record_changes(self.journal, worker.id, pack, support, at_ms=now_ms)
+        except Exception as exc:  # noqa: BLE001
+            self.problems.add("journal", "Support level changes could not be saved.", exc)
+        return support
 
     def task_finished(self) -> None:
         self.audio.stop()
@@ -391,6 +411,8 @@ class KioskApp(App):
             return
         if self.session is not None and self.sm.current == "step":
             self.session.event("help")
+            if self.session.expand():  # a faded step: full support at once
+                self.screen("step").show_current()
         message = self.tr("Help is coming")
         overlay = CalmOverlay(message, icon="help")
         overlay.add_button(self.tr("OK"), "check", self.close_overlay, role="primary")

@@ -9,6 +9,10 @@ Kivy-free so the rules are easy to test. Why it looks like this:
   (synchronous=FULL) happen after the new step is on screen. Order is kept: the queue is FIFO and
   ``flush`` runs before finishing and on app stop.
 - Durations come from an injected monotonic clock (Kivy's ``Clock.get_time`` in the app).
+- The run moves by *screens*, not steps: with support that fades (``kiosk.support``) learned steps
+  may share one screen. Every step of a screen is logged as shown and done, so the journal keeps
+  one line per step whatever the screen showed. ``expand`` turns the current screen back into
+  full-support steps at once (Help on a faded step).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import time
 from collections import deque
 from typing import Any, Callable
 
+from kiosk.support import Level, PackSupport, StepScreen, full_support
 from kiosk.ui.problems import ProblemLog
 
 Clock = Callable[[], float]
@@ -35,13 +40,17 @@ class RunSession:
         start_index: int = 0,
         resume_from: int | None = None,
         clock: Clock = time.monotonic,
+        support: PackSupport | None = None,
     ) -> None:
         self.journal = journal
         self.person = person
         self.pack = pack
         self.problems = problems
         self.clock = clock
-        self.index = max(0, min(start_index, len(pack.steps) - 1))
+        self.support = support or full_support(pack)
+        self.screens: list[StepScreen] = list(self.support.screens)
+        start = max(0, min(start_index, len(pack.steps) - 1))
+        self.screen_index = next((i for i, screen in enumerate(self.screens) if start in screen.steps), 0)
         self.finished = False
         self.tally = 0                  # taps on the current step's count dots
         self._shown_at: float | None = None
@@ -50,6 +59,24 @@ class RunSession:
         self.run_id: int | None = self._open(resume_from)
 
     # -- position -------------------------------------------------------------------------------
+
+    @property
+    def screen(self) -> StepScreen:
+        return self.screens[self.screen_index]
+
+    @property
+    def index(self) -> int:
+        """The (first) step on screen, 0-based."""
+        return self.screen.first
+
+    @property
+    def level(self) -> Level:
+        return self.screen.level
+
+    @property
+    def steps(self) -> list[Any]:
+        """The steps on screen (one, or a group of learned steps)."""
+        return [self.pack.steps[i] for i in self.screen.steps]
 
     @property
     def step(self) -> Any:
@@ -64,39 +91,68 @@ class RunSession:
         return self.index + 1
 
     @property
+    def last_number(self) -> int:
+        return self.screen.last + 1
+
+    @property
     def is_first(self) -> bool:
-        return self.index == 0
+        return self.screen_index == 0
 
     @property
     def is_last(self) -> bool:
-        return self.index == self.total - 1
+        return self.screen_index == len(self.screens) - 1
+
+    def next_steps(self) -> list[Any]:
+        """The steps of the next screen (to fetch their pictures and voices ahead)."""
+        if self.is_last:
+            return []
+        return [self.pack.steps[i] for i in self.screens[self.screen_index + 1].steps]
+
+    def previous_steps(self) -> list[Any]:
+        if self.is_first:
+            return []
+        return [self.pack.steps[i] for i in self.screens[self.screen_index - 1].steps]
+
+    def expand(self) -> bool:
+        """Full support on this screen at once (Help on a faded step): a group becomes its steps,
+        each at full support, for the rest of this run. True when something changed."""
+        screen = self.screen
+        if screen.level is Level.FULL:
+            return False
+        self.screens[self.screen_index:self.screen_index + 1] = [StepScreen((i,), Level.FULL) for i in screen.steps]
+        self.arrive()
+        return True
 
     # -- worker actions -------------------------------------------------------------------------
 
     def arrive(self) -> None:
-        """The current step is now on screen: log 'shown' and start its clock."""
+        """The current screen is now shown: log 'shown' for its steps and start its clock."""
         self._shown_at = self.clock()
         self.tally = 0
-        self._record(self.number, "shown")
+        for index in self.screen.steps:
+            self._record(index + 1, "shown")
 
     def next(self) -> bool:
-        """Log 'done' for the current step and move on; True when that was the last step."""
+        """Log 'done' for the steps on screen and move on; True when that was the last screen.
+        A group's time is shared out evenly between its steps."""
         duration_ms = None
+        steps = self.screen.steps
         if self._shown_at is not None:
-            duration_ms = max(0, round((self.clock() - self._shown_at) * 1000))
-        self._record(self.number, "done", duration_ms)
+            duration_ms = max(0, round((self.clock() - self._shown_at) * 1000 / len(steps)))
+        for index in steps:
+            self._record(index + 1, "done", duration_ms)
         if self.is_last:
             self.finish("finished")
             return True
-        self.index += 1
+        self.screen_index += 1
         return False
 
     def back(self) -> bool:
-        """Log 'back' and go to the previous step; False (nothing logged) on the first step."""
+        """Log 'back' and go to the previous screen; False (nothing logged) on the first one."""
         if self.is_first:
             return False
         self._record(self.number, "back")
-        self.index -= 1
+        self.screen_index -= 1
         return True
 
     def event(self, name: str) -> None:

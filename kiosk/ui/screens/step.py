@@ -8,6 +8,10 @@ Why it looks like this:
 - Landscape puts the buttons in a column on the right (the picture keeps the full height);
   portrait puts them in a row at the bottom. Next is always the biggest button, bottom-right.
 - Every worker action is a button press (touch or key), so the tap-guard covers both.
+- It renders the support level ``kiosk.support`` decided for the screen: full (the voice on
+  arrival), reduced (the voice only on "Hear again"), grouped (learned steps together: the first
+  one's picture and their sentences as a short list, one Next). Hear again and Help are always
+  there; Help on a faded screen brings full support back at once (the app asks the session).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
+from kiosk.support import Level
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import load_kv
 
@@ -35,6 +40,7 @@ class StepScreen(KioskScreen):
     picture_path = StringProperty("")     # the file on screen now (tests and the benchmark read it)
     picture_missing = BooleanProperty(False)
     extras_beside = BooleanProperty(False)  # the countdown ring beside the sentence (landscape)
+    level = StringProperty("full")        # the support level on screen: full, reduced or grouped
 
     def on_size(self, *_args: Any) -> None:
         self.landscape = self.width >= self.height
@@ -75,9 +81,10 @@ class StepScreen(KioskScreen):
         self.ids.picture.texture = texture
         self.picture_missing = texture is None
         self.picture_path = str(path)
-        self.step_text = step.text_for(self._language(), pack.language)
-        self.number, self.total = session.number, session.total
-        self.position_text = self._position(session.number)
+        self.level = session.level.word
+        self.step_text = self._words(session.steps)
+        self.number, self.total = session.last_number, session.total
+        self.position_text = self._position(session.number, session.last_number)
         self.is_first, self.is_last = session.is_first, session.is_last
         self.timer_seconds = step.timer or 0
         self.count = step.count or 0
@@ -86,25 +93,34 @@ class StepScreen(KioskScreen):
         timer.start(step.timer) if step.timer else timer.stop()
         self.ids.tally.reset(self.count)
         session.arrive()
-        for neighbour in (session.index + 1, session.index - 1):
-            if 0 <= neighbour < session.total:
-                app.step_pictures.prefetch(pack.display_image(pack.steps[neighbour]))
+        for neighbours in (session.next_steps(), session.previous_steps()):
+            if neighbours:
+                app.step_pictures.prefetch(pack.display_image(neighbours[0]))
         app.audio.stop()
-        if app.worker_settings().autoplay:
+        if app.worker_settings().autoplay and session.level is Level.FULL:
             Clock.schedule_once(lambda _dt: self._play(session, step), 0)
         Clock.schedule_once(lambda _dt: self._prepare_neighbours(session), 0.05)
 
+    def _words(self, steps: list[Any]) -> str:
+        """One step's sentence, or a group's sentences as a short list (one line each)."""
+        language, fallback = self._language(), self.session.pack.language
+        if len(steps) == 1:
+            return steps[0].text_for(language, fallback)
+        return "\n".join(f"•  {step.text_for(language, fallback)}" for step in steps)
+
     def _prepare_neighbours(self, session: Any) -> None:
-        """After the step is on screen: render the next and previous steps' words ahead."""
+        """After the step is on screen: render the next and previous screens' words ahead."""
         if self.session is not session:
             return
-        for neighbour in (session.index + 1, session.index - 1):
-            if 0 <= neighbour < session.total:
-                step = session.pack.steps[neighbour]
-                self.ids.step_label.prepare(step.text_for(self._language(), session.pack.language))
-                self.ids.position.prepare(self._position(neighbour + 1))
+        for neighbours in (session.next_steps(), session.previous_steps()):
+            if neighbours:
+                self.ids.step_label.prepare(self._words(neighbours))
+                first = session.pack.steps.index(neighbours[0]) + 1
+                self.ids.position.prepare(self._position(first, first + len(neighbours) - 1))
 
-    def _position(self, number: int) -> str:
+    def _position(self, number: int, last: int | None = None) -> str:
+        if last is not None and last != number:
+            return self.tr("{first} to {last} of {total}", first=number, last=last, total=self.session.total)
         return self.tr("{current} of {total}", current=number, total=self.session.total)
 
     def _play(self, session: Any, step: Any) -> None:
@@ -112,8 +128,9 @@ class StepScreen(KioskScreen):
         if self.session is not session or session.step is not step or self.manager.current != self.name:
             return
         self.app.audio.play_step(session.pack, step, self._language())
-        if not session.is_last:
-            self.app.audio.prefetch_step(session.pack, session.pack.steps[session.index + 1], self._language())
+        following = session.next_steps()
+        if len(following) == 1:
+            self.app.audio.prefetch_step(session.pack, following[0], self._language())
 
     def _language(self) -> str:
         worker = self.app.worker
@@ -138,7 +155,12 @@ class StepScreen(KioskScreen):
         if self.session is None:
             return
         self.session.event("hear_again")
-        self.app.audio.play_step(self.session.pack, self.session.step, self._language())
+        steps = self.session.steps
+        if len(steps) == 1:
+            self.app.audio.play_step(self.session.pack, steps[0], self._language())
+        else:  # a group: its sentences one after the other
+            language = self._language()
+            self.app.audio.say(" ".join(step.text_for(language, self.session.pack.language) for step in steps), language)
 
     def timer_finished(self) -> None:
         if self.session is not None and self.manager.current == self.name:

@@ -1,0 +1,161 @@
+"""Support levels for one worker and one pack, from the journal (Kivy-free).
+
+Reads the worker's ended runs of this pack *with the same content* (a run of another version says
+nothing about a changed step: it starts at full support again), turns their step events into
+``StepOutcome`` histories and asks ``rules.decide_step``. The coach's choices live in the
+journal's settings, per person, so they are exported and deleted with the person:
+
+- ``support.<person id>``: ``{"locked": bool, "reset": {pack id: epoch ms}}`` (lock = always full
+  support; reset = forget the history before that moment);
+- ``support.fading`` (kiosk-wide, default on);
+- ``support.<person id>.changes``: the last level changes with their reasons (by the rules or by
+  the coach), for the trainer screen.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from kiosk.support.rules import DEFAULT_RULES, Level, Rules, StepDecision, StepOutcome, StepScreen, decide_step, plan_screens
+
+FADING_KEY = "support.fading"
+PERSON_KEY = "support.{person_id}"
+CHANGES_KEY = "support.{person_id}.changes"
+LEVELS_KEY = "support.{person_id}.levels"
+HISTORY_RUNS = 60   # the rules look at streaks of a few runs and a median time: the last 60 runs are plenty
+CHANGES_KEPT = 200
+
+
+@dataclass(frozen=True)
+class PackSupport:
+    decisions: tuple[StepDecision, ...]   # one per step of the pack
+    screens: tuple[StepScreen, ...]
+
+    def level_of(self, index: int) -> Level:
+        return self.decisions[index].level
+
+
+def full_support(pack: Any) -> PackSupport:
+    """Every step on its own screen with full support (no journal, a preview, fading off)."""
+    decisions = tuple(StepDecision(Level.FULL, "full support") for _ in pack.steps)
+    return PackSupport(decisions, tuple(plan_screens(decisions)))
+
+
+def step_histories(journal: Any, person_id: int, pack: Any, since_ms: int = 0) -> list[list[StepOutcome]]:
+    """Per step (index), its outcomes in the worker's last ended runs of this pack content."""
+    rows = journal.db.read(
+        "SELECT r.id, r.started_at_ms, e.step_number, e.event, e.duration_ms FROM runs r "
+        "JOIN step_events e ON e.run_id = r.id "
+        "WHERE r.id IN (SELECT id FROM runs WHERE person_id = ? AND pack_id = ? AND content_hash = ? "
+        "AND outcome IS NOT NULL AND started_at_ms >= ? ORDER BY started_at_ms DESC LIMIT ?) "
+        "ORDER BY r.started_at_ms, r.id, e.id",
+        (person_id, pack.id, pack.content_hash, since_ms, HISTORY_RUNS),
+    )
+    count = len(pack.steps)
+    runs: dict[int, tuple[int, dict[int, dict[str, Any]]]] = {}
+    for run_id, started, number, event, duration in rows:
+        _, steps = runs.setdefault(run_id, (started, defaultdict(dict)))
+        if not 1 <= number <= count:
+            continue
+        facts = steps[number]
+        if event == "done":
+            facts["done"] = True
+            facts["duration_ms"] = duration
+        elif event == "help":
+            facts["help"] = True
+        elif event == "hear_again":
+            facts["hear_again"] = True
+        elif event == "back" and number >= 2:
+            steps[number - 1]["back_to"] = True
+    histories: list[list[StepOutcome]] = [[] for _ in range(count)]
+    for started, steps in runs.values():
+        for number, facts in steps.items():
+            histories[number - 1].append(StepOutcome(
+                at_ms=started, done=bool(facts.get("done")), help=bool(facts.get("help")),
+                back_to=bool(facts.get("back_to")), hear_again=bool(facts.get("hear_again")),
+                duration_ms=facts.get("duration_ms"),
+            ))
+    return histories
+
+
+def coach_choices(journal: Any, person_id: int) -> dict[str, Any]:
+    value = journal.get_setting(PERSON_KEY.format(person_id=person_id), {})
+    return value if isinstance(value, dict) else {}
+
+
+def fading_on(journal: Any) -> bool:
+    value = journal.get_setting(FADING_KEY, True)
+    return value is not False
+
+
+def standalone_steps(pack: Any) -> list[bool]:
+    """Steps that always keep their own screen: a timer or a count asks for the worker's attention."""
+    return [bool(getattr(step, "timer", None) or getattr(step, "count", None) or getattr(step, "video", None))
+            for step in pack.steps]
+
+
+def decide_pack(journal: Any, person_id: int, pack: Any, *, now_ms: int, rules: Rules = DEFAULT_RULES) -> PackSupport:
+    """The levels and screens for this worker's next run of ``pack`` (at pack open)."""
+    choices = coach_choices(journal, person_id)
+    resets = choices.get("reset") if isinstance(choices.get("reset"), dict) else {}
+    since = int(resets.get(pack.id, 0) or 0)
+    histories = step_histories(journal, person_id, pack, since)
+    locked = bool(choices.get("locked"))
+    fading = fading_on(journal)
+    decisions = tuple(decide_step(history, now_ms=now_ms, rules=rules, locked=locked, fading=fading)
+                      for history in histories)
+    return PackSupport(decisions, tuple(plan_screens(decisions, standalone=standalone_steps(pack))))
+
+
+def record_changes(journal: Any, person_id: int, pack: Any, support: PackSupport, *, at_ms: int) -> list[dict[str, Any]]:
+    """Compare with the levels last used for this pack content and keep every change with its
+    reason (newest last, bounded). Returns the new change entries."""
+    levels_key = LEVELS_KEY.format(person_id=person_id)
+    stored = journal.get_setting(levels_key, {})
+    stored = stored if isinstance(stored, dict) else {}
+    before = stored.get(pack.id) if isinstance(stored.get(pack.id), dict) else {}
+    old = before.get("levels") if before.get("content_hash") == pack.content_hash else None
+    now = [decision.level.word for decision in support.decisions]
+    changes = []
+    for index, decision in enumerate(support.decisions):
+        previous = old[index] if isinstance(old, list) and index < len(old) else None
+        if previous is not None and previous != now[index]:
+            changes.append({"pack": pack.id, "step": index + 1, "from": previous, "to": now[index],
+                            "reason": decision.reason, "by": "rules", "at_ms": at_ms})
+    if old != now:
+        stored[pack.id] = {"content_hash": pack.content_hash, "levels": now}
+        journal.set_setting(levels_key, stored)
+    if changes:
+        add_changes(journal, person_id, changes)
+    return changes
+
+
+def add_changes(journal: Any, person_id: int, changes: Sequence[dict[str, Any]]) -> None:
+    key = CHANGES_KEY.format(person_id=person_id)
+    kept = journal.get_setting(key, [])
+    kept = list(kept) if isinstance(kept, list) else []
+    kept.extend(changes)
+    journal.set_setting(key, kept[-CHANGES_KEPT:])
+
+
+def set_locked(journal: Any, person_id: int, locked: bool, *, at_ms: int) -> None:
+    """The coach: always full support for this worker (or fading again)."""
+    choices = coach_choices(journal, person_id)
+    choices["locked"] = bool(locked)
+    journal.set_setting(PERSON_KEY.format(person_id=person_id), choices)
+    add_changes(journal, person_id, [{"pack": None, "step": None, "to": "full" if locked else "fading",
+                                      "reason": "locked by the coach" if locked else "unlocked by the coach",
+                                      "by": "coach", "at_ms": at_ms}])
+
+
+def reset_pack(journal: Any, person_id: int, pack_id: str, *, at_ms: int) -> None:
+    """The coach: this worker starts this pack at full support again (earlier runs are not used)."""
+    choices = coach_choices(journal, person_id)
+    resets = choices.get("reset") if isinstance(choices.get("reset"), dict) else {}
+    resets[pack_id] = at_ms
+    choices["reset"] = resets
+    journal.set_setting(PERSON_KEY.format(person_id=person_id), choices)
+    add_changes(journal, person_id, [{"pack": pack_id, "step": None, "to": "full", "reason": "reset by the coach",
+                                      "by": "coach", "at_ms": at_ms}])

@@ -1,0 +1,105 @@
+"""Support that fades, in the real app: a worker who did a pack alone three times sees less on
+the fourth run, learned steps are grouped later, one Help brings full support back at once, and a
+locked worker never fades."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.support import set_locked
+from ui_helpers import events_of, make_pack
+
+STEPS = [{"text": {"en": f"Step {n}: do part {n}.", "de": f"Schritt {n}: Teil {n} machen.",
+                   "zh": f"第{n}步：做第{n}部分。"}} for n in range(1, 7)]
+
+
+@pytest.fixture
+def library(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("packs")
+    make_pack(folder, "fold-boxes", {"en": "Fold the boxes", "de": "Kartons falten", "zh": "折纸盒"}, STEPS)
+    return folder
+
+
+def _history(app, runs: int, *, help_at: int | None = None) -> None:
+    """Runs done alone (each step shown and done in 4 s), as the journal keeps them."""
+    pack = app.shelf.find("fold-boxes")
+    journal = app.journal
+    for run in range(runs):
+        run_id = journal.start_run(app.worker.id, pack.id, pack.version, pack.content_hash, step_count=len(pack.steps))
+        for number in range(1, len(pack.steps) + 1):
+            journal.record_step(run_id, number, "shown")
+            if help_at == number and run == runs - 1:
+                journal.record_step(run_id, number, "help")
+            journal.record_step(run_id, number, "done", 4000)
+        journal.finish_run(run_id, "finished")
+
+
+def _open_task(app, ui):
+    tile = next(t for t in ui.screen.tiles() if t.item.id == "fold-boxes")
+    ui.tap(tile)
+    assert app.sm.current == "step"
+    return ui.screen
+
+
+def test_three_runs_alone_give_reduced_support_and_help_brings_it_back(kiosk, ui):
+    app = kiosk(people=[("Anna", "en")])
+    _history(app, 3)
+    step = _open_task(app, ui)
+    assert step.level == "reduced"
+    ui.advance(1)
+    assert app.audio.played == [] or all("01" not in str(p) for p in app.audio.played)  # no voice on arrival
+    spoken_before = len(app.fake_speech.rendered)
+    ui.shot("reduced")
+    app.open_help()
+    app.close_overlay()
+    ui.settle()
+    assert step.level == "full"  # at once, on the same step
+    assert step.ids.position.text == "1 of 6"
+    ui.advance(1)
+    assert len(app.fake_speech.rendered) > spoken_before  # the step's voice plays again
+    run, events = events_of(app)
+    assert (1, "help") in events
+
+
+def test_learned_steps_share_a_screen_with_one_next(kiosk, ui):
+    app = kiosk(people=[("Anna", "en")])
+    _history(app, 6)
+    step = _open_task(app, ui)
+    assert step.level == "grouped"
+    assert step.ids.position.text == "1 to 2 of 6"
+    assert "Step 1" in step.step_text and "Step 2" in step.step_text
+    ui.shot("grouped-en")
+    ui.tap(step.ids.next)
+    assert step.ids.position.text == "3 to 4 of 6"
+    ui.tap(step.ids.next)
+    ui.tap(step.ids.next)
+    assert app.sm.current == "finish"
+    run, events = events_of(app)
+    assert [e for e in events if e[1] == "done"] == [(n, "done") for n in range(1, 7)]
+
+
+@pytest.mark.parametrize("language", ["de", "zh"])
+def test_grouped_screen_in_other_languages(kiosk, ui, language):
+    app = kiosk(people=[("Li", language)], size=(800, 1280))
+    _history(app, 6)
+    step = _open_task(app, ui)
+    assert step.level == "grouped"
+    assert STEPS[0]["text"][language] in step.step_text
+    ui.shot(f"grouped-{language}-portrait")
+
+
+def test_help_on_the_last_run_keeps_that_step_full(kiosk, ui):
+    app = kiosk(people=[("Anna", "en")])
+    _history(app, 6, help_at=3)
+    step = _open_task(app, ui)
+    levels = [screen.level.word for screen in app.session.screens]
+    steps = [screen.steps for screen in app.session.screens]
+    assert (2,) in steps and levels[steps.index((2,))] == "full"
+
+
+def test_a_locked_worker_never_fades(kiosk, ui):
+    app = kiosk(people=[("Anna", "en")])
+    _history(app, 9)
+    set_locked(app.journal, app.worker.id, True, at_ms=0)
+    step = _open_task(app, ui)
+    assert step.level == "full" and len(app.session.screens) == 6
