@@ -103,3 +103,40 @@ def test_a_locked_worker_never_fades(kiosk, ui):
     set_locked(app.journal, app.worker.id, True, at_ms=0)
     step = _open_task(app, ui)
     assert step.level == "full" and len(app.session.screens) == 6
+
+
+def _open_support_screen(app, ui):
+    from test_trainer_screens import open_trainer, set_pin
+
+    set_pin(app.journal)
+    ui.tap(ui.screen.ids.home, wait=False) if app.sm.current == "step" else None
+    home = open_trainer(app, ui)
+    button = next(b for b in home.ids.actions.children if b.text == app.tr("Support", app.kiosk_lang))
+    ui.tap(button, wait=False)
+    assert app.sm.current == "trainer_support"
+    return ui.screen
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (800, 1280)], ids=["landscape", "portrait"])
+def test_the_coach_sees_every_level_and_can_lock_reset_and_switch_fading_off(kiosk, ui, size):
+    app = kiosk(people=[("Anna", "en")], size=size)
+    _history(app, 6)
+    screen = _open_support_screen(app, ui)
+    if screen.pack_title != "Fold the boxes":
+        ui.tap(screen.ids.pack, wait=False)
+    assert screen.pack_title == "Fold the boxes" and screen.person_name == "Anna"
+    assert [row["level"] for row in screen.rows] == ["grouped"] * 6
+    assert "3 runs alone in a row" in screen.rows[0]["reason"]
+    ui.shot("support-grouped")
+    ui.tap(screen.ids.lock, wait=False)
+    assert screen.locked and [row["level"] for row in screen.rows] == ["full"] * 6
+    assert "locked by the coach" in screen.changes_text
+    ui.tap(screen.ids.lock, wait=False)
+    ui.tap(screen.ids.reset, wait=False)
+    assert [row["level"] for row in screen.rows] == ["full"] * 6 and "reset by the coach" in screen.changes_text
+    ui.tap(screen.ids.fading, wait=False)
+    assert screen.fading is False and app.journal.get_setting("support.fading") is False
+    ui.shot("support-after")
+    for button in (screen.ids.lock, screen.ids.reset, screen.ids.fading, screen.ids.back):
+        x, y = button.to_window(button.x, button.y)
+        assert 0 <= x and x + button.width <= app.root.width + 1 and 0 <= y and y + button.height <= app.root.height + 1

@@ -24,6 +24,7 @@ SCREENS: dict[str, str] = {
     "trainer_people": "kiosk.ui.screens.trainer_people:TrainerPeopleScreen",
     "trainer_person": "kiosk.ui.screens.trainer_person:TrainerPersonScreen",
     "trainer_settings": "kiosk.ui.screens.trainer_settings:TrainerSettingsScreen",
+    "trainer_support": "kiosk.ui.screens.trainer_support:TrainerSupportScreen",
     # the family's progress view (behind that worker's family PIN or the trainer PIN)
     "progress_people": "kiosk.ui.screens.progress_people:ProgressPeopleScreen",
     "progress_pin": "kiosk.ui.screens.progress_pin:ProgressPinScreen",
@@ -48,5 +49,6 @@ TRAINER_ACTIONS: list[TrainerAction] = [
     TrainerAction("trainer_packs", "Packs", "ready"),
     TrainerAction("trainer_people", "People", "person"),
     TrainerAction("trainer_settings", "Settings", "settings"),
+    TrainerAction("trainer_support", "Support", "help"),
     TrainerAction("progress_people", "Progress", "progress"),
 ]
