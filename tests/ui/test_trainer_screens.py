@@ -9,6 +9,7 @@ from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 
 from kiosk.trainer import PinGuard
+from kiosk.ui.screens import TRAINER_ACTIONS
 from ui_helpers import make_pack
 
 PIN = "2468"
@@ -236,7 +237,7 @@ def test_trainer_home_fits_the_screen_with_every_button(kiosk, ui, tmp_path, siz
     app = kiosk(packs=[library], people=[("Anna", "en")], prepare=set_pin, settings={"language": "de"},
                 size=size)
     home = open_trainer(app, ui)
-    assert len(home.ids.actions.children) == 4
+    assert len(home.ids.actions.children) == len(TRAINER_ACTIONS)
     assert "fold-towels" in home.problems_text
     for widget in [home.ids.exit, home.ids.worker_mode, *home.ids.actions.children,
                    *(r for r in home.walk() if hasattr(r, "label") and hasattr(r, "action"))]:
