@@ -14,7 +14,6 @@ journal's settings, per person, so they are exported and deleted with the person
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -50,33 +49,40 @@ def step_histories(journal: Any, person_id: int, pack: Any, since_ms: int = 0) -
         "JOIN step_events e ON e.run_id = r.id "
         "WHERE r.id IN (SELECT id FROM runs WHERE person_id = ? AND pack_id = ? AND content_hash = ? "
         "AND outcome IS NOT NULL AND started_at_ms >= ? ORDER BY started_at_ms DESC LIMIT ?) "
+        "AND e.event IN ('done', 'help', 'hear_again', 'back') "  # 'shown' (half the rows) tells nothing here
         "ORDER BY r.started_at_ms, r.id, e.id",
         (person_id, pack.id, pack.content_hash, since_ms, HISTORY_RUNS),
     )
     count = len(pack.steps)
-    runs: dict[int, tuple[int, dict[int, dict[str, Any]]]] = {}
-    for run_id, started, number, event, duration in rows:
-        _, steps = runs.setdefault(run_id, (started, defaultdict(dict)))
+    histories: list[list[StepOutcome]] = [[] for _ in range(count)]
+    run_id = None
+    started = 0
+    facts: list[list[Any]] = []   # per step of the current run: [done, help, back_to, hear_again, duration]
+
+    def close_run() -> None:
+        for index, (done, helped, back_to, hear, duration) in enumerate(facts):
+            if done or helped:
+                histories[index].append(StepOutcome(started, done, helped, back_to, hear, duration))
+
+    for row_run, row_started, number, event, duration in rows:
+        if row_run != run_id:
+            if run_id is not None:
+                close_run()
+            run_id, started = row_run, row_started
+            facts = [[False, False, False, False, None] for _ in range(count)]
         if not 1 <= number <= count:
             continue
-        facts = steps[number]
+        step = facts[number - 1]
         if event == "done":
-            facts["done"] = True
-            facts["duration_ms"] = duration
+            step[0], step[4] = True, duration
         elif event == "help":
-            facts["help"] = True
+            step[1] = True
         elif event == "hear_again":
-            facts["hear_again"] = True
+            step[3] = True
         elif event == "back" and number >= 2:
-            steps[number - 1]["back_to"] = True
-    histories: list[list[StepOutcome]] = [[] for _ in range(count)]
-    for started, steps in runs.values():
-        for number, facts in steps.items():
-            histories[number - 1].append(StepOutcome(
-                at_ms=started, done=bool(facts.get("done")), help=bool(facts.get("help")),
-                back_to=bool(facts.get("back_to")), hear_again=bool(facts.get("hear_again")),
-                duration_ms=facts.get("duration_ms"),
-            ))
+            facts[number - 2][2] = True
+    if run_id is not None:
+        close_run()
     return histories
 
 

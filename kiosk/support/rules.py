@@ -21,7 +21,7 @@ rules are tested on hand-written histories.
 
 from __future__ import annotations
 
-import statistics
+import bisect
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Sequence
@@ -81,13 +81,13 @@ def decide_step(history: Sequence[StepOutcome], *, now_ms: int, rules: Rules = D
         return StepDecision(Level.FULL, "fading is switched off on this kiosk")
     level, streak, hold, grouped_runs = Level.FULL, 0, 0, 0
     reason = "new step: full support"
-    durations: list[int] = []
+    durations: list[int] = []   # kept sorted, for the median
     for outcome in history:
         if not (outcome.done or outcome.help):
             continue  # not reached in that run: tells nothing
         slow = _is_slow(outcome, durations, rules)
         if outcome.done and outcome.duration_ms is not None:
-            durations.append(outcome.duration_ms)
+            bisect.insort(durations, outcome.duration_ms)
         if outcome.help or outcome.back_to or slow:
             level, streak, hold, grouped_runs = Level.FULL, 0, rules.hold_runs, 0
             reason = ("help was needed here" if outcome.help else
@@ -116,10 +116,13 @@ def decide_step(history: Sequence[StepOutcome], *, now_ms: int, rules: Rules = D
     return StepDecision(level, reason, group_limit)
 
 
-def _is_slow(outcome: StepOutcome, earlier: list[int], rules: Rules) -> bool:
-    if outcome.duration_ms is None or len(earlier) < rules.min_samples_for_speed:
+def _is_slow(outcome: StepOutcome, earlier_sorted: list[int], rules: Rules) -> bool:
+    count = len(earlier_sorted)
+    if outcome.duration_ms is None or count < rules.min_samples_for_speed:
         return False
-    return outcome.duration_ms > rules.slow_factor * statistics.median(earlier)
+    middle = count // 2
+    median = earlier_sorted[middle] if count % 2 else (earlier_sorted[middle - 1] + earlier_sorted[middle]) / 2
+    return outcome.duration_ms > rules.slow_factor * median
 
 
 @dataclass(frozen=True)
