@@ -90,6 +90,8 @@ class KioskApp(App):
         self.exit_code = 0
         self.safety: SafetyNet | None = None
         self._worker_check: Any = None
+        self._last_input = 0.0   # Clock time of the last touch or key (one worker at a time)
+        self._entered_tasks_at = 0.0
 
     # -- life cycle -----------------------------------------------------------------------------
 
@@ -146,7 +148,7 @@ class KioskApp(App):
             self.select_worker(people[0])
         else:
             self._start_worker_flow("people")
-        self._worker_check = Clock.schedule_interval(lambda _dt: self._drop_deleted_worker(), WORKER_CHECK_S)
+        self._worker_check = Clock.schedule_interval(lambda _dt: self._check_worker(), WORKER_CHECK_S)
         if not self.storage.writable:
             Clock.schedule_once(lambda _dt: self._tell_worker_nothing_is_saved(), TRANSITION_SECONDS)
 
@@ -305,6 +307,7 @@ class KioskApp(App):
         self.ui_lang = base_language(person.language)
         self.apply_look(self.worker_settings())
         self._start_worker_flow("tasks")
+        self._entered_tasks_at = Clock.get_time()
         self._resume_checked = False
         if self.shelf.loaded:
             self._check_resume()
@@ -318,6 +321,7 @@ class KioskApp(App):
     def back_to_tasks(self) -> None:
         self.session = None
         self._start_worker_flow("tasks")
+        self._entered_tasks_at = Clock.get_time()
 
     def start_task(self, pack: Any, resume: Any | None = None) -> None:
         """Open a run (or continue an interrupted one) and show its step."""
@@ -492,6 +496,34 @@ class KioskApp(App):
         else:
             self.back_to_people()
 
+    def _check_worker(self) -> None:
+        self._drop_deleted_worker()
+        self._next_worker_when_idle()
+
+    def several_workers(self) -> bool:
+        try:
+            return len(self.journal.people()) > 1
+        except Exception:  # noqa: BLE001 - unreadable: assume a shared kiosk (the safe choice)
+            return True
+
+    def task_done(self) -> None:
+        """After "Well done": on a kiosk several workers share, back to "Who are you?" so the next
+        person never works (and is recorded) under this worker's name; else their tasks."""
+        if self.several_workers():
+            self.back_to_people()
+        else:
+            self.back_to_tasks()
+
+    def _next_worker_when_idle(self) -> None:
+        """The tasks screen left untouched for ``worker_idle_s`` (a trainer setting, 2 min) on a
+        shared kiosk returns to "Who are you?". Never inside a task: nothing times out on a worker."""
+        if self.worker is None or self.sm.current != "tasks" or self.overlay is not None:
+            return
+        idle = Clock.get_time() - max(self._last_input, self._entered_tasks_at)
+        if idle >= self.settings.worker_idle_s and self.several_workers():
+            log.info("Tasks screen idle for %.0f s: back to 'Who are you?'", idle)
+            self.back_to_people()
+
     def _drop_deleted_worker(self) -> None:
         """A person deleted while the kiosk runs (``kiosk person delete``) leaves its screens:
         their name and photo must not stay, and nothing more is recorded for them."""
@@ -556,12 +588,14 @@ class KioskApp(App):
         return key == 27  # Escape / Android back never exits or pauses the kiosk
 
     def _on_any_touch(self, *_args: Any) -> bool:
+        self._last_input = Clock.get_time()
         if self.keyboard_mode:
             self.keyboard_mode = False
         return False
 
     def _on_key_down(self, _window: Any, key: int, _scancode: int, codepoint: str | None,
                      modifiers: list[str]) -> bool:
+        self._last_input = Clock.get_time()
         screen = self.sm.current_screen
         handle_key = getattr(screen, "handle_key", None)
         if handle_key is not None and self.overlay is None and handle_key(key, codepoint, modifiers):

@@ -25,6 +25,7 @@ class UiSettings:
     language: str = "en"                # kiosk language: people screen, trainer screens, new packs
     celebrate: bool = True              # the star and the chime on the "well done" screen
     speech_rate: str = "normal"         # "slow": generated speech at SLOW_SPEECH of the calm rate
+    worker_idle_s: float = 120.0        # a shared kiosk's tasks screen untouched this long: "Who are you?"
 
     @classmethod
     def load(cls, store: Any) -> "UiSettings":

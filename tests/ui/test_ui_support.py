@@ -140,3 +140,48 @@ def test_the_coach_sees_every_level_and_can_lock_reset_and_switch_fading_off(kio
     for button in (screen.ids.lock, screen.ids.reset, screen.ids.fading, screen.ids.back):
         x, y = button.to_window(button.x, button.y)
         assert 0 <= x and x + button.width <= app.root.width + 1 and 0 <= y and y + button.height <= app.root.height + 1
+
+
+def test_a_shared_kiosk_returns_to_who_are_you_after_well_done_and_when_idle(kiosk, ui):
+    """The next person must never work, and be recorded, under the previous worker's name."""
+    app = kiosk(people=[("Anna", "en"), ("Ben", "en")])
+    ui.tap(next(t for t in ui.screen.tiles() if t.title == "Anna"))
+    assert app.sm.current == "tasks" and ui.screen.ids.worker_name.text == "Anna"
+    ui.shot("tasks-with-worker")
+    _open_task(app, ui)
+    for _ in range(6):
+        if app.sm.current == "step":
+            ui.tap(ui.screen.ids.next)
+    assert app.sm.current == "finish"
+    ui.tap(ui.screen.ids.again)
+    assert app.sm.current == "people" and app.worker is None
+    ui.tap(next(t for t in ui.screen.tiles() if t.title == "Ben"))
+    assert app.sm.current == "tasks"
+    ui.advance(60)
+    assert app.sm.current == "tasks"           # not yet
+    ui.advance(65)
+    assert app.sm.current == "people" and app.worker is None
+
+
+def test_a_worker_alone_on_a_kiosk_stays_and_nothing_times_out_inside_a_task(kiosk, ui):
+    app = kiosk(people=[("Anna", "en")])
+    ui.advance(300)
+    assert app.sm.current == "tasks"
+    _open_task(app, ui)
+    ui.advance(600)
+    assert app.sm.current == "step"
+
+
+@pytest.mark.parametrize("language", ["en", "de", "zh"])
+def test_the_tasks_screen_shows_question_and_worker_in_portrait(kiosk, ui, language):
+    app = kiosk(people=[("Magdalena Hoffmann", language), ("Ben", "en")], size=(800, 1280))
+    ui.tap(next(t for t in ui.screen.tiles() if t.title == "Magdalena Hoffmann"))
+    tasks = ui.screen
+    assert tasks.ids.heading_row.text and tasks.ids.heading_row.texture_size[0] <= tasks.ids.heading_row.width + 1
+    name = tasks.ids.worker_name_row
+    assert name.text == "Magdalena Hoffmann" and name.texture_size[0] <= name.width + 1
+    assert name.texture_size[1] <= name.height + 1  # one line, not one letter per line
+    for widget in (tasks.ids.back, tasks.ids.worker_row, tasks.ids.progress):
+        x, _ = widget.to_window(widget.x, widget.y)
+        assert x >= 0 and x + widget.width <= app.root.width + 1
+    ui.shot(f"tasks-portrait-{language}")

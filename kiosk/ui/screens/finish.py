@@ -65,7 +65,7 @@ class FinishScreen(KioskScreen):
     def _timed_return(self, _dt: float) -> None:
         self._return_event = None
         if self.manager is not None and self.manager.current == self.name:
-            self.app.back_to_tasks()
+            self.app.task_done()
 
     def go_back(self) -> None:
         self.main_action()

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import BooleanProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.ui.screens.tiles import TileScreen
 from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.icon import picture_or_icon
 from kiosk.ui.widgets.tile import Tile
 
 
 class TasksScreen(TileScreen):
     has_back = BooleanProperty(False)  # Back to "who are you?" only when there is a choice
+    worker_photo = StringProperty("")  # the worker's photo (or the person icon) in the header
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.refresh()
@@ -27,6 +29,8 @@ class TasksScreen(TileScreen):
         app = self.app
         self.clear_tiles()
         self.has_back = len(app.people()) > 1
+        photo = app.journal.photo_path(app.worker.photo) if app.worker is not None else None
+        self.worker_photo = picture_or_icon(str(photo) if photo else "", "person")
         language = app.worker.language if app.worker is not None else app.ui_lang
         for pack in app.shelf.packs:
             tile = Tile(title=pack.title_for(language), item=pack, speaker=True,
