@@ -410,19 +410,34 @@ class KioskApp(App):
             self.overlay = None
 
     def open_help(self) -> None:
-        """Help: a calm overlay, a soft tone, "Help is coming" spoken, and a journal event."""
+        """Help: a call that stays until a coach answers it (``HelpCallOverlay``): the step's
+        picture in a calm frame, "Wave to your coach" spoken, a soft tone repeated, and the call
+        and its wait recorded."""
         if self.sm.current not in WORKER_SCREENS or self.overlay is not None:
             return
-        if self.session is not None and self.sm.current == "step":
+        picture = None
+        on_step = self.session is not None and self.sm.current == "step"
+        if on_step:
             self.session.event("help")
             if self.session.expand():  # a faded step: full support at once
                 self.screen("step").show_current()
-        message = self.tr("Help is coming")
-        overlay = CalmOverlay(message, icon="help")
-        overlay.add_button(self.tr("OK"), "check", self.close_overlay, role="primary")
+            picture = self.screen("step").ids.picture.texture
+        from kiosk.ui.widgets.help_call import HelpCallOverlay
+
+        message = self.tr("Wave to your coach.")
+        overlay = HelpCallOverlay(message, self.tr("Coach: hold here for 3 seconds to end the call."),
+                                  picture=picture, signal=lambda: self.audio.play_ui("help"),
+                                  on_answered=self._help_answered)
         self.open_overlay(overlay)
         tone = self.audio.play_ui("help")
         self.audio.say(message, self.ui_lang, delay=tone)
+
+    def _help_answered(self, waited_s: float) -> None:
+        """A coach ended a help call: how long the worker waited goes to the log (and, with a step,
+        the journal's help calls)."""
+        log.info("Help call answered after %.0f s", waited_s)
+        if self.session is not None and self.sm.current == "step":
+            self.session.help_answered(waited_s)
 
     def confirm_stop_task(self) -> None:
         overlay = CalmOverlay(self.tr("Stop this task?"), icon="home")

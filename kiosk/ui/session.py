@@ -161,6 +161,17 @@ class RunSession:
             self.tally += 1
         self._record(self.number, name)
 
+    def help_answered(self, waited_s: float) -> None:
+        """A coach answered this step's help call after ``waited_s`` seconds: kept in the journal
+        when it records help calls (``record_help_answered``), else only in the log."""
+        record = getattr(self.journal, "record_help_answered", None)
+        run_id = self.run_id
+        if record is None or run_id is None:
+            return
+        number, waited_ms = self.number, max(0, round(waited_s * 1000))
+        self._queue(lambda: record(run_id, number, waited_ms))
+        self.schedule()
+
     def finish(self, outcome: str) -> None:
         """Close the run ('finished' or 'abandoned') after every queued write."""
         if self.finished:

@@ -12,6 +12,7 @@ from kiosk.ui.widgets.buttons import KioskButton
 from kiosk.ui.widgets.counters import TallyDot
 from kiosk.ui.widgets.text import PreparedText
 from kiosk.ui.widgets.tile import Tile
+from ui_helpers import answer_help
 
 
 def relative_luminance(hex_colour: str) -> float:
@@ -82,7 +83,7 @@ def walk_every_screen(kiosk, ui, size, tag, people=(("Anna", "en"), ("Ben", "en"
         if number == 2:
             ui.tap(step.ids.help)
             ui.shot(f"{tag}-help")
-            ui.tap(app.overlay.buttons[0])
+            answer_help(ui, app)
         ui.tap(step.ids.next)
     ui.advance(1.0)
     screens.append(("finish", ui.screen))

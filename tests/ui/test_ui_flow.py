@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui_helpers import events_of
+from ui_helpers import answer_help, events_of
 
 
 def test_pick_worker_and_task_by_tap_and_finish(kiosk, ui):
@@ -76,9 +76,11 @@ def test_keyboard_only_run(kiosk, ui):
     assert step.number == 2
     ui.press(8)  # Backspace: back
     assert step.number == 1
-    ui.press("h")  # help
+    ui.press("h")  # help: a call that stays until a coach answers it
     assert app.overlay is not None
-    ui.press(13)  # OK closes the help
+    ui.press(13)  # a key (or a switch) does not end it
+    assert app.overlay is not None
+    answer_help(ui, app)  # the coach holds "Coach: hold here"
     assert app.overlay is None
     ui.press(13)
     ui.press(13)  # Done on the last step

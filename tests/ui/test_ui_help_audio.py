@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kiosk.journal import JournalError
 
-from ui_helpers import FakeSpeech, events_of, make_pack
+from ui_helpers import FakeSpeech, answer_help, events_of, make_pack
 
 
 def start_task(ui, pack_id="sort-screws"):
@@ -16,14 +16,14 @@ def test_help_shows_a_calm_overlay_speaks_and_logs(kiosk, ui):
     app = kiosk()
     step = start_task(ui)
     ui.tap(step.ids.help)
-    assert app.overlay is not None and app.overlay.message == "Help is coming"
+    assert app.overlay is not None and app.overlay.message == "Wave to your coach."
     assert ("ui", "help") in app.audio.played
     ui.advance(2.0)  # the sentence follows the tone
     ui.settle()
-    assert ("Help is coming", "en") in app.fake_speech.rendered
+    assert ("Wave to your coach.", "en") in app.fake_speech.rendered
     assert any(kind == "say" for kind, _ in app.audio.played)
     ui.shot("help")
-    ui.tap(app.overlay.buttons[0])  # the big OK
+    answer_help(ui, app)  # a coach ends the call
     assert app.overlay is None and app.sm.current == "step"
     _, events = events_of(app)
     assert (1, "help") in events

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.support import set_locked
-from ui_helpers import events_of, make_pack
+from ui_helpers import answer_help, events_of, make_pack
 
 STEPS = [{"text": {"en": f"Step {n}: do part {n}.", "de": f"Schritt {n}: Teil {n} machen.",
                    "zh": f"第{n}步：做第{n}部分。"}} for n in range(1, 7)]
@@ -185,3 +185,26 @@ def test_the_tasks_screen_shows_question_and_worker_in_portrait(kiosk, ui, langu
         x, _ = widget.to_window(widget.x, widget.y)
         assert x >= 0 and x + widget.width <= app.root.width + 1
     ui.shot(f"tasks-portrait-{language}")
+
+
+def test_a_help_call_stays_until_a_coach_answers_it(kiosk, ui):
+    """The call shows the step's picture in a calm frame, keeps ringing softly, ignores the
+    worker's taps and keys, and ends only when a coach holds the coach area for 3 seconds."""
+    app = kiosk(people=[("Anna", "en")])
+    step = _open_task(app, ui)
+    ui.tap(step.ids.help)
+    call = app.overlay
+    assert call is not None and call.message == "Wave to your coach."
+    assert call.picture.texture is step.ids.picture.texture  # where the worker is stuck
+    ui.shot("help-call")
+    rings = sum(1 for played in app.audio.played if played == ("ui", "help"))
+    ui.advance(31)
+    assert sum(1 for played in app.audio.played if played == ("ui", "help")) > rings  # a soft signal again
+    ui.press(13)
+    ui.press(32)
+    ui.tap(call.coach_box, wait=True)  # a short tap (the worker's) does not end it
+    assert app.overlay is call
+    answer_help(ui, app)
+    assert app.overlay is None and app.sm.current == "step"
+    _, events = events_of(app)
+    assert (1, "help") in events

@@ -130,3 +130,9 @@ def events_of(app: Any, run_id: int | None = None) -> tuple[Any, list[tuple[int,
     with Journal.open(app.data.journal) as journal:
         run = journal.runs()[-1] if run_id is None else journal.run(run_id)
         return run, [(e.step_number, e.event) for e in journal.events(run.id)]
+
+
+def answer_help(ui: Any, app: Any) -> None:
+    """A coach ends a help call: hold the "Coach: hold here" area for three seconds."""
+    box = app.overlay.coach_box
+    ui.hold(*box.to_window(*box.center), seconds=3.2)
