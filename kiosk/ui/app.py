@@ -440,10 +440,21 @@ class KioskApp(App):
             self.session.help_answered(waited_s)
 
     def confirm_stop_task(self) -> None:
-        overlay = CalmOverlay(self.tr("Stop this task?"), icon="home")
-        overlay.add_button(self.tr("No"), "close", self.close_overlay)
-        overlay.add_button(self.tr("Yes"), "check", lambda: (self.close_overlay(), self.abandon_task()))
+        """Home during a task asks first, in words a non-reader can follow: the question is
+        spoken, and the answers are pictures with words - "Keep going" with the task's own
+        picture, "Stop" with the house - not a cross and a tick, which mean nothing clear here."""
+        question = self.tr("Stop this task?")
+        overlay = CalmOverlay(question, icon="")
+        keep = overlay.add_button(self.tr("Keep going"), "next", self.close_overlay, role="primary")
+        pack = self.session.pack if self.session is not None else None
+        if pack is not None:
+            try:
+                keep.icon_source = str(pack.thumbnail())
+            except Exception:  # noqa: BLE001 - no picture: the arrow stays
+                pass
+        overlay.add_button(self.tr("Stop"), "home", lambda: (self.close_overlay(), self.abandon_task()))
         self.open_overlay(overlay, focus=0)  # the safe answer has the focus; neither is pushed
+        self.audio.say(question, self.ui_lang)
 
     # -- trainer door ---------------------------------------------------------------------------
 

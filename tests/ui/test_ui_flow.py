@@ -116,9 +116,13 @@ def test_home_asks_before_stopping_the_task(kiosk, ui):
     ui.tap(step.ids.next)
     ui.tap(step.ids.home)
     assert app.overlay is not None and "Stop this task?" in app.overlay.message
+    keep, stop = app.overlay.buttons
+    assert (keep.text, stop.text) == ("Keep going", "Stop")
+    assert keep.icon_source == str(step.session.pack.thumbnail()) and stop.icon == "home"  # pictures, not a cross
+    ui.advance(1)
+    assert ("Stop this task?", "en") in app.fake_speech.rendered  # the question is spoken
     ui.shot("stop-question")
-    no, yes = app.overlay.buttons
-    ui.tap(no)
+    ui.tap(keep)
     assert app.overlay is None and app.sm.current == "step" and step.number == 2
     ui.tap(step.ids.home)
     ui.tap(app.overlay.buttons[1])
