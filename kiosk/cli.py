@@ -36,12 +36,14 @@ COMMAND_MODULES = (
     "kiosk.journal.cli",     # kiosk export, kiosk person export|delete|list
     "kiosk.trainer.cli",     # kiosk trainer reset-pin
     "kiosk.report.cli",      # kiosk report
+    "kiosk.hub.cli",         # kiosk hub init|add-kiosk|add-coach|sync|delete-person|progress|people
 )
 
 GROUPS = {
     "pack": "Make, check and package step packs",
     "person": "People on this kiosk and their personal data",
     "trainer": "Trainer administration (needs access to the device)",
+    "hub": "The workshop hub: many kiosks share people and records through PostgreSQL",
 }
 
 DATA_HELP = "data folder (journal, caches); default: the per-user data folder"

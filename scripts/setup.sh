@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(xvfb xauth espeak-ng alsa-utils libgl1 libegl1 libgl1-mesa-dri libgles2 libmtdev1
-                 fonts-wqy-microhei chromium)
+                 fonts-wqy-microhei chromium postgresql)
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import re
+import uuid as uuidlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from kiosk.journal.db import Database
 from kiosk.journal.errors import JournalError, storage_errors
@@ -35,26 +36,30 @@ from kiosk.journal.model import (
     utc_now,
 )
 
-_PERSON_COLUMNS = "id, name, photo, language, preferences, archived"
+_PERSON_COLUMNS = "id, name, photo, language, preferences, archived, uuid"
 _RUN_COLUMNS = (
     "r.id, r.person_id, r.pack_id, r.pack_version, r.content_hash, r.device_id, r.started_at_ms, "
     "r.ended_at_ms, r.outcome, r.resumed_from, r.step_count, "
     "(SELECT e.step_number FROM step_events e WHERE e.run_id = r.id AND e.event = 'shown' "
-    " ORDER BY e.id DESC LIMIT 1)"
+    " ORDER BY e.id DESC LIMIT 1), r.uuid"
 )
-_EVENT_COLUMNS = "id, run_id, step_number, event, at_ms, duration_ms"
+_EVENT_COLUMNS = "id, run_id, step_number, event, at_ms, duration_ms, uuid"
 # Written when a run ends (its events are final then): what progress needs, so that progress never
 # has to read events (schema migration 4).
 _RUN_SUMMARY = f"furthest_step = {furthest_step_sql('runs.id')}, help_by_step = {help_by_step_sql('runs.id')}"
 #: The trainer's problem list (kept by the UI, ``kiosk.ui.problems``): scrubbed of a deleted person.
 PROBLEMS_SETTING = "ui.problems"
 _UPDATABLE_PERSON_FIELDS = frozenset({"name", "photo", "language", "preferences", "archived"})
+# The hybrid logical clock stamp of an edit of a person (docs/hub.md): the wall clock in
+# milliseconds, but always past every stamp this journal has seen (its own edits and those pulled
+# from the hub), so a tablet whose clock runs behind still orders its edit after the one it saw.
+_NEXT_STAMP = "MAX(?, (SELECT COALESCE(MAX(changed_stamp), 0) + 1 FROM people))"
 
 # An event is stored only when its run is open and the step number fits the pack: one statement,
 # so the check costs no extra round trip and cannot race with finish_run.
 _INSERT_EVENT = (
-    "INSERT INTO step_events (run_id, step_number, event, at_ms, duration_ms) "
-    "SELECT id, ?, ?, ?, ? FROM runs WHERE id = ? AND outcome IS NULL "
+    "INSERT INTO step_events (run_id, step_number, event, at_ms, duration_ms, uuid) "
+    "SELECT id, ?, ?, ?, ?, ? FROM runs WHERE id = ? AND outcome IS NULL "
     "AND (step_count IS NULL OR step_count >= ?)"
 )
 
@@ -141,13 +146,67 @@ class Journal:
         language: str = "en",
         preferences: Mapping[str, Any] | None = None,
     ) -> Person:
-        """Add someone to the kiosk. ``name`` is the display name; keep it to what the kiosk shows."""
+        """Add someone to the kiosk. ``name`` is the display name; keep it to what the kiosk shows.
+        The person gets a new UUID: the same worker on another kiosk is this person only when that
+        kiosk gets them from the hub (``merge_person``), never by having the same name."""
         name = _clean_name(name)
         cursor = self.db.write(
-            "INSERT INTO people (name, photo, language, preferences) VALUES (?, ?, ?, ?)",
-            (name, _photo_text(photo), language, _json(dict(preferences or {}))),
+            f"INSERT INTO people (name, photo, language, preferences, uuid, changed_stamp) "
+            f"VALUES (?, ?, ?, ?, ?, {_NEXT_STAMP})",
+            # A new UUID has no rival edit anywhere, so the clock's part of the stamp is not needed.
+            (name, _photo_text(photo), language, _json(dict(preferences or {})), str(uuidlib.uuid4()), 0),
         )
         return self._require_person(int(cursor.lastrowid))
+
+    def person_by_uuid(self, person_uuid: str) -> Person | None:
+        """The person with this global id (see docs/hub.md), or None."""
+        row = self.db.read_one(f"SELECT {_PERSON_COLUMNS} FROM people WHERE uuid = ?", (str(person_uuid),))
+        return _person(row) if row else None
+
+    def merge_person(
+        self,
+        person_uuid: str,
+        *,
+        name: str,
+        language: str = "en",
+        preferences: Mapping[str, Any] | None = None,
+        archived: bool = False,
+        changed_stamp: int = 0,
+    ) -> Person | None:
+        """Take in a person from the hub: add them, or apply the hub's version when its
+        ``changed_stamp`` is later than this kiosk's last edit (last writer wins, by the hybrid
+        logical clock). A person deleted here (a tombstone) is never brought back: returns None.
+        The photo stays this kiosk's own."""
+        person_uuid = str(uuidlib.UUID(str(person_uuid)))
+        name = _clean_name(name)
+        with self.db.transaction() as db:
+            if db.execute("SELECT 1 FROM tombstones WHERE uuid = ?", (person_uuid,)).fetchone():
+                return None
+            values = (name, language or "en", _json(dict(preferences or {})), int(bool(archived)), int(changed_stamp))
+            db.execute(
+                "INSERT INTO people (name, language, preferences, archived, changed_stamp, uuid) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET name = excluded.name, "
+                "language = excluded.language, preferences = excluded.preferences, archived = excluded.archived, "
+                "changed_stamp = excluded.changed_stamp WHERE excluded.changed_stamp > people.changed_stamp",
+                (*values, person_uuid),
+            )
+        return self.person_by_uuid(person_uuid)
+
+    def person_stamps(self) -> list[tuple[Person, int]]:
+        """Every person (archived too) with the stamp of their last edit, for the hub's sync."""
+        rows = self.db.read(f"SELECT {_PERSON_COLUMNS}, changed_stamp FROM people ORDER BY id")
+        return [(_person(row[:-1]), int(row[-1])) for row in rows]
+
+    def tombstones(self, *, waiting_only: bool = False) -> list[str]:
+        """UUIDs of people deleted on this kiosk or through the hub; ``waiting_only``: those the
+        hub has not confirmed yet."""
+        where = "WHERE on_hub = 0" if waiting_only else ""
+        return [row[0] for row in self.db.read(f"SELECT uuid FROM tombstones {where} ORDER BY deleted_at_ms, uuid")]
+
+    def tombstones_on_hub(self, uuids: Iterable[str]) -> None:
+        """The hub has committed these deletions: they need not be sent again."""
+        with self.db.transaction() as db:
+            db.executemany("UPDATE tombstones SET on_hub = 1 WHERE uuid = ?", [(str(u),) for u in uuids])
 
     def people(self, include_archived: bool = False) -> list[Person]:
         """People in name order; archived people only when asked."""
@@ -178,7 +237,10 @@ class Journal:
         if "archived" in values:
             values["archived"] = int(bool(values["archived"]))
         assignments = ", ".join(f"{column} = ?" for column in values)
-        cursor = self.db.write(f"UPDATE people SET {assignments} WHERE id = ?", (*values.values(), person_id))
+        cursor = self.db.write(
+            f"UPDATE people SET {assignments}, changed_stamp = {_NEXT_STAMP} WHERE id = ?",
+            (*values.values(), self._now_ms(), person_id),
+        )
         if cursor.rowcount == 0:
             raise KeyError(f"no person with id {person_id}")
         return self._require_person(person_id)
@@ -187,12 +249,22 @@ class Journal:
         """Hide someone from the people screen while keeping their history."""
         return self.update_person(person_id, archived=True)
 
-    def delete_person(self, person_id: int) -> "PersonDeleted":
+    def delete_person(self, person_id: int, *, hub_has_it: bool = False) -> "PersonDeleted":
         """Erase a person and everything recorded about them: runs, step events, and their photo
         file when it lives in the data folder. Deleted rows are overwritten (secure_delete), the
-        write-ahead log is emptied and the file is vacuumed, so nothing lingers in free space."""
+        write-ahead log is emptied and the file is vacuumed, so nothing lingers in free space.
+
+        A tombstone (the person's UUID, nothing else) is kept in the same transaction, so the
+        deletion reaches the hub and every other kiosk at their next sync, and the hub cannot bring
+        the person back. ``hub_has_it``: the deletion came from the hub, nothing to send."""
         person = self._require_person(person_id)
         with self.db.transaction() as db:
+            if person.uuid:
+                db.execute(
+                    "INSERT INTO tombstones (uuid, deleted_at_ms, on_hub) VALUES (?, ?, ?) "
+                    "ON CONFLICT (uuid) DO UPDATE SET on_hub = MAX(on_hub, excluded.on_hub)",
+                    (person.uuid, self._now_ms(), int(hub_has_it)),
+                )
             runs, events = db.execute(
                 "SELECT COUNT(DISTINCT r.id), COUNT(e.id) FROM runs r LEFT JOIN step_events e ON e.run_id = r.id "
                 "WHERE r.person_id = ?",
@@ -312,9 +384,10 @@ class Journal:
         if self.person(person_id) is None:
             raise KeyError(f"no person with id {person_id}")
         cursor = self.db.write(
-            "INSERT INTO runs (person_id, pack_id, pack_version, content_hash, device_id, started_at_ms, step_count) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (person_id, pack_id, pack_version, content_hash, self._device.id, self._now_ms(), step_count),
+            "INSERT INTO runs (person_id, pack_id, pack_version, content_hash, device_id, started_at_ms, step_count, "
+            "uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (person_id, pack_id, pack_version, content_hash, self._device.id, self._now_ms(), step_count,
+             str(uuidlib.uuid4())),
         )
         return int(cursor.lastrowid)
 
@@ -333,7 +406,8 @@ class Journal:
                 raise ValueError(f"duration_ms cannot be negative ({duration_ms})")
             duration_ms = round(duration_ms)
         cursor = self.db.write(
-            _INSERT_EVENT, (step_number, event, self._now_ms(), duration_ms, run_id, step_number)
+            _INSERT_EVENT,
+            (step_number, event, self._now_ms(), duration_ms, str(uuidlib.uuid4()), run_id, step_number),
         )
         if cursor.rowcount != 1:
             self._explain_rejected_event(run_id, step_number)
@@ -407,8 +481,9 @@ class Journal:
                 raise ValueError(f"run {run_id} was already resumed by run {successor[0]}")
             cursor = db.execute(
                 "INSERT INTO runs (person_id, pack_id, pack_version, content_hash, device_id, started_at_ms, "
-                "step_count, resumed_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (person_id, pack_id, pack_version, content_hash, self._device.id, self._now_ms(), step_count, run_id),
+                "step_count, resumed_from, uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (person_id, pack_id, pack_version, content_hash, self._device.id, self._now_ms(), step_count, run_id,
+                 str(uuidlib.uuid4())),
             )
             return int(cursor.lastrowid)
 
@@ -517,7 +592,7 @@ def _json(value: Any) -> str:
 def _person(row: tuple[Any, ...]) -> Person:
     """A person from a row; a damaged row (no name, unreadable preferences) still gives a person
     a trainer can see and fix, instead of an error that would empty the people screen."""
-    person_id, name, photo, language, preferences, archived = row
+    person_id, name, photo, language, preferences, archived, *rest = row
     try:
         loaded = json.loads(preferences) if preferences else {}
     except (TypeError, ValueError):
@@ -529,12 +604,13 @@ def _person(row: tuple[Any, ...]) -> Person:
         language=language if isinstance(language, str) and language else "en",
         preferences=MappingProxyType(loaded if isinstance(loaded, dict) else {}),
         archived=bool(archived),
+        uuid=rest[0] if rest and isinstance(rest[0], str) else None,
     )
 
 
 def _run(row: tuple[Any, ...]) -> Run:
     (run_id, person_id, pack_id, pack_version, content_hash, device_id, started, ended, outcome,
-     resumed_from, step_count, last_shown) = row
+     resumed_from, step_count, last_shown, run_uuid) = row
     return Run(
         id=run_id,
         person_id=person_id,
@@ -548,10 +624,11 @@ def _run(row: tuple[Any, ...]) -> Run:
         resumed_from=resumed_from,
         step_count=step_count,
         last_shown_step=last_shown,
+        uuid=run_uuid,
     )
 
 
 def _event(row: tuple[Any, ...]) -> StepEvent:
-    event_id, run_id, step_number, event, at, duration_ms = row
+    event_id, run_id, step_number, event, at, duration_ms, event_uuid = row
     return StepEvent(id=event_id, run_id=run_id, step_number=step_number, event=event, at=from_ms(at),
-                     duration_ms=duration_ms)
+                     duration_ms=duration_ms, uuid=event_uuid)

@@ -65,6 +65,9 @@ class Person:
     language: str = "en"                       # RFC 5646 tag for texts and voice
     preferences: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     archived: bool = False                     # hidden from the people screen, history kept
+    # Unique across kiosks (the hub's key); None only for a person that never was in a journal.
+    # Not compared: two records are equal by their content and local id, as before global ids.
+    uuid: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class Run:
     resumed_from: int | None        # the interrupted run this one continues
     step_count: int | None          # steps in the pack at start, when the caller said so
     last_shown_step: int | None     # where to pick up again after an interruption
+    uuid: str | None = field(default=None, compare=False)   # unique across kiosks (the hub's key)
 
 
 @dataclass(frozen=True)
@@ -104,3 +108,4 @@ class StepEvent:
     event: str
     at: datetime
     duration_ms: int | None = None
+    uuid: str | None = field(default=None, compare=False)   # unique across kiosks (the hub's key)

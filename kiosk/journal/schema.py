@@ -166,12 +166,60 @@ def _v4_run_summaries(db: sqlite3.Connection) -> None:
     )
 
 
+#: A random (version 4) UUID as text, made by SQLite itself: filling the ids of a year of step
+#: events row by row through Python would cost minutes; this is one UPDATE. randomblob() draws from
+#: SQLite's own cryptographic-quality generator, as good for uniqueness as Python's uuid4().
+UUID4_SQL = (
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || "
+    "substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+)
+
+
+def _v5_global_ids(db: sqlite3.Connection) -> None:
+    """Ids that are unique across kiosks, for the workshop hub (docs/hub.md).
+
+    Local integer ids stay (the UI, exports and links between rows use them); next to them people,
+    runs and step events get a UUID made on this kiosk (devices already have one), so two kiosks
+    can put their records into one hub without renumbering anything. Existing rows get random
+    UUIDs here; new rows get ``uuid4()`` when ``Journal`` inserts them.
+
+    * ``people.changed_stamp``: a hybrid logical clock stamp of the last edit (docs/hub.md), so an
+      edit made on two kiosks resolves to the later one even when the tablets' clocks drift; 0 for
+      people never edited since this version.
+    * ``tombstones``: the UUIDs of people deleted here or through the hub (a UUID, nothing else),
+      so a deletion reaches the hub and every other kiosk, and a person deleted is never pulled
+      back in.
+    * Step events get no index on their UUID: nothing here looks an event up by it, and an index of
+      random keys would slow every durable append; the hub enforces uniqueness.
+    """
+    run_script(
+        db,
+        f"""
+        ALTER TABLE people ADD COLUMN uuid TEXT;
+        ALTER TABLE people ADD COLUMN changed_stamp INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN uuid TEXT;
+        ALTER TABLE step_events ADD COLUMN uuid TEXT;
+        UPDATE people SET uuid = {UUID4_SQL} WHERE uuid IS NULL;
+        UPDATE runs SET uuid = {UUID4_SQL} WHERE uuid IS NULL;
+        UPDATE step_events SET uuid = {UUID4_SQL} WHERE uuid IS NULL;
+        CREATE UNIQUE INDEX people_by_uuid ON people(uuid);
+        CREATE UNIQUE INDEX runs_by_uuid ON runs(uuid);
+        CREATE TABLE tombstones (
+            uuid          TEXT    PRIMARY KEY,             -- of the person deleted; nothing else about them
+            deleted_at_ms INTEGER NOT NULL,
+            on_hub        INTEGER NOT NULL DEFAULT 0 CHECK (on_hub IN (0, 1))  -- the hub has it
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 #: Step N (1-based) brings a journal from user_version N-1 to N.
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _v2_devices_resume_durations,
     _v3_progress_indexes,
     _v4_run_summaries,
+    _v5_global_ids,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
