@@ -25,6 +25,7 @@ import traceback
 import unicodedata
 from typing import Any, Callable, Protocol, Sequence
 
+from kiosk import __version__
 from kiosk.atomic import UnsafeTarget
 from kiosk.journal.errors import JournalError
 
@@ -36,6 +37,7 @@ COMMAND_MODULES = (
     "kiosk.journal.cli",     # kiosk export, kiosk person export|delete|list
     "kiosk.trainer.cli",     # kiosk trainer reset-pin
     "kiosk.report.cli",      # kiosk report
+    "kiosk.appliance.cli",   # kiosk appliance install|remove (systemd user service)
     "kiosk.hub.cli",         # kiosk hub init|add-kiosk|add-coach|sync|delete-person|progress|people
 )
 
@@ -97,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Step Kiosk: picture-and-audio step sequences. Without a command, starts the kiosk.",
     )
     parser.add_argument("--data", metavar="DIR", help=DATA_HELP)
+    parser.add_argument("--version", action="version", version=f"%(prog)s (Step Kiosk) {__version__}")
     shared = _shared_options()
     top = _SharedOptions(parser.add_subparsers(dest="command", metavar="COMMAND"), shared)
     groups: dict[str, Commands] = {}

@@ -9,12 +9,37 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.resources import files
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ASSETS_DIR = PROJECT_ROOT / "assets"
-SAMPLE_PACKS_DIR = ASSETS_DIR / "packs"
 APP_NAME = "step-kiosk"
+
+
+def package_folder(package: str) -> Path:
+    """The folder of a package's bundled files, as a real ``Path``.
+
+    Why ``importlib.resources``: the files the kiosk reads (icons, UI sounds, people photos, sample
+    packs) ship inside the ``kiosk`` package, so they are found the same way in a source checkout,
+    an editable install and an installed wheel, wherever ``site-packages`` is. Kivy, Pillow and
+    sqlite need real file names, so a package that is not unpacked on disk (imported from a zip) is
+    refused with a clear error instead of failing later on the first picture.
+    """
+    folder = files(package)
+    if not isinstance(folder, Path):
+        raise RuntimeError(
+            f"Step Kiosk's bundled files ({package}) are not on disk ({folder!r}); "
+            "install the wheel with pip, the kiosk cannot run from a zip archive."
+        )
+    return folder
+
+
+#: The bundled files (``kiosk/assets``): ``images/icons``, ``images/people``, ``audio``, ``packs``.
+ASSETS_DIR = package_folder("kiosk.assets")
+#: The bundled sample packs, the default library next to the trainer's drop folder.
+SAMPLE_PACKS_DIR = ASSETS_DIR / "packs"
+#: The folder above the ``kiosk`` package. Only meaningful in a source checkout (tests, tools); in
+#: an installed wheel it is ``site-packages``, so nothing the kiosk needs at run time may use it.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def default_data_dir() -> Path:

