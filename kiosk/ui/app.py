@@ -73,12 +73,15 @@ class KioskApp(App):
         *,
         speech_factory: Callable[[], Any] | None = None,
         screenshots_dir: Path | None = None,
+        hub_url: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.packs_folders = [Path(p) for p in packs_folders]
         self.data = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
         self.screenshots_dir = Path(screenshots_dir) if screenshots_dir else None
+        self.hub_url = hub_url
+        self.hub_sync: Any = None
         self._speech_factory = speech_factory or self._make_speech_worker
         self.theme = Theme()
         self.overlay: CalmOverlay | None = None
@@ -149,12 +152,15 @@ class KioskApp(App):
         else:
             self._start_worker_flow("people")
         self._worker_check = Clock.schedule_interval(lambda _dt: self._check_worker(), WORKER_CHECK_S)
+        self._start_hub_sync()
         if not self.storage.writable:
             Clock.schedule_once(lambda _dt: self._tell_worker_nothing_is_saved(), TRANSITION_SECONDS)
 
     def on_stop(self) -> None:
         if self._worker_check is not None:
             self._worker_check.cancel()
+        if self.hub_sync is not None:
+            self.hub_sync.stop(timeout=3.0)
         if self.session is not None:
             try:
                 self.session.flush()
@@ -355,7 +361,24 @@ class KioskApp(App):
             self.problems.add("journal", "Support level changes could not be saved.", exc)
         return support
 
+    def _start_hub_sync(self) -> None:
+        """With a workshop hub (``kiosk run --hub URL`` or ``KIOSK_HUB_URL``): records go to the
+        hub and the workshop's people come from it, in a background thread; the kiosk never waits
+        for it and works on without it (docs/hub.md)."""
+        if not self.hub_url or not self.storage.writable:
+            return
+        try:
+            from kiosk.hub import HubSync
+
+            self.hub_sync = HubSync(self.data.journal, self.hub_url)
+            self.hub_sync.start()
+        except Exception as exc:  # noqa: BLE001 - no hub is no reason to stop the kiosk
+            self.problems.add("hub", "The workshop hub could not be used.", exc)
+            self.hub_sync = None
+
     def task_finished(self) -> None:
+        if self.hub_sync is not None:
+            self.hub_sync.sync_soon()
         self.audio.stop()
         self.screen("finish").prepare(worker=self.worker, pack=self.session.pack if self.session else None)
         self.session = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ def register(groups: dict[str, Any], top: Any) -> None:
                      help="a folder of packs (repeat for several); default: the drop folder and the samples")
     run.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
     run.add_argument("--size", metavar="WxH", type=_size, help="window size in pixels, e.g. 1280x800 (windowed)")
+    run.add_argument("--hub", metavar="URL", default=os.environ.get("KIOSK_HUB_URL") or None,
+                     help="the workshop hub's connection string for this kiosk (kiosk hub add-kiosk prints it; "
+                     "default: $KIOSK_HUB_URL); records are synced in the background")
     run.add_argument("--screenshots", metavar="DIR", type=Path,
                      help="save a screenshot of every screen shown into DIR (for checking layouts)")
     run.set_defaults(handler=handle_run)
@@ -60,7 +64,7 @@ def handle_run(args: argparse.Namespace) -> int:
     bootstrap.configure(fullscreen=not windowed, size=args.size)
     from kiosk.ui.app import KioskApp
 
-    app = KioskApp(folders, data, screenshots_dir=args.screenshots)
+    app = KioskApp(folders, data, screenshots_dir=args.screenshots, hub_url=args.hub)
     _stop_on_sigterm(app)
     try:
         app.run()
