@@ -50,8 +50,8 @@ def main() -> int:
     levels = [decision.level for decision in support.decisions]
     print(f"journal: {path.name}; worker {worker.name}, pack {pack_id} ({runs:,} runs of it; {len(PACKS)} packs in all)")
     print(f"levels for a {PACK_STEPS}-step pack: "
-          f"{sum(l is Level.FULL for l in levels)} full, {sum(l is Level.REDUCED for l in levels)} reduced, "
-          f"{sum(l is Level.GROUPED for l in levels)} grouped -> {len(support.screens)} screens")
+          f"{sum(level is Level.FULL for level in levels)} full, {sum(level is Level.REDUCED for level in levels)} reduced, "
+          f"{sum(level is Level.GROUPED for level in levels)} grouped -> {len(support.screens)} screens")
     print(f"decide_pack (at pack open):  median {median_d:6.2f} ms   first call {first_d:6.2f} ms   (goal < 10 ms)  "
           f"{'ok' if median_d < 10 else 'MISSED'}")
     print(f"person_progress (same worker): median {median_p:6.2f} ms   first call {first_p:6.2f} ms")
