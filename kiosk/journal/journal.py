@@ -58,8 +58,8 @@ _NEXT_STAMP = "MAX(?, (SELECT COALESCE(MAX(changed_stamp), 0) + 1 FROM people))"
 # An event is stored only when its run is open and the step number fits the pack: one statement,
 # so the check costs no extra round trip and cannot race with finish_run.
 _INSERT_EVENT = (
-    "INSERT INTO step_events (run_id, step_number, event, at_ms, duration_ms, uuid) "
-    "SELECT id, ?, ?, ?, ?, ? FROM runs WHERE id = ? AND outcome IS NULL "
+    "INSERT INTO step_events (run_id, step_number, event, at_ms, duration_ms, uuid, level) "
+    "SELECT id, ?, ?, ?, ?, ?, ? FROM runs WHERE id = ? AND outcome IS NULL "
     "AND (step_count IS NULL OR step_count >= ?)"
 )
 
@@ -391,12 +391,16 @@ class Journal:
         )
         return int(cursor.lastrowid)
 
-    def record_step(self, run_id: int, step_number: int, event: str, duration_ms: int | None = None) -> int:
+    def record_step(self, run_id: int, step_number: int, event: str, duration_ms: int | None = None,
+                    level: int | None = None) -> int:
         """Record one step event in an open run; returns the event id once it is durable.
+        ``level`` is the support level the step was shown at (0 grouped, 1 reduced, 2 full).
 
         Raises ValueError for an unknown event, a step outside the pack or a run that has ended,
         KeyError for an unknown run, and JournalError when the storage fails.
         """
+        if level is not None and level not in (0, 1, 2):
+            raise ValueError(f"a support level is 0, 1 or 2, not {level!r}")
         if event not in EVENTS:
             raise ValueError(f"unknown event {event!r}; expected one of {', '.join(EVENTS)}")
         if step_number < 1:
@@ -407,11 +411,28 @@ class Journal:
             duration_ms = round(duration_ms)
         cursor = self.db.write(
             _INSERT_EVENT,
-            (step_number, event, self._now_ms(), duration_ms, str(uuidlib.uuid4()), run_id, step_number),
+            (step_number, event, self._now_ms(), duration_ms, str(uuidlib.uuid4()), level, run_id, step_number),
         )
         if cursor.rowcount != 1:
             self._explain_rejected_event(run_id, step_number)
         return int(cursor.lastrowid)
+
+    def record_help_answered(self, run_id: int, step_number: int, waited_ms: int) -> int:
+        """A coach answered the help call at this step after ``waited_ms``; durable on return."""
+        if waited_ms < 0 or step_number < 1:
+            raise ValueError("a help call needs a step number from 1 and a wait of 0 or more")
+        if self.run(run_id) is None:
+            raise KeyError(f"no run with id {run_id}")
+        cursor = self.db.write(
+            "INSERT INTO help_calls (run_id, step_number, answered_at_ms, waited_ms) VALUES (?, ?, ?, ?)",
+            (run_id, step_number, self._now_ms(), int(waited_ms)),
+        )
+        return int(cursor.lastrowid)
+
+    def help_calls(self, run_id: int) -> list[tuple[int, int]]:
+        """(step number, wait in ms) of a run's answered help calls, in order."""
+        return [(step, waited) for step, waited in self.db.read(
+            "SELECT step_number, waited_ms FROM help_calls WHERE run_id = ? ORDER BY id", (run_id,))]
 
     def _explain_rejected_event(self, run_id: int, step_number: int) -> None:
         run = self.run(run_id)

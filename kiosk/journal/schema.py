@@ -213,6 +213,31 @@ def _v5_global_ids(db: sqlite3.Connection) -> None:
     )
 
 
+def _v6_support_levels_and_help_calls(db: sqlite3.Connection) -> None:
+    """The support level each step was shown at, and help calls with their wait.
+
+    * ``step_events.level``: 0 grouped, 1 reduced, 2 full (``kiosk.support.Level``), on the
+      'shown' and 'done' events of a step; NULL for events from before this version (their level
+      is not known: progress treats them as before).
+    * ``help_calls``: a coach answered a worker's help call at a step after ``waited_ms``; the call
+      itself is the step's 'help' event.
+    """
+    run_script(
+        db,
+        """
+        ALTER TABLE step_events ADD COLUMN level INTEGER CHECK (level IS NULL OR level BETWEEN 0 AND 2);
+        CREATE TABLE help_calls (
+            id            INTEGER PRIMARY KEY,
+            run_id        INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            step_number   INTEGER NOT NULL CHECK (step_number >= 1),
+            answered_at_ms INTEGER NOT NULL,
+            waited_ms     INTEGER NOT NULL CHECK (waited_ms >= 0)
+        );
+        CREATE INDEX help_calls_by_run ON help_calls(run_id);
+        """,
+    )
+
+
 #: Step N (1-based) brings a journal from user_version N-1 to N.
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
@@ -220,6 +245,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v3_progress_indexes,
     _v4_run_summaries,
     _v5_global_ids,
+    _v6_support_levels_and_help_calls,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

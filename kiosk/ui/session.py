@@ -129,8 +129,9 @@ class RunSession:
         """The current screen is now shown: log 'shown' for its steps and start its clock."""
         self._shown_at = self.clock()
         self.tally = 0
+        level = int(self.screen.level)
         for index in self.screen.steps:
-            self._record(index + 1, "shown")
+            self._record(index + 1, "shown", level=level)
 
     def next(self) -> bool:
         """Log 'done' for the steps on screen and move on; True when that was the last screen.
@@ -139,8 +140,9 @@ class RunSession:
         steps = self.screen.steps
         if self._shown_at is not None:
             duration_ms = max(0, round((self.clock() - self._shown_at) * 1000 / len(steps)))
+        level = int(self.screen.level)
         for index in steps:
-            self._record(index + 1, "done", duration_ms)
+            self._record(index + 1, "done", duration_ms, level=level)
         if self.is_last:
             self.finish("finished")
             return True
@@ -201,11 +203,14 @@ class RunSession:
             self._journal_problem(exc, "This task is not being recorded: the journal could not start it.")
             return None
 
-    def _record(self, step_number: int, event: str, duration_ms: int | None = None) -> None:
+    def _record(self, step_number: int, event: str, duration_ms: int | None = None, *, level: int | None = None) -> None:
         run_id = self.run_id
         if run_id is None:
             return
-        self._queue(lambda: self.journal.record_step(run_id, step_number, event, duration_ms))
+        if level is None:
+            self._queue(lambda: self.journal.record_step(run_id, step_number, event, duration_ms))
+        else:
+            self._queue(lambda: self.journal.record_step(run_id, step_number, event, duration_ms, level=level))
         self.schedule()
 
     def _queue(self, write: Callable[[], None]) -> None:

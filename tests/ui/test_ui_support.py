@@ -23,6 +23,7 @@ def library(tmp_path_factory):
 def _history(app, runs: int, *, help_at: int | None = None) -> None:
     """Runs done alone (each step shown and done in 4 s), as the journal keeps them."""
     pack = app.shelf.find("fold-boxes")
+    assert pack is not None, "the pack library was not loaded yet"
     journal = app.journal
     for run in range(runs):
         run_id = journal.start_run(app.worker.id, pack.id, pack.version, pack.content_hash, step_count=len(pack.steps))
@@ -66,11 +67,11 @@ def test_learned_steps_share_a_screen_with_one_next(kiosk, ui):
     _history(app, 6)
     step = _open_task(app, ui)
     assert step.level == "grouped"
-    assert step.ids.position.text == "1 to 2 of 6"
+    assert step.position_text == "1 to 2 of 6"
     assert "Step 1" in step.step_text and "Step 2" in step.step_text
     ui.shot("grouped-en")
     ui.tap(step.ids.next)
-    assert step.ids.position.text == "3 to 4 of 6"
+    assert step.position_text == "3 to 4 of 6"
     ui.tap(step.ids.next)
     ui.tap(step.ids.next)
     assert app.sm.current == "finish"
