@@ -20,8 +20,10 @@ from kiosk.journal.xapi import RunStatements
 
 CSV_COLUMNS = (
     "event_id", "timestamp", "person_id", "person_name", "pack_id", "pack_version", "content_hash",
-    "run_id", "step", "event", "duration_ms", "outcome",
+    "run_id", "step", "event", "duration_ms", "outcome", "support_level",
 )
+#: ``step_events.level`` in words (``kiosk.support.Level``); empty for events from before levels.
+LEVEL_WORDS = {0: "grouped", 1: "reduced", 2: "full"}
 
 PERSON_EXPORT_FORMAT = "step-kiosk.person-export"
 PERSON_EXPORT_VERSION = 1
@@ -82,15 +84,15 @@ def csv_rows(journal: Journal, *, person_id: int | None = None,
         params.append(since_ms)
     sql = (
         "SELECT e.id, e.at_ms, p.id, p.name, r.pack_id, r.pack_version, r.content_hash, r.id, e.step_number, "
-        "e.event, e.duration_ms, r.outcome FROM step_events e JOIN runs r ON r.id = e.run_id "
+        "e.event, e.duration_ms, r.outcome, e.level FROM step_events e JOIN runs r ON r.id = e.run_id "
         "JOIN people p ON p.id = r.person_id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY e.id"
     )
     for (event_id, at_ms, pid, name, pack_id, version, content_hash, run_id, step, event, duration_ms,
-         outcome) in journal.db.iterate(sql, params):
+         outcome, level) in journal.db.iterate(sql, params):
         yield (event_id, iso_utc(from_ms(at_ms)), pid, name, pack_id, version, content_hash, run_id, step, event,
-               duration_ms, outcome or "")
+               duration_ms, outcome or "", LEVEL_WORDS.get(level, ""))
 
 
 def write_csv(journal: Journal, out: TextIO, *, person_id: int | None = None,
@@ -125,7 +127,7 @@ def xapi_statements(journal: Journal, *, person_id: int | None = None, since: da
     sql = (
         "SELECT r.id, r.person_id, p.name, p.language, r.pack_id, r.pack_version, r.content_hash, r.device_id, "
         "r.started_at_ms, r.ended_at_ms, r.outcome, r.resumed_from, "
-        "e.id, e.step_number, e.event, e.at_ms, e.duration_ms "
+        "e.id, e.step_number, e.event, e.at_ms, e.duration_ms, e.level "
         "FROM runs r JOIN people p ON p.id = r.person_id LEFT JOIN step_events e ON e.run_id = r.id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY r.id, e.id"
@@ -146,10 +148,11 @@ def xapi_statements(journal: Journal, *, person_id: int | None = None, since: da
         if started_ms >= floor_ms:
             yield statements.started(from_ms(started_ms))
         for row in itertools.chain([first], rows):
-            event_id, step, event, at_ms, duration_ms = row[12:]
+            event_id, step, event, at_ms, duration_ms, level = row[12:]
             if event_id is None:
                 continue  # a run without events (LEFT JOIN)
-            statement = statements.step_event(event_id, step, event, from_ms(at_ms), duration_ms)
+            statement = statements.step_event(event_id, step, event, from_ms(at_ms), duration_ms,
+                                              support_level=LEVEL_WORDS.get(level))
             if at_ms >= floor_ms:
                 yield statement
         if outcome is not None and ended_ms is not None and ended_ms >= floor_ms:

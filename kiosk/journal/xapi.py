@@ -53,6 +53,9 @@ EXT_CONTENT_HASH = EXTENSION + "content-hash"
 EXT_RUN = EXTENSION + "run-id"
 EXT_EVENT = EXTENSION + "event"
 EXT_RESUMED_FROM = EXTENSION + "resumed-from"
+#: How much help the step showed (``full``, ``reduced``, ``grouped``: docs/support.md); only on
+#: events recorded with a level, so statements of older events stay byte for byte the same.
+EXT_SUPPORT_LEVEL = EXTENSION + "support-level"
 
 PACK_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/performance"
 STEP_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/interaction"
@@ -173,7 +176,7 @@ class RunStatements:
                                {EXT_RESUMED_FROM: self.resumed_from}, False)
 
     def step_event(self, event_id: int, step_number: int, event: str, at: datetime,
-                   duration_ms: int | None) -> dict[str, Any]:
+                   duration_ms: int | None, support_level: str | None = None) -> dict[str, Any]:
         """One step event. ``done`` carries ``success``: true when no help was asked on the step
         in this run, which is what "independent" means to a job coach."""
         result: dict[str, Any] = {}
@@ -185,6 +188,8 @@ class RunStatements:
         if duration_ms is not None:
             result["duration"] = iso_duration(duration_ms)
         extensions = {EXT_EVENT: event} if EVENT_VERBS[event] == "interacted" else {}
+        if support_level is not None:
+            extensions[EXT_SUPPORT_LEVEL] = support_level
         return self._statement(("event", event_id), EVENT_VERBS[event], step_activity(self.pack_id, step_number),
                                at, result, extensions, True)
 
