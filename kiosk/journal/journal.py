@@ -46,7 +46,8 @@ _RUN_COLUMNS = (
 _EVENT_COLUMNS = "id, run_id, step_number, event, at_ms, duration_ms, uuid"
 # Written when a run ends (its events are final then): what progress needs, so that progress never
 # has to read events (schema migration 4).
-_RUN_SUMMARY = f"furthest_step = {furthest_step_sql('runs.id')}, help_by_step = {help_by_step_sql('runs.id')}"
+_RUN_SUMMARY = (f"furthest_step = {furthest_step_sql('runs.id')}, help_by_step = {help_by_step_sql('runs.id')}, "
+                "support_level = (SELECT MAX(level) FROM step_events WHERE run_id = runs.id)")
 #: The trainer's problem list (kept by the UI, ``kiosk.ui.problems``): scrubbed of a deleted person.
 PROBLEMS_SETTING = "ui.problems"
 _UPDATABLE_PERSON_FIELDS = frozenset({"name", "photo", "language", "preferences", "archived"})

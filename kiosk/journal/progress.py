@@ -39,6 +39,10 @@ from kiosk.journal.model import from_ms, start_of, to_ms
 from kiosk.journal.schema import furthest_step_sql, help_by_step_sql
 
 _EPSILON = 1e-9
+#: A task counts as learned only when done alone at reduced support or less (docs/support.md): an
+#: attempt in which a step was still shown at full support (level 2) breaks the row, like one that
+#: needed help. Runs without a recorded level (before support levels) count as before.
+LEARNED_AT_MOST = 1
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class RunSummary:
     steps_total: int
     steps_independent: int
     independence: float  # 0..1
+    support_level: int | None = None  # the most support shown (0 grouped, 1 reduced, 2 full); None: not recorded
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ class WorkshopRow:
 
 # Columns of a run row as the queries below return them.
 (_ID, _PERSON, _PACK, _VERSION, _STARTED, _ENDED, _OUTCOME, _RESUMED_FROM, _STEP_COUNT, _FURTHEST,
- _HELP_BY_STEP) = range(11)
+ _HELP_BY_STEP, _SUPPORT) = range(12)
 
 # Everything comes from the runs: the furthest step and the help per step are written on a run
 # when it ends (schema migration 4), so for a worker the whole read is one range of the covering
@@ -127,8 +132,15 @@ _RUN_FIELDS = (
     "r.id, r.person_id, r.pack_id, r.pack_version, r.started_at_ms, r.ended_at_ms, r.outcome, "
     "r.resumed_from, r.step_count, "
     f"CASE WHEN r.outcome IS NULL THEN NULL ELSE COALESCE(r.furthest_step, {furthest_step_sql('r.id')}) END, "
-    f"CASE WHEN r.outcome IS NULL THEN NULL ELSE COALESCE(r.help_by_step, {help_by_step_sql('r.id')}) END"
+    f"CASE WHEN r.outcome IS NULL THEN NULL ELSE COALESCE(r.help_by_step, {help_by_step_sql('r.id')}) END, "
+    "r.support_level"
 )
+
+
+def _support_of(row: tuple) -> int | None:
+    """The most support a run showed (0 grouped .. 2 full); None when not recorded (runs from
+    before support levels, or rows from the hub that do not carry it)."""
+    return row[_SUPPORT] if len(row) > _SUPPORT else None
 
 
 def _person_runs(journal: Journal, person_id: int, since_ms: int) -> list[tuple]:
@@ -212,7 +224,8 @@ def _history(runs: Sequence[tuple]) -> _History:
 
 
 def _summary(run_id: int, started_ms: int, ended_ms: int | None, outcome: str, duration_ms: int,
-             steps_total: int, furthest: int, helped_steps: Iterable[int]) -> RunSummary:
+             steps_total: int, furthest: int, helped_steps: Iterable[int],
+             support_level: int | None = None) -> RunSummary:
     """Independence of one attempt: steps reached without help, over the steps in the pack."""
     reached = steps_total if outcome == "finished" else min(furthest, steps_total)
     independent = max(0, reached - sum(1 for step in helped_steps if step <= reached))
@@ -225,6 +238,7 @@ def _summary(run_id: int, started_ms: int, ended_ms: int | None, outcome: str, d
         steps_total=steps_total,
         steps_independent=independent,
         independence=independent / steps_total if steps_total else 0.0,
+        support_level=support_level,
     )
 
 
@@ -234,7 +248,7 @@ def _measure_run(row: tuple, helped: dict[int, int] | None) -> RunSummary | None
         return None  # still going: counted once it ends
     furthest = row[_FURTHEST] or 0
     return _summary(row[_ID], row[_STARTED], row[_ENDED], row[_OUTCOME], max(0, row[_ENDED] - row[_STARTED]),
-                    row[_STEP_COUNT] or furthest, furthest, helped or ())
+                    row[_STEP_COUNT] or furthest, furthest, helped or (), _support_of(row))
 
 
 def _measure_chain(chain: list[tuple], help_by_run: dict[int, dict[int, int]]) -> RunSummary | None:
@@ -249,6 +263,7 @@ def _measure_chain(chain: list[tuple], help_by_run: dict[int, dict[int, int]]) -
         sum(max(0, piece[_ENDED] - piece[_STARTED]) for piece in chain if piece[_ENDED] is not None),
         last[_STEP_COUNT] or furthest, furthest,
         {step for piece in chain for step in help_by_run.get(piece[_ID], ())},
+        max((level for piece in chain if (level := _support_of(piece)) is not None), default=None),
     )
 
 
@@ -318,7 +333,8 @@ def _mastered_at(attempts: Sequence[RunSummary], rule: MasteryRule) -> datetime 
     for attempt in attempts:
         if attempt.outcome == "interrupted":
             continue  # the kiosk stopped, not the worker: neither counts nor breaks the row
-        if attempt.outcome == "finished" and attempt.independence >= rule.independence - _EPSILON:
+        supported = attempt.support_level is not None and attempt.support_level > LEARNED_AT_MOST
+        if attempt.outcome == "finished" and attempt.independence >= rule.independence - _EPSILON and not supported:
             in_a_row += 1
             if in_a_row >= rule.runs_in_a_row:
                 return attempt.ended_at

@@ -219,6 +219,9 @@ def _v6_support_levels_and_help_calls(db: sqlite3.Connection) -> None:
     * ``step_events.level``: 0 grouped, 1 reduced, 2 full (``kiosk.support.Level``), on the
       'shown' and 'done' events of a step; NULL for events from before this version (their level
       is not known: progress treats them as before).
+    * ``runs.support_level``: the most support any step of the run was shown at, written when the
+      run ends (like its furthest step), so progress can say "learned" only for a task done alone
+      at reduced support or less without reading events; the covering index gets it too.
     * ``help_calls``: a coach answered a worker's help call at a step after ``waited_ms``; the call
       itself is the step's 'help' event.
     """
@@ -226,6 +229,11 @@ def _v6_support_levels_and_help_calls(db: sqlite3.Connection) -> None:
         db,
         """
         ALTER TABLE step_events ADD COLUMN level INTEGER CHECK (level IS NULL OR level BETWEEN 0 AND 2);
+        ALTER TABLE runs ADD COLUMN support_level INTEGER CHECK (support_level IS NULL OR support_level BETWEEN 0 AND 2);
+        DROP INDEX runs_by_person_time;
+        CREATE INDEX runs_by_person_time ON runs(
+            person_id, started_at_ms, id, pack_id, pack_version, ended_at_ms, outcome, resumed_from, step_count,
+            furthest_step, help_by_step, support_level);
         CREATE TABLE help_calls (
             id            INTEGER PRIMARY KEY,
             run_id        INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,

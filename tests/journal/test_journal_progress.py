@@ -297,3 +297,39 @@ def test_figures_stay_consistent_on_any_history(plans):
             journal.db.write("UPDATE runs SET furthest_step = NULL, help_by_step = NULL")
             assert person_progress(journal, anna.id) == [progress]
             assert workshop_weekly_summary(journal, progress.weekly[0].week_start) == rows
+
+
+def _run_at_level(journal, clock, person_id, level, steps=3):
+    run_id = journal.start_run(person_id, "fold", 1, "h", step_count=steps)
+    for number in range(1, steps + 1):
+        journal.record_step(run_id, number, "shown", level=level)
+        clock.advance(seconds=5)
+        journal.record_step(run_id, number, "done", 5000, level=level)
+    journal.finish_run(run_id, "finished")
+    clock.advance(hours=1)
+
+
+def test_learned_only_when_done_alone_at_reduced_support_or_less(journal, clock):
+    """docs/support.md: three runs alone with every step at full support are not "learned" yet;
+    three more alone at reduced support are."""
+    anna = journal.add_person("Anna")
+    for _ in range(3):
+        _run_at_level(journal, clock, anna.id, level=2)
+    [fold] = person_progress(journal, anna.id)
+    assert fold.mastered_at is None and fold.runs == 3
+    assert [run.support_level for run in fold.runs_detail] == [2, 2, 2]
+    for _ in range(3):
+        _run_at_level(journal, clock, anna.id, level=1)
+    [fold] = person_progress(journal, anna.id)
+    assert fold.mastered_at is not None
+
+
+def test_runs_recorded_before_support_levels_count_as_before(journal, clock):
+    anna = journal.add_person("Anna")
+    for _ in range(3):
+        run_id = journal.start_run(anna.id, "fold", 1, "h", step_count=1)
+        journal.record_step(run_id, 1, "done", 5000)
+        journal.finish_run(run_id, "finished")
+        clock.advance(hours=1)
+    [fold] = person_progress(journal, anna.id)
+    assert fold.mastered_at is not None and fold.runs_detail[-1].support_level is None
