@@ -46,7 +46,7 @@ def configure(
 
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "pause_on_minimize", "0")
-    Config.set("kivy", "keyboard_mode", "system")
+    Config.set("kivy", "keyboard_mode", "systemanddock")  # hardware keys + the docked on-screen keyboard
     Config.set("graphics", "fullscreen", "0")
     Config.set("graphics", "borderless", "1" if fullscreen else "0")
     Config.set("graphics", "show_cursor", "0" if fullscreen else "1")

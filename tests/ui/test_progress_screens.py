@@ -176,7 +176,7 @@ def test_wrong_pins_lock_out_calmly(kiosk, ui):
         type_pin(ui, "0000")
     screen = ui.screen
     assert app.sm.current == "progress_pin" and screen.wait_left > 0
-    assert "30 seconds" in screen.ids.message.text and screen.ids.ok.disabled
+    assert "30 seconds" in screen.ids.pin.ids.message.text and screen.ids.pin.ids.ok.disabled
     ui.shot("progress-pin-lockout")
     type_pin(ui, ANNA_PIN)                   # even the right PIN waits during the lockout
     assert app.sm.current == "progress_pin"

@@ -6,7 +6,7 @@ import time
 
 from PIL import Image
 
-from test_trainer_screens import open_from_home, open_trainer, set_pin, tap_in
+from test_trainer_screens import open_from_home, open_trainer, set_pin, tap_in, wait_for_photos
 from ui_helpers import photo
 
 
@@ -28,6 +28,7 @@ def test_a_photo_from_pictures_is_shown_small_and_copied_small(kiosk, ui, tmp_pa
     people = open_from_home(app, ui, "trainer_people")
     ui.tap(next(t for t in people.tiles() if t.title == "Ben"), wait=False)
     person = ui.screen
+    wait_for_photos(ui, person)
     names = [c.path.name for c in reversed(person.ids.photos.children)]
     assert "IMG_2041.jpg" in names and "notes.txt" not in names
     wait_for_thumbnails(ui, person)
@@ -52,16 +53,3 @@ def test_a_photo_from_pictures_is_shown_small_and_copied_small(kiosk, ui, tmp_pa
     assert tile is not None
 
 
-def test_a_camera_picture_never_takes_an_existing_name(tmp_path):
-    """Captures were numbered by counting files: after a deletion the next capture overwrote
-    another worker's photo."""
-    from kiosk.ui.screens.trainer_person import camera_photo_name
-
-    (tmp_path / "camera-1.png").write_bytes(b"someone else")
-    names = set()
-    for _ in range(3):
-        target = camera_photo_name(tmp_path)
-        assert not target.exists()
-        target.write_bytes(b"new")
-        names.add(target.name)
-    assert len(names) == 3 and (tmp_path / "camera-1.png").read_bytes() == b"someone else"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 from kivy.core.text import Label as CoreLabel
@@ -103,11 +104,22 @@ def choice(box, value):
     return next(b for b in box.children if b.value == value)
 
 
+def wait_for_photos(ui, screen):
+    """Photo listing and copying run on the photo shelf's thread; their results arrive by the clock."""
+    deadline = time.monotonic() + 10
+    while (screen.photos_busy or screen.shelf.busy) and time.monotonic() < deadline:
+        time.sleep(0.005)
+        ui.pump(1)
+    ui.pump(2)
+
+
 def tap_in(ui, widget):
-    """Scroll the screen's form so ``widget`` is visible, then tap it."""
+    """Scroll the screen's form so ``widget`` is visible, then tap it (and let photo work finish)."""
     ui.screen.ids.scroller.scroll_to(widget, padding=40, animate=False)
     ui.pump(3)
     ui.tap(widget, wait=False)
+    if hasattr(ui.screen, "photos_busy"):
+        wait_for_photos(ui, ui.screen)
 
 
 def test_add_edit_and_archive_a_worker(kiosk, ui):
@@ -119,6 +131,7 @@ def test_add_edit_and_archive_a_worker(kiosk, ui):
     ui.shot("people")
     ui.tap(people.ids.add, wait=False)
     person = ui.screen
+    wait_for_photos(ui, person)
     assert app.sm.current == "trainer_person" and person.person is None
     ui.tap(person.ids.save, wait=False)
     assert person.message == "Please type a name." and app.sm.current == "trainer_person"
@@ -146,11 +159,13 @@ def test_add_edit_and_archive_a_worker(kiosk, ui):
     assert person.person.name == "Ben" and person.language == "de"
     tap_in(ui, choice(person.ids.languages, "en"))
     for digit in "135":
-        person.ids.pin.press_digit(digit)
-    tap_in(ui, person.ids.set_pin)
+        tap_in(ui, digit_key(person.ids.pin, digit))
+    tap_in(ui, person.ids.pin.ids.ok)
     assert person.message == "A PIN has 4 to 8 digits."
-    person.ids.pin.press_digit("7")
-    tap_in(ui, person.ids.set_pin)
+    assert not app.pin_guard.family_pin_is_set(person.person.id)
+    for digit in "1357":
+        tap_in(ui, digit_key(person.ids.pin, digit))
+    tap_in(ui, person.ids.pin.ids.ok)
     assert app.pin_guard.family_pin_is_set(person.person.id)
     assert app.pin_guard.check_family_pin(person.person.id, "1357").ok
     ui.shot("person-edit")
@@ -159,6 +174,7 @@ def test_add_edit_and_archive_a_worker(kiosk, ui):
 
     # Archive Anna (after the question); the worker screen no longer shows her.
     ui.tap(next(t for t in people.tiles() if t.title == "Anna"), wait=False)
+    wait_for_photos(ui, person)
     assert person.ids.name.text == "Anna"
     assert [p.path.name for p in person.ids.photos.children].count("worker-2.png") == 1  # copied once, shown once
     ui.shot("person-anna")
@@ -176,10 +192,15 @@ def test_add_edit_and_archive_a_worker(kiosk, ui):
     ui.shot("worker-people")
 
 
+def digit_key(pad, digit):
+    return next(b for b in pad.ids.digits.children if b.text == digit)
+
+
 def type_digits(ui, screen, digits):
+    """Tap the digits and OK on the screen's PinPad, as a trainer does."""
     for digit in digits:
-        screen.ids.pin.press_digit(digit)
-    tap_in(ui, screen.ids.pin_ok)
+        tap_in(ui, digit_key(screen.ids.pin, digit))
+    tap_in(ui, screen.ids.pin.ids.ok)
 
 
 def test_settings_change_tap_guard_celebration_and_the_pin(kiosk, ui):

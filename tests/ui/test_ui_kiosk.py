@@ -51,10 +51,10 @@ def test_corner_hold_opens_pin_pad_and_a_wrong_pin_does_not_let_in(kiosk, ui):
     assert pad.message == "Wrong PIN."
     ui.shot("pin-wrong")
     for digit in PIN:  # the pad's own buttons
-        key = next(b for b in pad.ids.pad.children if b.text == digit)
+        key = next(b for b in pad.ids.pin.ids.digits.children if b.text == digit)
         ui.tap(key, wait=False)
     assert pad.entered == PIN
-    ui.tap(pad.ids.ok, wait=False)
+    ui.tap(pad.ids.pin.ids.ok, wait=False)
     assert app.sm.current == "trainer_home"
     ui.shot("trainer-home")
     ui.tap(ui.screen.ids.worker_mode)
@@ -67,7 +67,7 @@ def test_lockout_shows_the_wait(kiosk, ui):
     for _ in range(3):
         type_pin(ui, "0000")
     pad = ui.screen
-    assert pad.wait_left > 0 and "wait" in pad.ids.message.text
+    assert pad.wait_left > 0 and "wait" in pad.ids.pin.ids.message.text
     type_pin(ui, PIN)  # even the right PIN waits during a lockout
     assert app.sm.current == "trainer_pin"
     ui.shot("pin-lockout")

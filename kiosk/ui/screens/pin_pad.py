@@ -1,88 +1,68 @@
-"""What every PIN pad screen does: collect digits, take keys, and count a lockout down calmly.
+"""What every PIN pad screen shares: the one ``PinPad`` widget, keys, and Cancel.
 
 The trainer door (``trainer_pin``) and the family's progress door (``progress_pin``) differ only in
-what OK checks and where Cancel goes (``confirm`` / ``cancel``). ``pin_pad.kv`` lays out every pad (a kv rule applies to subclasses too), with ``heading`` as the
-words on top.
+what OK checks and where Cancel goes (``take(pin)`` / ``cancel``). ``pin_pad.kv`` lays out every pad
+screen (a kv rule applies to subclasses too): Cancel and ``heading`` on top, the pad in the middle.
+The pad itself (dots, digits, Delete, OK, lockout countdown) is ``kiosk.ui.widgets.pin_entry.PinPad``,
+the same widget the trainer's forms use.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kivy.clock import Clock
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import StringProperty
 
-from kiosk.ui.keys import KEY_BACKSPACE, KEY_ENTER, KEY_ESCAPE, KEY_KP_ENTER, digit_for
+from kiosk.ui.keys import KEY_ESCAPE
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import load_kv
-
-MAX_DIGITS = 8
+from kiosk.ui.widgets.pin_entry import PinPad
 
 
 class PinPadScreen(KioskScreen):
     heading = StringProperty("")
-    entered = StringProperty("")
-    message = StringProperty("")
-    wait_left = NumericProperty(0)
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._countdown = None
-        self._ends = 0.0
+    def on_kv_post(self, base_widget: Any) -> None:
+        self.pad.bind(on_ok=lambda _pad, pin: self.take(pin))
+
+    @property
+    def pad(self) -> PinPad:
+        return self.ids.pin
+
+    # What tests and screens read: the pad's state.
+    @property
+    def entered(self) -> str:
+        return self.pad.entered
+
+    @property
+    def message(self) -> str:
+        return self.pad.message
+
+    @property
+    def wait_left(self) -> float:
+        return self.pad.wait_left
 
     def tr(self, message: str, **values: Any) -> str:
         return self.app.tr(message, self.app.kiosk_lang, **values)
 
     def on_leave(self, *_args: Any) -> None:
-        self.entered = ""
-        self._stop_wait()
-
-    def press_digit(self, digit: str) -> None:
-        if self.wait_left > 0 or len(self.entered) >= MAX_DIGITS:
-            return
-        self.entered += digit
-        self.message = ""
-
-    def delete(self) -> None:
-        self.entered = self.entered[:-1]
+        self.pad.clear()
+        self.pad.stop_wait()
 
     def confirm(self) -> None:
+        """Enter / OK from outside the pad."""
+        self.pad.ok()
+
+    def take(self, pin: str) -> None:
         raise NotImplementedError
 
     def cancel(self) -> None:
         raise NotImplementedError
 
     def handle_key(self, key: int, codepoint: str | None, _modifiers: list[str]) -> bool:
-        digit = digit_for(key, codepoint)
-        if digit is not None:
-            self.press_digit(digit)
-        elif key == KEY_BACKSPACE:
-            self.delete()
-        elif key in (KEY_ENTER, KEY_KP_ENTER):
-            self.confirm()
-        elif key == KEY_ESCAPE:
+        if not self.pad.handle_key(key, codepoint) and key == KEY_ESCAPE:
             self.cancel()
         return True  # a PIN pad takes every key: nothing reaches the worker screens
-
-    # -- lockout countdown ----------------------------------------------------------------------
-
-    def _start_wait(self, seconds: float) -> None:
-        self._stop_wait()
-        self.wait_left = max(0.0, float(seconds))
-        if self.wait_left > 0:
-            self._ends = Clock.get_time() + self.wait_left
-            self._countdown = Clock.schedule_interval(self._tick, 0.5)
-
-    def _tick(self, _dt: float) -> None:
-        self.wait_left = max(0.0, self._ends - Clock.get_time())
-        if self.wait_left <= 0:
-            self._stop_wait()
-            self.message = ""
-
-    def _stop_wait(self) -> None:
-        if self._countdown is not None:
-            self._countdown.cancel()
-            self._countdown = None
 
 
 load_kv(__file__)

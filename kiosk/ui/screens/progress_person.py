@@ -1,7 +1,9 @@
 """Progress, step 3: one worker's progress, for their family (after the family or trainer PIN).
 
 The figures come from ``kiosk.report.view_model.build_person_report`` and the words from
-``kiosk.report.strings``: the printed report and this screen say the same things. The screen holds
+``kiosk.report.strings``: the printed report and this screen say the same things.
+``kiosk.ui.models.progress.progress_view`` arranges them as the screen shows them; the screen only
+maps that view onto widgets. The screen holds
 exactly one person's report and forgets it on leaving, so nobody else's data is ever reachable
 from here and the next visitor needs the PIN again.
 """
@@ -13,13 +15,10 @@ from typing import Any
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.report import strings
 from kiosk.ui.screens.base import KioskScreen, LeavesWhenIdle
 from kiosk.ui.widgets import charts  # noqa: F401 - registers the chart classes for the .kv
 from kiosk.ui.widgets import load_kv
-from kiosk.ui.widgets.charts import chart_points
-
-WEEKS_SHOWN = 8
+from kiosk.ui.models.progress import WEEKS_SHOWN, ProgressView, TaskView, progress_view
 
 
 class HelpStepCard(BoxLayout):
@@ -68,49 +67,29 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
         report = build_person_report(self.app.journal, self.app.shelf.packs, person.id, WEEKS_SHOWN)
         self.forget()
         self.report = report
-        lang = self.lang = report.language
-        self.name_text = report.name
-        self.photo = str(report.photo) if report.photo else ""
-        self.empty = not report.tasks
-        self.empty_title = strings.text(lang, "empty_title" if not report.has_history else "quiet_title")
-        self.empty_body = strings.text(lang, "empty_body", name=report.name)
-        self.sentences = "\n".join(report.summary.sentences)
-        self.figures = [] if self.empty else [
-            (str(report.summary.tasks_done), strings.text(lang, "tile_done"), "check"),
-            (report.summary.independence_label or "–", strings.text(lang, "tile_alone"), "person"),
-            (str(report.summary.learned), strings.text(lang, "tile_learned"), "celebrate"),
-        ]
-        box = self.ids.tasks
-        for task in report.tasks:
-            box.add_widget(self._task_card(task, lang, report.name))
+        self.show(progress_view(report))
 
-    def _task_card(self, task: Any, lang: str, name: str) -> ProgressTaskCard:
+    def show(self, view: ProgressView) -> None:
+        self.lang, self.name_text, self.photo = view.language, view.name, view.photo
+        self.empty, self.empty_title, self.empty_body = view.empty, view.empty_title, view.empty_body
+        self.sentences = view.sentences
+        self.figures = [(f.number, f.label, f.icon) for f in view.figures]
+        for task in view.tasks:
+            self.ids.tasks.add_widget(self._task_card(task))
+
+    @staticmethod
+    def _task_card(task: TaskView) -> ProgressTaskCard:
         card = ProgressTaskCard(
-            picture=str(task.picture) if task.picture else "",
-            title=task.title,
-            learned=task.mastered,
-            learned_text=strings.text(lang, "learned"),
-            times_done=str(task.runs_finished),
-            times_done_label=strings.text(lang, "times_done"),
-            alone=task.independence_label or "–",
-            alone_label=strings.text(lang, "done_alone"),
-            chart_alone_title=strings.text(lang, "chart_alone"),
-            chart_runs_title=strings.text(lang, "chart_runs"),
-            help_title=(strings.text(lang, "needed_help_heading", name=name) if task.help_steps
-                        else strings.text(lang, "no_help")),
-            points=chart_points(task.points),
-            week_labels=[w.label for w in task.weeks],
-            counts=[w.runs for w in task.weeks],
-            help_count=len(task.help_steps),
-            axis_labels=[strings.format_percent(lang, share) for share in (0.0, 0.5, 1.0)],
+            picture=task.picture, title=task.title, learned=task.learned, learned_text=task.learned_text,
+            times_done=task.times_done, times_done_label=task.times_done_label, alone=task.alone,
+            alone_label=task.alone_label, chart_alone_title=task.chart_alone_title,
+            chart_runs_title=task.chart_runs_title, help_title=task.help_title, points=list(task.points),
+            week_labels=list(task.week_labels), counts=list(task.counts), help_count=len(task.help_steps),
+            axis_labels=list(task.axis_labels),
         )
         for step in task.help_steps:
-            card.ids.help_steps.add_widget(HelpStepCard(
-                picture=str(step.picture) if step.picture else "",
-                title=strings.text(lang, "step", n=step.number),
-                sentence=step.text,
-                times=strings.text(lang, "help_times", k=step.help_runs, m=step.runs),
-            ))
+            card.ids.help_steps.add_widget(HelpStepCard(picture=step.picture, title=step.title,
+                                                        sentence=step.sentence, times=step.times))
         return card
 
     def forget(self) -> None:

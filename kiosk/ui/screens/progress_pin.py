@@ -20,36 +20,35 @@ class ProgressPinScreen(LeavesWhenIdle, PinPadScreen):
         self.person: Any = None
 
     def prepare(self, person: Any) -> None:
-        self.person, self.entered = person, ""
+        self.person = person
+        self.pad.clear()
         self.heading = self.tr("Enter the family PIN for {name}", name=person.name)
         try:
             has_pin = self.app.pin_guard.family_pin_is_set(person.id)
         except JournalError:
             has_pin = True  # unknown: the check below says what is wrong
-        self.message = "" if has_pin else self.tr("No family PIN yet. Ask the trainer.")
-        self._start_wait(0)
+        self.pad.message = "" if has_pin else self.tr("No family PIN yet. Ask the trainer.")
+        self.pad.start_wait(0)
 
     def on_leave(self, *args: Any) -> None:
         """Nothing about the chosen worker stays on the pad once it is left (not even the name)."""
         super().on_leave(*args)
-        self.person, self.heading, self.message = None, "", ""
+        self.person, self.heading, self.pad.message = None, "", ""
 
     def cancel(self) -> None:
         self.app.back(out_of="progress_")
 
-    def confirm(self) -> None:
-        if self.wait_left > 0 or not self.entered or self.person is None:
+    def take(self, pin: str) -> None:
+        if self.person is None:
             return
-        pin, self.entered = self.entered, ""
         try:
             result = self.app.door.check_family(self.person.id, pin)
         except DoorClosedError as error:
             self.app.problems.add("journal", "A family PIN could not be checked.", error)
-            self.message = self.tr("The PIN cannot be checked right now. Ask the trainer.")
+            self.pad.message = self.tr("The PIN cannot be checked right now. Ask the trainer.")
             return
         if result.ok:
             self.app.go("progress_person", person=self.person, replace=True)  # the pad is not gone back to
             return
-        self.message = self.tr("Wrong PIN.")
-        self._start_wait(result.wait_seconds)
-
+        self.pad.message = self.tr("Wrong PIN.")
+        self.pad.start_wait(result.wait_seconds)

@@ -9,6 +9,8 @@ larger than the graphics memory ("Unable to allocate memory for texture"); the l
 list, and the screen only ever draws the lines in view.
 The rows follow the pack folders by themselves (``kiosk.ui.pack_watcher`` polls them every 2 s);
 "Reload packs" asks the shelf for a new scan now. Tapping a usable pack opens ``trainer_preview``.
+What each row says (order, state word and icon, problem lines, the status line) is decided by
+``kiosk.ui.models.packs`` (Kivy-free); this screen only turns the rows into widgets.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.recycleview import RecycleView
 
+from kiosk.ui.models.packs import packs_view
 from kiosk.ui.screens.base import TrainerScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.buttons import Focusable, GuardedButtonBehavior
@@ -55,15 +58,6 @@ class PackRow(GuardedButtonBehavior, Focusable, BoxLayout):
     placeholder = StringProperty("")
     report = ObjectProperty(None, allownone=True)
     pack = ObjectProperty(None, allownone=True)
-
-
-def report_state(report: Any) -> tuple[str, str]:
-    """(English word, icon) for a report: Broken when unusable, Warnings when usable with problems."""
-    if not report.ok:
-        return "Broken", "broken"
-    if report.problems:
-        return "Warnings", "warning"
-    return "Ready", "ready"
 
 
 class TrainerPacksScreen(TrainerScreen):
@@ -100,46 +94,21 @@ class TrainerPacksScreen(TrainerScreen):
         box = self.ids.rows
         box.clear_widgets()
         self.focus_index = -1
-        result = shelf.result
-        if result is None:
-            self.status = self.tr("Looking for packs…")
-            return
-        reports = sorted(result.reports, key=lambda r: (r.ok, not r.problems, str(r.pack).lower()))
-        for report in reports:
-            pack = None
-            if report.ok:
-                pack = next((p for p in shelf.packs if p.source == report.path), None) or shelf.find(report.pack)
-            word, icon = report_state(report)
-            word = {"Broken": self.tr("Broken"), "Warnings": self.tr("Warnings"), "Ready": self.tr("Ready")}[word]
-            lines = self._lines(report)
+        view = packs_view(shelf.result, shelf.packs, shelf.find, self.app.kiosk_lang, self.tr)
+        self.status = view.status
+        for model in view.rows:
             row = PackRow(
-                title=pack.title_for(self.app.kiosk_lang) if pack is not None else str(report.pack),
-                state_word=word, state_icon=icon_path(icon), lines=lines,
-                details="\n".join(lines), usable=pack is not None, report=report, pack=pack,
-                placeholder=icon_path("broken" if pack is None else "ready"), guarded=False,
+                title=model.title, state_word=model.state_word, state_icon=icon_path(model.state_icon),
+                lines=list(model.lines), details="\n".join(model.lines), usable=model.usable,
+                report=model.report, pack=model.pack,
+                placeholder=icon_path("ready" if model.usable else "broken"), guarded=False,
             )
-            if pack is not None:
-                texture = self.app.tile_pictures.get(pack.thumbnail(), lambda t, r=row: setattr(r, "texture", t))
+            if model.thumbnail is not None:
+                texture = self.app.tile_pictures.get(model.thumbnail, lambda t, r=row: setattr(r, "texture", t))
                 if texture is not None:
                     row.texture = texture
             row.bind(on_activate=self._open)
             box.add_widget(row)
-        usable = sum(1 for r in result.reports if r.ok)
-        broken = len(result.reports) - usable
-        if not result.reports:
-            self.status = self.tr("No packs found. Copy pack folders into the packs folder, then tap Reload packs.")
-        else:
-            self.status = self.tr("{usable} ready to use, {broken} broken.", usable=usable, broken=broken)
-
-    def _lines(self, report: Any) -> list[str]:
-        """One line per problem, then where the pack is."""
-        lines = []
-        for problem in report.problems:
-            where = ", ".join(part for part in (problem.file, self.tr("step {number}", number=problem.step)
-                                                 if problem.step is not None else None) if part)
-            lines.append(f"• {where + ': ' if where else ''}{problem.message} — {problem.hint}")
-        lines.append(str(report.path))
-        return lines
 
     def reload(self) -> None:
         """Scan the pack folders now (in the background); the rows follow when it is done."""

@@ -1,12 +1,15 @@
 """Trainer: the workers as photo tiles (archived people are not shown) and "Add worker".
 
-A tap on a tile opens ``trainer_person`` to edit that worker; "Add worker" opens it empty.
+A tap on a tile opens ``trainer_person`` to edit that worker; "Add worker" opens it empty. The rows
+come from ``kiosk.ui.models.people.people_rows`` (a journal that cannot be read: no tiles, and a
+line in the trainer's problem list).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kiosk.ui.models.people import people_rows
 from kiosk.ui.screens.tiles import TileScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.tile import Tile
@@ -21,14 +24,9 @@ class TrainerPeopleScreen(TileScreen):
 
     def refresh(self) -> None:
         self.clear_tiles()
-        try:
-            people = self.app.journal.people()
-        except Exception as exc:  # noqa: BLE001
-            self.app.problems.add("journal", "The list of people could not be read.", exc)
-            people = []
-        for person in people:
-            tile = Tile(title=person.name, item=person, guarded=False)
-            tile.set_picture(self.app.journal.photo_path(person.photo), fallback_icon="person")
+        for row in people_rows(self.app.journal, self.app.problems):
+            tile = Tile(title=row.name, item=row.person, guarded=False)
+            tile.set_picture(row.photo, fallback_icon="person")
             tile.bind(on_activate=self._chosen)
             self.ids.grid.add_widget(tile)
 

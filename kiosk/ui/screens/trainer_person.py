@@ -1,88 +1,42 @@
 """Trainer: one worker — name, photo, language, text size, speech, family PIN; Save / Archive.
 
-Preferences are stored in ``person.preferences`` under the names the worker UI reads
-(``kiosk.ui.settings.UiSettings``): ``text_scale`` (1.0 normal, 1.25 large) and ``autoplay``
-(speech on arrival). ``speech_rate`` ("slow" / "normal") slows generated speech (``kiosk.ui.audio.SLOW_SPEECH``).
-A photo is chosen from the pictures in the data folder's ``people`` folder, the newest
-``PICTURES_SHOWN`` in the user's ``~/Pictures`` and the bundled ``assets/images/people``, shown as
-small thumbnails decoded off the main thread. A picture from elsewhere is copied into the data
-folder first (a photo from ``~/Pictures`` as an upright copy of at most ``COPY_MAX_SIDE`` px), so the
-journal only points at files the kiosk owns. Archive hides the worker from the people screen and keeps their
-history (after a confirmation).
+The form is ``kiosk.ui.models.people.PersonEditor`` (Kivy-free: reading, choosing, saving and
+archiving, storage errors as a plain sentence); this screen only shows it. Photo work — listing the
+choices (the data folder's ``people`` folder, the newest photos in ``~/Pictures``, the bundled
+pictures) and copying a chosen one into the data folder (a photo from ``~/Pictures`` downscaled) —
+runs on ``kiosk.people.PhotoShelf``'s worker thread; the results come back through Kivy's clock.
+Thumbnails are decoded in the background too (``PictureCache``), so the screen never waits on a
+12-megapixel photo. The name is typed on the docked on-screen keyboard (``NameInput``) when there is
+no hardware keyboard; the family PIN uses the kiosk's one ``PinPad``.
 """
 
 from __future__ import annotations
 
-import shutil
-import time
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.image import Image
+from kivy.uix.textinput import TextInput
+from kivy.uix.vkeyboard import VKeyboard
 
-from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, base_language
-from kiosk.journal import JournalError
-from kiosk.paths import ASSETS_DIR
+from kiosk.people import PICTURES_SHOWN, PhotoShelf, camera_photo_name
+from kiosk.ui.models import keyboard
+from kiosk.ui.models.people import PersonEditor
 from kiosk.ui.pictures import PictureCache
 from kiosk.ui.screens.base import TrainerScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.choices import fill_choices
 from kiosk.ui.widgets.overlay import CalmOverlay
 
-PHOTO_SUFFIXES = {".png", ".jpg", ".jpeg"}
-BUNDLED_PHOTOS = ASSETS_DIR / "images" / "people"
-PICTURES_SHOWN = 48      # the newest photos of ~/Pictures (a phone's whole roll would be too many)
 THUMBNAIL_SIDE = 280     # thumbnails are decoded this small (140 dp on screen)
-COPY_MAX_SIDE = 1024     # a photo from ~/Pictures is stored this small (the tiles never need more)
-
-
-def pictures_folder() -> Path:
-    """The user's own pictures (where a trainer copies photos from a phone or camera)."""
-    return Path.home() / "Pictures"
-
-
-def _images(folder: Path) -> list[Path]:
-    try:
-        return [p for p in folder.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file()
-                and not p.name.startswith(".")]
-    except OSError:
-        return []
-
-
-def copy_name(source: Path) -> str:
-    """The data folder's name for a copy of a photo from ~/Pictures (its name and size: a second
-    photo with the same name from another day gets its own copy)."""
-    return f"{source.stem}-{source.stat().st_size}.jpg"
-
-
-def camera_photo_name(folder: Path) -> Path:
-    """A new, unused name for a camera picture (a count of the files would reuse the name of a
-    deleted person's photo and overwrite someone else's)."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = folder / f"camera-{stamp}.png"
-    number = 2
-    while target.exists():
-        target = folder / f"camera-{stamp}-{number}.png"
-        number += 1
-    return target
-
-
-def reduced_copy(source: Path, target: Path) -> None:
-    """An upright JPEG of at most COPY_MAX_SIDE px (a 12-megapixel photo would waste memory)."""
-    from PIL import Image as PILImage, ImageOps
-
-    from kiosk.imaging import open_picture
-
-    with open_picture(source) as image:  # only JPEG, PNG, WebP, HEIC: never EPS (Ghostscript)
-        image.draft("RGB", (COPY_MAX_SIDE, COPY_MAX_SIDE))
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        image.thumbnail((COPY_MAX_SIDE, COPY_MAX_SIDE))
-        partial = target.with_name(target.name + ".part")
-        image.save(partial, "JPEG", quality=88)
-    partial.replace(target)
+KEY_DP = 100             # on-screen keyboard keys: at least the 96 dp touch target, with a seam
+WIDE_KEYBOARD_COLS = 12
 
 
 class PhotoChoice(ButtonBehavior, Image):
@@ -90,6 +44,49 @@ class PhotoChoice(ButtonBehavior, Image):
 
     chosen = BooleanProperty(False)
     path = ObjectProperty(None)
+
+
+class NameInput(TextInput):
+    """A one-line name field that brings Kivy's docked on-screen keyboard in the kiosk's layout.
+
+    With ``keyboard_mode = systemanddock`` (``kiosk.ui.bootstrap``) Kivy docks a ``VKeyboard`` at
+    the bottom of the window while the field has focus; a hardware keyboard keeps working. Here the
+    keyboard gets the layout for the kiosk language (``kiosk.ui.models.keyboard``: umlauts and ß
+    for German, Latin letters for Chinese), keys of at least ``KEY_DP`` and the kiosk's font.
+    """
+
+    language = StringProperty("en")
+    words: dict[str, str] = {}
+
+    def on_focus(self, _instance: Any, focused: bool) -> None:
+        if focused:
+            Clock.schedule_once(lambda _dt: self.fit_keyboard(), 0)
+
+    def keyboard(self) -> VKeyboard | None:
+        """The docked on-screen keyboard while it is shown (None with a hardware keyboard only)."""
+        return next((w for w in Window.children if isinstance(w, VKeyboard)), None)
+
+    def fit_keyboard(self) -> VKeyboard | None:
+        vk = self.keyboard()
+        if vk is None or not self.focus:
+            return vk
+        wide = Window.width >= WIDE_KEYBOARD_COLS * dp(KEY_DP)
+        layout = keyboard.layout(self.language, wide, self.words)
+        name = layout["title"] + "-" + "-".join(f"{k}={v}" for k, v in sorted(self.words.items()))
+        vk.available_layouts[name] = layout
+        vk.margin_hint = [0.02, 0, 0.02, 0]   # the whole width for keys: 8 keys of 100 dp on 800 px
+        vk.font_size = self._font_size()
+        vk.font_name = "Roboto"  # Kivy's default font name: the kiosk registered its CJK font under it
+        vk.size = (Window.width, layout["rows"] * dp(KEY_DP) / 0.96)
+        if vk.layout != name:
+            vk.layout = name
+        vk.setup_mode()
+        return vk
+
+    def _font_size(self) -> float:
+        from kivy.app import App
+
+        return App.get_running_app().theme.fs_small
 
 
 class TrainerPersonScreen(TrainerScreen):
@@ -100,98 +97,107 @@ class TrainerPersonScreen(TrainerScreen):
     message = StringProperty("")
     family_text = StringProperty("")
     camera_text = StringProperty("")
-    text_scale = 1.0
-    autoplay = True
-    speech_rate = "normal"
+    title = StringProperty("")
+    photos_busy = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        app = self.app
+        self.editor = PersonEditor(app.journal, app.pin_guard, app.problems, app.settings, self.tr)
+        self.shelf = PhotoShelf(app.data.people_photos)
+        self._photo_files: list[Path] = []
+        self._listing = 0
+        app.bind(on_stop=lambda *_: self.shelf.shutdown())
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self.ids.pin.bind(on_ok=lambda _pad, pin: self.set_family_pin(pin))
 
     def prepare(self, person: Any | None) -> None:
         """Fill the form for ``person`` (None: a new worker)."""
-        self.person = person
-        prefs = dict(person.preferences) if person is not None else {}
-        self.language = base_language(person.language if person is not None else self.app.settings.language)
-        self.text_scale = 1.25 if float(prefs.get("text_scale", 1.0) or 1.0) > 1.0 else 1.0
-        self.autoplay = bool(prefs.get("autoplay", self.app.settings.autoplay))
-        self.speech_rate = "slow" if prefs.get("speech_rate") == "slow" else "normal"
-        self.photo = (person.photo or "") if person is not None else ""
-        self.message = ""
+        self.editor.settings = self.app.settings
+        self.editor.open(person)
         self.camera_text = ""
-        self.ids.name.text = person.name if person is not None else ""
+        self.ids.name.focus = False
+        self.ids.name.text = self.editor.form.name
         self.ids.pin.clear()
+        self.ids.pin.message = ""
         self.update()
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.update()
         self.ids.scroller.scroll_y = 1
 
-    # -- the form -------------------------------------------------------------------------------
+    def on_leave(self, *_args: Any) -> None:
+        self.ids.name.focus = False  # the on-screen keyboard goes with the form
 
-    def update(self) -> None:
-        tr = self.tr
-        fill_choices(self.ids.languages, [(lang, LANGUAGE_NAMES[lang], "speaker") for lang in LANGUAGES],
-                     self.language, self.set_language)
-        fill_choices(self.ids.text_sizes, [(1.0, tr("Normal"), "edit"), (1.25, tr("Large"), "edit")],
-                     self.text_scale, self.set_text_scale)
-        fill_choices(self.ids.speech, [(True, tr("On"), "speaker"), (False, tr("Off"), "close")],
-                     self.autoplay, self.set_autoplay)
-        fill_choices(self.ids.rates, [("slow", tr("Slow"), "timer"), ("normal", tr("Normal"), "timer")],
-                     self.speech_rate, self.set_speech_rate)
-        self._fill_photos()
-        if self.person is None:
-            self.family_text = tr("Save the worker first, then you can give the family a PIN.")
-        elif self._family_pin_is_set():
-            self.family_text = tr("The family has a PIN for this worker's progress.")
+    # -- showing the model ----------------------------------------------------------------------
+
+    def update(self, photos: bool = True) -> None:
+        editor, form = self.editor, self.editor.form
+        self.person, self.language, self.photo, self.message = form.person, form.language, form.photo, form.message
+        self.title, self.family_text = editor.title, editor.family_text
+        name = self.ids.name
+        name.language = self.app.kiosk_lang
+        name.words = {w: self.tr(w) for w in ("Shift", "Delete", "Done")}
+        rows = {row.key: row for row in editor.choice_rows()}
+        for key, box in (("language", "languages"), ("text_scale", "text_sizes"), ("autoplay", "speech"),
+                         ("speech_rate", "rates")):
+            row = rows[key]
+            fill_choices(self.ids[box], row.as_tuples(), row.current, lambda v, k=key: self.choose(k, v))
+        if photos:
+            self.list_photos()
         else:
-            self.family_text = tr("No family PIN yet.")
+            self._mark_chosen()
 
+    def choose(self, key: str, value: Any) -> None:
+        self.editor.choose(key, value)
+        self.update(photos=False)
+
+    # backwards-compatible names for the choices (keyboard focus, tests)
     def set_language(self, language: str) -> None:
-        self.message = ""
-        self.language = language
-        self.update()
-
-    def set_text_scale(self, value: float) -> None:
-        self.message = ""
-        self.text_scale = value
-        self.update()
-
-    def set_autoplay(self, value: bool) -> None:
-        self.message = ""
-        self.autoplay = value
-        self.update()
-
-    def set_speech_rate(self, value: str) -> None:
-        self.message = ""
-        self.speech_rate = value
-        self.update()
+        self.choose("language", language)
 
     # -- photos ---------------------------------------------------------------------------------
 
-    def photo_files(self) -> list[Path]:
-        """The data folder's photos; the newest in ~/Pictures and the bundled ones not copied yet."""
-        own = sorted(_images(self.app.data.people_photos))
-        names = {p.name for p in own}
-        pictures = []
-        for path in _images(pictures_folder()):
-            try:
-                pictures.append((path.stat().st_mtime, path))
-            except OSError:
-                continue
-        newest = [p for _, p in sorted(pictures, key=lambda item: (-item[0], item[1].name))][:PICTURES_SHOWN]
-        newest = [p for p in newest if copy_name(p) not in names]
-        bundled = [p for p in sorted(_images(BUNDLED_PHOTOS)) if p.name not in names]
-        return own + newest + bundled
+    def _deliver(self, future: Future, use: Callable[[Any], None], failed: Callable[[BaseException], None]) -> None:
+        """Run ``use(result)`` (or ``failed(error)``) on Kivy's main thread once ``future`` is done."""
+        def done(f: Future) -> None:
+            Clock.schedule_once(lambda _dt: failed(f.exception()) if f.exception() else use(f.result()), 0)
+        self.photos_busy = True
+        future.add_done_callback(done)
 
-    def _fill_photos(self) -> None:
+    def list_photos(self) -> None:
+        """Ask the photo shelf for the choices; the grid is filled when they arrive."""
+        self._listing += 1
+        ticket = self._listing
+        self._deliver(self.shelf.choices(), lambda files: self._show_photos(ticket, files),
+                      lambda error: self._photo_error(error, "The photos could not be listed."))
+
+    def _show_photos(self, ticket: int, files: list[Path]) -> None:
+        self.photos_busy = self.shelf.busy
+        if ticket != self._listing:
+            return  # an older listing: a newer one is on its way
+        self._photo_files = files
         box = self.ids.photos
         box.clear_widgets()
-        current = self.app.journal.photo_path(self.photo) if self.photo else None
-        for path in self.photo_files():
-            choice = PhotoChoice(path=path,
-                                 chosen=current is not None and path.resolve() == Path(current).resolve())
+        for path in files:
+            choice = PhotoChoice(path=path)
             texture = self.thumbnails.get(path, lambda t, c=choice: setattr(c, "texture", t) if t else None)
             if texture is not None:
                 choice.texture = texture
             choice.bind(on_release=lambda c: self.choose_photo(c.path))
             box.add_widget(choice)
+        self._mark_chosen()
+
+    def _mark_chosen(self) -> None:
+        current = self.app.journal.photo_path(self.photo) if self.photo else None
+        chosen = Path(current).resolve() if current is not None else None
+        for choice in self.ids.photos.children:
+            choice.chosen = chosen is not None and choice.path.resolve() == chosen
+
+    def photo_files(self) -> list[Path]:
+        """The photos last listed (see ``kiosk.people.photo_choices``)."""
+        return list(self._photo_files)
 
     @property
     def thumbnails(self) -> PictureCache:
@@ -204,31 +210,23 @@ class TrainerPersonScreen(TrainerScreen):
         return cache
 
     def choose_photo(self, path: Path) -> None:
-        """Use ``path``; a picture from outside the data folder is copied into its people folder."""
-        folder = self.app.data.people_photos
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            if path.resolve().parent == pictures_folder().resolve():
-                target = folder / copy_name(path)
-                if not target.exists():
-                    reduced_copy(path, target)
-                path = target
-            elif path.resolve().parent != folder.resolve():
-                target = folder / path.name
-                number = 2
-                while target.exists() and target.read_bytes() != path.read_bytes():
-                    target = folder / f"{path.stem}-{number}{path.suffix}"
-                    number += 1
-                if not target.exists():
-                    shutil.copyfile(path, target)
-                path = target
-        except Exception as exc:  # noqa: BLE001 - unreadable or not really a picture
-            self.app.problems.add("people", "A photo could not be copied.", exc)
-            self.message = self.tr("The photo could not be copied.")
-            return
-        self.message = ""
-        self.photo = f"{folder.name}/{path.name}"
+        """Use ``path``; a picture from outside the data folder is copied in first (off the main thread)."""
+        person = self.editor.form.person
+        self._deliver(self.shelf.adopt(path), lambda own: self._adopted(person, own),
+                      lambda error: self._photo_error(error, "A photo could not be copied."))
+
+    def _adopted(self, person: Any, own: Path) -> None:
+        self.photos_busy = self.shelf.busy
+        if person is not self.editor.form.person:
+            return  # the trainer has moved on to another worker meanwhile
+        self.editor.use_photo(f"{own.parent.name}/{own.name}")
         self.update()
+
+    def _photo_error(self, error: BaseException, what: str) -> None:
+        self.photos_busy = self.shelf.busy
+        self.app.problems.add("people", what, error)
+        self.editor.say(self.tr("The photo could not be copied."))
+        self.update(photos=False)
 
     def take_photo(self) -> None:
         """Use the camera if Kivy finds one; else say so calmly (photos can still be chosen)."""
@@ -255,8 +253,9 @@ class TrainerPersonScreen(TrainerScreen):
             if texture is None:
                 raise RuntimeError("no picture from the camera")
             folder = self.app.data.people_photos
+            folder.mkdir(parents=True, exist_ok=True)
             target = camera_photo_name(folder)
-            texture.save(str(target), flipped=False)
+            texture.save(str(target), flipped=False)  # a GL texture: only the main thread may read it
             self.camera_text = ""
             self.choose_photo(target)
         except Exception as exc:  # noqa: BLE001
@@ -270,87 +269,43 @@ class TrainerPersonScreen(TrainerScreen):
 
     # -- save, archive, family PIN --------------------------------------------------------------
 
-    def preferences(self) -> dict[str, Any]:
-        prefs = dict(self.person.preferences) if self.person is not None else {}
-        prefs.update(text_scale=self.text_scale, autoplay=self.autoplay, speech_rate=self.speech_rate)
-        return prefs
-
     def save(self) -> None:
-        self.message = ""
-        name = self.ids.name.text.strip()
-        if not name:
-            self.message = self.tr("Please type a name.")
+        self.ids.name.focus = False
+        person = self.editor.save(self.ids.name.text)
+        if person is None:
+            self.update(photos=False)
             return
-        journal = self.app.journal
-        try:
-            if self.person is None:
-                self.person = journal.add_person(name, photo=self.photo or None, language=self.language,
-                                                 preferences=self.preferences())
-            else:
-                self.person = journal.update_person(self.person.id, name=name, photo=self.photo or None,
-                                                    language=self.language, preferences=self.preferences())
-        except Exception as exc:  # noqa: BLE001
-            self.app.problems.add("journal", "A worker could not be saved.", exc)
-            self.message = self.tr("Could not save. Please try again.")
-            return
-        self.app.person_saved(self.person)
+        self.app.person_saved(person)
         self.app.back()
 
     def confirm_archive(self) -> None:
-        if self.person is None:
+        if self.editor.form.person is None:
             self.app.back()
             return
-        overlay = CalmOverlay(self.tr("Archive {name}? Their history is kept.", name=self.person.name), icon="archive")
+        self.ids.name.focus = False
+        overlay = CalmOverlay(self.editor.archive_question(), icon="archive")
         overlay.add_button(self.tr("No"), "close", self.app.close_overlay)
         overlay.add_button(self.tr("Yes"), "check", lambda: (self.app.close_overlay(), self.archive()))
         self.app.open_overlay(overlay, focus=0)
 
     def archive(self) -> None:
-        try:
-            self.app.journal.archive_person(self.person.id)
-        except Exception as exc:  # noqa: BLE001
-            self.app.problems.add("journal", "A worker could not be archived.", exc)
-            self.message = self.tr("Could not save. Please try again.")
+        if not self.editor.archive():
+            self.update(photos=False)
             return
-        self.app.forget_worker(self.person.id)  # the archived worker's tasks are gone
+        self.app.forget_worker(self.editor.form.person.id)  # the archived worker's tasks are gone
         self.app.back()
 
-    def _family_pin_is_set(self) -> bool:
-        try:
-            return bool(self.app.pin_guard.family_pin_is_set(self.person.id))
-        except JournalError as error:
-            self.app.problems.add("journal", "The family PIN could not be read.", error)
-            return False
-
-    def set_family_pin(self) -> None:
-        if self.person is None:
-            return
-        pin = self.ids.pin.entered
-        try:
-            self.app.pin_guard.set_family_pin(self.person.id, pin)
-        except ValueError:
-            self.message = self.tr("A PIN has 4 to 8 digits.")
-            return
-        except JournalError as error:
-            self.app.problems.add("journal", "The family PIN could not be saved.", error)
-            self.message = self.tr("Could not save. Please try again.")
-            return
-        self.ids.pin.clear()
-        self.message = self.tr("Family PIN saved.")
-        self.update()
+    def set_family_pin(self, pin: str) -> None:
+        """The family PIN pad's OK."""
+        self.editor.set_family_pin(pin)
+        self.ids.pin.message = self.editor.form.message
+        self.update(photos=False)
 
     def clear_family_pin(self) -> None:
-        if self.person is None:
-            return
-        try:
-            self.app.pin_guard.clear_family_pin(self.person.id)
-        except JournalError as error:
-            self.app.problems.add("journal", "The family PIN could not be removed.", error)
-            self.message = self.tr("Could not save. Please try again.")
-            return
+        self.editor.clear_family_pin()
         self.ids.pin.clear()
-        self.message = self.tr("Family PIN removed.")
-        self.update()
+        self.ids.pin.message = self.editor.form.message
+        self.update(photos=False)
 
     def scroll_to(self, widget: Any) -> None:
         self.ids.scroller.scroll_to(widget, animate=False)

@@ -1,31 +1,30 @@
 """The trainer PIN pad: the only door out of worker mode (after the 3-second corner hold).
 
-It asks ``app.verify_pin`` (the journal-backed ``kiosk.trainer.PinGuard``: scrypt hash, growing
-lockout). A kiosk without a PIN asks for a new one, twice; there is no default PIN. During a
-lockout the pad shows how long to wait, so a trainer knows the kiosk is not broken. Digits are
-typed without the tap-guard (a trainer types fast) and also work from a keyboard.
+It asks the app's ``TrainerDoor`` (the journal-backed ``kiosk.trainer.PinGuard``: scrypt hash,
+growing lockout) through ``kiosk.ui.models.pin.DoorFlow``. A kiosk without a PIN asks for a new
+one, twice; there is no default PIN. During a lockout the pad shows how long to wait, so a trainer
+knows the kiosk is not broken.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import OptionProperty
-
-from kiosk.trainer import DoorClosedError, DoorState, validate_pin
+from kiosk.trainer import DoorClosedError, DoorState
+from kiosk.ui.models.pin import DoorFlow, Outcome
 from kiosk.ui.screens.pin_pad import PinPadScreen
 
 
 class TrainerPinScreen(PinPadScreen):
-    mode = OptionProperty("check", options=("check", "new", "confirm"))
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._first = ""
+        self.flow = DoorFlow(self.app.door, self.tr)
 
-    def on_mode(self, *_args: Any) -> None:
-        self.heading = {"check": self.tr("Trainer PIN"), "new": self.tr("Choose a new trainer PIN"),
-                        "confirm": self.tr("Type the new PIN again")}[self.mode]
+    @property
+    def mode(self) -> str:
+        """check, new or confirm."""
+        return self.flow.mode
 
     def prepare(self) -> None:
         """Ask for the stored PIN, or a new one on a fresh kiosk (``DoorClosedError`` when the
@@ -33,42 +32,28 @@ class TrainerPinScreen(PinPadScreen):
         state, closed = self.app.door.state()
         if state is DoorState.CLOSED:
             raise DoorClosedError(closed)
-        self.mode = "check" if state is DoorState.CHECK else "new"
-        self.on_mode()
-        self.entered = self.message = self._first = ""
-        self._start_wait(self.app.door.wait_seconds() if self.mode == "check" else 0)
+        self.flow = DoorFlow(self.app.door, self.tr, "check" if state is DoorState.CHECK else "new")
+        self._show()
+        self.pad.clear()
+        self.pad.message = ""
+        self.pad.start_wait(self.app.door.wait_seconds() if self.mode == "check" else 0)
+
+    def _show(self) -> None:
+        self.heading = self.flow.heading
+        self.pad.validate = self.mode != "check"
+        self.pad.hint = "" if self.mode == "check" else self.tr("Type 4 to 8 digits.")
 
     def cancel(self) -> None:
         self.app.leave_trainer()
 
-    def confirm(self) -> None:
-        """OK: check the PIN, or take a new PIN (twice)."""
-        if self.wait_left > 0 or not self.entered:
-            return
-        pin, self.entered = self.entered, ""
-        try:
-            self._take(pin)
-        except DoorClosedError as error:  # the journal failed under the pad: fail closed, calmly
-            self.app.show_door_closed(error.closed)
-
-    def _take(self, pin: str) -> None:
-        if self.mode == "check":
-            result = self.app.verify_pin(pin)
-            if result.ok:
-                self.app.open_trainer_home()
-                return
-            self.message = self.tr("Wrong PIN.")
-            self._start_wait(result.wait_seconds)
-        elif self.mode == "new":
-            try:
-                validate_pin(pin)
-            except ValueError:
-                self.message = self.tr("A PIN has 4 to 8 digits.")
-                return
-            self._first, self.mode = pin, "confirm"
-        elif pin == self._first:
-            self.app.door.set_new_pin(pin)
+    def take(self, pin: str) -> None:
+        step = self.flow.take(pin)
+        if step.outcome is Outcome.OPEN:
             self.app.open_trainer_home()
+        elif step.outcome is Outcome.CLOSED:  # the journal failed under the pad: fail closed, calmly
+            self.app.show_door_closed(step.closed)
         else:
-            self._first, self.mode = "", "new"
-            self.message = self.tr("The two PINs were different. Please start again.")
+            self._show()
+            self.pad.message = step.message
+            if step.wait_seconds:
+                self.pad.start_wait(step.wait_seconds)

@@ -1,11 +1,10 @@
 """Trainer: kiosk-wide settings and the trainer PIN.
 
-Speak each step (``autoplay``), tap-guard time (``tap_guard_s``: 0.3 / 0.5 / 0.8 / 1.2 s),
-celebration on the "well done" screen (``celebrate``), the look (calm / high contrast) and the
-default language (``language``: people and trainer screens, new workers). Each is a journal setting
-``ui.<name>`` (``kiosk.ui.settings``) changed through ``app.change_setting``; a worker's own
-preferences still win for that worker. Changing the trainer PIN asks for the old PIN first (through
-the same ``PinGuard`` and lockout as the door), then the new one twice.
+The rows (speak each step, tap-guard time, celebration, look, kiosk language) come from
+``kiosk.ui.models.settings`` and are saved through the app's ``change_setting``; a worker's own
+preferences still win for that worker. Changing the trainer PIN (``kiosk.ui.models.pin.PinChange``)
+asks for the old PIN first (through the same door and lockout as the corner hold), then the new one
+twice, on the kiosk's one ``PinPad``.
 """
 
 from __future__ import annotations
@@ -14,44 +13,42 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
-from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES
-from kiosk.trainer import DoorClosedError, validate_pin
+from kiosk.ui.models.pin import PinChange
+from kiosk.ui.models.settings import SettingsModel
 from kiosk.ui.screens.base import TrainerScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.choices import fill_choices
 
-TAP_GUARD_CHOICES = (0.3, 0.5, 0.8, 1.2)
+ROW_BOXES = {"autoplay": "autoplay", "tap_guard_s": "tap_guard", "celebrate": "celebrate",
+             "high_contrast": "look", "language": "language"}
 
 
 class TrainerSettingsScreen(TrainerScreen):
     pin_stage = StringProperty("old")   # old -> new -> again
+    pin_prompt = StringProperty("")
     pin_message = StringProperty("")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._new_pin = ""
+        app = self.app
+        self.model = SettingsModel(lambda: app.settings, app.change_setting)
+        self.pin_change = PinChange(app.door, app.pin_guard, app.problems, self.tr)
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self.ids.pin.bind(on_ok=lambda _pad, pin: self.take_pin(pin))
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.restart_pin()
-        self.pin_message = ""
         self.update()
 
     def update(self) -> None:
-        settings, tr = self.app.settings, self.tr
-        fill_choices(self.ids.autoplay, [(True, tr("On"), "speaker"), (False, tr("Off"), "close")],
-                     settings.autoplay, lambda v: self.change("autoplay", v))
-        fill_choices(self.ids.tap_guard, [(s, f"{s:.1f} s", "timer") for s in TAP_GUARD_CHOICES],
-                     min(TAP_GUARD_CHOICES, key=lambda s: abs(s - settings.tap_guard_s)),
-                     lambda v: self.change("tap_guard_s", v))
-        fill_choices(self.ids.celebrate, [(True, tr("On"), "celebrate"), (False, tr("Off"), "close")],
-                     settings.celebrate, lambda v: self.change("celebrate", v))
-        fill_choices(self.ids.look, [(False, tr("Calm"), "settings"), (True, tr("High contrast"), "settings")],
-                     settings.high_contrast, lambda v: self.change("high_contrast", v))
-        fill_choices(self.ids.language, [(lang, LANGUAGE_NAMES[lang], "speaker") for lang in LANGUAGES],
-                     settings.language, lambda v: self.change("language", v))
+        for row in self.model.rows(self.tr):
+            fill_choices(self.ids[ROW_BOXES[row.key]], row.as_tuples(), row.current,
+                         lambda v, k=row.key: self.change(k, v))
+        self._show_pin()
 
     def change(self, name: str, value: Any) -> None:
-        self.app.change_setting(name, value)
+        self.model.change(name, value)
         if name == "language":
             self.app.kiosk_lang = value
             if self.app.worker is None:
@@ -60,47 +57,26 @@ class TrainerSettingsScreen(TrainerScreen):
 
     # -- trainer PIN ----------------------------------------------------------------------------
 
+    def _show_pin(self) -> None:
+        change = self.pin_change
+        self.pin_stage, self.pin_prompt, self.pin_message = change.stage, change.prompt, change.message
+        pad = self.ids.pin
+        pad.validate = change.stage != "old"
+        pad.message = change.message
+
     def restart_pin(self) -> None:
-        self.pin_stage = "old"
-        self._new_pin = ""
+        self.pin_change.restart()
         self.ids.pin.clear()
+        self._show_pin()
+
+    def take_pin(self, pin: str) -> None:
+        """The pad's OK: one step of old -> new -> again."""
+        self.pin_change.take(pin)
+        self._show_pin()
 
     def pin_ok(self) -> None:
-        entered = self.ids.pin.entered
-        self.ids.pin.clear()
-        if self.pin_stage == "old":
-            try:
-                result = self.app.door.check(entered)
-            except DoorClosedError as error:
-                self.app.problems.add("journal", "The trainer PIN could not be checked.", error)
-                self.pin_message = self.tr("The PIN cannot be checked right now.")
-                return
-            if result.ok:
-                self.pin_stage, self.pin_message = "new", ""
-            elif result.wait_seconds > 0:
-                self.pin_message = self.tr("Please wait {seconds} seconds.", seconds=int(result.wait_seconds + 0.999))
-            else:
-                self.pin_message = self.tr("Wrong PIN.")
-        elif self.pin_stage == "new":
-            try:
-                validate_pin(entered)
-            except ValueError:
-                self.pin_message = self.tr("A PIN has 4 to 8 digits.")
-                return
-            self._new_pin, self.pin_stage, self.pin_message = entered, "again", ""
-        else:
-            if entered != self._new_pin:
-                self.pin_message = self.tr("The two PINs were different. Please start again.")
-                self.pin_stage, self._new_pin = "new", ""
-                return
-            try:
-                self.app.pin_guard.set_pin(entered)
-            except Exception as exc:  # noqa: BLE001
-                self.app.problems.add("journal", "The trainer PIN could not be saved.", exc)
-                self.pin_message = self.tr("Could not save. Please try again.")
-                return
-            self.restart_pin()
-            self.pin_message = self.tr("The trainer PIN is changed.")
+        """OK pressed from outside the pad (keyboard focus)."""
+        self.ids.pin.ok()
 
     def scroll_to(self, widget: Any) -> None:
         self.ids.scroller.scroll_to(widget, animate=False)

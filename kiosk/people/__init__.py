@@ -1,0 +1,18 @@
+"""People's photos without a screen: which pictures a trainer can choose from, and the kiosk's own
+copies of them (Kivy-free, so the rules are tested without a window and can serve the CLI)."""
+
+from kiosk.people.photos import (
+    BUNDLED_PHOTOS,
+    COPY_MAX_SIDE,
+    PICTURES_SHOWN,
+    PhotoShelf,
+    adopt_photo,
+    camera_photo_name,
+    copy_name,
+    photo_choices,
+    pictures_folder,
+    reduced_copy,
+)
+
+__all__ = ["BUNDLED_PHOTOS", "COPY_MAX_SIDE", "PICTURES_SHOWN", "PhotoShelf", "adopt_photo", "camera_photo_name",
+           "copy_name", "photo_choices", "pictures_folder", "reduced_copy"]

@@ -1,0 +1,215 @@
+"""The workers list and one worker's form, for the trainer (Kivy-free).
+
+Preferences are stored in ``person.preferences`` under the names the worker UI reads
+(``kiosk.ui.settings.UiSettings``): ``text_scale`` (1.0 Normal, 1.25 Large), ``autoplay`` (speech
+on arrival) and ``speech_rate`` ("slow" / "normal"). Every journal write is here, and a storage
+failure (``JournalError`` or a closed journal) becomes one plain sentence in ``message`` and a line
+in the trainer's problem list: the form stays as it was, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable
+
+from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, base_language
+from kiosk.journal import JournalError
+from kiosk.ui.models.choices import Choice, ChoiceRow
+from kiosk.ui.models.pin import pin_problem
+
+Translate = Callable[..., str]
+COULD_NOT_SAVE = "Could not save. Please try again."
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person: Any
+    name: str
+    photo: Path | None
+
+
+def people_rows(journal: Any, problems: Any) -> list[PersonRow]:
+    """The workers that are not archived, as tiles show them; none when the journal cannot be read."""
+    try:
+        people = journal.people()
+    except Exception as exc:  # noqa: BLE001 - JournalError or a closed journal: an empty list, reported
+        problems.add("journal", "The list of people could not be read.", exc)
+        return []
+    return [PersonRow(p, p.name, journal.photo_path(p.photo)) for p in people]
+
+
+class FamilyPin(Enum):
+    SAVE_FIRST = "save_first"   # a new worker: no id to hang a PIN on yet
+    SET = "set"
+    NOT_SET = "not_set"
+
+
+@dataclass(frozen=True)
+class PersonForm:
+    """What the form shows; ``photo`` as stored in the journal ("people/anna.png"), "" for none."""
+
+    person: Any = None
+    name: str = ""
+    photo: str = ""
+    language: str = "en"
+    text_scale: float = 1.0
+    autoplay: bool = True
+    speech_rate: str = "normal"
+    family: FamilyPin = FamilyPin.SAVE_FIRST
+    message: str = ""
+    extra_preferences: dict[str, Any] = field(default_factory=dict)
+
+    def preferences(self) -> dict[str, Any]:
+        prefs = dict(self.extra_preferences)
+        prefs.update(text_scale=self.text_scale, autoplay=self.autoplay, speech_rate=self.speech_rate)
+        return prefs
+
+
+class PersonEditor:
+    """One worker's form: fill it, change it, save, archive, set or remove the family PIN."""
+
+    def __init__(self, journal: Any, pin_guard: Any, problems: Any, settings: Any, tr: Translate) -> None:
+        self.journal, self.pin_guard, self.problems, self.settings, self.tr = (
+            journal, pin_guard, problems, settings, tr)
+        self.form = PersonForm()
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def open(self, person: Any | None) -> PersonForm:
+        """Fill the form for ``person`` (None: a new worker, with the kiosk's defaults)."""
+        prefs = dict(person.preferences) if person is not None else {}
+        try:
+            scale = float(prefs.get("text_scale", 1.0) or 1.0)
+        except (TypeError, ValueError):
+            scale = 1.0
+        self.form = PersonForm(
+            person=person,
+            name=person.name if person is not None else "",
+            photo=(person.photo or "") if person is not None else "",
+            language=base_language(person.language if person is not None else self.settings.language),
+            text_scale=1.25 if scale > 1.0 else 1.0,
+            autoplay=bool(prefs.get("autoplay", self.settings.autoplay)),
+            speech_rate="slow" if prefs.get("speech_rate") == "slow" else "normal",
+            extra_preferences=prefs,
+        )
+        self.form = replace(self.form, family=self._family_state())
+        return self.form
+
+    def _family_state(self) -> FamilyPin:
+        person = self.form.person
+        if person is None:
+            return FamilyPin.SAVE_FIRST
+        try:
+            return FamilyPin.SET if self.pin_guard.family_pin_is_set(person.id) else FamilyPin.NOT_SET
+        except JournalError as error:
+            self.problems.add("journal", "The family PIN could not be read.", error)
+            return FamilyPin.NOT_SET
+
+    @property
+    def title(self) -> str:
+        return self.tr("Edit worker") if self.form.person is not None else self.tr("New worker")
+
+    @property
+    def family_text(self) -> str:
+        return {FamilyPin.SAVE_FIRST: self.tr("Save the worker first, then you can give the family a PIN."),
+                FamilyPin.SET: self.tr("The family has a PIN for this worker's progress."),
+                FamilyPin.NOT_SET: self.tr("No family PIN yet.")}[self.form.family]
+
+    def choice_rows(self) -> list[ChoiceRow]:
+        """Language, text size, speech, speech speed: each a row of big toggle buttons."""
+        tr, form = self.tr, self.form
+        return [
+            ChoiceRow("language", tr("Language"),
+                      tuple(Choice(lang, LANGUAGE_NAMES[lang], "speaker") for lang in LANGUAGES), form.language),
+            ChoiceRow("text_scale", tr("Text size"),
+                      (Choice(1.0, tr("Normal"), "edit"), Choice(1.25, tr("Large"), "edit")), form.text_scale),
+            ChoiceRow("autoplay", tr("Speak each step"),
+                      (Choice(True, tr("On"), "speaker"), Choice(False, tr("Off"), "close")), form.autoplay),
+            ChoiceRow("speech_rate", tr("Speech speed"),
+                      (Choice("slow", tr("Slow"), "timer"), Choice("normal", tr("Normal"), "timer")),
+                      form.speech_rate),
+        ]
+
+    # -- changing -------------------------------------------------------------------------------
+
+    def choose(self, key: str, value: Any) -> PersonForm:
+        """One of the ``choice_rows`` changed (nothing is saved until ``save``)."""
+        if key not in ("language", "text_scale", "autoplay", "speech_rate"):
+            raise KeyError(key)
+        self.form = replace(self.form, **{key: value}, message="")
+        return self.form
+
+    def use_photo(self, stored: str) -> PersonForm:
+        """``stored`` as the journal keeps it, relative to the data folder ("people/x.jpg")."""
+        self.form = replace(self.form, photo=stored, message="")
+        return self.form
+
+    def say(self, message: str) -> None:
+        """A sentence from the screen's own work (the photo could not be copied, ...)."""
+        self.form = replace(self.form, message=message)
+
+    def save(self, name: str) -> Any | None:
+        """Save the form with ``name``; the saved person, or None (``form.message`` says why)."""
+        name = name.strip()
+        if not name:
+            self.say(self.tr("Please type a name."))
+            return None
+        form = self.form
+        try:
+            if form.person is None:
+                person = self.journal.add_person(name, photo=form.photo or None, language=form.language,
+                                                 preferences=form.preferences())
+            else:
+                person = self.journal.update_person(form.person.id, name=name, photo=form.photo or None,
+                                                    language=form.language, preferences=form.preferences())
+        except Exception as exc:  # noqa: BLE001 - JournalError, a closed journal: said, not raised
+            self.problems.add("journal", "A worker could not be saved.", exc)
+            self.form = replace(form, name=name, message=self.tr(COULD_NOT_SAVE))
+            return None
+        self.form = replace(form, person=person, name=name, message="")
+        self.form = replace(self.form, family=self._family_state())  # a saved worker can have a family PIN
+        return person
+
+    def archive_question(self) -> str:
+        return self.tr("Archive {name}? Their history is kept.", name=self.form.person.name)
+
+    def archive(self) -> bool:
+        """Hide the worker and keep their history; False (with ``form.message``) when not saved."""
+        try:
+            self.journal.archive_person(self.form.person.id)
+        except Exception as exc:  # noqa: BLE001
+            self.problems.add("journal", "A worker could not be archived.", exc)
+            self.say(self.tr(COULD_NOT_SAVE))
+            return False
+        return True
+
+    def set_family_pin(self, pin: str) -> bool:
+        """Give the family ``pin`` (the one PIN rule); True when saved."""
+        if self.form.person is None:
+            return False
+        problem = pin_problem(pin, self.tr)
+        if problem:
+            self.say(problem)
+            return False
+        try:
+            self.pin_guard.set_family_pin(self.form.person.id, pin)
+        except (JournalError, ValueError) as error:
+            self.problems.add("journal", "The family PIN could not be saved.", error)
+            self.say(self.tr(COULD_NOT_SAVE))
+            return False
+        self.form = replace(self.form, family=self._family_state(), message=self.tr("Family PIN saved."))
+        return True
+
+    def clear_family_pin(self) -> bool:
+        if self.form.person is None:
+            return False
+        try:
+            self.pin_guard.clear_family_pin(self.form.person.id)
+        except JournalError as error:
+            self.problems.add("journal", "The family PIN could not be removed.", error)
+            self.say(self.tr(COULD_NOT_SAVE))
+            return False
+        self.form = replace(self.form, family=self._family_state(), message=self.tr("Family PIN removed."))
+        return True

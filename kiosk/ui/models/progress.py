@@ -1,0 +1,109 @@
+"""The family's progress screen as words and numbers, mapped from ``kiosk.report``'s report.
+
+The report view model (``kiosk.report.view_model.build_person_report``) decides every figure; the
+words come from ``kiosk.report.strings`` in the worker's language, so the printed report and this
+screen say the same things. This module only arranges them the way the screen lays them out, so
+the screen creates widgets and nothing else (Kivy-free, tested without a window).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.report import strings
+
+WEEKS_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class Figure:
+    number: str
+    label: str
+    icon: str
+
+
+@dataclass(frozen=True)
+class HelpStepView:
+    picture: str
+    title: str
+    sentence: str
+    times: str
+
+
+@dataclass(frozen=True)
+class TaskView:
+    picture: str
+    title: str
+    learned: bool
+    learned_text: str
+    times_done: str
+    times_done_label: str
+    alone: str
+    alone_label: str
+    chart_alone_title: str
+    chart_runs_title: str
+    help_title: str
+    points: tuple[tuple[float, float, str], ...]
+    week_labels: tuple[str, ...]
+    counts: tuple[int, ...]
+    axis_labels: tuple[str, ...]
+    help_steps: tuple[HelpStepView, ...]
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    language: str
+    name: str
+    photo: str
+    sentences: str
+    empty: bool
+    empty_title: str
+    empty_body: str
+    figures: tuple[Figure, ...]          # three, or none when there is nothing to count
+    tasks: tuple[TaskView, ...]
+
+
+def progress_view(report: Any) -> ProgressView:
+    """Everything the progress screen shows about one worker, in their language."""
+    lang, name = report.language, report.name
+    empty = not report.tasks
+    figures = () if empty else (
+        Figure(str(report.summary.tasks_done), strings.text(lang, "tile_done"), "check"),
+        Figure(report.summary.independence_label or "–", strings.text(lang, "tile_alone"), "person"),
+        Figure(str(report.summary.learned), strings.text(lang, "tile_learned"), "celebrate"),
+    )
+    return ProgressView(
+        language=lang, name=name, photo=str(report.photo) if report.photo else "",
+        sentences="\n".join(report.summary.sentences), empty=empty,
+        empty_title=strings.text(lang, "empty_title" if not report.has_history else "quiet_title"),
+        empty_body=strings.text(lang, "empty_body", name=name), figures=figures,
+        tasks=tuple(_task(task, lang, name) for task in report.tasks),
+    )
+
+
+def _task(task: Any, lang: str, name: str) -> TaskView:
+    return TaskView(
+        picture=str(task.picture) if task.picture else "",
+        title=task.title,
+        learned=task.mastered,
+        learned_text=strings.text(lang, "learned"),
+        times_done=str(task.runs_finished),
+        times_done_label=strings.text(lang, "times_done"),
+        alone=task.independence_label or "–",
+        alone_label=strings.text(lang, "done_alone"),
+        chart_alone_title=strings.text(lang, "chart_alone"),
+        chart_runs_title=strings.text(lang, "chart_runs"),
+        help_title=(strings.text(lang, "needed_help_heading", name=name) if task.help_steps
+                    else strings.text(lang, "no_help")),
+        points=tuple((p.x, p.independence, p.label) for p in task.points),
+        week_labels=tuple(w.label for w in task.weeks),
+        counts=tuple(w.runs for w in task.weeks),
+        axis_labels=tuple(strings.format_percent(lang, share) for share in (0.0, 0.5, 1.0)),
+        help_steps=tuple(HelpStepView(
+            picture=str(step.picture) if step.picture else "",
+            title=strings.text(lang, "step", n=step.number),
+            sentence=step.text,
+            times=strings.text(lang, "help_times", k=step.help_runs, m=step.runs),
+        ) for step in task.help_steps),
+    )

@@ -1,0 +1,277 @@
+"""The trainer and family screens' view models, without Kivy: a real journal, real PINs, real packs."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from kiosk.i18n import translate
+from kiosk.journal import Journal
+from kiosk.packs import Library
+from kiosk.trainer import LockoutMemory, PinGuard, TrainerDoor
+from kiosk.ui.models import keyboard
+from kiosk.ui.models.people import FamilyPin, PersonEditor, people_rows
+from kiosk.ui.models.packs import packs_view
+from kiosk.ui.models.pin import MAX_DIGITS, DoorFlow, Outcome, PinChange, add_digit, pin_problem
+from kiosk.ui.models.progress import progress_view
+from kiosk.ui.models.settings import SettingsModel, setting_rows
+from kiosk.ui.problems import ProblemLog
+from kiosk.ui.settings import UiSettings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ui"))
+from ui_helpers import make_pack, standard_library  # noqa: E402
+
+MODELS = Path(__file__).resolve().parents[2] / "kiosk" / "ui" / "models"
+
+
+def tr_in(language):
+    return lambda message, **values: translate(language, message, **values)
+
+
+@pytest.fixture
+def journal(tmp_path):
+    with Journal.open(tmp_path / "journal.sqlite") as journal:
+        yield journal
+
+
+def editor_for(journal, settings=None):
+    return PersonEditor(journal, PinGuard(journal), ProblemLog(journal), settings or UiSettings(), tr_in("en"))
+
+
+@pytest.mark.parametrize("path", sorted(MODELS.glob("*.py")), ids=lambda p: p.name)
+def test_view_models_never_import_kivy(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not {n for n in names if n == "kivy" or n.startswith("kivy.")}
+
+
+# -- people -------------------------------------------------------------------------------------
+
+def test_a_new_worker_gets_the_kiosk_defaults_and_is_saved_with_their_choices(journal):
+    editor = editor_for(journal, UiSettings(language="de-AT", autoplay=False))
+    form = editor.open(None)
+    assert (form.language, form.autoplay, form.family) == ("de", False, FamilyPin.SAVE_FIRST)
+    assert editor.title == "New worker" and "Save the worker first" in editor.family_text
+    assert editor.save("   ") is None and editor.form.message == "Please type a name."
+    editor.choose("language", "zh")
+    editor.choose("text_scale", 1.25)
+    editor.choose("speech_rate", "slow")
+    editor.use_photo("people/worker-2.png")
+    chen = editor.save("  Chen ")
+    assert chen.name == "Chen" and chen.language == "zh" and chen.photo == "people/worker-2.png"
+    assert dict(chen.preferences) == {"text_scale": 1.25, "autoplay": False, "speech_rate": "slow"}
+    assert UiSettings().for_person(chen).text_scale == 1.25  # the worker UI reads the same keys
+    assert editor.form.person == chen and editor.form.family is FamilyPin.NOT_SET
+    with pytest.raises(KeyError):
+        editor.choose("name", "x")
+
+
+def test_editing_keeps_preferences_it_does_not_show(journal):
+    ben = journal.add_person("Ben", language="de", preferences={"high_contrast": True, "text_scale": 1.5})
+    editor = editor_for(journal)
+    form = editor.open(ben)
+    assert form.text_scale == 1.25 and form.name == "Ben" and editor.title == "Edit worker"
+    rows = {row.key: row for row in editor.choice_rows()}
+    assert rows["language"].current == "de" and [c.value for c in rows["language"].options] == ["en", "de", "zh"]
+    editor.choose("autoplay", False)
+    saved = editor.save("Ben")
+    assert saved.preferences["high_contrast"] is True and saved.preferences["autoplay"] is False
+
+
+def test_family_pin_follows_the_one_rule(journal):
+    ben = journal.add_person("Ben")
+    editor = editor_for(journal)
+    editor.open(ben)
+    assert not editor.set_family_pin("135") and editor.form.message == "A PIN has 4 to 8 digits."
+    assert not PinGuard(journal).family_pin_is_set(ben.id)
+    assert editor.set_family_pin("1357") and editor.form.family is FamilyPin.SET
+    assert PinGuard(journal).check_family_pin(ben.id, "1357").ok
+    assert editor.family_text == "The family has a PIN for this worker's progress."
+    assert editor.clear_family_pin() and editor.form.family is FamilyPin.NOT_SET
+
+
+def test_storage_failure_is_a_plain_sentence_and_the_form_stays(tmp_path):
+    journal = Journal.open(tmp_path / "journal.sqlite")
+    anna = journal.add_person("Anna")
+    problems = ProblemLog()
+    editor = PersonEditor(journal, PinGuard(journal), problems, UiSettings(), tr_in("de"))
+    editor.open(anna)
+    journal.close()  # every write now fails underneath the form
+    assert editor.save("Anna B.") is None
+    assert editor.form.message == translate("de", "Could not save. Please try again.") != "Could not save. Please try again."
+    assert editor.form.name == "Anna B." and editor.form.person == anna
+    assert not editor.archive()
+    assert [p.message for p in problems.items] == ["A worker could not be saved.", "A worker could not be archived."]
+    assert people_rows(journal, problems) == [] and problems.items[-1].message == "The list of people could not be read."
+
+
+def test_archiving_hides_the_worker_and_keeps_them(journal):
+    anna = journal.add_person("Anna", photo="people/anna.png")
+    journal.add_person("Ben")
+    editor = editor_for(journal)
+    editor.open(anna)
+    assert editor.archive_question() == "Archive Anna? Their history is kept."
+    assert editor.archive()
+    rows = people_rows(journal, ProblemLog())
+    assert [r.name for r in rows] == ["Ben"] and rows[0].photo is None
+    assert [p.name for p in journal.people(include_archived=True) if p.archived] == ["Anna"]
+
+
+# -- PINs ---------------------------------------------------------------------------------------
+
+def test_the_pads_take_at_most_the_rules_longest_pin():
+    assert MAX_DIGITS == 8
+    pin = ""
+    for digit in "123456789x":
+        pin = add_digit(pin, digit)
+    assert pin == "12345678"
+    assert add_digit("1", "٣") == "1"  # an Arabic-Indic digit is not a PIN digit
+    assert pin_problem("1234", tr_in("en")) is None
+    assert pin_problem("123", tr_in("de")) == translate("de", "A PIN has 4 to 8 digits.") != "A PIN has 4 to 8 digits."
+
+
+def door_for(journal):
+    guard = PinGuard(journal)
+    return TrainerDoor(guard, LockoutMemory(journal), writable=True), guard
+
+
+def test_the_door_asks_twice_on_a_fresh_kiosk_then_checks(journal):
+    door, guard = door_for(journal)
+    flow = DoorFlow(door, tr_in("en"), "new")
+    assert flow.heading == "Choose a new trainer PIN"
+    assert flow.take("12").message == "A PIN has 4 to 8 digits." and flow.mode == "new"
+    assert flow.take("97531").outcome is Outcome.STAY and flow.mode == "confirm"
+    step = flow.take("97530")
+    assert "different" in step.message and flow.mode == "new"
+    flow.take("97531")
+    assert flow.take("97531").outcome is Outcome.OPEN and guard.check("97531").ok
+    check = DoorFlow(door, tr_in("en"))
+    wrong = check.take("0000")
+    assert wrong.outcome is Outcome.STAY and wrong.message == "Wrong PIN."
+    assert check.take("97531").outcome is Outcome.OPEN
+
+
+def test_changing_the_trainer_pin_needs_the_old_one(journal):
+    door, guard = door_for(journal)
+    guard.set_pin("2468")
+    change = PinChange(door, guard, ProblemLog(journal), tr_in("en"))
+    assert change.prompt == "Type the old PIN"
+    assert change.take("1111").message == "Wrong PIN." and change.stage == "old"
+    guard._trainer.clear_lockout()  # noqa: SLF001 - no need to wait out the lockout here
+    change.take("2468")
+    assert change.stage == "new" and change.prompt == "Choose a new trainer PIN"
+    assert change.take("12").message == "A PIN has 4 to 8 digits." and change.stage == "new"
+    change.take("975310")
+    assert change.stage == "again"
+    assert "different" in change.take("975311").message and change.stage == "new"
+    change.take("975310")
+    done = change.take("975310")
+    assert done.outcome is Outcome.OPEN and done.message == "The trainer PIN is changed." and change.stage == "old"
+    assert guard.check("975310").ok
+
+
+def test_wrong_old_pins_count_towards_the_lockout(journal):
+    door, guard = door_for(journal)
+    guard.set_pin("2468")
+    change = PinChange(door, guard, ProblemLog(journal), tr_in("en"))
+    steps = [change.take("0000") for _ in range(4)]
+    assert any(s.wait_seconds > 0 for s in steps)
+    assert "seconds" in steps[-1].message and change.stage == "old"
+
+
+# -- settings -----------------------------------------------------------------------------------
+
+def test_settings_rows_show_the_current_values_and_save_through_change_setting(journal):
+    state = {"settings": UiSettings(tap_guard_s=0.55)}
+
+    def change_setting(name, value):  # what the app's change_setting does with the journal
+        state["settings"] = state["settings"].save(journal, name, value)
+
+    model = SettingsModel(lambda: state["settings"], change_setting)
+    rows = {row.key: row for row in model.rows(tr_in("de"))}
+    assert rows["tap_guard_s"].current == 0.5  # the nearest offered time
+    assert rows["autoplay"].label == translate("de", "Speak each step")
+    assert [c.word for c in rows["language"].options] == ["English", "Deutsch", "中文"]
+    model.change("celebrate", False)
+    assert journal.get_setting("ui.celebrate") is False
+    assert {r.key: r for r in setting_rows(state["settings"], tr_in("en"))}["celebrate"].current is False
+    with pytest.raises(KeyError):
+        model.change("finish_pause_s", 1)
+    assert all(all(c.icon and c.word for c in row.options) for row in rows.values())  # icon and word
+
+
+# -- packs --------------------------------------------------------------------------------------
+
+def test_pack_rows_put_broken_first_with_their_problems(tmp_path):
+    folder = standard_library(tmp_path / "packs")
+    root = make_pack(folder, "fold-towels", {"en": "Fold the towels"}, [{"text": "Take a towel."},
+                                                                       {"text": "Fold it."}])
+    (root / "02.jpg").unlink()
+    library = Library([folder], tmp_path / "cache")
+    result = library.scan()
+    view = packs_view(result, result.packs, lambda pack_id: None, "de", tr_in("de"))
+    first = view.rows[0]
+    assert first.title == "fold-towels" and not first.usable and first.state_icon == "broken"
+    assert first.state_word == translate("de", "Broken") and first.thumbnail is None
+    assert any("02.jpg" in line for line in first.lines) and first.lines[-1] == str(root)
+    ready = [r for r in view.rows if r.usable]
+    assert {r.title for r in ready} == {"Schrauben sortieren", "Hände waschen"}
+    assert all(r.state_icon == "ready" and r.thumbnail is not None and r.thumbnail.is_file() for r in ready)
+    assert view.status == translate("de", "{usable} ready to use, {broken} broken.", usable=2, broken=1)
+    assert packs_view(None, (), lambda _: None, "en", tr_in("en")).status == "Looking for packs…"
+
+
+# -- progress -----------------------------------------------------------------------------------
+
+def test_progress_view_maps_the_report_in_the_workers_language(tmp_path, journal):
+    from kiosk.report.view_model import build_person_report
+
+    library = Library([standard_library(tmp_path / "packs")], tmp_path / "cache").scan()
+    anna = journal.add_person("Anna", language="de")
+    nobody = progress_view(build_person_report(journal, library.packs, anna.id, 8))
+    assert nobody.empty and nobody.figures == () and nobody.tasks == () and nobody.language == "de"
+    pack = next(p for p in library.packs if p.id == "wash-hands")
+    for helped in ({2}, set()):
+        run_id = journal.start_run(anna.id, pack.id, pack.version, pack.content_hash, step_count=2)
+        for step in (1, 2):
+            journal.record_step(run_id, step, "shown")
+            if step in helped:
+                journal.record_step(run_id, step, "help")
+            journal.record_step(run_id, step, "done", duration_ms=2000)
+        journal.finish_run(run_id, "finished")
+    report = build_person_report(journal, library.packs, anna.id, 8, now=datetime.now(timezone.utc))
+    view = progress_view(report)
+    assert not view.empty and view.name == "Anna" and len(view.figures) == 3
+    assert view.figures[0].number == str(report.summary.tasks_done)
+    task = view.tasks[0]
+    assert task.title == "Hände waschen" and task.times_done == "2" and len(task.points) == 2
+    assert len(task.help_steps) == 1 and task.help_steps[0].sentence == "Trocknen Sie die Hände ab."
+    assert task.axis_labels[-1].startswith("100")
+
+
+# -- on-screen keyboard -------------------------------------------------------------------------
+
+WORDS = {"Shift": "Umschalt", "Delete": "Löschen", "Done": "Fertig"}
+
+
+@pytest.mark.parametrize("wide", [True, False], ids=["wide", "narrow"])
+@pytest.mark.parametrize("language", ["en", "de", "zh"])
+def test_keyboard_layouts_fill_their_rows_and_have_the_languages_letters(language, wide):
+    layout = keyboard.layout(language, wide, WORDS)
+    for mode in ("normal", "shift"):
+        for row in range(1, layout["rows"] + 1):
+            assert sum(key[3] for key in layout[f"{mode}_{row}"]) == pytest.approx(layout["cols"])
+    keys = keyboard.key_texts(layout)
+    letters = set("abcdefghijklmnopqrstuvwxyz-' ")
+    assert letters <= set(keys)
+    assert ("ä" in keys and "ß" in keys and "ü" in keys and "ö" in keys) == (language == "de")
+    shifted = keyboard.key_texts(layout, "shift")
+    assert "A" in shifted and ("ß" in shifted) == (language == "de") and "Ä" in shifted or language != "de"
+    specials = [k for k in keys if len(k) > 1 and k != " "]
+    assert specials == [s for s in specials if " " in s] and len(specials) == 3  # a symbol and a word each
+    assert layout["cols"] == (12 if wide else 8)
