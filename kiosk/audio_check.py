@@ -60,24 +60,44 @@ NOT_PLAYED_BY_KIVY = {
 }
 
 
-def recording_problem(path: str | Path) -> str | None:
+def recording_problem(path: str | Path, *, suffix: str | None = None) -> str | None:
     """None when the recording at ``path`` plays; else what is wrong, in plain words, as the end
     of a sentence starting with the file's name (e.g. "is not a sound recording ...").
 
+    ``suffix`` (e.g. ".wav"): check the file as this kind instead of by its name's extension, for a
+    file still under a temporary name (the speech engine writes ``.NN-x.wav.part`` and renames it
+    only once it passed; names ending in ``.part`` stay out of pack zips).
     Never raises: a file that cannot even be read is a problem like any other."""
     try:
         info = os.stat(path)
     except OSError as error:
         return f"cannot be read ({error.strerror or error})"
-    return _checked(os.fspath(path), info.st_size, info.st_mtime_ns, info.st_ino)
+    kind = (suffix or os.path.splitext(path)[1]).lower()
+    return _checked(os.fspath(path), info.st_size, info.st_mtime_ns, info.st_ino, kind)
+
+
+def plays(path: str | Path, *, suffix: str | None = None) -> bool:
+    """True when the sound file at ``path`` passes the check (``recording_problem`` is None).
+
+    The one test of "is this file worth keeping or playing" for recordings, generated speech (the
+    speech engine's output before it is renamed into place) and pack builds alike."""
+    return recording_problem(path, suffix=suffix) is None
+
+
+def wav_duration(path: str | Path) -> float:
+    """Length of a WAV file in seconds; raises OSError, EOFError or wave.Error for non-WAV files."""
+    with wave.open(os.fspath(path), "rb") as wav:
+        rate = wav.getframerate()
+        if rate <= 0:
+            raise wave.Error("the WAV header gives no frame rate")
+        return wav.getnframes() / float(rate)
 
 
 @lru_cache(maxsize=1024)
-def _checked(path: str, size: int, _mtime_ns: int, _inode: int) -> str | None:
+def _checked(path: str, size: int, _mtime_ns: int, _inode: int, suffix: str) -> str | None:
     """The check itself, once per file version (the arguments after ``path`` are the cache key)."""
     if size == 0:
         return "is empty: it has no sound in it"
-    suffix = os.path.splitext(path)[1].lower()
     if suffix in NOT_PLAYED_BY_KIVY:
         return NOT_PLAYED_BY_KIVY[suffix]
     try:

@@ -29,7 +29,7 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
-from kiosk.audio_check import recording_problem
+from kiosk.audio_check import plays, wav_duration
 from kiosk.authoring.buildstate import BuildState, SpeechEntry, load_state, save_state, speech_key
 from kiosk.authoring.packyaml import read_pack_document, render_pack_yaml, write_pack_yaml
 from kiosk.packs import Pack, Problem, Severity, load_pack
@@ -38,7 +38,7 @@ from kiosk.packs.languages import normalise_language_tag
 from kiosk.packs.manifest import MANIFEST_NAME, Manifest, StepSpec, read_manifest
 from kiosk.packs.pack_files import reference_key
 from kiosk.packs.problems import ProblemList
-from kiosk.speech import SpeechError, SpeechWorker, calm_rate, voice_for_language, wav_duration
+from kiosk.speech import SpeechError, SpeechWorker, calm_rate, voice_for_language
 from kiosk.speech.voices import clamp_rate
 
 Report = Callable[[int, int, str], None]  # (step number, steps in all, what is being made)
@@ -72,6 +72,7 @@ class BuildResult:
     version_raised: bool = False
     wrote_pack_yaml: bool = False
     voice_report: list[str] = field(default_factory=list)  # --voice-check findings
+    video: Any = None  # kiosk.authoring.video.VideoBuild: clips converted, posters made
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,14 @@ def build_pack(
     result = BuildResult(folder)
     document, had_yaml = _read_document(folder, cache_dir, default_language)
     original = copy.deepcopy(document)
+
+    # --- video (kiosk/authoring/video.py): convert phone clips to the kiosk's format, make the
+    # posters; incremental through PACK/.video-build.json. Changes `document` in place,
+    # before it is checked, so the speech and the fingerprint below see the converted clips.
+    from kiosk.authoring.video import build_videos  # noqa: PLC0415 - PyAV only when building
+
+    result.video = build_videos(folder, document, report=report)
+
     manifest = _checked(document, folder, default_language)
     pack_language = manifest.language or normalise_language_tag(default_language) or "en"
     specs = manifest.steps or ()
@@ -183,6 +192,8 @@ def _document_from_pack(pack: Pack) -> dict:
         item: dict[str, Any] = {"image": step.image, "text": dict(step.text)}
         if step.audio:
             item["audio"] = dict(step.audio)
+        if step.video:  # a clip-only step's image is its clip; kiosk.authoring.video makes a poster
+            item["video"] = step.video
         steps.append(item)
     document["steps"] = steps
     return document
@@ -230,7 +241,7 @@ def _plan_speech(
                 current is not None
                 and reference_key(current) == file
                 and previous == entry
-                and _playable(folder / file)
+                and plays(folder / file)  # kiosk.audio_check: a WAV cut short still has a header
             )
             (kept if up_to_date else planned).append(item)
     return kept, planned, recorded
@@ -254,7 +265,7 @@ def _render(
     reusable: dict[str, bytes] = {}
     for item in planned:
         old = by_key.get(item.entry.key)
-        if old is not None and item.entry.key not in reusable and _playable(folder / old):
+        if old is not None and item.entry.key not in reusable and plays(folder / old):
             reusable[item.entry.key] = (folder / old).read_bytes()
     own_worker = worker is None and any(item.entry.key not in reusable for item in planned)
     speaker = SpeechWorker() if own_worker else worker
@@ -335,12 +346,6 @@ def _write_atomically(target: Path, data: bytes) -> None:
     partial = target.with_name(f".{target.name}.part")
     partial.write_bytes(data)
     os.replace(partial, target)
-
-
-def _playable(path: Path) -> bool:
-    """A generated sound is kept only when it really plays (header and frames, kiosk.audio_check):
-    a WAV cut short by a full disk or a pulled card still has a header that promises sound."""
-    return path.is_file() and recording_problem(path) is None
 
 
 # --- content and pictures -------------------------------------------------------------------

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from .voices import calm_rate, clamp_rate, normalize_language, primary_language, voice_for_language
 
+from kiosk.audio_check import plays
+
 if TYPE_CHECKING:  # pragma: no cover
     from .worker import SpeechWorker
 
@@ -63,8 +65,9 @@ def recorded_audio(pack: Any, step: Any, language: str) -> Path | None:
 def step_audio(pack: Any, step: Any, language: str, cache_dir: Path | str, rate: int | None = None) -> Path | None:
     """The audio to play for ``step``: the recording, else generated speech already in the cache.
 
-    None means: nothing ready yet. Then call ``worker.speak(...)`` for now and have
-    ``ensure_step_audio`` (or ``worker.render_async``) make the file in the background.
+    None means: nothing ready yet. Then have ``ensure_step_audio`` (or ``worker.render_async``)
+    make the file in the background. Cached speech counts only when it passes the recording check
+    (``kiosk.audio_check``), so a file cut short by a full disk is made again, not played.
     """
     recording = recorded_audio(pack, step, language)
     if recording is not None:
@@ -73,7 +76,7 @@ def step_audio(pack: Any, step: Any, language: str, cache_dir: Path | str, rate:
     if not text.strip():
         return None
     cached = speech_cache_path(cache_dir, text, text_language, rate)
-    return cached if _is_nonempty(cached) else None
+    return cached if plays(cached) else None
 
 
 def ensure_step_audio(
@@ -88,7 +91,7 @@ def ensure_step_audio(
         return found
     text, text_language = spoken_text(step, language, pack.language)
     if not text.strip():
-        from .worker import SpeechError  # noqa: PLC0415
+        from .errors import SpeechError  # noqa: PLC0415
 
         raise SpeechError(f"Step {getattr(step, 'number', '?')} has no text to speak.", "Give the step a text.")
     target = speech_cache_path(cache_dir, text, text_language, rate)
@@ -108,10 +111,3 @@ def _key_of(mapping: Mapping[str, str], value: str, language: str, fallback: str
             if primary_language(key) == primary_language(wanted):
                 return key
     return keys[0]
-
-
-def _is_nonempty(path: Path) -> bool:
-    try:
-        return path.stat().st_size > 44  # more than a bare WAV header
-    except OSError:
-        return False

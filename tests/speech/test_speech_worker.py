@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 import threading
@@ -13,8 +12,7 @@ from pathlib import Path
 import pytest
 from speech_helpers import FakeEngine, needs_espeak
 
-from kiosk.speech import SpeechError, SpeechWorker, wav_duration
-from kiosk.speech.worker import _QuietStdout
+from kiosk.speech import Priority, SpeechError, SpeechWorker, wav_duration
 
 SENTENCES = {
     "en": "Wet your hands.",
@@ -353,21 +351,6 @@ def test_fake_engine_rate_and_voice_reach_the_engine(tmp_path):
     assert engine.rendered == [("Hallo.", "gmw/de", 150), ("你好。", "sit/cmn", 120)]
 
 
-def test_quiet_stdout_drops_only_the_saved_line():
-    target = io.StringIO()
-    quiet = _QuietStdout(target, "/tmp/x.wav")
-    print("Audio saved to /tmp/x.wav", file=quiet)
-    print("Audio saved to /tmp/other.wav", file=quiet)
-    print("hello", file=quiet)
-    assert target.getvalue() == "Audio saved to /tmp/other.wav\nhello\n"
-
-
-def test_quiet_stdout_survives_missing_stdout():
-    quiet = _QuietStdout(None, "/tmp/x.wav")
-    print("Audio saved to /tmp/x.wav", file=quiet)
-    print("anything", file=quiet)  # pythonw has no stdout: must not raise inside espeak's callback
-
-
 @needs_espeak
 def test_worker_recovers_after_the_engine_failed_once(tmp_path, monkeypatch):
     from pyttsx3.drivers import _espeak
@@ -389,3 +372,73 @@ def test_worker_recovers_after_the_engine_failed_once(tmp_path, monkeypatch):
         assert not (tmp_path / "1.wav").exists()
         out = w.render("This one works.", "en", tmp_path / "2.wav")
         assert wav_duration(out) > 0.5
+
+
+@needs_espeak
+def test_stdout_is_never_swapped_while_rendering(worker, tmp_path):
+    """The "Audio saved to" line is silenced inside pyttsx3's driver only: sys.stdout stays the
+    same object for every other thread (it used to be replaced process-wide during each job)."""
+    original = sys.stdout
+    swapped: list[object] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            if sys.stdout is not original:
+                swapped.append(sys.stdout)
+            time.sleep(0.0005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for i in range(3):
+            worker.render(f"Check number {i}.", "en", tmp_path / f"{i}.wav")
+    finally:
+        stop.set()
+        watcher.join()
+    assert swapped == []
+
+
+@needs_espeak
+def test_live_speech_jumps_queued_prefetches_with_the_real_engine(tmp_path):
+    """Many prefetches queued, then one live request: the live file is made next (after at most
+    the one prefetch already being synthesised), long before the queue is through."""
+    finished: list[str] = []
+    with SpeechWorker() as w:
+        w.render("Warm up.", "en", tmp_path / "warm.wav")
+        prefetches = [
+            w.render_async(LONG["en"] + f" Step {i}.", "en", tmp_path / f"p{i}.wav", priority=Priority.PREFETCH)
+            for i in range(8)
+        ]
+        for i, future in enumerate(prefetches):
+            future.add_done_callback(lambda _f, i=i: finished.append(f"p{i}"))
+        started = time.perf_counter()
+        live = w.render_async("Hear this now.", "en", tmp_path / "live.wav", priority=Priority.LIVE)
+        live.add_done_callback(lambda _f: finished.append("live"))
+        live.result(30)
+        live_seconds = time.perf_counter() - started
+        for future in prefetches:
+            future.result(60)
+        all_seconds = time.perf_counter() - started
+    assert finished.index("live") <= 1, finished
+    assert live_seconds < all_seconds / 3, (live_seconds, all_seconds)
+
+
+@needs_espeak
+def test_render_inside_a_queued_job_runs_at_once(tmp_path):
+    """The UI's jobs call render() on the speech thread: it must run there, not wait for itself."""
+    with SpeechWorker(timeout=20) as w:
+        future = w.submit(lambda: w.render("Inside the queue.", "en", tmp_path / "in.wav"), Priority.LIVE)
+        assert future.result(30) == tmp_path / "in.wav"
+    assert wav_duration(tmp_path / "in.wav") > 0.5
+
+
+def test_the_same_file_asked_twice_is_made_once(tmp_path):
+    engine = FakeEngine(delay=0.1)
+    with SpeechWorker(engine_factory=lambda: engine) as w:
+        blocker = w.render_async("Busy.", "en", tmp_path / "busy.wav")
+        first = w.render_async("Step two.", "en", tmp_path / "two.wav", priority=Priority.PREFETCH)
+        second = w.render_async("Step two.", "en", tmp_path / "two.wav", priority=Priority.LIVE)
+        assert second is first
+        blocker.result(10), second.result(10)
+    assert sorted(text for text, _, _ in engine.rendered) == ["Busy.", "Step two."]  # not twice
