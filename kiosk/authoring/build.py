@@ -31,9 +31,9 @@ import yaml
 
 from kiosk.audio_check import plays, wav_duration
 from kiosk.authoring.buildstate import BuildState, SpeechEntry, load_state, save_state, speech_key
+from kiosk.authoring.errors import PackNotReady
 from kiosk.authoring.packyaml import read_pack_document, render_pack_yaml, write_pack_yaml
-from kiosk.packs import Pack, Problem, Severity, load_pack
-from kiosk.packs import images
+from kiosk.packs import Pack, Problem, Severity, images, load_pack
 from kiosk.packs.languages import normalise_language_tag
 from kiosk.packs.manifest import MANIFEST_NAME, Manifest, StepSpec, read_manifest
 from kiosk.packs.pack_files import reference_key
@@ -47,12 +47,6 @@ AUDIO_FOLDER = "audio"
 _GENERATED = re.compile(r"^audio/[^/]+/\d+\.wav$", re.IGNORECASE)
 
 
-class PackBuildError(Exception):
-    """The pack cannot be built; ``problems`` says why in the kiosk's own words."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
 
 
 @dataclass
@@ -100,12 +94,12 @@ def build_pack(
     default_language: str = "en",
     voice_check: bool = False,
 ) -> BuildResult:
-    """Build the pack in ``folder`` (see the module docstring). Raises PackBuildError when the
+    """Build the pack in ``folder`` (see the module docstring). Raises PackNotReady when the
     pack cannot even be read; a pack with other problems is built as far as possible and its
     problems are in the result."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise PackBuildError(f'"{folder}" is not a pack folder. Give the folder made by `kiosk pack new`.')
+        raise PackNotReady(f'"{folder}" is not a pack folder. Give the folder made by `kiosk pack new`.')
     result = BuildResult(folder)
     document, had_yaml = _read_document(folder, cache_dir, default_language)
     original = copy.deepcopy(document)
@@ -165,11 +159,11 @@ def _read_document(folder: Path, cache_dir: Path, default_language: str) -> tupl
     if isinstance(document, dict):
         return document, True
     if document is None and (folder / "pack.yml").is_file():
-        raise PackBuildError('This pack describes itself in "pack.yml". Rename the file to "pack.yaml" and build again.')
+        raise PackNotReady('This pack describes itself in "pack.yml". Rename the file to "pack.yaml" and build again.')
     pack, problems = load_pack(folder, cache_dir, default_language)
     if document is None and pack is not None:
         return _document_from_pack(pack), False
-    raise PackBuildError("The pack has problems that must be fixed before it can be built.", problems)
+    raise PackNotReady("The pack has problems that must be fixed before it can be built.", problems)
 
 
 _UNREADABLE = object()
@@ -205,7 +199,7 @@ def _checked(document: dict, folder: Path, default_language: str) -> Manifest:
     text = render_pack_yaml(document).encode("utf-8")
     manifest = read_manifest(text, MANIFEST_NAME, default_language, problems)
     if manifest is None:
-        raise PackBuildError("pack.yaml cannot be read.", problems.labelled(folder.name))
+        raise PackNotReady("pack.yaml cannot be read.", problems.labelled(folder.name))
     return manifest
 
 

@@ -105,7 +105,7 @@ def new_command(args: argparse.Namespace) -> int:
 
 
 def build_command(args: argparse.Namespace) -> int:
-    from kiosk.authoring.build import PackBuildError, build_pack
+    from kiosk.authoring.build import PackNotReady, build_pack
     from kiosk.authoring.progress import Progress
 
     folder = Path(args.pack)
@@ -123,7 +123,7 @@ def build_command(args: argparse.Namespace) -> int:
             default_language=args.language,
             voice_check=args.voice_check,
         )
-    except PackBuildError as failure:
+    except PackNotReady as failure:
         progress.done()
         _err(str(failure))
         _print_problems(failure.problems)
@@ -161,7 +161,7 @@ def build_command(args: argparse.Namespace) -> int:
 
 def zip_command(args: argparse.Namespace) -> int:
     from kiosk.atomic import check_target
-    from kiosk.authoring.zipping import PackZipError, zip_pack
+    from kiosk.authoring.zipping import PackNotReady, zip_pack
 
     folder = Path(args.pack)
     if not folder.exists():
@@ -176,7 +176,7 @@ def zip_command(args: argparse.Namespace) -> int:
             cache_dir=DataDir(getattr(args, "data", None)).cache,  # pictures prepared by build
             default_language=args.language,
         )
-    except PackZipError as failure:
+    except PackNotReady as failure:
         _err(str(failure))
         _print_problems(failure.problems)
         return 1

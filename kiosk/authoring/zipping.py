@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kiosk.atomic import atomic_write
 from kiosk.authoring.buildstate import STATE_NAME
+from kiosk.authoring.errors import PackNotReady
 from kiosk.packs import Pack, Problem, Severity, load_pack
 from kiosk.packs.pack_files import extension, is_ignored_name, nfc
 
@@ -30,12 +31,6 @@ _UNIX = 3
 _STORED = frozenset({".jpg", ".jpeg", ".png", ".webp", ".m4a", ".mp3", ".ogg", ".zip"})
 
 
-class PackZipError(Exception):
-    """The pack cannot be zipped; ``problems`` lists what must be fixed first."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
 
 
 @dataclass
@@ -72,14 +67,14 @@ def default_zip_path(folder: Path, pack_id: str) -> Path:
 
 
 def zip_pack(folder: Path, out: Path | None = None, *, cache_dir: Path | None = None, default_language: str = "en") -> ZipResult:
-    """Check the pack with kiosk.packs and write its zip; raise PackZipError when it has errors."""
+    """Check the pack with kiosk.packs and write its zip; raise PackNotReady when it has errors."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise PackZipError(f'"{folder}" is not a pack folder. Give the folder made by `kiosk pack new`.')
+        raise PackNotReady(f'"{folder}" is not a pack folder. Give the folder made by `kiosk pack new`.')
     with tempfile.TemporaryDirectory(prefix="kiosk-zip-check-") as scratch:
         pack, problems = load_pack(folder, Path(cache_dir) if cache_dir else Path(scratch), default_language)
     if pack is None:
-        raise PackZipError("The pack has errors, so no zip was made.", problems)
+        raise PackNotReady("The pack has errors, so no zip was made.", problems)
     target = Path(out) if out is not None else default_zip_path(folder, pack.id)
     entries = pack_files(folder, leave_out={target})
     # Whole or not at all, beside the target; a link or device at the target raises UnsafeTarget

@@ -6,9 +6,9 @@ inline SVG charts (charts); ``kiosk report`` (cli) writes it, and a PDF through 
 The kiosk's own progress screen reuses the view model, the scales and the strings.
 """
 
-from kiosk.report.model import HelpStep, PersonReport, RunPoint, Summary, TaskReport, WeekBar
+from kiosk.report.builder import UnknownPerson, build_person_report
 from kiosk.report.render import render_html
-from kiosk.report.view_model import UnknownPerson, build_person_report
+from kiosk.report.view_model import HelpStep, PersonReport, RunPoint, Summary, TaskReport, WeekBar
 
 __all__ = [
     "HelpStep",

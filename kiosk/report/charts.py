@@ -21,8 +21,8 @@ from html import escape
 from typing import Sequence
 
 from kiosk.report import scales
-from kiosk.report.model import RunPoint, WeekBar
 from kiosk.report.strings import format_percent
+from kiosk.report.view_model import RunPoint, WeekBar
 
 WIDTH = 640
 LEFT = 56       # room for "100%" on the y axis

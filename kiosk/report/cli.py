@@ -21,8 +21,8 @@ from kiosk import atomic
 from kiosk.cli import Commands, printable, problem
 from kiosk.journal.cli import person_id
 from kiosk.paths import SAMPLE_PACKS_DIR, DataDir
+from kiosk.report.builder import DEFAULT_WEEKS, UnknownPerson, build_person_report
 from kiosk.report.strings import LANGUAGES
-from kiosk.report.view_model import DEFAULT_WEEKS, UnknownPerson, build_person_report
 
 MAX_WEEKS = 104
 # The journal counts time from 1970; a report needs MAX_WEEKS whole weeks before its last day.

@@ -17,9 +17,9 @@ from html import escape
 from kiosk.report import icons
 from kiosk.report.charts import independence_chart_svg, runs_per_week_svg
 from kiosk.report.images import PHOTO_PX, STEP_PICTURE_PX, TASK_PICTURE_PX, picture_uri
-from kiosk.report.model import HelpStep, PersonReport, TaskReport
 from kiosk.report.strings import counted, format_day, html_lang, text
 from kiosk.report.style import CSS
+from kiosk.report.view_model import HelpStep, PersonReport, TaskReport
 
 #: Names longer than this get a smaller heading, so the photo and the period stay beside them.
 LONG_NAME = 22

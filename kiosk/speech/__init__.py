@@ -22,7 +22,7 @@ from .errors import SpeechError
 from .jobs import JobQueue, Priority
 from .playback import CommandPlayer
 from .steps import ensure_step_audio, recorded_audio, speech_cache_path, spoken_text, step_audio
-from .voices import DEFAULT_RATE, DEFAULT_VOICE, calm_rate, normalize_language, voice_for_language
+from .voices import DEFAULT_RATE, DEFAULT_VOICE, calm_rate, normalise_language, voice_for_language
 from .worker import SpeechWorker
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
     "SpeechWorker",
     "calm_rate",
     "ensure_step_audio",
-    "normalize_language",
+    "normalise_language",
     "recorded_audio",
     "speech_cache_path",
     "spoken_text",

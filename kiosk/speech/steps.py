@@ -14,9 +14,9 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .voices import calm_rate, clamp_rate, normalize_language, primary_language, voice_for_language
-
 from kiosk.audio_check import plays
+
+from .voices import calm_rate, clamp_rate, normalise_language, primary_language, voice_for_language
 
 if TYPE_CHECKING:  # pragma: no cover
     from .worker import SpeechWorker
@@ -105,7 +105,7 @@ def _key_of(mapping: Mapping[str, str], value: str, language: str, fallback: str
         return None
     for wanted in (language, fallback):
         for key in keys:
-            if normalize_language(key) == normalize_language(wanted):
+            if normalise_language(key) == normalise_language(wanted):
                 return key
         for key in keys:
             if primary_language(key) == primary_language(wanted):

@@ -70,7 +70,7 @@ _VOICE_BY_LANGUAGE = {
 }
 
 
-def normalize_language(language: str | None) -> str:
+def normalise_language(language: str | None) -> str:
     """'zh_CN ' -> 'zh-cn'; empty or None -> 'en'."""
     tag = (language or "").strip().replace("_", "-").lower()
     return tag or "en"
@@ -78,7 +78,7 @@ def normalize_language(language: str | None) -> str:
 
 def primary_language(language: str | None) -> str:
     """The primary subtag: 'de-AT' -> 'de', 'zh-Hans-CN' -> 'zh'."""
-    return normalize_language(language).split("-", 1)[0]
+    return normalise_language(language).split("-", 1)[0]
 
 
 def voice_for_language(language: str | None, available: Iterable[str] | None = None) -> str:
@@ -92,7 +92,7 @@ def voice_for_language(language: str | None, available: Iterable[str] | None = N
     (the voice ids installed, e.g. ``SpeechWorker.voices()``) the table's choice is used only when
     it is installed; otherwise a voice named after the language, then English, then any voice.
     """
-    tag = normalize_language(language)
+    tag = normalise_language(language)
     subtags = tag.split("-")
     primary = subtags[0]
     choice = None

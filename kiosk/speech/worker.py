@@ -28,7 +28,7 @@ from .engine import EngineFactory, SpeechEngine
 from .errors import SpeechError, as_speech_error
 from .jobs import JobQueue, Priority, Wanted
 from .playback import CommandPlayer, Player
-from .voices import normalize_language, voice_for_language
+from .voices import normalise_language, voice_for_language
 
 log = logging.getLogger("kiosk.speech")
 
@@ -124,7 +124,7 @@ class SpeechWorker:
         The same file asked for twice (same text, language and rate) is made once."""
         out = Path(out_wav)
         text = _clean_text(text)
-        key = ("wav", str(out), text, normalize_language(language), rate)
+        key = ("wav", str(out), text, normalise_language(language), rate)
         return self.submit(lambda: self._guarded(lambda: self._engine.render(text, language, out, rate)),
                            priority, key=key, wanted=wanted)
 
@@ -216,7 +216,7 @@ class SpeechWorker:
         with self._temp_lock:
             if self._temp_dir is None:
                 self._temp_dir = Path(tempfile.mkdtemp(prefix="kiosk-speech-"))
-        key = hashlib.sha256(f"{text}|{normalize_language(language)}|{rate}".encode()).hexdigest()
+        key = hashlib.sha256(f"{text}|{normalise_language(language)}|{rate}".encode()).hexdigest()
         return self._temp_dir / f"{key}.wav"
 
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from kiosk.authoring.build import PackBuildError, build_pack, plausible_seconds
+from kiosk.authoring.build import PackNotReady, build_pack, plausible_seconds
 from kiosk.authoring.buildstate import STATE_NAME
 from kiosk.authoring.packyaml import render_pack_yaml
 from kiosk.authoring.progress import Progress
@@ -211,7 +211,7 @@ def test_broken_pack_yaml_is_explained(tmp_path, cache_dir, capsys):
     pack = tmp_path / "pack"
     pack.mkdir()
     (pack / "pack.yaml").write_text("format: 1\nsteps:\n  - image: 01.jpg\n   text: oops\n", encoding="utf-8")
-    with pytest.raises(PackBuildError) as failure:
+    with pytest.raises(PackNotReady) as failure:
         build_pack(pack, cache_dir=cache_dir)
     assert any("line" in problem.message for problem in failure.value.problems)
     assert main(["pack", "build", str(pack), "--data", str(tmp_path / "data")]) == 1

@@ -7,14 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from authoring_helpers import PhotoSpec, make_photo
 
 from kiosk.authoring.build import build_pack
 from kiosk.authoring.new import make_pack
-from kiosk.authoring.zipping import FIXED_TIME, PackZipError, zip_pack
+from kiosk.authoring.zipping import FIXED_TIME, PackNotReady, zip_pack
 from kiosk.cli import main
 from kiosk.packs import Library, load_pack
-
-from authoring_helpers import PhotoSpec, make_photo
 
 
 @pytest.fixture
@@ -74,7 +73,7 @@ def test_default_zip_goes_next_to_the_pack(built_pack):
 
 def test_a_pack_with_errors_is_not_zipped(built_pack, tmp_path, capsys):
     (built_pack / "02.jpg").unlink()
-    with pytest.raises(PackZipError) as refused:
+    with pytest.raises(PackNotReady) as refused:
         zip_pack(built_pack, tmp_path / "x.zip")
     assert any(problem.file == "02.jpg" for problem in refused.value.problems)
     assert not (tmp_path / "x.zip").exists()

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from kiosk.report import scales
 from kiosk.report.charts import independence_chart_svg, runs_per_week_svg
-from kiosk.report.model import RunPoint, WeekBar
+from kiosk.report.view_model import RunPoint, WeekBar
 
 WEEKS = tuple(
     WeekBar(week_start=date(2026, 1, 12) + timedelta(weeks=i), label=f"W{i}" if i < 3 else "This week",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kivy.core.window import Window
 from kivy.metrics import sp
 
-from kiosk.report.view_model import build_person_report
+from kiosk.report.builder import build_person_report
 from kiosk.trainer import PinGuard
 
 TRAINER_PIN, ANNA_PIN, ZEB_PIN = "9999", "1111", "2222"

@@ -229,7 +229,7 @@ def test_pack_rows_put_broken_first_with_their_problems(tmp_path):
 # -- progress -----------------------------------------------------------------------------------
 
 def test_progress_view_maps_the_report_in_the_workers_language(tmp_path, journal):
-    from kiosk.report.view_model import build_person_report
+    from kiosk.report.builder import build_person_report
 
     library = Library([standard_library(tmp_path / "packs")], tmp_path / "cache").scan()
     anna = journal.add_person("Anna", language="de")

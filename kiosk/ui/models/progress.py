@@ -1,6 +1,6 @@
 """The family's progress screen as words and numbers, mapped from ``kiosk.report``'s report.
 
-The report view model (``kiosk.report.view_model.build_person_report``) decides every figure; the
+The report view model (``kiosk.report.builder.build_person_report``) decides every figure; the
 words come from ``kiosk.report.strings`` in the worker's language, so the printed report and this
 screen say the same things. This module only arranges them the way the screen lays them out, so
 the screen creates widgets and nothing else (Kivy-free, tested without a window).

@@ -1,6 +1,6 @@
 """Progress, step 3: one worker's progress, for their family (after the family or trainer PIN).
 
-The figures come from ``kiosk.report.view_model.build_person_report`` and the words from
+The figures come from ``kiosk.report.builder.build_person_report`` and the words from
 ``kiosk.report.strings``: the printed report and this screen say the same things.
 ``kiosk.ui.models.progress.progress_view`` arranges them as the screen shows them; the screen only
 maps that view onto widgets. The screen holds
@@ -62,7 +62,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
 
     def prepare(self, person: Any) -> None:
         """Build the chosen worker's report (in their language) and show it; nothing else."""
-        from kiosk.report.view_model import build_person_report
+        from kiosk.report.builder import build_person_report
 
         report = build_person_report(self.app.journal, self.app.shelf.packs, person.id, WEEKS_SHOWN)
         self.forget()

@@ -1,6 +1,6 @@
 """Two small charts for the family's progress view, drawn with Kivy canvas instructions.
 
-They draw the same figures as the printed report (``kiosk.report.model``), so a number means the
+They draw the same figures as the printed report (``kiosk.report.view_model``), so a number means the
 same on the kiosk and on paper. Readable without colour: the line has round markers (a star-like
 filled square for a run done fully alone), the bars carry their numbers, the axis says 0 and 100 %.
 """
