@@ -5,7 +5,8 @@ The order of work:
 1. find the pack's files (a zip is first unpacked safely into the cache),
 2. read pack.yaml if there is one, else treat the folder as numbered photos,
 3. check every file the pack refers to (inside the pack, present, right kind),
-4. decode every picture once and prepare its screen-sized copy,
+4. decode every picture once and prepare its screen-sized copy; probe every video (PyAV, bounded)
+   and prepare the poster of a step that has only a video,
 5. warn about files nothing uses, and fingerprint the content for the journal.
 Problems are collected all the way through, so a trainer sees everything to fix at once.
 """
@@ -20,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kiosk.packs import easy_read, images, photo_folder, safe_zip, storage
+from kiosk.packs import easy_read, images, photo_folder, safe_zip, storage, video
 from kiosk.packs.languages import normalise_language_tag
 from kiosk.packs.manifest import KINDS, MANIFEST_NAME, Manifest, StepSpec, read_manifest
 from kiosk.packs.model import FrozenMap, Pack, Problem, Severity, Step
@@ -120,6 +121,9 @@ class _PackReader:
         self.texts_file: str | None = None  # where step texts were written (pack.yaml), if anywhere
         self.used: dict[str, _UsedFile] = {}
         self.step_pictures: dict[int, PackFile] = {}
+        self.step_videos: dict[int, PackFile] = {}  # clips that passed the probe
+        self.video_sound = False
+        self.video_sounds: dict[str, Path] = {}
         self.display_images: dict[str, Path] = {}
         self.thumbnail: Path | None = None
         self.storage_trouble = False
@@ -152,6 +156,7 @@ class _PackReader:
                 return None  # nothing more can be checked without knowing the steps
             manifest = read
             self._use(manifest_file)
+        self.video_sound = bool(manifest.video_sound)
         pack_id = manifest.id or slugify(self.name)
         self.label = pack_id
         language = manifest.language or self.default_language
@@ -182,6 +187,8 @@ class _PackReader:
             content_hash=self._content_hash(),
             display_images=FrozenMap(self.display_images),
             thumbnail_image=self.thumbnail,
+            video_sound=self.video_sound,
+            video_sounds=FrozenMap(self.video_sounds),
         )
 
     def _find_root(self) -> Path | None:
@@ -250,6 +257,7 @@ class _PackReader:
         if image is not None:
             self._use(image)
             self.step_pictures[spec.number] = image
+        clip = self._video(spec, has_picture=image is not None) if spec.video is not None else None
         audio: dict[str, str] = {}
         for language, reference in spec.audio.items():
             recording = self.references.recording(reference, spec.number)
@@ -267,16 +275,44 @@ class _PackReader:
                     file=self.texts_file or spec.image,
                     step=spec.number,
                 )
-        if image is None:
+        if image is None and clip is None:
             return None
         return Step(
             number=spec.number,
-            image=image.relative,
+            image=image.relative if image is not None else clip.relative,  # type: ignore[union-attr]
             text=dict(spec.text),
             audio=audio,
             timer=spec.timer,
             count=spec.count,
+            video=clip.relative if clip is not None else None,
         )
+
+    def _video(self, spec: StepSpec, *, has_picture: bool) -> PackFile | None:
+        """The step's clip when it plays on the kiosk (``kiosk.packs.video``); else a problem:
+        an error when it was to be the step's picture, a warning beside a picture (the step
+        still shows the picture)."""
+        assert spec.video is not None
+        found = self.references.video(spec.video, spec.number, has_picture=has_picture)
+        if found is None or found.outside:
+            return None
+        used = self._use(found)
+        path = self.files.path_of(found) if self.files is not None else Path(found.relative)
+        _info, trouble = video.probe_video(path)
+        if trouble is not None:
+            message = f"The video {found.key} for step {spec.number} {trouble.what}"
+            report = self.problems.warning if has_picture else self.problems.error
+            report(
+                message + (", so the step shows its picture instead." if has_picture else "."),
+                trouble.hint,
+                file=found.key,
+                step=spec.number,
+                kind=("video refused", trouble.kind),
+            )
+            return None
+        if used.digest is None:
+            used.digest = _file_digest(path)
+        self.step_videos[spec.number] = found
+        return found
 
     def _cover(self, manifest: Manifest) -> PackFile | None:
         assert self.files is not None
@@ -298,7 +334,16 @@ class _PackReader:
         tile_wanted = not cover_usable
         done: set[str] = set()
         for step in steps:
-            picture = self.step_pictures[step.number]
+            clip = self.step_videos.get(step.number)
+            if clip is not None and self.video_sound:
+                self._prepare_sound(clip)
+            picture = self.step_pictures.get(step.number)
+            if picture is None:  # a step filmed without a photo: its first frame is the picture
+                if clip is not None and clip.key not in done:
+                    done.add(clip.key)
+                    self._prepare_poster(clip, step=step.number, with_thumbnail=tile_wanted)
+                tile_wanted = False
+                continue
             if picture.key in done:
                 continue
             done.add(picture.key)
@@ -353,6 +398,46 @@ class _PackReader:
         if with_thumbnail:
             self.thumbnail = prepared.thumbnail
         return True
+
+    def _prepare_poster(self, clip: PackFile, *, step: int, with_thumbnail: bool) -> None:
+        """The clip's first frame as the step's prepared picture, in the pictures' cache under the
+        clip's own sha256 (so it is pruned and kept like any picture, and made once per clip)."""
+        used = self._use(clip)
+        assert used.digest is not None and self.files is not None
+        if images.find_prepared(self.cache_dir, used.digest, with_thumbnail) is None:
+            try:
+                poster = video.poster_jpeg(self.files.path_of(clip))
+                prepared = images.prepare_image(poster, used.digest, self.cache_dir, with_thumbnail=with_thumbnail)
+            except OSError as error:
+                self._storage_failed(error)
+                return
+            except (ValueError, images.ImageRefused) as error:
+                self.problems.error(
+                    f"The first picture of the video {clip.key} cannot be made ({error}).",
+                    "Play the clip on a computer to check it, or add a photo for the step ('image:').",
+                    file=clip.key,
+                    step=step,
+                )
+                return
+        else:
+            prepared = images.find_prepared(self.cache_dir, used.digest, with_thumbnail)
+            assert prepared is not None
+        self.display_images[clip.relative] = prepared.display
+        if with_thumbnail:
+            self.thumbnail = prepared.thumbnail
+
+    def _prepare_sound(self, clip: PackFile) -> None:
+        """The clip's sound as a WAV beside its poster in the cache (pack setting video_sound)."""
+        used = self._use(clip)
+        assert used.digest is not None and self.files is not None
+        target = images.prepared_folder(self.cache_dir, used.digest) / "sound.wav"
+        try:
+            if target.is_file() or video.extract_sound(self.files.path_of(clip), target):
+                self.video_sounds[clip.relative] = target
+        except OSError as error:
+            self._storage_failed(error)
+        except Exception as error:  # noqa: BLE001 - the clip plays muted; the picture still moves
+            log.warning("no sound from %s: %s", clip.key, error)
 
     def _storage_failed(self, error: OSError) -> None:
         if self.storage_trouble:
@@ -409,10 +494,22 @@ class _PackReader:
         for key in sorted(self.used):
             used = self.used[key]
             if used.digest is None:
-                data = self._read(used.file, step=None)
-                used.digest = hashlib.sha256(data or b"").hexdigest()
+                try:  # in pieces: a refused clip may be far bigger than memory allows
+                    used.digest = _file_digest(Path(os.path.join(self.files.root, used.file.relative)))  # type: ignore[union-attr]
+                except OSError:
+                    data = self._read(used.file, step=None)
+                    used.digest = hashlib.sha256(data or b"").hexdigest()
             digest.update(key.encode("utf-8") + b"\0" + used.digest.encode("ascii") + b"\n")
         return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    """sha256 of a file read in pieces (a clip may be 100 MB; pictures are read whole anyway)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _pixels_in_words(pixels: int) -> str:

@@ -28,8 +28,8 @@ MAX_MANIFEST_BYTES = 1024 * 1024
 # Values in pack.yaml once its aliases ('*name') are expanded. A pack of 1,000 steps with texts in
 # five languages has about 20,000; a few KB of nested aliases can stand for billions.
 MAX_MANIFEST_NODES = 100_000
-TOP_LEVEL_KEYS = ("format", "id", "title", "language", "kind", "version", "cover", "steps")
-STEP_KEYS = ("image", "text", "audio", "timer", "count")
+TOP_LEVEL_KEYS = ("format", "id", "title", "language", "kind", "version", "cover", "video_sound", "steps")
+STEP_KEYS = ("image", "video", "text", "audio", "timer", "count")
 KINDS = ("life-skill", "assembly", "routine", "other")
 MAX_TIMER_SECONDS = 24 * 60 * 60
 MAX_COUNT = 1000
@@ -46,6 +46,7 @@ class StepSpec:
     audio: dict[str, str]  # language tag -> file reference
     timer: int | None = None
     count: int | None = None
+    video: str | None = None  # a clip of the step (next to or instead of its picture)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Manifest:
     kind: str | None = None
     version: int | None = None
     cover: str | None = None
+    video_sound: bool | None = None  # play the clips' own sound (default: muted)
     steps: tuple[StepSpec, ...] | None = None
     steps_written: int = 0  # how many entries the trainer wrote under 'steps' (valid or not)
 
@@ -271,6 +273,7 @@ class _ManifestReader:
             kind=self._kind(document.get("kind")),
             version=self._version(document.get("version")),
             cover=self._file_reference(document.get("cover"), "cover", step=None),
+            video_sound=self._yes_no(document.get("video_sound"), "video_sound"),
             steps=None if steps_value is None else self._steps(steps_value, pack_language),
         )
 
@@ -361,6 +364,14 @@ class _ManifestReader:
             return None
         return value
 
+    def _yes_no(self, value: Any, setting: str) -> bool | None:
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return value
+        self._wrong(setting, value, "true or false", f"'{setting}: true'", None)
+        return None
+
     def _file_reference(self, value: Any, setting: str, step: int | None) -> str | None:
         if value is None:
             return None
@@ -444,10 +455,11 @@ class _ManifestReader:
             return None
         self._warn_unknown_keys(item, STEP_KEYS, step=number, where=f"Step {number}")
         image = self._file_reference(item.get("image"), "image", number)
-        if "image" not in item or item.get("image") is None:
+        video = self._file_reference(item.get("video"), "video", number)
+        if item.get("image") is None and item.get("video") is None:
             self.problems.error(
                 f"Step {number} has no picture.",
-                "Add a line 'image: <file name>' to the step.",
+                "Add a line 'image: <file name>' (or 'video: <file name>' for a clip) to the step.",
                 file=self.file,
                 step=number,
             )
@@ -466,6 +478,7 @@ class _ManifestReader:
             audio=self._audio_by_language(item.get("audio"), pack_language, number),
             timer=self._whole_number(item.get("timer"), "timer", "seconds", MAX_TIMER_SECONDS, number),
             count=self._whole_number(item.get("count"), "count", "times", MAX_COUNT, number),
+            video=video,
         )
 
 

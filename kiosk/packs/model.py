@@ -86,7 +86,12 @@ class Problem:
 
 @dataclass(frozen=True)
 class Step:
-    """One step a worker sees: a picture, a short sentence, and perhaps a recorded voice."""
+    """One step a worker sees: a picture, a short sentence, perhaps a recorded voice, perhaps a
+    short video of the step being done.
+
+    A step filmed without a photo has ``image == video``: its picture is the clip's first frame,
+    prepared into the cache at load (``Pack.display_image`` finds it), so every area that shows a
+    step's picture works unchanged."""
 
     number: int  # 1-based
     image: str  # path relative to pack root
@@ -94,6 +99,7 @@ class Step:
     audio: Mapping[str, str]  # language -> path relative to pack root (recorded audio)
     timer: int | None = None  # seconds; a countdown that never forces anything
     count: int | None = None  # "do this N times": a tally to tap
+    video: str | None = None  # path relative to pack root: a probed MP4/H.264 or WebM/VP9 clip
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", _freeze(self.text))
@@ -131,6 +137,8 @@ class Pack:
     problems: tuple[Problem, ...] = ()  # warnings only
     display_images: Mapping[str, Path] = field(default_factory=FrozenMap, compare=False, repr=False)
     thumbnail_image: Path | None = field(default=None, compare=False, repr=False)
+    video_sound: bool = False  # pack.yaml 'video_sound': play the clips' own sound (else muted)
+    video_sounds: Mapping[str, Path] = field(default_factory=FrozenMap, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", _freeze(self.title))
@@ -139,6 +147,7 @@ class Pack:
         object.__setattr__(self, "root", Path(self.root))
         object.__setattr__(self, "source", Path(self.source))
         object.__setattr__(self, "display_images", _freeze(self.display_images))
+        object.__setattr__(self, "video_sounds", _freeze(self.video_sounds))
 
     def title_for(self, language: str) -> str:
         """The title in ``language``, else the pack's language, else any; the id if there is none."""
@@ -153,6 +162,17 @@ class Pack:
         when there is none or it has gone (the cache was full, or pruned by another program
         sharing it): slower to show, but the worker still sees the step."""
         return self._prepared(self.display_images.get(step.image), step.image)
+
+    def video_file(self, step: Step) -> Path | None:
+        """Absolute path of the step's clip, or None when the step has none."""
+        return self.file(step.video) if step.video else None
+
+    def video_sound_file(self, step: Step) -> Path | None:
+        """The clip's sound as a WAV prepared at load, when the pack plays video sound (else None)."""
+        if not self.video_sound or not step.video:
+            return None
+        prepared = self.video_sounds.get(step.video)
+        return prepared if prepared is not None and os.path.isfile(prepared) else None
 
     def thumbnail(self) -> Path:
         """The prepared tile picture: the cover, or the first step's picture."""

@@ -21,6 +21,7 @@ from kiosk.packs.pack_files import (
     extension,
 )
 from kiosk.packs.problems import ProblemList
+from kiosk.packs.video import VIDEO_EXTENSIONS
 
 _NUMBERED = re.compile(r"^\s*(\d+)(.*)$", re.DOTALL)
 _SEPARATORS_AFTER_NUMBER = re.compile(r"^[\s\-_.,:;)\]]+")
@@ -61,7 +62,7 @@ def title_from_name(name: str) -> str:
 def has_numbered_photos(names: list[str]) -> bool:
     """True when these file names would make a zero-configuration pack (used to tell a pack
     folder from a folder of packs)."""
-    return any(extension(name) in IMAGE_EXTENSIONS and leading_number(name) for name in names)
+    return any(extension(name) in (IMAGE_EXTENSIONS | VIDEO_EXTENSIONS) and leading_number(name) for name in names)
 
 
 def find_cover(files: PackFiles) -> PackFile | None:
@@ -75,9 +76,13 @@ def find_cover(files: PackFiles) -> PackFile | None:
 
 
 def steps_from_photos(files: PackFiles, language: str, problems: ProblemList) -> tuple[StepSpec, ...]:
-    """The steps of a folder of numbered photos, in the order of their numbers."""
+    """The steps of a folder of numbered photos, in the order of their numbers.
+
+    A numbered video (``01 Wet your hands.mp4``) is the clip of the picture with the same number,
+    or a step of its own (its first frame the picture) when there is no such picture."""
     images: dict[int, _Numbered] = {}
     audio: dict[int, _Numbered] = {}
+    videos: dict[int, _Numbered] = {}
     for pack_file in sorted(files.top_level(), key=lambda pack_file: pack_file.key):
         numbered = leading_number(pack_file.name)
         if numbered is None:
@@ -88,6 +93,8 @@ def steps_from_photos(files: PackFiles, language: str, problems: ProblemList) ->
             _add_image(images, entry, problems)
         elif kind in AUDIO_EXTENSIONS:
             _add_audio(audio, entry, problems)
+        elif kind in VIDEO_EXTENSIONS:
+            _add_video(videos, entry, problems)
         elif kind in UNSUPPORTED_IMAGE_EXTENSIONS:
             problems.error(
                 f"The photo {pack_file.key} is a {kind[1:].upper()} picture, which the kiosk cannot show, "
@@ -97,8 +104,12 @@ def steps_from_photos(files: PackFiles, language: str, problems: ProblemList) ->
                 file=pack_file.key,
             )
     specs = []
-    for position, number in enumerate(sorted(images), start=1):
-        image = images[number]
+    for position, number in enumerate(sorted(images.keys() | videos.keys()), start=1):
+        video = videos.get(number)
+        image = images.get(number) or video
+        assert image is not None
+        if not image.text and video is not None and video.text:
+            image = _Numbered(image.number, video.text, image.file)
         if not image.text:
             problems.warning(
                 f"Step {position} has no words: the name of the picture {image.file.key} is only a number.",
@@ -110,9 +121,10 @@ def steps_from_photos(files: PackFiles, language: str, problems: ProblemList) ->
         specs.append(
             StepSpec(
                 number=position,
-                image=image.file.key,
+                image=image.file.key if image is not video else None,
                 text={language: image.text} if image.text else {},
                 audio={language: sound.file.key} if sound else {},
+                video=video.file.key if video else None,
             )
         )
     return tuple(specs)
@@ -127,6 +139,19 @@ def _add_image(images: dict[int, _Numbered], entry: _Numbered, problems: Problem
         f"Two pictures have the number {entry.number}: {earlier.file.key} and {entry.file.key}, "
         "so the order of the steps is not clear.",
         "Give every picture its own number (01, 02, 03 …) in the order of the steps.",
+        file=entry.file.key,
+    )
+
+
+def _add_video(videos: dict[int, _Numbered], entry: _Numbered, problems: ProblemList) -> None:
+    earlier = videos.get(entry.number)
+    if earlier is None:
+        videos[entry.number] = entry
+        return
+    problems.error(
+        f"Two videos have the number {entry.number}: {earlier.file.key} and {entry.file.key}, "
+        "so it is not clear which one belongs to the step.",
+        "Keep one video per step number, and delete or renumber the other.",
         file=entry.file.key,
     )
 

@@ -22,6 +22,7 @@ from kiosk.packs.pack_files import (
     extension,
 )
 from kiosk.packs.problems import ProblemList
+from kiosk.packs.video import VIDEO_EXTENSIONS
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,10 @@ RECORDING = _Kind(
     "recording", AUDIO_EXTENSIONS, False, "so the kiosk will speak the step's text with a computer voice instead"
 )
 COVER = _Kind("cover picture", IMAGE_EXTENSIONS, False, "so the first step's picture is shown instead")
+# A clip is needed when the step has no picture (it gives the poster); beside a picture, the step
+# still works without it.
+VIDEO_ONLY = _Kind("video", VIDEO_EXTENSIONS, True, "")
+VIDEO_BESIDE_PICTURE = _Kind("video", VIDEO_EXTENSIONS, False, "so the step shows its picture instead")
 
 
 class References:
@@ -68,6 +73,10 @@ class References:
                     step=step,
                 )
         return found
+
+    def video(self, reference: str, step: int, *, has_picture: bool) -> PackFile | None:
+        """The clip's file (found, inside the pack, a video's name); the probe comes later."""
+        return self._find(reference, VIDEO_BESIDE_PICTURE if has_picture else VIDEO_ONLY, step)
 
     def cover(self, reference: str) -> PackFile | None:
         return self._find(reference, COVER, None)

@@ -24,6 +24,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kiosk.support import Level
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets import video_step  # noqa: F401 - registers VideoStep for step.kv
 
 
 class StepScreen(KioskScreen):
@@ -82,6 +83,8 @@ class StepScreen(KioskScreen):
         self.picture_missing = texture is None
         self.picture_path = str(path)
         self.level = session.level.word
+        # The video plays on full support only; reduced and grouped screens show its poster.
+        self.ids.video.play(pack.video_file(step) if self.level == "full" else None, sound=pack.video_sound_file(step))
         self.step_text = self._words(session.steps)
         self.number, self.total = session.last_number, session.total
         self.position_text = self._position(session.number, session.last_number)
@@ -172,6 +175,7 @@ class StepScreen(KioskScreen):
             self.session.event("count_tap")
 
     def on_leave(self, *_args: Any) -> None:
+        self.ids.video.stop()
         if self.session is None or self.session.finished:
             self.ids.timer.stop()
 
