@@ -277,7 +277,8 @@ def build_videos(folder: Path, document: dict, *, report: Report | None = None) 
     """Convert the steps' clips in pack.yaml's data ``document`` (changed in place: ``video:`` to
     the converted clip, ``image:`` to its poster when the step has no photo)."""
     result = VideoBuild()
-    steps = document.get("steps") if isinstance(document.get("steps"), list) else []
+    raw_steps = document.get("steps")
+    steps: list[Any] = raw_steps if isinstance(raw_steps, list) else []
     keep_sound = document.get("video_sound") is True
     key = clip_key(keep_sound)
     state = _load_state(folder)

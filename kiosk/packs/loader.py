@@ -420,8 +420,9 @@ class _PackReader:
                 )
                 return
         else:
-            prepared = images.find_prepared(self.cache_dir, used.digest, with_thumbnail)
-            assert prepared is not None
+            found = images.find_prepared(self.cache_dir, used.digest, with_thumbnail)
+            assert found is not None
+            prepared = found
         self.display_images[clip.relative] = prepared.display
         if with_thumbnail:
             self.thumbnail = prepared.thumbnail

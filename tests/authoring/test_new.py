@@ -7,6 +7,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from authoring_helpers import (
+    BACKGROUND,
+    GPS_IFD,
+    GPS_POSITION,
+    MARKER,
+    XMP_MARK,
+    PhotoSpec,
+    make_photo,
+    set_mtime,
+    snapshot,
+)
 from PIL import Image
 
 from kiosk.authoring.new import PackNewError, make_pack
@@ -15,8 +26,6 @@ from kiosk.authoring.packyaml import TODO_TEXT
 from kiosk.authoring.photos import split_number, step_text_from_name
 from kiosk.cli import main
 from kiosk.packs import load_pack
-
-from authoring_helpers import BACKGROUND, GPS_IFD, GPS_POSITION, MARKER, XMP_MARK, PhotoSpec, make_photo, set_mtime, snapshot
 
 
 def is_marker(pixel: tuple[int, ...]) -> bool:

@@ -9,13 +9,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from authoring_helpers import PhotoSpec, make_photo
 from PIL import EpsImagePlugin, Image
 
 from kiosk.authoring.normalise import PhotoUnreadable, normalise_photo
 from kiosk.authoring.photos import read_taken_time
 from kiosk.cli import main
-
-from authoring_helpers import PhotoSpec, make_photo
 
 POSTSCRIPT = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n0 0 moveto 10 10 lineto stroke\nshowpage\n"
 

@@ -3,7 +3,6 @@ a trainer is told about in plain words, and the poster of a step filmed without 
 
 from __future__ import annotations
 
-import io
 import os
 import time
 import zipfile

@@ -219,7 +219,7 @@ class VideoStep(Image):
             return
 
     def _show(self, size: tuple[int, int], data: bytes) -> None:
-        texture = self.texture
+        texture: Any = getattr(self, "texture", None)
         if texture is None or tuple(texture.size) != tuple(size) or not getattr(self, "_own_texture", False):
             texture = Texture.create(size=size, colorfmt="rgb", bufferfmt="ubyte")
             texture.flip_vertical()
