@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 import re
 import wave
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
+from kiosk.atomic import write_bytes
 from kiosk.audio_check import plays, wav_duration
 from kiosk.authoring.buildstate import BuildState, SpeechEntry, load_state, save_state, speech_key
 from kiosk.authoring.errors import PackNotReady
@@ -337,9 +337,7 @@ def _set_audio_fields(raw_steps: list, specs: tuple[StepSpec, ...], speech: list
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
-    partial = target.with_name(f".{target.name}.part")
-    partial.write_bytes(data)
-    os.replace(partial, target)
+    write_bytes(target, data)
 
 
 # --- content and pictures -------------------------------------------------------------------

@@ -38,7 +38,7 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
         "pictures and check the pack. Running it again only redoes what changed.",
     )
     build.add_argument("pack", metavar="PACK", help="the pack folder")
-    build.add_argument("--rate", type=_words_per_minute, metavar="WPM", help="speaking speed in words per minute (80-450; default: a calm speed)")
+    build.add_argument("--rate", type=_words_per_minute, metavar="WPM", help="speaking speed in words per minute (80-450, kiosk.speech.voices; default: a calm speed)")
     build.add_argument("--voice-check", action="store_true", help="also check that every sound was made with the right voice and fits its text")
     build.add_argument("--language", default="en", help="the kiosk's default language (default: en)")
     build.set_defaults(handler=build_command)
@@ -60,8 +60,11 @@ def _words_per_minute(value: str) -> int:
         rate = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of words per minute") from None
-    if not 80 <= rate <= 450:
-        raise argparse.ArgumentTypeError("the speaking speed must be between 80 and 450 words per minute")
+    from kiosk.speech.voices import MAX_RATE, MIN_RATE
+
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise argparse.ArgumentTypeError(
+            f"the speaking speed must be between {MIN_RATE} and {MAX_RATE} words per minute")
     return rate
 
 

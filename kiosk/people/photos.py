@@ -20,6 +20,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from kiosk.atomic import replacing
 from kiosk.paths import ASSETS_DIR
 
 PHOTO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
@@ -88,9 +89,8 @@ def reduced_copy(source: Path, target: Path, max_side: int = COPY_MAX_SIDE) -> N
         image.draft("RGB", (max_side, max_side))
         image = ImageOps.exif_transpose(image).convert("RGB")
         image.thumbnail((max_side, max_side))
-        partial = target.with_name(target.name + ".part")
-        image.save(partial, "JPEG", quality=88)
-    partial.replace(target)
+        with replacing(target) as partial:
+            image.save(partial, "JPEG", quality=88)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -125,9 +125,8 @@ def adopt_photo(path: Path, own_folder: Path, pictures: Path | None = None) -> P
         target = own_folder / f"{path.stem}-{number}{path.suffix}"
         number += 1
     if not target.exists():
-        partial = target.with_name(target.name + ".part")
-        shutil.copyfile(path, partial)
-        partial.replace(target)
+        with replacing(target) as partial:
+            shutil.copyfile(path, partial)
     return target
 
 
