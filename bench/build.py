@@ -55,8 +55,16 @@ SENTENCES = {
         "Leg das fertige Teil in die grüne Kiste.",
         "Wisch den Tisch mit dem Tuch ab.",
     ],
-    "zh": ["从蓝色盒子里拿一个螺栓。", "把垫圈放在螺栓上。", "把支架靠在框架上。", "把螺栓穿过两个孔。",
-           "拧螺母直到拧不动。", "检查支架不动。", "把做好的零件放进绿色盒子。", "用布擦桌子。"],
+    "zh": [
+        "从蓝色盒子里拿一个螺栓。",
+        "把垫圈放在螺栓上。",
+        "把支架靠在框架上。",
+        "把螺栓穿过两个孔。",
+        "拧螺母直到拧不动。",
+        "检查支架不动。",
+        "把做好的零件放进绿色盒子。",
+        "用布擦桌子。",
+    ],
 }
 
 
@@ -74,7 +82,10 @@ def make_photos(steps: int) -> Path:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    print(f"making {steps} photos of {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} (once; cached in {folder.relative_to(ROOT)}) ...", file=sys.stderr)
+    print(
+        f"making {steps} photos of {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} (once; cached in {folder.relative_to(ROOT)}) ...",
+        file=sys.stderr,
+    )
     base = Image.linear_gradient("L").resize(PHOTO_SIZE)
     noise = [Image.effect_noise(PHOTO_SIZE, 30) for _ in range(3)]
     for number in range(1, steps + 1):
@@ -156,14 +167,22 @@ def main() -> int:
         return 1
     sounds = len(first.rendered)
     ratio = first_time / second_time
-    print(f"Step Kiosk authoring benchmark: {args.steps} steps, {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} photos "
-          f"({photo_mb:.1f} MB each), speech in {', '.join(languages)}")
-    print(f"machine: {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}")
+    print(
+        f"Step Kiosk authoring benchmark: {args.steps} steps, {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} photos "
+        f"({photo_mb:.1f} MB each), speech in {', '.join(languages)}"
+    )
+    print(
+        f"machine: {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}"
+    )
     print(f"pack new (image preparation):   {new_time:7.2f} s  = {new_time / args.steps * 1000:6.0f} ms per step")
-    print(f"pack build, first:              {first_time:7.2f} s  = {first_time / args.steps * 1000:6.0f} ms per step"
-          "  (speech, display copies, check)")
-    print(f"  of which speech:              {speech_time:7.2f} s  = {speech_time / args.steps * 1000:6.0f} ms per step"
-          f"  ({sounds} sounds, {speech_seconds(pack):.0f} s of audio)")
+    print(
+        f"pack build, first:              {first_time:7.2f} s  = {first_time / args.steps * 1000:6.0f} ms per step"
+        "  (speech, display copies, check)"
+    )
+    print(
+        f"  of which speech:              {speech_time:7.2f} s  = {speech_time / args.steps * 1000:6.0f} ms per step"
+        f"  ({sounds} sounds, {speech_seconds(pack):.0f} s of audio)"
+    )
     print(f"pack build, nothing changed:    {second_time:7.2f} s  ({len(second.rendered)} sounds rendered)")
     print(f"pack build, one sentence edited:{edit_time:7.2f} s  ({len(edited.rendered)} sound rendered)")
     verdict = "OK" if ratio >= GOAL else "TOO SLOW"

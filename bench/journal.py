@@ -41,8 +41,8 @@ RUNS_PER_DAY = 20
 WORKDAYS = 250
 STEPS = 15
 PACKS = [f"pack-{number:02d}" for number in range(12)]
-DAYS_PER_PACK = 60                   # a worker moves on to a new pack every 12 weeks
-FIRST_DAY = date(2025, 1, 6)         # a Monday
+DAYS_PER_PACK = 60  # a worker moves on to a new pack every 12 weeks
+FIRST_DAY = date(2025, 1, 6)  # a Monday
 DAY_MS = 86_400_000
 
 
@@ -82,7 +82,7 @@ def fill(path: Path, scale: float, seed: int = 7) -> None:
         day_start = ms(datetime(day.year, day.month, day.day, 8, tzinfo=timezone.utc))
         for worker_index, person_id in enumerate(workers):
             pack = PACKS[(worker_index + day_index // DAYS_PER_PACK) % len(PACKS)]
-            learned = (day_index % DAYS_PER_PACK) / DAYS_PER_PACK           # 0 new .. 1 well known
+            learned = (day_index % DAYS_PER_PACK) / DAYS_PER_PACK  # 0 new .. 1 well known
             help_chance = 0.02 + 0.25 * (1 - learned) ** 2
             clock = day_start + worker_index * 1000
             for _ in range(RUNS_PER_DAY):
@@ -124,8 +124,23 @@ def fill(path: Path, scale: float, seed: int = 7) -> None:
                     pieces.append((run_id, run_start, clock, "abandoned", *summary))
                     break
                 for number, (piece_id, piece_start, piece_end, outcome, furthest, help_json) in enumerate(pieces):
-                    runs.append((piece_id, person_id, pack, 1, f"hash-{pack}", device_id, piece_start, piece_end,
-                                 outcome, piece_id - 1 if number else None, STEPS, furthest, help_json))
+                    runs.append(
+                        (
+                            piece_id,
+                            person_id,
+                            pack,
+                            1,
+                            f"hash-{pack}",
+                            device_id,
+                            piece_start,
+                            piece_end,
+                            outcome,
+                            piece_id - 1 if number else None,
+                            STEPS,
+                            furthest,
+                            help_json,
+                        )
+                    )
                 clock += 60_000
         raw.executemany(
             "INSERT INTO runs (id, person_id, pack_id, pack_version, content_hash, device_id, started_at_ms, "
@@ -140,8 +155,10 @@ def fill(path: Path, scale: float, seed: int = 7) -> None:
         if day_index % 25 == 24:
             rate = event_id / (time.perf_counter() - started)
             print(f"  filled {day_index + 1}/{len(days)} days, {event_id:,} events ({rate:,.0f}/s)", flush=True)
-    raw.execute("INSERT INTO settings (key, value) VALUES ('bench.fill', ?)",
-                (f'{{"scale": {scale}, "generator": {GENERATOR_VERSION}}}',))
+    raw.execute(
+        "INSERT INTO settings (key, value) VALUES ('bench.fill', ?)",
+        (f'{{"scale": {scale}, "generator": {GENERATOR_VERSION}}}',),
+    )
     raw.execute("COMMIT")
     raw.execute("PRAGMA journal_mode = WAL")
     raw.close()
@@ -241,20 +258,28 @@ def main() -> int:
     worker_runs = sum(pack.runs for pack in progress)
 
     print()
-    print(f"journal: {path.name}, {path.stat().st_size / 1e6:,.0f} MB: {WORKERS} workers x {RUNS_PER_DAY} runs a day x "
-          f"{days} days x {STEPS} steps = {runs:,} runs, {events:,} step events")
+    print(
+        f"journal: {path.name}, {path.stat().st_size / 1e6:,.0f} MB: {WORKERS} workers x {RUNS_PER_DAY} runs a day x "
+        f"{days} days x {STEPS} steps = {runs:,} runs, {events:,} step events"
+    )
     print(f"durable append (WAL, synchronous=FULL, one commit each):")
     print(f"  Journal.record_step   {journal_rate:8,.0f} events/s")
     print(f"  plain sqlite3 INSERT  {plain_rate:8,.0f} events/s")
     print(f"  ratio of the totals   {journal_rate / plain_rate:8.2f}")
     print(f"  ratio, median round   {append_ratio:8.2f}   (goal >= 0.80)  {'ok' if append_ratio >= 0.8 else 'MISSED'}")
     print(f"one worker's full progress ({worker.name}: {worker_runs:,} attempts on {len(progress)} packs):")
-    print(f"  median {median_p:6.1f} ms   first call {first_p:6.1f} ms   (goal < 50 ms)  "
-          f"{'ok' if median_p < 50 else 'MISSED'}   ratio to goal {median_p / 50:.2f}")
-    print(f"workshop weekly summary (week of {middle_week - timedelta(days=middle_week.weekday())}: {len(rows)} rows, "
-          f"{sum(row.runs for row in rows):,} attempts):")
-    print(f"  median {median_w:6.1f} ms   first call {first_w:6.1f} ms   (goal < 1000 ms)  "
-          f"{'ok' if median_w < 1000 else 'MISSED'}   ratio to goal {median_w / 1000:.2f}")
+    print(
+        f"  median {median_p:6.1f} ms   first call {first_p:6.1f} ms   (goal < 50 ms)  "
+        f"{'ok' if median_p < 50 else 'MISSED'}   ratio to goal {median_p / 50:.2f}"
+    )
+    print(
+        f"workshop weekly summary (week of {middle_week - timedelta(days=middle_week.weekday())}: {len(rows)} rows, "
+        f"{sum(row.runs for row in rows):,} attempts):"
+    )
+    print(
+        f"  median {median_w:6.1f} ms   first call {first_w:6.1f} ms   (goal < 1000 ms)  "
+        f"{'ok' if median_w < 1000 else 'MISSED'}   ratio to goal {median_w / 1000:.2f}"
+    )
     return 0
 
 

@@ -55,8 +55,11 @@ def ensure_display() -> subprocess.Popen | None:
     for number in range(150, 200):
         if Path(f"/tmp/.X{number}-lock").exists():
             continue
-        proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(50):
             if Path(f"/tmp/.X11-unix/X{number}").exists():
                 os.environ["DISPLAY"] = f":{number}"
@@ -157,8 +160,9 @@ def next_latencies(pack_folder: Path, data: Path, transitions: int) -> tuple[lis
         screen = app.sm.get_screen("step")
         if "hooked" not in seen:
             picture = screen.ids.picture
-            picture.canvas.after.add(Callback(lambda _instr: seen.update(drawn=picture.texture,
-                                                                         at=time.perf_counter())))
+            picture.canvas.after.add(
+                Callback(lambda _instr: seen.update(drawn=picture.texture, at=time.perf_counter()))
+            )
             seen["hooked"] = True
         return screen
 
@@ -185,9 +189,15 @@ def next_latencies(pack_folder: Path, data: Path, transitions: int) -> tuple[lis
             pressed["handled"] = time.perf_counter()
 
         Clock.schedule_once(press, 0)
-        pump_until(lambda: "at" in pressed and seen.get("drawn") is not before
-                   and seen.get("drawn") is screen.ids.picture.texture
-                   and seen.get("at", 0) > pressed["at"] and flips[-1] > seen["at"])
+        pump_until(
+            lambda: (
+                "at" in pressed
+                and seen.get("drawn") is not before
+                and seen.get("drawn") is screen.ids.picture.texture
+                and seen.get("at", 0) > pressed["at"]
+                and flips[-1] > seen["at"]
+            )
+        )
         latencies.append(flips[-1] - pressed["at"])
         handling.append(pressed["handled"] - pressed["at"])
 
@@ -300,8 +310,10 @@ def main() -> None:
         began = time.perf_counter()
         packs = work / "packs"
         pack = generate_pack(packs)
-        print(f"pack: {PHOTOS} photos {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} in {pack} "
-              f"({sum(p.stat().st_size for p in pack.glob('*.jpg')) / 1e6:.0f} MB; ready in {time.perf_counter() - began:.1f} s)")
+        print(
+            f"pack: {PHOTOS} photos {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} in {pack} "
+            f"({sum(p.stat().st_size for p in pack.glob('*.jpg')) / 1e6:.0f} MB; ready in {time.perf_counter() - began:.1f} s)"
+        )
         data = work / "data"
         shutil.rmtree(data, ignore_errors=True)
         from kiosk.paths import DataDir
@@ -311,7 +323,9 @@ def main() -> None:
         began = time.perf_counter()
         result = Library([packs], cache).scan()
         assert result.packs, result.reports
-        print(f"first scan (prepares display copies once, in the background on a kiosk): {time.perf_counter() - began:.2f} s")
+        print(
+            f"first scan (prepares display copies once, in the background on a kiosk): {time.perf_counter() - began:.2f} s"
+        )
 
         photos = sorted(pack.glob("*.jpg"))
         naive = naive_decode_seconds(photos)
@@ -319,7 +333,9 @@ def main() -> None:
 
         bare, kiosk = [], []
         kiosk_script = work / "start_kiosk.py"
-        kiosk_script.write_text(KIOSK.format(root=str(ROOT), w=WINDOW[0], h=WINDOW[1], packs=str(packs), data=str(data)))
+        kiosk_script.write_text(
+            KIOSK.format(root=str(ROOT), w=WINDOW[0], h=WINDOW[1], packs=str(packs), data=str(data))
+        )
         bare_script = work / "start_bare_kivy.py"
         bare_script.write_text(BARE_KIVY.format(w=WINDOW[0], h=WINDOW[1]))
         for _ in range(args.starts):
@@ -337,15 +353,25 @@ def main() -> None:
     first_s = statistics.median(k["FIRST_FRAME"] for k in kiosk)
     tiles_s = statistics.median(k.get("TILES_FRAME", float("nan")) for k in kiosk)
     print()
-    print(f"naive: Pillow decode of one {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} source photo, median of {len(naive)}: {naive_ms:.1f} ms")
+    print(
+        f"naive: Pillow decode of one {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} source photo, median of {len(naive)}: {naive_ms:.1f} ms"
+    )
     print(f"prepared copy decoded + uploaded on demand (no preloading), median: {median_ms(on_demand):.1f} ms")
-    print(f"Next -> frame showing the next picture, {len(latencies)} transitions: median {next_ms:.1f} ms, "
-          f"p90 {p90:.1f} ms, max {sorted_ms[-1]:.1f} ms")
-    print(f"  ratio naive decode / Next latency: {naive_ms / next_ms:.1f}x   (goal >= 10x; median goal <= 20 ms: "
-          f"{'met' if next_ms <= 20 else 'NOT met'})")
-    print(f"cold start, median of {args.starts}: bare Kivy window {bare_s:.2f} s; kiosk first interactive screen "
-          f"{first_s:.2f} s; kiosk with pack tiles {tiles_s:.2f} s")
-    print(f"  ratio kiosk / bare: {first_s / bare_s:.2f}x first screen (goal <= 1.5x), {tiles_s / bare_s:.2f}x with tiles")
+    print(
+        f"Next -> frame showing the next picture, {len(latencies)} transitions: median {next_ms:.1f} ms, "
+        f"p90 {p90:.1f} ms, max {sorted_ms[-1]:.1f} ms"
+    )
+    print(
+        f"  ratio naive decode / Next latency: {naive_ms / next_ms:.1f}x   (goal >= 10x; median goal <= 20 ms: "
+        f"{'met' if next_ms <= 20 else 'NOT met'})"
+    )
+    print(
+        f"cold start, median of {args.starts}: bare Kivy window {bare_s:.2f} s; kiosk first interactive screen "
+        f"{first_s:.2f} s; kiosk with pack tiles {tiles_s:.2f} s"
+    )
+    print(
+        f"  ratio kiosk / bare: {first_s / bare_s:.2f}x first screen (goal <= 1.5x), {tiles_s / bare_s:.2f}x with tiles"
+    )
 
 
 if __name__ == "__main__":

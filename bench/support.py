@@ -39,21 +39,32 @@ def main() -> int:
     with Journal.open(path) as journal:
         worker = journal.people()[WORKERS // 2]
         pack_id = journal.db.read_one(
-            "SELECT pack_id FROM runs WHERE person_id = ? ORDER BY started_at_ms DESC LIMIT 1", (worker.id,))[0]
-        pack = SimpleNamespace(id=pack_id, content_hash=f"hash-{pack_id}",
-                               steps=[SimpleNamespace(timer=None, count=None, video=None) for _ in range(PACK_STEPS)])
+            "SELECT pack_id FROM runs WHERE person_id = ? ORDER BY started_at_ms DESC LIMIT 1", (worker.id,)
+        )[0]
+        pack = SimpleNamespace(
+            id=pack_id,
+            content_hash=f"hash-{pack_id}",
+            steps=[SimpleNamespace(timer=None, count=None, video=None) for _ in range(PACK_STEPS)],
+        )
         now_ms = journal.db.read_one("SELECT MAX(started_at_ms) FROM runs")[0] + 3_600_000
         first_d, median_d, support = timed(lambda: decide_pack(journal, worker.id, pack, now_ms=now_ms), 20)
         first_p, median_p, progress = timed(lambda: person_progress(journal, worker.id), 10)
-        runs = journal.db.read_one("SELECT COUNT(*) FROM runs WHERE person_id = ? AND pack_id = ?",
-                                   (worker.id, pack_id))[0]
+        runs = journal.db.read_one(
+            "SELECT COUNT(*) FROM runs WHERE person_id = ? AND pack_id = ?", (worker.id, pack_id)
+        )[0]
     levels = [decision.level for decision in support.decisions]
-    print(f"journal: {path.name}; worker {worker.name}, pack {pack_id} ({runs:,} runs of it; {len(PACKS)} packs in all)")
-    print(f"levels for a {PACK_STEPS}-step pack: "
-          f"{sum(level is Level.FULL for level in levels)} full, {sum(level is Level.REDUCED for level in levels)} reduced, "
-          f"{sum(level is Level.GROUPED for level in levels)} grouped -> {len(support.screens)} screens")
-    print(f"decide_pack (at pack open):  median {median_d:6.2f} ms   first call {first_d:6.2f} ms   (goal < 10 ms)  "
-          f"{'ok' if median_d < 10 else 'MISSED'}")
+    print(
+        f"journal: {path.name}; worker {worker.name}, pack {pack_id} ({runs:,} runs of it; {len(PACKS)} packs in all)"
+    )
+    print(
+        f"levels for a {PACK_STEPS}-step pack: "
+        f"{sum(level is Level.FULL for level in levels)} full, {sum(level is Level.REDUCED for level in levels)} reduced, "
+        f"{sum(level is Level.GROUPED for level in levels)} grouped -> {len(support.screens)} screens"
+    )
+    print(
+        f"decide_pack (at pack open):  median {median_d:6.2f} ms   first call {first_d:6.2f} ms   (goal < 10 ms)  "
+        f"{'ok' if median_d < 10 else 'MISSED'}"
+    )
     print(f"person_progress (same worker): median {median_p:6.2f} ms   first call {first_p:6.2f} ms")
     print(f"ratio decide / full progress: {median_d / median_p:.2f}")
     return 0

@@ -53,8 +53,11 @@ def check_target(path: Path | str) -> Path:
     except FileNotFoundError:
         return path
     except NotADirectoryError:
-        raise UnsafeTarget(f"{path.parent} is a file, not a folder, so {path.name} cannot be written into it.",
-                           "Choose a file in a folder.", path=path) from None
+        raise UnsafeTarget(
+            f"{path.parent} is a file, not a folder, so {path.name} cannot be written into it.",
+            "Choose a file in a folder.",
+            path=path,
+        ) from None
     if stat.S_ISREG(info.st_mode):
         return path
     if stat.S_ISLNK(info.st_mode):
@@ -65,8 +68,9 @@ def check_target(path: Path | str) -> Path:
         what = "a device"
     else:
         what = "a special file (not a normal file)"
-    raise UnsafeTarget(f"{path} is {what}, so it was not replaced.",
-                       "Choose the name of a normal file (new or existing).", path=path)
+    raise UnsafeTarget(
+        f"{path} is {what}, so it was not replaced.", "Choose the name of a normal file (new or existing).", path=path
+    )
 
 
 @contextlib.contextmanager
@@ -98,8 +102,14 @@ def replacing(target: Path | str, *, make_folders: bool = True, suffix: str = PA
 
 
 @contextlib.contextmanager
-def atomic_write(target: Path | str, *, binary: bool = False, encoding: str = "utf-8", newline: str | None = None,
-                 make_folders: bool = True) -> Iterator[IO[Any]]:
+def atomic_write(
+    target: Path | str,
+    *,
+    binary: bool = False,
+    encoding: str = "utf-8",
+    newline: str | None = None,
+    make_folders: bool = True,
+) -> Iterator[IO[Any]]:
     """A stream to write ``target`` through; the file appears whole when the block ends, or not at
     all when it raises. ``binary`` gives a bytes stream; otherwise text in ``encoding`` (use
     ``utf-8-sig`` for a spreadsheet's byte order mark and ``newline=""`` for CSV)."""
@@ -130,12 +140,17 @@ def _make_folders(folder: Path, target: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):  # a file (or a link to one) stands where a folder is needed
-        raise UnsafeTarget(f"{folder} is not a folder, so {target.name} cannot be written into it.",
-                           "Choose a file in a folder.", path=target) from None
+        raise UnsafeTarget(
+            f"{folder} is not a folder, so {target.name} cannot be written into it.",
+            "Choose a file in a folder.",
+            path=target,
+        ) from None
     except FileNotFoundError:  # a place where folders cannot be made, such as /proc
-        raise UnsafeTarget(f"The folder {folder} cannot be made there.",
-                           "Choose a folder that exists, or one on the kiosk's or a USB stick's storage.",
-                           path=target) from None
+        raise UnsafeTarget(
+            f"The folder {folder} cannot be made there.",
+            "Choose a folder that exists, or one on the kiosk's or a USB stick's storage.",
+            path=target,
+        ) from None
 
 
 def _publish(temporary: Path, target: Path) -> None:

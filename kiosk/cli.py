@@ -31,14 +31,14 @@ from kiosk.journal.errors import JournalError
 
 # Area modules that contribute commands; each defines register(groups, top).
 COMMAND_MODULES = (
-    "kiosk.ui.cli",          # kiosk run
-    "kiosk.packs.cli",       # kiosk pack validate
-    "kiosk.authoring.cli",   # kiosk pack new|build|zip
-    "kiosk.journal.cli",     # kiosk export, kiosk person export|delete|list
-    "kiosk.trainer.cli",     # kiosk trainer reset-pin
-    "kiosk.report.cli",      # kiosk report
-    "kiosk.appliance.cli",   # kiosk appliance install|remove (systemd user service)
-    "kiosk.hub.cli",         # kiosk hub init|add-kiosk|add-coach|sync|delete-person|progress|people
+    "kiosk.ui.cli",  # kiosk run
+    "kiosk.packs.cli",  # kiosk pack validate
+    "kiosk.authoring.cli",  # kiosk pack new|build|zip
+    "kiosk.journal.cli",  # kiosk export, kiosk person export|delete|list
+    "kiosk.trainer.cli",  # kiosk trainer reset-pin
+    "kiosk.report.cli",  # kiosk report
+    "kiosk.appliance.cli",  # kiosk appliance install|remove (systemd user service)
+    "kiosk.hub.cli",  # kiosk hub init|add-kiosk|add-coach|sync|delete-person|progress|people
 )
 
 GROUPS = {
@@ -175,28 +175,37 @@ def describe_os_error(error: OSError) -> tuple[str, str]:
     name = f" {where}" if where is not None else ""
     code = error.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return (f"The storage is full, so{name or ' the file'} could not be written.",
-                "Free some space (old exports, reports or photos), or choose another place, then try again.")
+        return (
+            f"The storage is full, so{name or ' the file'} could not be written.",
+            "Free some space (old exports, reports or photos), or choose another place, then try again.",
+        )
     if code == errno.EROFS:
-        return (f"The storage is read-only, so{name or ' the file'} could not be written.",
-                "Use a storage that can be written to (a write-protected USB stick or SD card has a small "
-                "lock switch), or choose another place.")
+        return (
+            f"The storage is read-only, so{name or ' the file'} could not be written.",
+            "Use a storage that can be written to (a write-protected USB stick or SD card has a small "
+            "lock switch), or choose another place.",
+        )
     if code in (errno.EACCES, errno.EPERM):
-        return (f"Step Kiosk is not allowed to use{name or ' a file it needs'}.",
-                "Check the permissions of the file and its folder, or choose another place.")
+        return (
+            f"Step Kiosk is not allowed to use{name or ' a file it needs'}.",
+            "Check the permissions of the file and its folder, or choose another place.",
+        )
     if code == errno.ENOENT:
-        return (f"{(where or 'A file or folder')} was not found.",
-                "Check the name and that its folder exists.")
+        return (f"{(where or 'A file or folder')} was not found.", "Check the name and that its folder exists.")
     if code in (errno.ENOTDIR, errno.EEXIST):
-        return (f"{(where or 'A path')} cannot be used: a file stands where a folder is needed.",
-                "Check the path; every part before the file name must be a folder.")
+        return (
+            f"{(where or 'A path')} cannot be used: a file stands where a folder is needed.",
+            "Check the path; every part before the file name must be a folder.",
+        )
     if code == errno.EISDIR:
         return (f"{where or 'The path'} is a folder, not a file.", "Give the name of a file.")
     if code == errno.ENAMETOOLONG:
         return (f"The name{name} is too long for the storage.", "Choose a shorter name.")
     if code == errno.EIO:
-        return (f"The storage reported a read or write error{(' at' + name) if name else ''}.",
-                "The USB stick or SD card may be failing or was removed; check it, then try again.")
+        return (
+            f"The storage reported a read or write error{(' at' + name) if name else ''}.",
+            "The USB stick or SD card may be failing or was removed; check it, then try again.",
+        )
     reason = error.strerror or str(error)
     return (f"{reason}{(':' + name) if name else ''}.", "Check the file and its folder, then try again.")
 
@@ -220,8 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         return problem(*describe_os_error(error))
     except OverflowError as error:
-        return problem(f"A number or date is too large or too small for Step Kiosk ({error}).",
-                       "Check the numbers and dates in the command.", EXIT_USAGE)
+        return problem(
+            f"A number or date is too large or too small for Step Kiosk ({error}).",
+            "Check the numbers and dates in the command.",
+            EXIT_USAGE,
+        )
     except CommandModuleMissing as error:
         _details_when_debugging()
         return problem(str(error), "The installation is incomplete: reinstall Step Kiosk.", EXIT_INTERNAL)
@@ -257,8 +269,10 @@ def _data_folder_problem(data: str | None) -> tuple[str, str] | None:
     """
     if data is None or not os.path.exists(data) or os.path.isdir(data):
         return None
-    return (f"The data folder {data} is not a folder.",
-            "Give the kiosk's data folder with --data DIR, or leave --data out for the usual one.")
+    return (
+        f"The data folder {data} is not a folder.",
+        "Give the kiosk's data folder with --data DIR, or leave --data out for the usual one.",
+    )
 
 
 def _details_when_debugging() -> None:
@@ -275,4 +289,3 @@ def _reader_went_away() -> int:
     except (OSError, ValueError):
         pass
     return EXIT_OK
-

@@ -17,16 +17,28 @@ from typing import Callable
 NOBODY = 65534
 
 
-def kiosk(*args: str | os.PathLike[str], data: Path | str | None = None, env: dict[str, str] | None = None,
-          stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def kiosk(
+    *args: str | os.PathLike[str],
+    data: Path | str | None = None,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
     """``python -m kiosk [--data DATA] ARGS...``; the debug switch is off unless ``env`` sets it."""
     command = [sys.executable, "-m", "kiosk"]
     if data is not None:
         command += ["--data", str(data)]
     environment = {key: value for key, value in os.environ.items() if key != "KIOSK_DEBUG"}
     environment.update(env or {})
-    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True, env=environment,
-                          input=stdin if stdin is not None else "", timeout=120, cwd=cwd)
+    return subprocess.run(
+        [*command, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        input=stdin if stdin is not None else "",
+        timeout=120,
+        cwd=cwd,
+    )
 
 
 def assert_sentence(done: subprocess.CompletedProcess[str], code: int, *words: str) -> str:

@@ -37,8 +37,11 @@ def _core_files() -> list[Path]:
     files = [ROOT / "paths.py", ROOT / "cli.py"]
     for area in CORE:
         files.extend(sorted((ROOT / area).rglob("*.py")))
-    files.extend(path for path in sorted((ROOT / "ui").glob("*.py"))
-                 if path.stem in {"storage", "session", "settings", "problems", "guard", "keys"})
+    files.extend(
+        path
+        for path in sorted((ROOT / "ui").glob("*.py"))
+        if path.stem in {"storage", "session", "settings", "problems", "guard", "keys"}
+    )
     return files
 
 
@@ -73,8 +76,9 @@ FORBIDDEN = [
 @pytest.mark.parametrize("path", sorted(SCREENS.glob("*.py")) + sorted(SCREENS.glob("*.kv")), ids=lambda p: p.name)
 def test_screens_never_call_screens(path):
     text = path.read_text(encoding="utf-8")
-    problems = [f"{path.name}: {why}: {match.group(0)}"
-                for pattern, why in FORBIDDEN for match in pattern.finditer(text)]
+    problems = [
+        f"{path.name}: {why}: {match.group(0)}" for pattern, why in FORBIDDEN for match in pattern.finditer(text)
+    ]
     assert not problems
 
 
@@ -87,5 +91,7 @@ def test_every_registered_screen_exists_with_its_kv():
         assert path.is_file(), name
         assert f"class {cls}(" in path.read_text(encoding="utf-8"), name
         kv_files = [path.with_suffix(".kv")] + [SCREENS / f"{base}.kv" for base in ("pin_pad", "tiles")]
-        assert any(kv.is_file() and re.search(rf"<[^>]*\b({cls}|PinPadScreen)\b", kv.read_text(encoding="utf-8"))
-                   for kv in kv_files), f"{name}: no .kv rule for {cls}"
+        assert any(
+            kv.is_file() and re.search(rf"<[^>]*\b({cls}|PinPadScreen)\b", kv.read_text(encoding="utf-8"))
+            for kv in kv_files
+        ), f"{name}: no .kv rule for {cls}"

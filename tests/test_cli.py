@@ -36,7 +36,8 @@ def test_person_list_reads_the_data_folder_given_after_the_command(tmp_path):
 
     with Journal.open(tmp_path / "journal.sqlite3") as journal:
         journal.add_person("Mei", language="zh")
-    done = subprocess.run([sys.executable, "-m", "kiosk", "person", "list", "--data", str(tmp_path)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "person", "list", "--data", str(tmp_path)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert "Mei" in done.stdout

@@ -74,16 +74,19 @@ def test_person_list_prints_hostile_names_visibly(tmp_path):
     assert "Anna\\x1b[2J" in done.stdout and "Li \\u202eevil" in done.stdout
 
 
-@pytest.mark.parametrize(("text", "shown"), [
-    ("plain Übung 洗手", "plain Übung 洗手"),
-    ("a\x1b[2Jb", "a\\x1b[2Jb"),
-    ("bell\x07", "bell\\x07"),
-    ("c1\x9b", "c1\\x9b"),
-    ("del\x7f", "del\\x7f"),
-    ("two\nlines", "two\\x0alines"),
-    ("rlo\u202e", "rlo\\u202e"),
-    ("bad\udcff", "bad\\udcff"),
-])
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("plain Übung 洗手", "plain Übung 洗手"),
+        ("a\x1b[2Jb", "a\\x1b[2Jb"),
+        ("bell\x07", "bell\\x07"),
+        ("c1\x9b", "c1\\x9b"),
+        ("del\x7f", "del\\x7f"),
+        ("two\nlines", "two\\x0alines"),
+        ("rlo\u202e", "rlo\\u202e"),
+        ("bad\udcff", "bad\\udcff"),
+    ],
+)
 def test_printable(text, shown):
     assert printable(text) == shown
 

@@ -39,14 +39,17 @@ def photo_pack(folder: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("command", [
-    ["person", "export", HUGE],
-    ["person", "delete", HUGE, "--yes"],
-    ["export", "--format", "csv", "--person", HUGE],
-    ["report", "--person", HUGE],
-    ["person", "export", "0"],
-    ["person", "export", "-3"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["person", "export", HUGE],
+        ["person", "delete", HUGE, "--yes"],
+        ["export", "--format", "csv", "--person", HUGE],
+        ["report", "--person", HUGE],
+        ["person", "export", "0"],
+        ["person", "export", "-3"],
+    ],
+)
 def test_an_impossible_person_id_is_a_usage_error(data, command):
     assert_sentence(kiosk(*command, data=data), 2, "not a person's id")
 
@@ -69,17 +72,20 @@ def test_the_earliest_and_latest_report_days_work(data, tmp_path):
         assert out.is_file()
 
 
-@pytest.mark.parametrize("command", [
-    [],                                   # plain `kiosk` starts the kiosk
-    ["run"],
-    ["person", "list"],
-    ["export", "--format", "csv"],
-    ["report", "--person", "1"],
-    ["trainer", "reset-pin", "--yes"],
-    ["trainer", "set-pin"],
-    ["pack", "build", "PACK"],
-    ["pack", "zip", "PACK"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],  # plain `kiosk` starts the kiosk
+        ["run"],
+        ["person", "list"],
+        ["export", "--format", "csv"],
+        ["report", "--person", "1"],
+        ["trainer", "reset-pin", "--yes"],
+        ["trainer", "set-pin"],
+        ["pack", "build", "PACK"],
+        ["pack", "zip", "PACK"],
+    ],
+)
 def test_a_data_folder_that_is_a_device_or_a_file(tmp_path, command):
     pack = photo_pack(tmp_path / "pack")
     command = [str(pack) if part == "PACK" else part for part in command]
@@ -122,6 +128,7 @@ def test_an_unexpected_problem_is_a_sentence_and_exit_code_70(tmp_path):
         "cli.COMMAND_MODULES += (area.__name__,)\n"
         "raise SystemExit(cli.main(['boom']))\n"
     )
+
     def run(debug: str | None) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if k != "KIOSK_DEBUG"}
         if debug is not None:
@@ -129,8 +136,7 @@ def test_an_unexpected_problem_is_a_sentence_and_exit_code_70(tmp_path):
         return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env)
 
     done = run(None)
-    assert_sentence(done, 70, "Step Kiosk hit an unexpected problem", "KeyError", "Please report it",
-                    "KIOSK_DEBUG=1")
+    assert_sentence(done, 70, "Step Kiosk hit an unexpected problem", "KeyError", "Please report it", "KIOSK_DEBUG=1")
     detailed = run("1")
     assert detailed.returncode == 70
     assert "Traceback" in detailed.stderr and "Please report it" in detailed.stderr
@@ -153,17 +159,32 @@ def test_data_after_a_command_of_every_area():
     from kiosk.cli import build_parser
 
     parser = build_parser()
-    for command in (["run"], ["pack", "validate", "x"], ["pack", "build", "p"], ["pack", "zip", "p"],
-                    ["pack", "new", "photos"], ["person", "list"], ["person", "export", "1"],
-                    ["export", "--format", "csv"], ["report", "--person", "1"], ["trainer", "reset-pin"],
-                    ["trainer", "set-pin"]):
+    for command in (
+        ["run"],
+        ["pack", "validate", "x"],
+        ["pack", "build", "p"],
+        ["pack", "zip", "p"],
+        ["pack", "new", "photos"],
+        ["person", "list"],
+        ["person", "export", "1"],
+        ["export", "--format", "csv"],
+        ["report", "--person", "1"],
+        ["trainer", "reset-pin"],
+        ["trainer", "set-pin"],
+    ):
         assert parser.parse_args([*command, "--data", "/after"]).data == "/after", command
         assert parser.parse_args(["--data", "/before", *command]).data == "/before", command
         assert parser.parse_args(command).data is None, command
 
 
-CLI_MODULES = ["kiosk/cli.py", "kiosk/journal/cli.py", "kiosk/report/cli.py", "kiosk/authoring/cli.py",
-               "kiosk/packs/cli.py", "kiosk/trainer/cli.py"]
+CLI_MODULES = [
+    "kiosk/cli.py",
+    "kiosk/journal/cli.py",
+    "kiosk/report/cli.py",
+    "kiosk/authoring/cli.py",
+    "kiosk/packs/cli.py",
+    "kiosk/trainer/cli.py",
+]
 
 
 @pytest.mark.parametrize("module", CLI_MODULES)
@@ -171,9 +192,20 @@ def test_no_private_argparse_names(module):
     """argparse's underscore names (``_SubParsersAction``, ``parser._actions`` ...) change between
     Python versions; the command must not depend on them."""
     tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
-    private = sorted({node.attr for node in ast.walk(tree)
-                      if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
-                      and isinstance(node.value, ast.Name) and node.value.id == "argparse"}
-                     | {node.attr for node in ast.walk(tree)
-                        if isinstance(node, ast.Attribute) and node.attr in ("_actions", "_option_string_actions")})
+    private = sorted(
+        {
+            node.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "argparse"
+        }
+        | {
+            node.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in ("_actions", "_option_string_actions")
+        }
+    )
     assert private == []

@@ -24,8 +24,17 @@ def _reading_commands(out_folder: Path) -> dict[str, list[str]]:
         "person export": ["person", "export", "1", "--out", str(out_folder / "anna.json")],
         "export csv": ["export", "--format", "csv", "--out", str(out_folder / "events.csv")],
         "export xapi": ["export", "--format", "xapi"],
-        "report": ["report", "--person", "1", "--until", "2026-03-04", "--packs", str(out_folder),
-                   "--out", str(out_folder / "anna.html")],
+        "report": [
+            "report",
+            "--person",
+            "1",
+            "--until",
+            "2026-03-04",
+            "--packs",
+            str(out_folder),
+            "--out",
+            str(out_folder / "anna.html"),
+        ],
     }
 
 
@@ -64,8 +73,11 @@ def _check_output(name: str, out_folder: Path, stdout: str) -> None:
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-@pytest.mark.parametrize("content", [b"", b"SQLite format 3\x00" + b"\x07" * 200, b"my shopping list\n" * 50],
-                         ids=["empty", "damaged-header", "not-a-journal"])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"SQLite format 3\x00" + b"\x07" * 200, b"my shopping list\n" * 50],
+    ids=["empty", "damaged-header", "not-a-journal"],
+)
 def test_an_empty_or_damaged_journal_is_reported_and_left_as_it_is(tmp_path, name, content):
     data = tmp_path / "data"
     data.mkdir()
@@ -160,8 +172,9 @@ def read_only_medium(tmp_path: Path) -> Iterator[Path]:
         pytest.skip("mounting a file system needs root")
     mount_point = tmp_path / "card"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:

@@ -35,4 +35,4 @@ def test_an_install_reads_the_compiled_catalog(locale: Path, tmp_path_factory: p
     written = i18n.compile_catalogs(source, locale)
     assert written == [locale / "de" / "LC_MESSAGES" / "kiosk.mo"]
     assert i18n.catalog("de").gettext("Next") == "Weiter"
-    assert i18n.catalog("zh").gettext("Next") == "Next"   # no catalog: English, no crash
+    assert i18n.catalog("zh").gettext("Next") == "Next"  # no catalog: English, no crash

@@ -35,8 +35,8 @@ class Installed:
     wheel: Path
     sdist: Path
     venv: Path
-    home: Path            # a clean current directory and HOME for the installed commands
-    seconds: float        # build + install
+    home: Path  # a clean current directory and HOME for the installed commands
+    seconds: float  # build + install
 
     @property
     def kiosk(self) -> Path:
@@ -48,14 +48,21 @@ class Installed:
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "KIOSK_DEBUG")}
-        env.update(HOME=str(self.home), XDG_DATA_HOME=str(self.home / "share"), KIVY_HOME=str(self.home / "kivy"),
-                   KIVY_NO_ARGS="1", KIVY_NO_CONSOLELOG="1", SDL_AUDIODRIVER="dummy",
-                   PATH=f"{self.venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+        env.update(
+            HOME=str(self.home),
+            XDG_DATA_HOME=str(self.home / "share"),
+            KIVY_HOME=str(self.home / "kivy"),
+            KIVY_NO_ARGS="1",
+            KIVY_NO_CONSOLELOG="1",
+            SDL_AUDIODRIVER="dummy",
+            PATH=f"{self.venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        )
         return env
 
     def run(self, *args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(a) for a in args], cwd=self.home, env=self.env(), capture_output=True,
-                              text=True, timeout=timeout)
+        return subprocess.run(
+            [str(a) for a in args], cwd=self.home, env=self.env(), capture_output=True, text=True, timeout=timeout
+        )
 
 
 def _pip_env() -> dict[str, str]:
@@ -70,15 +77,25 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     work = tmp_path_factory.mktemp("packaging")
     started = time.monotonic()
     dist = work / "dist"
-    built = subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)],
-                           capture_output=True, text=True, env=_pip_env(), timeout=600)
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)],
+        capture_output=True,
+        text=True,
+        env=_pip_env(),
+        timeout=600,
+    )
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     (wheel,) = dist.glob("*.whl")
     (sdist,) = dist.glob("*.tar.gz")
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
-                          capture_output=True, text=True, env=_pip_env(), timeout=600)
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+        env=_pip_env(),
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     home = work / "home"
     home.mkdir()
@@ -87,17 +104,23 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 
 def test_the_wheel_carries_what_the_kiosk_reads(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
-    for needed in ("kiosk/assets/images/icons/next.png", "kiosk/assets/images/people/worker-1.png",
-                   "kiosk/assets/audio/celebrate.wav", "kiosk/assets/packs/wash-hands/pack.yaml",
-                   "kiosk/ui/screens/step.kv", "kiosk/packs/pack.schema.json"):
+    for needed in (
+        "kiosk/assets/images/icons/next.png",
+        "kiosk/assets/images/people/worker-1.png",
+        "kiosk/assets/audio/celebrate.wav",
+        "kiosk/assets/packs/wash-hands/pack.yaml",
+        "kiosk/ui/screens/step.kv",
+        "kiosk/packs/pack.schema.json",
+    ):
         assert needed in names, needed
     for language in ("de", "zh"):  # compiled at build time; the sources stay in the sdist
         assert f"kiosk/i18n/{language}/LC_MESSAGES/kiosk.mo" in names
         assert f"kiosk/i18n/{language}/LC_MESSAGES/kiosk.po" not in names
     assert not [n for n in names if n.startswith(("tests/", "tools/", "bench/", "assets/"))]
     assert not [n for n in names if n.endswith("make_sounds.py")]
-    sdist_names = subprocess.run(["tar", "tzf", str(installed.sdist)], capture_output=True, text=True,
-                                 check=True).stdout.split()
+    sdist_names = subprocess.run(
+        ["tar", "tzf", str(installed.sdist)], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert any(n.endswith("kiosk/i18n/de/LC_MESSAGES/kiosk.po") for n in sdist_names)
 
 
@@ -141,8 +164,11 @@ def test_pack_validate_on_the_bundled_samples(installed: Installed) -> None:
 def test_translations_come_from_the_wheel_and_nothing_is_written_into_it(installed: Installed) -> None:
     package = _installed_path(installed, "p.ASSETS_DIR.parent")
     before = {p: p.stat().st_mtime_ns for p in package.rglob("*") if "__pycache__" not in p.parts}
-    done = installed.run(installed.python, "-c",
-                         "from kiosk.i18n import translate; print(translate('de', 'Next'), translate('zh', 'Next'))")
+    done = installed.run(
+        installed.python,
+        "-c",
+        "from kiosk.i18n import translate; print(translate('de', 'Next'), translate('zh', 'Next'))",
+    )
     assert done.returncode == 0, done.stderr
     german, chinese = done.stdout.split()
     assert german == "Weiter" and chinese != "Next"
@@ -155,9 +181,23 @@ def test_kiosk_run_reaches_the_first_screen_and_stops_on_sigterm(installed: Inst
     shots = installed.home / "shots"
     data = installed.home / "run-data"
     process = subprocess.Popen(
-        [str(installed.kiosk), "--data", str(data), "run", "--windowed", "--size", "800x600",
-         "--screenshots", str(shots)],
-        cwd=installed.home, env=installed.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            str(installed.kiosk),
+            "--data",
+            str(data),
+            "run",
+            "--windowed",
+            "--size",
+            "800x600",
+            "--screenshots",
+            str(shots),
+        ],
+        cwd=installed.home,
+        env=installed.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     started = time.monotonic()
     try:
         while not (shots.is_dir() and any(shots.glob("*.png"))):
@@ -176,5 +216,7 @@ def test_kiosk_run_reaches_the_first_screen_and_stops_on_sigterm(installed: Inst
     assert process.returncode == 0, err[-3000:]
     assert "Traceback" not in err, err[-3000:]
     assert "packs folder not found" not in err
-    print(f"packaging: build+install {installed.seconds:.0f} s, first screen after {first_screen:.1f} s, "
-          f"wheel {installed.wheel.stat().st_size / 1e6:.1f} MB")
+    print(
+        f"packaging: build+install {installed.seconds:.0f} s, first screen after {first_screen:.1f} s, "
+        f"wheel {installed.wheel.stat().st_size / 1e6:.1f} MB"
+    )

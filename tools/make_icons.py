@@ -35,41 +35,45 @@ PERSON_SIZE = 400
 ICONS: dict[str, str | tuple[str, str]] = {
     "back": ("drawing", sc.bold_arrow("left")),
     "next": ("drawing", sc.bold_arrow("right")),
-    "done": "2705",                    # check mark button
-    "speaker": "1F50A",                # speaker high volume: hear again
-    "help": f"270B-{sc.SKIN_TONE}",    # raised hand: calm "I need help"
+    "done": "2705",  # check mark button
+    "speaker": "1F50A",  # speaker high volume: hear again
+    "help": f"270B-{sc.SKIN_TONE}",  # raised hand: calm "I need help"
     "home": "1F3E0",
     "lock": "1F512",
     "settings": "2699",
-    "person": "1F464",                 # bust in silhouette
-    "celebrate": "1F31F",              # glowing star
-    "timer": "23F1",                   # stopwatch
-    "progress": "1F4C8",               # chart increasing
+    "person": "1F464",  # bust in silhouette
+    "celebrate": "1F31F",  # glowing star
+    "timer": "23F1",  # stopwatch
+    "progress": "1F4C8",  # chart increasing
     "reload": "1F504",
-    "add": "E25F",                     # OpenMoji extra: plus in a green circle
-    "edit": "270F",                    # pencil
-    "archive": "1F5C3",                # card file box
+    "add": "E25F",  # OpenMoji extra: plus in a green circle
+    "edit": "270F",  # pencil
+    "archive": "1F5C3",  # card file box
     "camera": "1F4F7",
-    "check": "2714",                   # check mark
-    "close": "2716",                   # multiplication sign (grey)
+    "check": "2714",  # check mark
+    "close": "2716",  # multiplication sign (grey)
     "warning": "26A0",
-    "broken": "274C",                  # red cross
+    "broken": "274C",  # red cross
     "ready": ("drawing", sc.ready_badge()),
 }
 
 # file name -> (OpenMoji code, background colour, shirt colour replacing OpenMoji's light blue)
 PEOPLE = {
-    "worker-1.png": ("1F469-1F3FD", "#F1E4D3", "#61B2E4"),   # woman, medium skin tone
-    "worker-2.png": ("1F468-1F3FC", "#DCEAF3", "#B1CC33"),   # man, medium-light skin tone
-    "worker-3.png": ("1F9D1-1F3FF", "#E6EEDA", "#F4AA41"),   # person, dark skin tone
+    "worker-1.png": ("1F469-1F3FD", "#F1E4D3", "#61B2E4"),  # woman, medium skin tone
+    "worker-2.png": ("1F468-1F3FC", "#DCEAF3", "#B1CC33"),  # man, medium-light skin tone
+    "worker-3.png": ("1F9D1-1F3FF", "#E6EEDA", "#F4AA41"),  # person, dark skin tone
 }
 
 
-def _svg(body: str, view: tuple[float, float, float, float], size: tuple[int, int], background: str | None = None) -> str:
+def _svg(
+    body: str, view: tuple[float, float, float, float], size: tuple[int, int], background: str | None = None
+) -> str:
     x, y, w, h = view
     back = f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{background}"/>' if background else ""
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size[0]}" height="{size[1]}" '
-            f'viewBox="{x:.3f} {y:.3f} {w:.3f} {h:.3f}">{back}{body}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size[0]}" height="{size[1]}" '
+        f'viewBox="{x:.3f} {y:.3f} {w:.3f} {h:.3f}">{back}{body}</svg>'
+    )
 
 
 def _render(svg: str) -> Image.Image:
@@ -121,7 +125,9 @@ def preview(path: Path) -> None:
         shade.paste(small, (0, 0), small)
         sheet.paste(shade, ((i % cols) * cell + 8, (i // cols) * cell + 8))
     for j, (code, background, shirt) in enumerate(PEOPLE.values()):
-        portrait = person(code, background, shirt).convert("RGB").resize((PERSON_SIZE // 2, PERSON_SIZE // 2), Image.LANCZOS)
+        portrait = (
+            person(code, background, shirt).convert("RGB").resize((PERSON_SIZE // 2, PERSON_SIZE // 2), Image.LANCZOS)
+        )
         sheet.paste(portrait, (8 + j * (PERSON_SIZE // 2 + 16), rows * cell + 8))
     sheet.save(path)
     print(path)
@@ -140,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         save_png(icon(spec), ICONS_DIR / f"{name}.png")
     for name, (code, background, shirt) in PEOPLE.items():
         save_png(person(code, background, shirt), PEOPLE_DIR / name)
-    print(f"{len(ICONS)} icons in {ICONS_DIR.relative_to(ROOT)}, {len(PEOPLE)} people in {PEOPLE_DIR.relative_to(ROOT)}")
+    print(
+        f"{len(ICONS)} icons in {ICONS_DIR.relative_to(ROOT)}, {len(PEOPLE)} people in {PEOPLE_DIR.relative_to(ROOT)}"
+    )
     return 0
 
 

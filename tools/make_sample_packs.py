@@ -163,16 +163,32 @@ WASH_HANDS = PackDef(
     steps=[
         StepDef({"en": "Wet your hands.", "de": "Mach deine Hände nass.", "zh": "把手弄湿。"}, wet_hands),
         StepDef({"en": "Take some soap.", "de": "Nimm Seife.", "zh": "取一点洗手液。"}, take_soap),
-        StepDef({"en": "Rub your palms together.", "de": "Reib die Handflächen aneinander.",
-                 "zh": "两个手掌互相搓。"}, rub_palms, timer=20),
+        StepDef(
+            {"en": "Rub your palms together.", "de": "Reib die Handflächen aneinander.", "zh": "两个手掌互相搓。"},
+            rub_palms,
+            timer=20,
+        ),
         StepDef({"en": "Rub the backs of your hands.", "de": "Reib die Handrücken.", "zh": "搓手背。"}, rub_backs),
-        StepDef({"en": "Rub between your fingers.", "de": "Reib zwischen den Fingern.", "zh": "搓手指缝。"},
-                rub_fingers),
-        StepDef({"en": "Rub your thumbs and fingertips.", "de": "Reib die Daumen und die Fingerspitzen.",
-                 "zh": "搓大拇指和指尖。"}, rub_thumbs),
+        StepDef(
+            {"en": "Rub between your fingers.", "de": "Reib zwischen den Fingern.", "zh": "搓手指缝。"}, rub_fingers
+        ),
+        StepDef(
+            {
+                "en": "Rub your thumbs and fingertips.",
+                "de": "Reib die Daumen und die Fingerspitzen.",
+                "zh": "搓大拇指和指尖。",
+            },
+            rub_thumbs,
+        ),
         StepDef({"en": "Rinse off the soap.", "de": "Spül die Seife ab.", "zh": "用水冲掉洗手液。"}, rinse),
-        StepDef({"en": "Dry your hands with a paper towel.", "de": "Trockne die Hände mit einem Papiertuch.",
-                 "zh": "用纸巾擦干手。"}, dry_hands),
+        StepDef(
+            {
+                "en": "Dry your hands with a paper towel.",
+                "de": "Trockne die Hände mit einem Papiertuch.",
+                "zh": "用纸巾擦干手。",
+            },
+            dry_hands,
+        ),
     ],
 )
 
@@ -205,11 +221,15 @@ def label_bag(s: Scene) -> None:
     s.shadow(520, 800, 220)
     s.drawing(sc.zip_bag(filled_with=5, closed=True), 520, 480, 640)
     # a label on its way to the bag
-    s.raw('<g transform="translate(900 200) rotate(12) scale(6)">'
-          '<rect x="-14" y="-7" width="28" height="14" rx="1.5" fill="#FFFFFF" stroke="#000" stroke-width="1.6"/>'
-          + "".join(f'<path d="M{x},-4 L{x},4" stroke="#000" stroke-width="{1.0 if i % 2 else 0.6}"/>'
-                    for i, x in enumerate(range(-10, 11, 2)))
-          + "</g>")
+    s.raw(
+        '<g transform="translate(900 200) rotate(12) scale(6)">'
+        '<rect x="-14" y="-7" width="28" height="14" rx="1.5" fill="#FFFFFF" stroke="#000" stroke-width="1.6"/>'
+        + "".join(
+            f'<path d="M{x},-4 L{x},4" stroke="#000" stroke-width="{1.0 if i % 2 else 0.6}"/>'
+            for i, x in enumerate(range(-10, 11, 2))
+        )
+        + "</g>"
+    )
     s.raw(sc.straight_arrow(860, 320, 690, 440))
 
 
@@ -234,13 +254,20 @@ KIT = PackDef(
     cover=kit_cover,
     steps=[
         StepDef({"en": "Take an empty bag.", "de": "Nimm einen leeren Beutel.", "zh": "拿一个空袋子。"}, empty_bag),
-        StepDef({"en": "Put 5 screws in the bag.", "de": "Leg 5 Schrauben in den Beutel.",
-                 "zh": "把5颗螺丝放进袋子。"}, five_screws, count=5),
+        StepDef(
+            {"en": "Put 5 screws in the bag.", "de": "Leg 5 Schrauben in den Beutel.", "zh": "把5颗螺丝放进袋子。"},
+            five_screws,
+            count=5,
+        ),
         StepDef({"en": "Close the bag.", "de": "Mach den Beutel zu.", "zh": "把袋子封好。"}, close_bag),
-        StepDef({"en": "Stick a label on the bag.", "de": "Kleb ein Etikett auf den Beutel.",
-                 "zh": "在袋子上贴标签。"}, label_bag),
-        StepDef({"en": "Put the bag in the box.", "de": "Leg den Beutel in die Kiste.",
-                 "zh": "把袋子放进箱子。"}, bag_in_box),
+        StepDef(
+            {"en": "Stick a label on the bag.", "de": "Kleb ein Etikett auf den Beutel.", "zh": "在袋子上贴标签。"},
+            label_bag,
+        ),
+        StepDef(
+            {"en": "Put the bag in the box.", "de": "Leg den Beutel in die Kiste.", "zh": "把袋子放进箱子。"},
+            bag_in_box,
+        ),
     ],
 )
 
@@ -295,17 +322,24 @@ ARRIVE = PackDef(
     kind="routine",
     cover=arrive_cover,
     steps=[
-        StepDef({"en": "Clock in with your card.", "de": "Stempel mit deiner Karte ein.", "zh": "用你的卡打卡。"},
-                clock_in),
-        StepDef({"en": "Put on your work vest.", "de": "Zieh deine Arbeitsweste an.", "zh": "穿上工作背心。"},
-                work_vest),
+        StepDef(
+            {"en": "Clock in with your card.", "de": "Stempel mit deiner Karte ein.", "zh": "用你的卡打卡。"}, clock_in
+        ),
+        StepDef(
+            {"en": "Put on your work vest.", "de": "Zieh deine Arbeitsweste an.", "zh": "穿上工作背心。"}, work_vest
+        ),
         StepDef({"en": "Wash your hands.", "de": "Wasch deine Hände.", "zh": "洗手。"}, wash_at_work),
-        StepDef({"en": "Go to your workplace.", "de": "Geh zu deinem Arbeitsplatz.", "zh": "去你的工位。"},
-                go_to_station),
-        StepDef({"en": "Say hello to your coach.", "de": "Sag Hallo zu deiner Gruppenleitung.", "zh": "跟老师问好。"},
-                say_hello),
-        StepDef({"en": "Look at your task board.", "de": "Schau auf deine Aufgabentafel.", "zh": "看看你的任务板。"},
-                task_board),
+        StepDef(
+            {"en": "Go to your workplace.", "de": "Geh zu deinem Arbeitsplatz.", "zh": "去你的工位。"}, go_to_station
+        ),
+        StepDef(
+            {"en": "Say hello to your coach.", "de": "Sag Hallo zu deiner Gruppenleitung.", "zh": "跟老师问好。"},
+            say_hello,
+        ),
+        StepDef(
+            {"en": "Look at your task board.", "de": "Schau auf deine Aufgabentafel.", "zh": "看看你的任务板。"},
+            task_board,
+        ),
     ],
 )
 
@@ -355,8 +389,7 @@ def pack_yaml(pack: PackDef) -> str:
 def audio_recipe(text: str, language: str) -> dict[str, object]:
     from kiosk.speech import calm_rate, voice_for_language  # noqa: PLC0415
 
-    return {"text": text, "language": language, "voice": voice_for_language(language),
-            "rate": calm_rate(language)}
+    return {"text": text, "language": language, "voice": voice_for_language(language), "rate": calm_rate(language)}
 
 
 def write_audio(pack: PackDef, folder: Path, lock: dict[str, dict], worker) -> int:
@@ -429,8 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     with SpeechWorker() as worker:
         for pack in wanted:
             write_pack(pack, worker, lock)
-    known = {f"{p.id}/audio/{lang}/{n:02}.wav" for p in PACKS for n in range(1, len(p.steps) + 1)
-             for lang in LANGUAGES}
+    known = {f"{p.id}/audio/{lang}/{n:02}.wav" for p in PACKS for n in range(1, len(p.steps) + 1) for lang in LANGUAGES}
     lock = {k: v for k, v in sorted(lock.items()) if k in known}
     AUDIO_LOCK.write_text(json.dumps(lock, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -49,21 +49,20 @@ def emoji_body(code: str, recolor: dict[str, str] | None = None) -> str:
     return body
 
 
-def place(body: str, cx: float, cy: float, size: float, *, flip: bool = False, rotate: float = 0,
-          opacity: float = 1.0) -> str:
+def place(
+    body: str, cx: float, cy: float, size: float, *, flip: bool = False, rotate: float = 0, opacity: float = 1.0
+) -> str:
     """Put a 72x72-unit drawing centred at (cx, cy), ``size`` pixels wide."""
     scale = size / 72
     inner = f'<g transform="rotate({rotate} 36 36)">{body}</g>' if rotate else body
     if flip:
         inner = f'<g transform="translate(72 0) scale(-1 1)">{inner}</g>'
     alpha = f' opacity="{opacity}"' if opacity < 1 else ""
-    return (f'<g transform="translate({cx - size / 2:.2f} {cy - size / 2:.2f}) scale({scale:.5f})"{alpha}>'
-            f"{inner}</g>")
+    return f'<g transform="translate({cx - size / 2:.2f} {cy - size / 2:.2f}) scale({scale:.5f})"{alpha}>{inner}</g>'
 
 
 def line_style(width: float = 2, color: str = BLACK) -> str:
-    return (f'fill="none" stroke="{color}" stroke-width="{width}" stroke-linecap="round" '
-            f'stroke-linejoin="round"')
+    return f'fill="none" stroke="{color}" stroke-width="{width}" stroke-linecap="round" stroke-linejoin="round"'
 
 
 @dataclass
@@ -102,14 +101,19 @@ class Scene:
         if self.spotlight:
             r = min(self.width, self.height) * 0.46
             back.append(f'<circle cx="{self.width / 2}" cy="{self.height / 2}" r="{r}" fill="{self.spotlight}"/>')
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{self.height}" '
-                f'viewBox="0 0 {self.width} {self.height}">{"".join(back)}{"".join(self.parts)}</svg>')
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{self.height}" '
+            f'viewBox="0 0 {self.width} {self.height}">{"".join(back)}{"".join(self.parts)}</svg>'
+        )
 
     def image(self, scale: float = 1.0) -> Image.Image:
         import cairosvg  # noqa: PLC0415
 
-        png = cairosvg.svg2png(bytestring=self.svg().encode("utf-8"),
-                               output_width=int(self.width * scale), output_height=int(self.height * scale))
+        png = cairosvg.svg2png(
+            bytestring=self.svg().encode("utf-8"),
+            output_width=int(self.width * scale),
+            output_height=int(self.height * scale),
+        )
         return Image.open(io.BytesIO(png)).convert("RGBA")
 
 
@@ -120,8 +124,9 @@ def save_png(image: Image.Image, path: Path, *, colors: int = 256) -> None:
     if has_alpha:
         quantized = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     else:
-        quantized = image.convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
-                                                  dither=Image.Dither.NONE)
+        quantized = image.convert("RGB").quantize(
+            colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
     quantized.save(path, optimize=True)
 
 
@@ -136,12 +141,23 @@ def arrow_head(x: float, y: float, angle: float, size: float, color: str = DARK)
     left = (back[0] + size * 0.6 * math.cos(a + math.pi / 2), back[1] + size * 0.6 * math.sin(a + math.pi / 2))
     right = (back[0] - size * 0.6 * math.cos(a + math.pi / 2), back[1] - size * 0.6 * math.sin(a + math.pi / 2))
     pts = " ".join(f"{px:.1f},{py:.1f}" for px, py in ((x, y), left, right))
-    return (f'<polygon points="{pts}" fill="{color}" stroke="{color}" stroke-width="{size * 0.18:.1f}" '
-            f'stroke-linejoin="round"/>')
+    return (
+        f'<polygon points="{pts}" fill="{color}" stroke="{color}" stroke-width="{size * 0.18:.1f}" '
+        f'stroke-linejoin="round"/>'
+    )
 
 
-def arc_arrow(cx: float, cy: float, r: float, start: float, end: float, *, width: float = 14,
-              color: str = DARK, head: float | None = None) -> str:
+def arc_arrow(
+    cx: float,
+    cy: float,
+    r: float,
+    start: float,
+    end: float,
+    *,
+    width: float = 14,
+    color: str = DARK,
+    head: float | None = None,
+) -> str:
     """An arc from angle ``start`` to ``end`` (degrees, clockwise on screen) ending in an arrow head."""
     head = head or width * 2.6
     clockwise = end > start
@@ -159,8 +175,17 @@ def arc_arrow(cx: float, cy: float, r: float, start: float, end: float, *, width
     return path + arrow_head(tx, ty, direction, head, color)
 
 
-def straight_arrow(x0: float, y0: float, x1: float, y1: float, *, width: float = 14, color: str = DARK,
-                   head: float | None = None, both: bool = False) -> str:
+def straight_arrow(
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    *,
+    width: float = 14,
+    color: str = DARK,
+    head: float | None = None,
+    both: bool = False,
+) -> str:
     head = head or width * 2.6
     angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
     length = math.hypot(x1 - x0, y1 - y0)
@@ -174,8 +199,17 @@ def straight_arrow(x0: float, y0: float, x1: float, y1: float, *, width: float =
     return out
 
 
-def motion_lines(x: float, y: float, angle: float, *, count: int = 3, length: float = 46, gap: float = 30,
-                 width: float = 10, color: str = DARK) -> str:
+def motion_lines(
+    x: float,
+    y: float,
+    angle: float,
+    *,
+    count: int = 3,
+    length: float = 46,
+    gap: float = 30,
+    width: float = 10,
+    color: str = DARK,
+) -> str:
     """Short parallel strokes (like OpenMoji's own movement marks)."""
     a = math.radians(angle)
     nx, ny = -math.sin(a), math.cos(a)
@@ -208,18 +242,25 @@ def zip_bag(*, filled_with: int = 0, closed: bool = False, label: bool = False) 
     zip_color = RED if closed else RED
     parts.append(f'<rect x="14" y="20" width="44" height="5" fill="{zip_color}"/>')
     if not closed:
-        parts.append('<path d="M16,14 Q36,8 56,14" fill="none" stroke="#000" stroke-width="2" '
-                     'stroke-linecap="round" stroke-linejoin="round"/>')
-        parts.append('<path d="M14,20 L16,14 M58,20 L56,14" fill="none" stroke="#000" stroke-width="2" '
-                     'stroke-linecap="round"/>')
+        parts.append(
+            '<path d="M16,14 Q36,8 56,14" fill="none" stroke="#000" stroke-width="2" '
+            'stroke-linecap="round" stroke-linejoin="round"/>'
+        )
+        parts.append(
+            '<path d="M14,20 L16,14 M58,20 L56,14" fill="none" stroke="#000" stroke-width="2" stroke-linecap="round"/>'
+        )
     if label:
-        parts.append('<rect x="22" y="32" width="28" height="14" rx="1.5" fill="#FFFFFF" stroke="#000" '
-                     'stroke-width="1.6" stroke-linejoin="round"/>')
+        parts.append(
+            '<rect x="22" y="32" width="28" height="14" rx="1.5" fill="#FFFFFF" stroke="#000" '
+            'stroke-width="1.6" stroke-linejoin="round"/>'
+        )
         for i, x in enumerate(range(26, 47, 2)):
             h = 8 if i % 3 else 9
             parts.append(f'<path d="M{x},35 L{x},{35 + h}" stroke="#000" stroke-width="{1.0 if i % 2 else 0.6}"/>')
-    parts.append('<path d="M14,20 L58,20 L58,62 Q58,64 56,64 L16,64 Q14,64 14,62 Z" fill="none" stroke="#000" '
-                 'stroke-width="2" stroke-linejoin="round"/>')
+    parts.append(
+        '<path d="M14,20 L58,20 L58,62 Q58,64 56,64 L16,64 Q14,64 14,62 Z" fill="none" stroke="#000" '
+        'stroke-width="2" stroke-linejoin="round"/>'
+    )
     parts.append('<path d="M14,25 L58,25" stroke="#000" stroke-width="2"/>')
     return "".join(parts)
 
@@ -237,10 +278,14 @@ def screw() -> str:
     ]
     for y in range(27, 60, 5):
         parts.append(f'<path d="M31,{y + 2} L41,{y - 1}" stroke="#000" stroke-width="1.5" stroke-linecap="round"/>')
-    parts.append('<path d="M31,22 L41,22 L41,60 L36,66 L31,60 Z" fill="none" stroke="#000" stroke-width="2" '
-                 'stroke-linejoin="round"/>')
-    parts.append('<path d="M22,14 Q22,8 36,8 Q50,8 50,14 L50,20 Q50,22 48,22 L24,22 Q22,22 22,20 Z" fill="none" '
-                 'stroke="#000" stroke-width="2" stroke-linejoin="round"/>')
+    parts.append(
+        '<path d="M31,22 L41,22 L41,60 L36,66 L31,60 Z" fill="none" stroke="#000" stroke-width="2" '
+        'stroke-linejoin="round"/>'
+    )
+    parts.append(
+        '<path d="M22,14 Q22,8 36,8 Q50,8 50,14 L50,20 Q50,22 48,22 L24,22 Q22,22 22,20 Z" fill="none" '
+        'stroke="#000" stroke-width="2" stroke-linejoin="round"/>'
+    )
     return "".join(parts)
 
 
@@ -299,17 +344,23 @@ def task_board(tiles: list[str], done: int = 0) -> str:
     for i, code in enumerate(tiles):
         x = 8 + i * width
         cx = x + width / 2
-        parts.append(f'<rect x="{x + 1.5:.2f}" y="14" width="{width - 3:.2f}" height="{width - 3:.2f}" rx="2" '
-                     f'fill="#F1F1F1" stroke="#000" stroke-width="1.4"/>')
+        parts.append(
+            f'<rect x="{x + 1.5:.2f}" y="14" width="{width - 3:.2f}" height="{width - 3:.2f}" rx="2" '
+            f'fill="#F1F1F1" stroke="#000" stroke-width="1.4"/>'
+        )
         parts.append(place(emoji_body(code), cx, 14 + (width - 3) / 2, width - 5))
         # tick box under each tile
         bx = cx - 4
-        parts.append(f'<rect x="{bx:.2f}" y="{16 + width:.2f}" width="8" height="8" rx="1.5" fill="#FFFFFF" '
-                     f'stroke="#000" stroke-width="1.4"/>')
+        parts.append(
+            f'<rect x="{bx:.2f}" y="{16 + width:.2f}" width="8" height="8" rx="1.5" fill="#FFFFFF" '
+            f'stroke="#000" stroke-width="1.4"/>'
+        )
         if i < done:
-            parts.append(f'<path d="M{bx + 1.6:.2f},{20 + width:.2f} L{bx + 3.6:.2f},{22.2 + width:.2f} '
-                         f'L{bx + 7.2:.2f},{17.2 + width:.2f}" fill="none" stroke="#5C9E31" stroke-width="2" '
-                         f'stroke-linecap="round" stroke-linejoin="round"/>')
+            parts.append(
+                f'<path d="M{bx + 1.6:.2f},{20 + width:.2f} L{bx + 3.6:.2f},{22.2 + width:.2f} '
+                f'L{bx + 7.2:.2f},{17.2 + width:.2f}" fill="none" stroke="#5C9E31" stroke-width="2" '
+                f'stroke-linecap="round" stroke-linejoin="round"/>'
+            )
     return "".join(parts)
 
 
@@ -338,8 +389,10 @@ def ready_badge() -> str:
 def bold_arrow(direction: str = "right") -> str:
     """A chunky arrow for touch buttons (OpenMoji's dark grey fill and black outline)."""
     pts = "8,29 38,29 38,14 64,36 38,58 38,43 8,43"
-    body = (f'<polygon points="{pts}" fill="#3F3F3F"/>'
-            f'<polygon points="{pts}" fill="none" stroke="#000" stroke-width="2" stroke-linejoin="round"/>')
+    body = (
+        f'<polygon points="{pts}" fill="#3F3F3F"/>'
+        f'<polygon points="{pts}" fill="none" stroke="#000" stroke-width="2" stroke-linejoin="round"/>'
+    )
     if direction == "left":
         body = f'<g transform="translate(72 0) scale(-1 1)">{body}</g>'
     return body
@@ -347,8 +400,7 @@ def bold_arrow(direction: str = "right") -> str:
 
 def tap() -> str:
     """A wall tap: mount on the left, lever on top, spout opening downwards at (46, 30)."""
-    body = ("M4,12 L10,12 L10,14 L38,14 Q50,14 50,26 L50,30 L42,30 L42,26 Q42,22 38,22 L10,22 L10,24 "
-            "L4,24 Z")
+    body = "M4,12 L10,12 L10,14 L38,14 Q50,14 50,26 L50,30 L42,30 L42,26 Q42,22 38,22 L10,22 L10,24 L4,24 Z"
     return (
         f'<path d="{body}" fill="#D0CFCE"/>'
         '<path d="M14,17 L38,17" stroke="#FFFFFF" stroke-width="2" stroke-linecap="round" opacity="0.9"/>'
@@ -363,20 +415,26 @@ def tap() -> str:
 def water_stream(x: float, top: float, bottom: float, width: float) -> str:
     """A calm stream of water falling from a tap (picture pixels)."""
     w = width
-    return (f'<path d="M{x - w / 2:.1f},{top} L{x + w / 2:.1f},{top} L{x + w * 0.62:.1f},{bottom} '
-            f'Q{x:.1f},{bottom + w * 0.5:.1f} {x - w * 0.62:.1f},{bottom} Z" fill="#92D3F5" stroke="#000" '
-            f'stroke-width="10" stroke-linejoin="round"/>'
-            f'<path d="M{x - w * 0.12:.1f},{top + 30} L{x - w * 0.16:.1f},{bottom - 30}" stroke="#FFFFFF" '
-            f'stroke-width="10" stroke-linecap="round" opacity="0.8"/>')
+    return (
+        f'<path d="M{x - w / 2:.1f},{top} L{x + w / 2:.1f},{top} L{x + w * 0.62:.1f},{bottom} '
+        f'Q{x:.1f},{bottom + w * 0.5:.1f} {x - w * 0.62:.1f},{bottom} Z" fill="#92D3F5" stroke="#000" '
+        f'stroke-width="10" stroke-linejoin="round"/>'
+        f'<path d="M{x - w * 0.12:.1f},{top + 30} L{x - w * 0.16:.1f},{bottom - 30}" stroke="#FFFFFF" '
+        f'stroke-width="10" stroke-linecap="round" opacity="0.8"/>'
+    )
 
 
 def soap_bubble(x: float, y: float, r: float) -> str:
-    return (f'<circle cx="{x}" cy="{y}" r="{r}" fill="#FFFFFF" stroke="#000" stroke-width="{max(4, r * 0.2):.1f}"/>'
-            f'<circle cx="{x - r * 0.35:.1f}" cy="{y - r * 0.35:.1f}" r="{r * 0.22:.1f}" fill="#92D3F5"/>')
+    return (
+        f'<circle cx="{x}" cy="{y}" r="{r}" fill="#FFFFFF" stroke="#000" stroke-width="{max(4, r * 0.2):.1f}"/>'
+        f'<circle cx="{x - r * 0.35:.1f}" cy="{y - r * 0.35:.1f}" r="{r * 0.22:.1f}" fill="#92D3F5"/>'
+    )
 
 
 def soap_drop(x: float, y: float, r: float) -> str:
     """A drop of liquid soap (picture pixels), tip at the top."""
-    return (f'<path d="M{x},{y - 2.2 * r:.1f} C{x},{y - 2.2 * r:.1f} {x - r:.1f},{y - 0.6 * r:.1f} {x - r:.1f},{y:.1f} '
-            f'A{r},{r} 0 0 0 {x + r:.1f},{y:.1f} C{x + r:.1f},{y - 0.6 * r:.1f} {x},{y - 2.2 * r:.1f} {x},'
-            f'{y - 2.2 * r:.1f} Z" fill="#F8C8D4" stroke="#000" stroke-width="8" stroke-linejoin="round"/>')
+    return (
+        f'<path d="M{x},{y - 2.2 * r:.1f} C{x},{y - 2.2 * r:.1f} {x - r:.1f},{y - 0.6 * r:.1f} {x - r:.1f},{y:.1f} '
+        f"A{r},{r} 0 0 0 {x + r:.1f},{y:.1f} C{x + r:.1f},{y - 0.6 * r:.1f} {x},{y - 2.2 * r:.1f} {x},"
+        f'{y - 2.2 * r:.1f} Z" fill="#F8C8D4" stroke="#000" stroke-width="8" stroke-linejoin="round"/>'
+    )

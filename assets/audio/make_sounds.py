@@ -63,15 +63,27 @@ def write(path: Path, samples: list[float]) -> None:
 
 def main() -> None:
     here = Path(__file__).resolve().parents[2] / "kiosk" / "assets" / "audio"
-    write(here / "celebrate.wav", mix([
-        bell(523.25, 0.00, 1.6, 0.45, 0.8),
-        bell(659.25, 0.16, 1.5, 0.45, 0.75),
-        bell(783.99, 0.32, 1.55, 0.55, 0.85),
-    ], 1.9))
-    write(here / "help.wav", mix([
-        bell(440.00, 0.00, 1.0, 0.35, 0.9),
-        bell(587.33, 0.28, 1.0, 0.40, 0.9),
-    ], 1.3))
+    write(
+        here / "celebrate.wav",
+        mix(
+            [
+                bell(523.25, 0.00, 1.6, 0.45, 0.8),
+                bell(659.25, 0.16, 1.5, 0.45, 0.75),
+                bell(783.99, 0.32, 1.55, 0.55, 0.85),
+            ],
+            1.9,
+        ),
+    )
+    write(
+        here / "help.wav",
+        mix(
+            [
+                bell(440.00, 0.00, 1.0, 0.35, 0.9),
+                bell(587.33, 0.28, 1.0, 0.40, 0.9),
+            ],
+            1.3,
+        ),
+    )
     write(here / "timer.wav", mix([bell(783.99, 0.0, 1.2, 0.40)], 1.2))
 
 

@@ -29,26 +29,42 @@ def register(groups: dict[str, Any], top: Any) -> None:  # noqa: ARG001 - the re
     shared = argparse.ArgumentParser(add_help=False)
     shared.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help=DATA_HELP)
 
-    add = commands.add_parser("install", parents=[shared], help="start the kiosk at login, always restart it",
-                              description="Write the systemd user service, its failure notice and the "
-                              "autostart entry for this user, and enable the service.")
-    add.add_argument("--packs", metavar="DIR", action="append", type=Path,
-                     help="a packs folder for the kiosk (repeat); default: the drop folder and the samples")
+    add = commands.add_parser(
+        "install",
+        parents=[shared],
+        help="start the kiosk at login, always restart it",
+        description="Write the systemd user service, its failure notice and the "
+        "autostart entry for this user, and enable the service.",
+    )
+    add.add_argument(
+        "--packs",
+        metavar="DIR",
+        action="append",
+        type=Path,
+        help="a packs folder for the kiosk (repeat); default: the drop folder and the samples",
+    )
     add.add_argument("--start", action="store_true", help="also start (or restart) the kiosk now")
-    add.add_argument("--print", dest="print_only", action="store_true",
-                     help="only print the files that would be written")
+    add.add_argument(
+        "--print", dest="print_only", action="store_true", help="only print the files that would be written"
+    )
     add.set_defaults(handler=handle_install)
 
-    gone = commands.add_parser("remove", parents=[shared], help="stop starting the kiosk at login",
-                               description="Stop and disable the service and delete its files.")
+    gone = commands.add_parser(
+        "remove",
+        parents=[shared],
+        help="stop starting the kiosk at login",
+        description="Stop and disable the service and delete its files.",
+    )
     gone.set_defaults(handler=handle_remove)
 
-    session = commands.add_parser("session-start", parents=[shared],
-                                  help="(run by the desktop session at login) start the kiosk service")
+    session = commands.add_parser(
+        "session-start", parents=[shared], help="(run by the desktop session at login) start the kiosk service"
+    )
     session.set_defaults(handler=handle_session_start)
 
-    notice = commands.add_parser("notice", parents=[shared],
-                                 help="(run by systemd) tell the trainer that the kiosk stopped restarting")
+    notice = commands.add_parser(
+        "notice", parents=[shared], help="(run by systemd) tell the trainer that the kiosk stopped restarting"
+    )
     notice.set_defaults(handler=handle_notice)
 
 
@@ -62,23 +78,29 @@ def settings_from(args: argparse.Namespace) -> Settings:
     installation that ran ``install`` (a venv, pipx, the system) without relying on PATH."""
     data = getattr(args, "data", None)
     packs = tuple(p.resolve() for p in getattr(args, "packs", None) or ())
-    return Settings(command=(sys.executable, "-m", "kiosk"),
-                    data=Path(data).resolve() if data else None, packs=packs)
+    return Settings(command=(sys.executable, "-m", "kiosk"), data=Path(data).resolve() if data else None, packs=packs)
 
 
 def handle_install(args: argparse.Namespace) -> int:
     if not sys.platform.startswith("linux"):
-        return problem("kiosk appliance works on Linux with systemd only.",
-                       "For Android and Windows, see docs/install.md.", EXIT_USAGE)
+        return problem(
+            "kiosk appliance works on Linux with systemd only.",
+            "For Android and Windows, see docs/install.md.",
+            EXIT_USAGE,
+        )
     missing = [str(p) for p in args.packs or () if not p.is_dir()]
     if missing:
-        return problem(f"Packs folder not found: {', '.join(missing)}.", "Give an existing folder with --packs.",
-                       EXIT_USAGE)
+        return problem(
+            f"Packs folder not found: {', '.join(missing)}.", "Give an existing folder with --packs.", EXIT_USAGE
+        )
     settings = settings_from(args)
     layout = Layout(config_home())
     if args.print_only:
-        for path, text in ((layout.service, service_unit(settings)), (layout.notice, notice_unit(settings)),
-                           (layout.autostart, autostart_entry(settings))):
+        for path, text in (
+            (layout.service, service_unit(settings)),
+            (layout.notice, notice_unit(settings)),
+            (layout.autostart, autostart_entry(settings)),
+        ):
             print(f"# {path}\n{text}")
         return EXIT_OK
     outcome = install(settings, layout, start=args.start)

@@ -85,8 +85,9 @@ class Outcome:
     lines: tuple[str, ...]
 
 
-def install(settings: Settings, layout: Layout, systemctl: Systemctl = real_systemctl, *,
-            start: bool = False) -> Outcome:
+def install(
+    settings: Settings, layout: Layout, systemctl: Systemctl = real_systemctl, *, start: bool = False
+) -> Outcome:
     """Write the units and the autostart entry, then enable (and optionally start) the service."""
     write_text(layout.service, service_unit(settings))
     write_text(layout.notice, notice_unit(settings))
@@ -99,8 +100,10 @@ def install(settings: Settings, layout: Layout, systemctl: Systemctl = real_syst
         code, said = systemctl(step)
         if code != 0 and step[0] != "reset-failed":  # reset-failed fails for a unit never loaded
             lines.append(f"systemd could not be told (systemctl --user {' '.join(step)}): {said or code}.")
-            lines.append("The kiosk will start at the next login of this user; or log in on the tablet and run "
-                         "`kiosk appliance session-start`.")
+            lines.append(
+                "The kiosk will start at the next login of this user; or log in on the tablet and run "
+                "`kiosk appliance session-start`."
+            )
             return Outcome(False, tuple(lines))
     lines.append("The kiosk now starts when this user logs in, and comes back by itself if it stops.")
     if start:
@@ -131,8 +134,13 @@ def session_start(systemctl: Systemctl = real_systemctl, environ: dict[str, str]
     environ = dict(os.environ) if environ is None else environ
     present = [name for name in SESSION_VARIABLES if environ.get(name)]
     if not any(name in present for name in ("DISPLAY", "WAYLAND_DISPLAY")):
-        return Outcome(False, ("No screen in this session (neither DISPLAY nor WAYLAND_DISPLAY is set); "
-                               "run this from the tablet's desktop session.",))
+        return Outcome(
+            False,
+            (
+                "No screen in this session (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+                "run this from the tablet's desktop session.",
+            ),
+        )
     for step in (["import-environment", *present], ["reset-failed", SERVICE_UNIT], ["start", SERVICE_UNIT]):
         code, said = systemctl(step)
         if code != 0 and step[0] != "reset-failed":

@@ -18,19 +18,25 @@ from kiosk.appliance.units import SERVICE_UNIT
 from kiosk.i18n import base_language
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "en": ("Step Kiosk stopped.\n\nIt failed to start several times in a row, so it is not restarted any more.\n"
-           "Trainer: restart the tablet. If this comes back, check that the storage is not full and tell "
-           "whoever looks after the tablet (details: journalctl --user -u step-kiosk).",
-           "Try again"),
-    "de": ("Step Kiosk wurde beendet.\n\nEs konnte mehrmals hintereinander nicht starten und wird deshalb nicht "
-           "mehr neu gestartet.\nTrainer: Tablet neu starten. Kommt diese Meldung wieder, prüfen, ob der "
-           "Speicher voll ist, und die Betreuung des Tablets informieren (Details: journalctl --user -u "
-           "step-kiosk).",
-           "Noch einmal versuchen"),
-    "zh": ("Step Kiosk 已停止。\n\n它连续多次启动失败，因此不再自动重启。\n"
-           "培训师：请重新启动平板电脑。如果再次出现此信息，请检查存储空间是否已满，并告知负责平板电脑的人员"
-           "（详情：journalctl --user -u step-kiosk）。",
-           "再试一次"),
+    "en": (
+        "Step Kiosk stopped.\n\nIt failed to start several times in a row, so it is not restarted any more.\n"
+        "Trainer: restart the tablet. If this comes back, check that the storage is not full and tell "
+        "whoever looks after the tablet (details: journalctl --user -u step-kiosk).",
+        "Try again",
+    ),
+    "de": (
+        "Step Kiosk wurde beendet.\n\nEs konnte mehrmals hintereinander nicht starten und wird deshalb nicht "
+        "mehr neu gestartet.\nTrainer: Tablet neu starten. Kommt diese Meldung wieder, prüfen, ob der "
+        "Speicher voll ist, und die Betreuung des Tablets informieren (Details: journalctl --user -u "
+        "step-kiosk).",
+        "Noch einmal versuchen",
+    ),
+    "zh": (
+        "Step Kiosk 已停止。\n\n它连续多次启动失败，因此不再自动重启。\n"
+        "培训师：请重新启动平板电脑。如果再次出现此信息，请检查存储空间是否已满，并告知负责平板电脑的人员"
+        "（详情：journalctl --user -u step-kiosk）。",
+        "再试一次",
+    ),
 }
 
 
@@ -69,8 +75,9 @@ def show(on_try_again: Callable[[], bool] = try_again) -> int:  # pragma: no cov
         def build(self) -> BoxLayout:
             Window.clearcolor = (0.96, 0.95, 0.92, 1)
             box = BoxLayout(orientation="vertical", padding=48, spacing=32)
-            label = Label(text=text, color=(0.1, 0.1, 0.1, 1), font_size="26sp", font_name=font,
-                          halign="center", valign="middle")
+            label = Label(
+                text=text, color=(0.1, 0.1, 0.1, 1), font_size="26sp", font_name=font, halign="center", valign="middle"
+            )
             label.bind(size=lambda widget, size: setattr(widget, "text_size", (size[0], None)))
             button = Button(text=word, font_size="30sp", font_name=font, size_hint=(1, 0.25))
             button.bind(on_release=lambda *_: self.stop() if on_try_again() else None)

@@ -35,8 +35,8 @@ DOCS = "https://github.com/step-kiosk/step-kiosk/blob/main/docs/install.md"
 class Settings:
     """What differs between kiosks: how to start ``kiosk`` and what to pass to ``kiosk run``."""
 
-    command: tuple[str, ...]                 # e.g. (sys.executable, "-m", "kiosk")
-    data: Path | None = None                 # --data; None: the user's data folder
+    command: tuple[str, ...]  # e.g. (sys.executable, "-m", "kiosk")
+    data: Path | None = None  # --data; None: the user's data folder
     packs: tuple[Path, ...] = field(default=())  # --packs; empty: drop folder + samples
 
     def run_command(self) -> list[str]:
@@ -130,7 +130,7 @@ X-GNOME-Autostart-enabled=true
 
 def _desktop_quote(arg: str) -> str:
     """An argument of a desktop entry's ``Exec=`` (the XDG Desktop Entry quoting rules)."""
-    if arg and not any(c in arg for c in ' \t\n"\'\\><~|&;$*?#()`%'):
+    if arg and not any(c in arg for c in " \t\n\"'\\><~|&;$*?#()`%"):
         return arg
     escaped = arg.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`").replace("$", "\\$")
     return f'"{escaped.replace("%", "%%")}"'

@@ -47,8 +47,6 @@ AUDIO_FOLDER = "audio"
 _GENERATED = re.compile(r"^audio/[^/]+/\d+\.wav$", re.IGNORECASE)
 
 
-
-
 @dataclass
 class BuildResult:
     folder: Path
@@ -324,9 +322,7 @@ def _set_audio_fields(raw_steps: list, specs: tuple[StepSpec, ...], speech: list
             as_map = dict(existing)
         else:
             as_map = {}
-        wanted = {
-            lang: ref for lang, ref in as_map.items() if not (isinstance(ref, str) and is_generated_audio(ref))
-        }
+        wanted = {lang: ref for lang, ref in as_map.items() if not (isinstance(ref, str) and is_generated_audio(ref))}
         wanted.update(generated.get(spec.number, {}))
         if wanted == as_map:
             continue
@@ -370,7 +366,9 @@ def _fingerprint(folder: Path, document: dict, specs: tuple[StepSpec, ...]) -> s
     ]
     cover = document.get("cover")
     payload = {"settings": settings, "cover": file_hash(cover) if isinstance(cover, str) else None, "steps": steps}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
 
 
 def _prepare_pictures(
@@ -379,7 +377,9 @@ def _prepare_pictures(
     """Have kiosk.packs prepare the display copies now (with progress), so the check that
     follows, and the kiosk on this computer, find them ready."""
     cover = document.get("cover") if isinstance(document.get("cover"), str) else None
-    jobs: list[tuple[int, str, bool]] = [(spec.number, spec.image, cover is None and spec.number == 1) for spec in specs if spec.image]
+    jobs: list[tuple[int, str, bool]] = [
+        (spec.number, spec.image, cover is None and spec.number == 1) for spec in specs if spec.image
+    ]
     if cover:
         jobs.append((len(specs), cover, True))
     for number, reference, tile in jobs:

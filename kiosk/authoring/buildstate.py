@@ -72,7 +72,9 @@ def load_state(folder: Path) -> BuildState:
     speech: dict[str, SpeechEntry] = {}
     for slot, entry in (raw.get("speech") or {}).items():
         try:
-            speech[str(slot)] = SpeechEntry(str(entry["key"]), str(entry["file"]), str(entry["voice"]), int(entry["rate"]))
+            speech[str(slot)] = SpeechEntry(
+                str(entry["key"]), str(entry["file"]), str(entry["voice"]), int(entry["rate"])
+            )
         except (KeyError, TypeError, ValueError):
             continue
     content = raw.get("content") if isinstance(raw.get("content"), str) else None

@@ -38,8 +38,17 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
         "pictures and check the pack. Running it again only redoes what changed.",
     )
     build.add_argument("pack", metavar="PACK", help="the pack folder")
-    build.add_argument("--rate", type=_words_per_minute, metavar="WPM", help="speaking speed in words per minute (80-450, kiosk.speech.voices; default: a calm speed)")
-    build.add_argument("--voice-check", action="store_true", help="also check that every sound was made with the right voice and fits its text")
+    build.add_argument(
+        "--rate",
+        type=_words_per_minute,
+        metavar="WPM",
+        help="speaking speed in words per minute (80-450, kiosk.speech.voices; default: a calm speed)",
+    )
+    build.add_argument(
+        "--voice-check",
+        action="store_true",
+        help="also check that every sound was made with the right voice and fits its text",
+    )
     build.add_argument("--language", default="en", help="the kiosk's default language (default: en)")
     build.set_defaults(handler=build_command)
 
@@ -49,8 +58,12 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
         description="Check the pack and, when it has no errors, write it as one .zip file to copy to the kiosk.",
     )
     zip_parser.add_argument("pack", metavar="PACK", help="the pack folder")
-    zip_parser.add_argument("--out", metavar="FILE", help="the zip file to write (default: next to the pack, ID.zip); "
-                            "missing folders are made, a link or device there is refused")
+    zip_parser.add_argument(
+        "--out",
+        metavar="FILE",
+        help="the zip file to write (default: next to the pack, ID.zip); "
+        "missing folders are made, a link or device there is refused",
+    )
     zip_parser.add_argument("--language", default="en", help="the kiosk's default language (default: en)")
     zip_parser.set_defaults(handler=zip_command)
 
@@ -64,7 +77,8 @@ def _words_per_minute(value: str) -> int:
 
     if not MIN_RATE <= rate <= MAX_RATE:
         raise argparse.ArgumentTypeError(
-            f"the speaking speed must be between {MIN_RATE} and {MAX_RATE} words per minute")
+            f"the speaking speed must be between {MIN_RATE} and {MAX_RATE} words per minute"
+        )
     return rate
 
 
@@ -91,7 +105,7 @@ def new_command(args: argparse.Namespace) -> int:
     progress.done()
     for note in result.notes:
         _err(f"Note: {note}")
-    print(f"Made the pack \"{printable(result.pack_id)}\" with {result.steps} steps in {printable(result.folder)}")
+    print(f'Made the pack "{printable(result.pack_id)}" with {result.steps} steps in {printable(result.folder)}')
     if result.missing_text:
         steps = ", ".join(str(number) for number in result.missing_text)
         _err(
@@ -100,7 +114,9 @@ def new_command(args: argparse.Namespace) -> int:
             "type the sentence where it says TODO."
         )
     folder = printable(result.folder)
-    print(f"Next: check the sentences in {printable(result.folder / 'pack.yaml')}, then run: kiosk pack build \"{folder}\"")
+    print(
+        f'Next: check the sentences in {printable(result.folder / "pack.yaml")}, then run: kiosk pack build "{folder}"'
+    )
     return 0
 
 

@@ -112,9 +112,7 @@ def _check_target(photos: Path, target: Path) -> None:
             "Choose another place with --out."
         )
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise PackNewError(
-            f'"{target}" already exists. Choose another place with --out, or delete the old one first.'
-        )
+        raise PackNewError(f'"{target}" already exists. Choose another place with --out, or delete the old one first.')
 
 
 def _with_videos(found: PhotoFolder, folder: Path, language: str) -> tuple[PhotoFolder, dict[Path, Path]]:
@@ -133,8 +131,15 @@ def _with_videos(found: PhotoFolder, folder: Path, language: str) -> tuple[Photo
             refused.append(str(problem))
             continue
         number, words = split_number(entry.name)
-        clips.append(Photo(entry, number, step_text_from_name(words, language), info.taken,
-                           datetime.fromtimestamp(entry.stat().st_mtime)))
+        clips.append(
+            Photo(
+                entry,
+                number,
+                step_text_from_name(words, language),
+                info.taken,
+                datetime.fromtimestamp(entry.stat().st_mtime),
+            )
+        )
     if refused:
         raise PackNewError("\n".join(refused))
     if not clips:

@@ -67,7 +67,9 @@ def check_no_metadata(data: bytes) -> None:
     """Raise AssertionError if a saved picture still carries EXIF, GPS, XMP or a profile."""
     with open_picture(io.BytesIO(data), ("JPEG",)) as saved:
         exif = saved.getexif()
-        leftovers = [key for key in ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment") if saved.info.get(key)]
+        leftovers = [
+            key for key in ("exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment") if saved.info.get(key)
+        ]
         if len(exif) or exif.get_ifd(_GPS_IFD) or leftovers:
             raise AssertionError(f"metadata left in a step picture: {leftovers or 'EXIF'}")
     if b"http://ns.adobe.com/xap/1.0/" in data or b"Exif\x00\x00" in data:

@@ -157,7 +157,10 @@ def convert(source: Path, target: Path, *, keep_sound: bool) -> Converted:
     target.parent.mkdir(parents=True, exist_ok=True)
     frames = 0
     try:
-        with _open(source) as inp, av.open(str(partial), mode="w", format="mp4", options={"movflags": "+faststart"}) as out:
+        with (
+            _open(source) as inp,
+            av.open(str(partial), mode="w", format="mp4", options={"movflags": "+faststart"}) as out,
+        ):
             vin = inp.streams.video[0]
             vin.thread_type = DECODERS_THREADS
             ain = inp.streams.audio[0] if keep_sound and inp.streams.audio else None
@@ -166,8 +169,14 @@ def convert(source: Path, target: Path, *, keep_sound: bool) -> Converted:
             vout = out.add_stream("libx264", rate=fps)
             vout.pix_fmt = "yuv420p"
             vout.width, vout.height = size  # before any packet: the first mux opens the encoders
-            vout.options = {"crf": CRF, "maxrate": MAX_RATE, "bufsize": "5000k", "preset": "veryfast",
-                            "profile": "high", "g": str(fps * 2)}
+            vout.options = {
+                "crf": CRF,
+                "maxrate": MAX_RATE,
+                "bufsize": "5000k",
+                "preset": "veryfast",
+                "profile": "high",
+                "g": str(fps * 2),
+            }
             aout = None
             if ain is not None:
                 aout = out.add_stream("aac", rate=44100)
@@ -209,7 +218,9 @@ def convert(source: Path, target: Path, *, keep_sound: bool) -> Converted:
         raise VideoError(f"{source.name} cannot be converted: the file is damaged ({error}).") from error
     finally:
         partial.unlink(missing_ok=True)
-    return Converted(last_pts / fps if fps else 0.0, frames, time.perf_counter() - started, size, aout is not None and audio_pts > 0)
+    return Converted(
+        last_pts / fps if fps else 0.0, frames, time.perf_counter() - started, size, aout is not None and audio_pts > 0
+    )
 
 
 def _rotation(frame: Any) -> int:
@@ -293,13 +304,17 @@ def build_videos(folder: Path, document: dict, *, report: Report | None = None) 
         if raw.get("image") == raw["video"]:
             raw.pop("image")  # a photo folder's clip-only step: its poster is made below
         try:
-            entry = _build_step(folder, number, total, reference, raw, state.get(reference), key, keep_sound, report, result)
+            entry = _build_step(
+                folder, number, total, reference, raw, state.get(reference), key, keep_sound, report, result
+            )
         except (VideoError, OSError) as error:
             result.failures.append(f"Step {number}: {error}")
             continue
         new_state[entry["file"]] = entry
     if new_state != state or not (folder / STATE_NAME).is_file() and new_state:
-        write_text(folder / STATE_NAME, json.dumps({"format": 1, "clips": new_state}, indent=1, ensure_ascii=False) + "\n")
+        write_text(
+            folder / STATE_NAME, json.dumps({"format": 1, "clips": new_state}, indent=1, ensure_ascii=False) + "\n"
+        )
     return result
 
 
@@ -339,7 +354,13 @@ def _build_step(
         _convert(source, target, keep_sound, number, total, report, result, target_name)
         kept = _move_source(folder, source)
         result.moved.append((reference, kept))
-        entry = {"file": target_name, "key": key, "sha": _sha256(target), "source": kept, "source_sha": _sha256(folder / kept)}
+        entry = {
+            "file": target_name,
+            "key": key,
+            "sha": _sha256(target),
+            "source": kept,
+            "source_sha": _sha256(folder / kept),
+        }
         raw["video"] = target_name
         current = target
     poster = entry.get("poster")
@@ -355,7 +376,14 @@ def _build_step(
 
 
 def _convert(
-    source: Path, target: Path, keep_sound: bool, number: int, total: int, report: Report | None, result: VideoBuild, name: str
+    source: Path,
+    target: Path,
+    keep_sound: bool,
+    number: int,
+    total: int,
+    report: Report | None,
+    result: VideoBuild,
+    name: str,
 ) -> None:
     if report:
         report(number, total, "video")

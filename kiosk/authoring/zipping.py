@@ -31,8 +31,6 @@ _UNIX = 3
 _STORED = frozenset({".jpg", ".jpeg", ".png", ".webp", ".m4a", ".mp3", ".ogg", ".zip"})
 
 
-
-
 @dataclass
 class ZipResult:
     path: Path
@@ -66,7 +64,9 @@ def default_zip_path(folder: Path, pack_id: str) -> Path:
     return folder.resolve().parent / f"{pack_id}.zip"
 
 
-def zip_pack(folder: Path, out: Path | None = None, *, cache_dir: Path | None = None, default_language: str = "en") -> ZipResult:
+def zip_pack(
+    folder: Path, out: Path | None = None, *, cache_dir: Path | None = None, default_language: str = "en"
+) -> ZipResult:
     """Check the pack with kiosk.packs and write its zip; raise PackNotReady when it has errors."""
     folder = Path(folder)
     if not folder.is_dir():

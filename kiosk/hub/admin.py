@@ -36,7 +36,7 @@ class NewMember:
     kind: str
     name: str
     workshop: str
-    url: str           # the connection string to give to the kiosk or coach (holds the password)
+    url: str  # the connection string to give to the kiosk or coach (holds the password)
 
 
 def init_hub(url: str) -> InitResult:
@@ -49,11 +49,12 @@ def init_hub(url: str) -> InitResult:
 def _require_hub(conn: object, url: str) -> None:
     version = hub_version(conn)  # type: ignore[arg-type]
     if version == 0:
-        raise HubError(f"The database at {url} is not a Step Kiosk hub yet.",
-                       "Run `kiosk hub init --db URL` first.")
+        raise HubError(f"The database at {url} is not a Step Kiosk hub yet.", "Run `kiosk hub init --db URL` first.")
     if version < SCHEMA_VERSION:
-        raise HubError(f"The hub is at schema version {version}; this program needs {SCHEMA_VERSION}.",
-                       "Run `kiosk hub init --db URL` to bring it up to date.")
+        raise HubError(
+            f"The hub is at schema version {version}; this program needs {SCHEMA_VERSION}.",
+            "Run `kiosk hub init --db URL` to bring it up to date.",
+        )
 
 
 def role_name(kind: str, name: str) -> str:
@@ -72,9 +73,10 @@ def add_member(url: str, name: str, workshop: str, *, kind: str = "kiosk", sslmo
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     if not _NAME.match(name):
-        raise HubError(f"{name!r} cannot be a {kind} name.",
-                       "Use up to 40 letters, digits, spaces, dots, dashes or underscores, starting with a letter "
-                       "or digit.")
+        raise HubError(
+            f"{name!r} cannot be a {kind} name.",
+            "Use up to 40 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit.",
+        )
     workshop = " ".join(workshop.split())
     if not workshop:
         raise HubError("The workshop name cannot be empty.", "Give it with --workshop NAME.")
@@ -84,13 +86,20 @@ def add_member(url: str, name: str, workshop: str, *, kind: str = "kiosk", sslmo
         _require_hub(conn, url)
         with conn.transaction():
             if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
-                raise HubError(f"There is already a {kind} called {name!r} (role {role}).",
-                               "Choose another name, or remove the old one with DROP ROLE first.")
+                raise HubError(
+                    f"There is already a {kind} called {name!r} (role {role}).",
+                    "Choose another name, or remove the old one with DROP ROLE first.",
+                )
             # CREATE ROLE takes no parameters: the password is quoted as a literal by psycopg.
-            conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT NOCREATEDB NOCREATEROLE PASSWORD {}").format(
-                sql.Identifier(role), sql.Literal(password)))
-            conn.execute("INSERT INTO hub.members (role, kind, name, workshop) VALUES (%s, %s, %s, %s)",
-                         (role, kind, name, workshop))
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN NOINHERIT NOCREATEDB NOCREATEROLE PASSWORD {}").format(
+                    sql.Identifier(role), sql.Literal(password)
+                )
+            )
+            conn.execute(
+                "INSERT INTO hub.members (role, kind, name, workshop) VALUES (%s, %s, %s, %s)",
+                (role, kind, name, workshop),
+            )
             conn.execute("SELECT hub.grant_member(%s, %s)", (role, kind))
     return NewMember(role, kind, name, workshop, member_url(url, role, password, sslmode))
 
@@ -110,14 +119,16 @@ def member_url(admin_url: str, role: str, password: str, sslmode: str | None = N
         query.append(f"host={quote(host, safe='/')}")
         host = ""
     netloc_host = f"[{host}]" if ":" in host else host
-    return (f"postgresql://{quote(role, safe='')}:{quote(password, safe='')}@{netloc_host}:{port}/"
-            f"{quote(dbname, safe='')}?{'&'.join(query)}")
+    return (
+        f"postgresql://{quote(role, safe='')}:{quote(password, safe='')}@{netloc_host}:{port}/"
+        f"{quote(dbname, safe='')}?{'&'.join(query)}"
+    )
 
 
 @dataclass(frozen=True)
 class PersonGone:
     uuid: str
-    workshop: str | None   # None: no such person on the hub (a tombstone is kept anyway)
+    workshop: str | None  # None: no such person on the hub (a tombstone is kept anyway)
     runs: int
 
 
@@ -148,8 +159,9 @@ def parse_uuid(text: str) -> uuidlib.UUID:
     try:
         return uuidlib.UUID(str(text).strip())
     except ValueError:
-        raise HubError(f"{text!r} is not a person's hub id.",
-                       "Hub ids look like 3f2b8c1e-...; see `kiosk hub people --db URL`.") from None
+        raise HubError(
+            f"{text!r} is not a person's hub id.", "Hub ids look like 3f2b8c1e-...; see `kiosk hub people --db URL`."
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -35,64 +35,88 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
     """Add the commands of ``kiosk hub``."""
     hub = groups["hub"]
 
-    init = hub.add_parser("init", help="Create the hub's tables in PostgreSQL, or bring them up to date",
-                          description="Create or update the hub schema (safe to run again). Use the "
-                          "administrator's connection string of a database kept for the hub.")
+    init = hub.add_parser(
+        "init",
+        help="Create the hub's tables in PostgreSQL, or bring them up to date",
+        description="Create or update the hub schema (safe to run again). Use the "
+        "administrator's connection string of a database kept for the hub.",
+    )
     _db(init)
     init.set_defaults(handler=_handles_hub_errors(_init))
 
     for kind in ("kiosk", "coach"):
-        what = ("insert its own records and read its workshop's people" if kind == "kiosk"
-                else "read everything of its workshop")
-        add = hub.add_parser(f"add-{kind}", help=f"Give a {kind} its own login to the hub and print it",
-                             description=f"Create a database login for a {kind} that can {what}, nothing "
-                             "else, and print its connection string (shown only this once).")
+        what = (
+            "insert its own records and read its workshop's people"
+            if kind == "kiosk"
+            else "read everything of its workshop"
+        )
+        add = hub.add_parser(
+            f"add-{kind}",
+            help=f"Give a {kind} its own login to the hub and print it",
+            description=f"Create a database login for a {kind} that can {what}, nothing "
+            "else, and print its connection string (shown only this once).",
+        )
         add.add_argument("name", metavar="NAME", help=f"the {kind}'s name, e.g. 'Station 3'")
         add.add_argument("--workshop", required=True, metavar="W", help="the workshop it belongs to")
-        add.add_argument("--sslmode", choices=SSLMODES,
-                         help="sslmode for the printed string (default: --db's, else verify-full)")
+        add.add_argument(
+            "--sslmode", choices=SSLMODES, help="sslmode for the printed string (default: --db's, else verify-full)"
+        )
         _db(add)
         add.set_defaults(handler=_handles_hub_errors(_add_member), kind=kind)
 
-    sync = hub.add_parser("sync", help="Send this kiosk's new runs to the hub and fetch its people, once",
-                          description="One sync round from the command line: deletions, this kiosk's "
-                          "ended runs and step events, then the workshop's people. Safe to repeat.")
-    sync.add_argument("--batch", type=int, default=DEFAULT_BATCH_RUNS, metavar="RUNS",
-                      help=f"runs per hub transaction (default {DEFAULT_BATCH_RUNS})")
+    sync = hub.add_parser(
+        "sync",
+        help="Send this kiosk's new runs to the hub and fetch its people, once",
+        description="One sync round from the command line: deletions, this kiosk's "
+        "ended runs and step events, then the workshop's people. Safe to repeat.",
+    )
+    sync.add_argument(
+        "--batch",
+        type=int,
+        default=DEFAULT_BATCH_RUNS,
+        metavar="RUNS",
+        help=f"runs per hub transaction (default {DEFAULT_BATCH_RUNS})",
+    )
     _db(sync)
     sync.set_defaults(handler=_handles_hub_errors(_sync))
 
-    delete = hub.add_parser("delete-person", help="Delete a person on the hub and, at their next sync, on "
-                            "every kiosk", description="Delete a person and all their runs on the hub; each "
-                            "kiosk of the workshop deletes them at its next sync. Cannot be undone.")
+    delete = hub.add_parser(
+        "delete-person",
+        help="Delete a person on the hub and, at their next sync, on every kiosk",
+        description="Delete a person and all their runs on the hub; each "
+        "kiosk of the workshop deletes them at its next sync. Cannot be undone.",
+    )
     delete.add_argument("uuid", metavar="PERSON_UUID", help="the person's hub id (see `kiosk hub people`)")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _db(delete)
     delete.set_defaults(handler=_handles_hub_errors(_delete))
 
-    progress = hub.add_parser("progress", help="One worker's progress over every kiosk of the workshop",
-                              description="The same figures as the kiosk's progress, for the runs of "
-                              "every kiosk on the hub.")
+    progress = hub.add_parser(
+        "progress",
+        help="One worker's progress over every kiosk of the workshop",
+        description="The same figures as the kiosk's progress, for the runs of every kiosk on the hub.",
+    )
     progress.add_argument("uuid", metavar="PERSON_UUID", help="the person's hub id (see `kiosk hub people`)")
     _db(progress)
     progress.set_defaults(handler=_handles_hub_errors(_progress))
 
-    people = hub.add_parser("people", help="List the people on the hub with their hub ids",
-                            description="List the people on the hub (a coach sees their workshop's).")
+    people = hub.add_parser(
+        "people",
+        help="List the people on the hub with their hub ids",
+        description="List the people on the hub (a coach sees their workshop's).",
+    )
     _db(people)
     people.set_defaults(handler=_handles_hub_errors(_people))
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", default=None,
-                        help=f"the hub's connection string (default: ${URL_ENV})")
+    parser.add_argument("--db", metavar="URL", default=None, help=f"the hub's connection string (default: ${URL_ENV})")
 
 
 def _url(args: argparse.Namespace) -> str:
     url = args.db or os.environ.get(URL_ENV, "").strip()
     if not url:
-        raise HubError("No hub was given.",
-                       f"Give its connection string with --db URL, or set {URL_ENV}.")
+        raise HubError("No hub was given.", f"Give its connection string with --db URL, or set {URL_ENV}.")
     return url
 
 
@@ -123,8 +147,11 @@ def _init(args: argparse.Namespace) -> int:
 
 def _add_member(args: argparse.Namespace) -> int:
     member = add_member(_url(args), args.name, args.workshop, kind=args.kind, sslmode=args.sslmode)
-    print(f"Added {member.kind} {printable(member.name)} to workshop {printable(member.workshop)} "
-          f"(database role {member.role}).", file=sys.stderr)
+    print(
+        f"Added {member.kind} {printable(member.name)} to workshop {printable(member.workshop)} "
+        f"(database role {member.role}).",
+        file=sys.stderr,
+    )
     print("Its connection string (keep it secret; it is not shown again):", file=sys.stderr)
     print(member.url)
     return 0
@@ -136,14 +163,21 @@ def _sync(args: argparse.Namespace) -> int:
     url = _url(args)
     path = DataDir(args.data).journal
     if not path.exists():
-        raise JournalError(f"There is no journal at {path} yet.",
-                           "Start the kiosk once, or give the data folder with --data DIR.", path=path)
+        raise JournalError(
+            f"There is no journal at {path} yet.",
+            "Start the kiosk once, or give the data folder with --data DIR.",
+            path=path,
+        )
     with Journal.open(path, create=False) as journal:
         result = sync_once(journal, url, batch_runs=args.batch)
-    print(f"Sent {result.runs_sent} runs ({result.runs_new} new to the hub) and {result.events_sent} step events "
-          f"({result.events_new} new) in {result.seconds:.2f} s ({result.events_per_second:,.0f} events/s).")
-    print(f"People: {result.people_sent} sent, {result.people_received} received. Deletions: "
-          f"{result.deleted_here} made here, {result.deletions_sent} passed on to the hub.")
+    print(
+        f"Sent {result.runs_sent} runs ({result.runs_new} new to the hub) and {result.events_sent} step events "
+        f"({result.events_new} new) in {result.seconds:.2f} s ({result.events_per_second:,.0f} events/s)."
+    )
+    print(
+        f"People: {result.people_sent} sent, {result.people_received} received. Deletions: "
+        f"{result.deleted_here} made here, {result.deletions_sent} passed on to the hub."
+    )
     if result.runs_waiting:
         print(f"{result.runs_waiting} runs are still waiting; run the sync again.")
     return 0
@@ -153,8 +187,11 @@ def _delete(args: argparse.Namespace) -> int:
     url = _url(args)
     target = str(parse_uuid(args.uuid))
     if not args.yes:
-        print(f"This deletes the person {target} and all their runs on the hub, and on every kiosk of the "
-              "workshop at its next sync. It cannot be undone.", file=sys.stderr)
+        print(
+            f"This deletes the person {target} and all their runs on the hub, and on every kiosk of the "
+            "workshop at its next sync. It cannot be undone.",
+            file=sys.stderr,
+        )
         try:
             answer = input("Type yes to delete: ")
         except EOFError:
@@ -166,8 +203,10 @@ def _delete(args: argparse.Namespace) -> int:
     if gone.workshop is None:
         print(f"There was no person {target} on the hub; the kiosks will still delete them at their next sync.")
     else:
-        print(f"Deleted {target} and {gone.runs} runs on the hub; the kiosks of {printable(gone.workshop)} delete "
-              "them at their next sync.")
+        print(
+            f"Deleted {target} and {gone.runs} runs on the hub; the kiosks of {printable(gone.workshop)} delete "
+            "them at their next sync."
+        )
     return 0
 
 
@@ -177,8 +216,9 @@ def _progress(args: argparse.Namespace) -> int:
     with hub_errors(url), connect(url) as conn:
         row = conn.execute("SELECT name, workshop FROM hub.people WHERE uuid = %s", (target,)).fetchone()
         if row is None:
-            return problem(f"There is no person {target} on the hub (or not in your workshop).",
-                           "See `kiosk hub people`.")
+            return problem(
+                f"There is no person {target} on the hub (or not in your workshop).", "See `kiosk hub people`."
+            )
         progress = hub_person_progress(conn, target)
     print(f"{printable(row[0])} ({printable(row[1])}), runs from every kiosk on the hub:")
     print(printable(format_progress(progress), keep_newlines=True), end="")
@@ -192,6 +232,8 @@ def _people(args: argparse.Namespace) -> int:
         return 0
     for person in people:
         archived = "  (archived)" if person.archived else ""
-        print(f"{person.uuid}  {printable(person.workshop)}  {printable(person.name)}  [{printable(person.language)}]  "
-              f"{person.runs} runs{archived}")
+        print(
+            f"{person.uuid}  {printable(person.workshop)}  {printable(person.name)}  [{printable(person.language)}]  "
+            f"{person.runs} runs{archived}"
+        )
     return 0

@@ -35,7 +35,7 @@ class HubError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
-        self.reachable = reachable   # False: the hub could not be reached (retry later)
+        self.reachable = reachable  # False: the hub could not be reached (retry later)
 
     def __str__(self) -> str:
         return self.message
@@ -57,8 +57,10 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
     try:
         conninfo_to_dict(url)
     except psycopg.ProgrammingError:
-        raise HubError("The hub address cannot be read.",
-                       "Give it as postgresql://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=verify-full.") from None
+        raise HubError(
+            "The hub address cannot be read.",
+            "Give it as postgresql://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=verify-full.",
+        ) from None
     try:
         return psycopg.connect(url, autocommit=autocommit, **_NETWORK_OPTIONS)
     except psycopg.OperationalError as error:
@@ -70,27 +72,42 @@ def explain(error: BaseException, url: str) -> HubError:
     place = where(url)
     text = " ".join(str(error).split()).lower()
     if isinstance(error, psycopg.errors.InsufficientPrivilege):
-        return HubError(f"The hub at {place} did not allow this for this user.",
-                        "Use the hub administrator's connection string, or the kiosk's own for `kiosk hub sync`.")
+        return HubError(
+            f"The hub at {place} did not allow this for this user.",
+            "Use the hub administrator's connection string, or the kiosk's own for `kiosk hub sync`.",
+        )
     if isinstance(error, psycopg.errors.UndefinedTable | psycopg.errors.InvalidSchemaName):
-        return HubError(f"The database at {place} is not a Step Kiosk hub yet.",
-                        "Run `kiosk hub init --db URL` with the administrator's connection string first.")
+        return HubError(
+            f"The database at {place} is not a Step Kiosk hub yet.",
+            "Run `kiosk hub init --db URL` with the administrator's connection string first.",
+        )
     if "password authentication failed" in text or "no password supplied" in text:
-        return HubError(f"The hub at {place} refused the user name or password.",
-                        "Check the connection string; `kiosk hub add-kiosk` prints a new one.")
+        return HubError(
+            f"The hub at {place} refused the user name or password.",
+            "Check the connection string; `kiosk hub add-kiosk` prints a new one.",
+        )
     if "invalid response to ssl negotiation" in text:
-        return HubError(f"What answers at {place} is not a PostgreSQL hub.",
-                        "Check the host and port in the connection string.", reachable=False)
+        return HubError(
+            f"What answers at {place} is not a PostgreSQL hub.",
+            "Check the host and port in the connection string.",
+            reachable=False,
+        )
     if "certificate" in text or "ssl" in text:
-        return HubError(f"A secure connection to the hub at {place} could not be made ({_first_line(error)}).",
-                        "Check the hub's certificate and the sslrootcert file (docs/hub.md, TLS).")
+        return HubError(
+            f"A secure connection to the hub at {place} could not be made ({_first_line(error)}).",
+            "Check the hub's certificate and the sslrootcert file (docs/hub.md, TLS).",
+        )
     if "does not exist" in text and ("database" in text or "role" in text):
-        return HubError(f"The hub at {place} does not know this database or user ({_first_line(error)}).",
-                        "Check the connection string.")
+        return HubError(
+            f"The hub at {place} does not know this database or user ({_first_line(error)}).",
+            "Check the connection string.",
+        )
     if isinstance(error, psycopg.OperationalError):
-        return HubError(f"The hub at {place} cannot be reached right now ({_first_line(error)}).",
-                        "Check the network and that the hub is running; the kiosk keeps its records and "
-                        "sends them later.", reachable=False)
+        return HubError(
+            f"The hub at {place} cannot be reached right now ({_first_line(error)}).",
+            "Check the network and that the hub is running; the kiosk keeps its records and sends them later.",
+            reachable=False,
+        )
     return HubError(f"The hub at {place} reported a problem: {_first_line(error)}.", "")
 
 
@@ -99,7 +116,7 @@ def _first_line(error: BaseException) -> str:
     # libpq puts the reason last ("connection to server at ... failed: Connection refused").
     reason = lines[0] if lines else type(error).__name__
     if reason.startswith("connection") and "failed: " in reason:
-        reason = reason.split("failed: ")[-1]   # "connection to server at ... failed: <why>"
+        reason = reason.split("failed: ")[-1]  # "connection to server at ... failed: <why>"
     return reason.rstrip(".")
 
 

@@ -29,8 +29,13 @@ _HUB_RUNS = (
 _DEFAULT_RULE = MasteryRule()
 
 
-def hub_person_progress(conn: psycopg.Connection, person_uuid: str, *, rule: MasteryRule = _DEFAULT_RULE,
-                        since: date | datetime | None = None) -> list[PackProgress]:
+def hub_person_progress(
+    conn: psycopg.Connection,
+    person_uuid: str,
+    *,
+    rule: MasteryRule = _DEFAULT_RULE,
+    since: date | datetime | None = None,
+) -> list[PackProgress]:
     """A person's progress on every pack version, from all kiosks' runs on the hub (the
     administrator sees every workshop; a coach only theirs, by row-level security)."""
     since_ms = to_ms(start_of(since)) if since is not None else -(2**62)
@@ -62,15 +67,23 @@ def format_progress(progress: Sequence[PackProgress]) -> str:
     lines: list[str] = []
     for pack in progress:
         mastered = f"mastered {iso_utc(pack.mastered_at)}" if pack.mastered_at else "not mastered yet"
-        lines.append(f"{pack.pack_id} (version {pack.pack_version}): {pack.runs} attempts, {pack.finished} finished "
-                     f"({_percent(pack.completion_rate)}), median time {_duration(pack.median_duration_s)}, {mastered}")
+        lines.append(
+            f"{pack.pack_id} (version {pack.pack_version}): {pack.runs} attempts, {pack.finished} finished "
+            f"({_percent(pack.completion_rate)}), median time {_duration(pack.median_duration_s)}, {mastered}"
+        )
         for week in pack.weekly:
-            lines.append(f"  week of {week.week_start.isoformat()}: {week.runs} attempts, {week.finished} finished, "
-                         f"independence {_percent(week.independence)}")
+            lines.append(
+                f"  week of {week.week_start.isoformat()}: {week.runs} attempts, {week.finished} finished, "
+                f"independence {_percent(week.independence)}"
+            )
         for need in pack.steps_needing_help:
-            lines.append(f"  step {need.step_number}: help {_times(need.help_count)} in {need.runs_with_help} "
-                         f"of {pack.runs} attempts ({_percent(need.share)})")
+            lines.append(
+                f"  step {need.step_number}: help {_times(need.help_count)} in {need.runs_with_help} "
+                f"of {pack.runs} attempts ({_percent(need.share)})"
+            )
         for attempt in pack.runs_detail:
-            lines.append(f"  {iso_utc(attempt.started_at)}  {attempt.outcome:<11} {_duration(attempt.duration_s):>6}  "
-                         f"{attempt.steps_independent}/{attempt.steps_total} steps on their own")
+            lines.append(
+                f"  {iso_utc(attempt.started_at)}  {attempt.outcome:<11} {_duration(attempt.duration_s):>6}  "
+                f"{attempt.steps_independent}/{attempt.steps_total} steps on their own"
+            )
     return "\n".join(lines) + "\n"

@@ -34,7 +34,8 @@ _MIGRATION_LOCK = 0x5E1C_0001
 _EVENT_LIST = ", ".join(f"'{event}'" for event in EVENTS)
 _RLS_TABLES = ("people", "devices", "runs", "step_events", "tombstones")
 
-_V1 = f"""
+_V1 = (
+    f"""
 CREATE TABLE hub.members (
     role       name        PRIMARY KEY,             -- the PostgreSQL role a kiosk or coach logs in as
     kind       text        NOT NULL CHECK (kind IN ('kiosk', 'coach')),
@@ -178,18 +179,21 @@ BEGIN
     END IF;
 END $$;
 REVOKE ALL ON FUNCTION hub.grant_member(name, text) FROM PUBLIC;
-""" + "".join(
-    f"""
+"""
+    + "".join(
+        f"""
 ALTER TABLE hub.{table} ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_workshop ON hub.{table}
     USING (workshop = (SELECT hub.my_workshop())) WITH CHECK (workshop = (SELECT hub.my_workshop()));
 """
-    for table in _RLS_TABLES
-) + """
+        for table in _RLS_TABLES
+    )
+    + """
 -- Nobody but the administrator and the members may connect or make temporary tables here.
 DO $$ BEGIN EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database()); END $$;
 REVOKE ALL ON SCHEMA hub FROM PUBLIC;
 """
+)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from kiosk.journal.schema import furthest_step_sql, help_by_step_sql
 
 MARK_SETTING = "hub.sync.run_mark"
 STATUS_SETTING = "hub.sync.status"
-DEFAULT_BATCH_RUNS = 500     # about 16,000 step events: large batches are cheaper per row
+DEFAULT_BATCH_RUNS = 500  # about 16,000 step events: large batches are cheaper per row
 
 _LOCAL_RUNS = (
     "SELECT r.id, r.uuid, p.uuid, r.device_id, r.pack_id, r.pack_version, r.content_hash, r.started_at_ms, "
@@ -87,9 +87,9 @@ class RoundResult:
     events_new: int = 0
     people_sent: int = 0
     people_received: int = 0
-    deleted_here: int = 0       # people deleted on this kiosk because the hub said so
-    deletions_sent: int = 0     # deletions made here, passed on to the hub
-    runs_waiting: int = 0       # ended runs not yet on the hub after the round (0 when it finished)
+    deleted_here: int = 0  # people deleted on this kiosk because the hub said so
+    deletions_sent: int = 0  # deletions made here, passed on to the hub
+    runs_waiting: int = 0  # ended runs not yet on the hub after the round (0 when it finished)
     seconds: float = 0.0
 
     @property
@@ -106,8 +106,10 @@ def _columns(rows: Sequence[Sequence[Any]], count: int) -> list[list[Any]]:
 def my_workshop(conn: psycopg.Connection, url: str) -> str:
     row = conn.execute("SELECT hub.my_workshop()").fetchone()
     if not row or row[0] is None:
-        raise HubError(f"The user of this connection to {where(url)} is not a kiosk of the hub.",
-                       "Use the connection string that `kiosk hub add-kiosk` printed for this kiosk.")
+        raise HubError(
+            f"The user of this connection to {where(url)} is not a kiosk of the hub.",
+            "Use the connection string that `kiosk hub add-kiosk` printed for this kiosk.",
+        )
     return str(row[0])
 
 
@@ -118,9 +120,14 @@ def runs_waiting(journal: Journal) -> int:
     return int(row[0]) if row else 0
 
 
-def sync_round(journal: Journal, conn: psycopg.Connection, url: str = "", *,
-               batch_runs: int = DEFAULT_BATCH_RUNS,
-               should_stop: Callable[[], bool] = lambda: False) -> RoundResult:
+def sync_round(
+    journal: Journal,
+    conn: psycopg.Connection,
+    url: str = "",
+    *,
+    batch_runs: int = DEFAULT_BATCH_RUNS,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> RoundResult:
     """One whole round (see the module's doc) on an autocommit connection as a kiosk's role.
 
     Raises ``HubError`` for the hub and ``JournalError`` for the journal; either way nothing is lost:
@@ -156,22 +163,34 @@ def _push_deletions(journal: Journal, conn: psycopg.Connection, result: RoundRes
     waiting = journal.tombstones(waiting_only=True)
     for person_uuid in waiting:
         conn.execute("SELECT hub.forget_person(%s::uuid)", (person_uuid,))
-        journal.tombstones_on_hub([person_uuid])   # after the hub committed (autocommit)
+        journal.tombstones_on_hub([person_uuid])  # after the hub committed (autocommit)
         result.deletions_sent += 1
 
 
 def _push_people(journal: Journal, conn: psycopg.Connection, workshop: str, result: RoundResult) -> None:
     device = journal.device
-    conn.execute("INSERT INTO hub.devices (workshop, uuid, name, member) VALUES (%s, %s, %s, current_user) "
-                 "ON CONFLICT DO NOTHING", (workshop, device.id, device.name))
-    rows = [(p.uuid, p.name, p.language, _json(p.preferences), p.archived, stamp)
-            for p, stamp in journal.person_stamps() if p.uuid]
+    conn.execute(
+        "INSERT INTO hub.devices (workshop, uuid, name, member) VALUES (%s, %s, %s, current_user) "
+        "ON CONFLICT DO NOTHING",
+        (workshop, device.id, device.name),
+    )
+    rows = [
+        (p.uuid, p.name, p.language, _json(p.preferences), p.archived, stamp)
+        for p, stamp in journal.person_stamps()
+        if p.uuid
+    ]
     conn.execute(_PUSH_PEOPLE, (workshop, *_columns(rows, 6)))
     result.people_sent = len(rows)
 
 
-def _push_runs(journal: Journal, conn: psycopg.Connection, workshop: str, result: RoundResult,
-               batch_runs: int, should_stop: Callable[[], bool]) -> None:
+def _push_runs(
+    journal: Journal,
+    conn: psycopg.Connection,
+    workshop: str,
+    result: RoundResult,
+    batch_runs: int,
+    should_stop: Callable[[], bool],
+) -> None:
     mark = int(journal.get_setting(MARK_SETTING, 0) or 0)
     cursor = mark
     first_open: int | None = None
@@ -184,14 +203,15 @@ def _push_runs(journal: Journal, conn: psycopg.Connection, workshop: str, result
         events = journal.db.read(_LOCAL_EVENTS.format(ids=",".join(str(int(r[0])) for r in ended))) if ended else []
         with conn.transaction():
             if not people_pushed:
-                _push_people(journal, conn, workshop, result)   # runs need their people on the hub
+                _push_people(journal, conn, workshop, result)  # runs need their people on the hub
                 people_pushed = True
             if ended:
                 # uuid, person, device, local id, then the run's own columns
                 run_rows = [(*row[1:4], row[0], *row[4:]) for row in ended]
                 result.runs_new += conn.execute(_PUSH_RUNS, (workshop, *_columns(run_rows, 14))).rowcount
                 result.events_new += conn.execute(
-                    _PUSH_EVENTS, (workshop, json.dumps(events, separators=(",", ":")))).rowcount
+                    _PUSH_EVENTS, (workshop, json.dumps(events, separators=(",", ":")))
+                ).rowcount
         # the hub has committed: now, and only now, the mark may move
         result.runs_sent += len(ended)
         result.events_sent += len(events)
@@ -208,13 +228,23 @@ def _push_runs(journal: Journal, conn: psycopg.Connection, workshop: str, result
 
 def _pull_people(journal: Journal, conn: psycopg.Connection, result: RoundResult) -> None:
     local = {person.uuid: stamp for person, stamp in journal.person_stamps()}
-    rows = conn.execute("SELECT uuid::text, name, language, preferences, archived, changed_stamp FROM hub.people "
-                        "ORDER BY changed_stamp").fetchall()
+    rows = conn.execute(
+        "SELECT uuid::text, name, language, preferences, archived, changed_stamp FROM hub.people ORDER BY changed_stamp"
+    ).fetchall()
     for person_uuid, name, language, preferences, archived, stamp in rows:
         if person_uuid in local and local[person_uuid] >= stamp:
             continue
-        if journal.merge_person(person_uuid, name=name, language=language, preferences=preferences or {},
-                                archived=archived, changed_stamp=stamp) is not None:
+        if (
+            journal.merge_person(
+                person_uuid,
+                name=name,
+                language=language,
+                preferences=preferences or {},
+                archived=archived,
+                changed_stamp=stamp,
+            )
+            is not None
+        ):
             result.people_received += 1
 
 
@@ -236,9 +266,9 @@ class SyncStatus:
     """The hub's state in plain words for trainer mode."""
 
     running: bool = False
-    last_sync: datetime | None = None      # the end of the last round that finished
-    runs_waiting: int | None = None        # ended runs not on the hub yet (None: not known yet)
-    last_error: str | None = None          # one sentence; None after a round that went well
+    last_sync: datetime | None = None  # the end of the last round that finished
+    runs_waiting: int | None = None  # ended runs not on the hub yet (None: not known yet)
+    last_error: str | None = None  # one sentence; None after a round that went well
     failures_in_a_row: int = 0
     next_try_in_s: float | None = None
     last_round: RoundResult | None = field(default=None, compare=False)
@@ -268,10 +298,17 @@ class HubSync:
     ``max_backoff_s`` (with jitter, so twenty kiosks coming back do not knock at once).
     """
 
-    def __init__(self, journal_path: Path | str, hub_url: str, *, interval_s: float = 30.0,
-                 min_backoff_s: float = 5.0, max_backoff_s: float = 600.0,
-                 batch_runs: int = DEFAULT_BATCH_RUNS,
-                 on_status: Callable[[SyncStatus], None] | None = None) -> None:
+    def __init__(
+        self,
+        journal_path: Path | str,
+        hub_url: str,
+        *,
+        interval_s: float = 30.0,
+        min_backoff_s: float = 5.0,
+        max_backoff_s: float = 600.0,
+        batch_runs: int = DEFAULT_BATCH_RUNS,
+        on_status: Callable[[SyncStatus], None] | None = None,
+    ) -> None:
         self.journal_path = Path(journal_path)
         self.hub_url = hub_url
         self.interval_s = interval_s
@@ -334,8 +371,9 @@ class HubSync:
                         journal = Journal.open(self.journal_path, create=False)
                     if conn is None or conn.closed:
                         conn = connect(self.hub_url, autocommit=True)
-                    result = sync_round(journal, conn, self.hub_url, batch_runs=self.batch_runs,
-                                        should_stop=self._stopping.is_set)
+                    result = sync_round(
+                        journal, conn, self.hub_url, batch_runs=self.batch_runs, should_stop=self._stopping.is_set
+                    )
                 except Exception as error:  # noqa: BLE001 - the kiosk goes on; the error is shown, retried
                     failures += 1
                     _close(conn)
@@ -346,13 +384,23 @@ class HubSync:
                     delay = min(self.max_backoff_s, self.min_backoff_s * 2 ** min(failures - 1, 20))
                     delay *= random.uniform(0.75, 1.0)
                     waiting = _waiting_or_none(journal)
-                    self._set(last_error=_sentence(error), failures_in_a_row=failures, next_try_in_s=delay,
-                              runs_waiting=waiting)
+                    self._set(
+                        last_error=_sentence(error),
+                        failures_in_a_row=failures,
+                        next_try_in_s=delay,
+                        runs_waiting=waiting,
+                    )
                 else:
                     failures = 0
                     delay = self.interval_s
-                    self._set(last_sync=datetime.now(timezone.utc), last_error=None, failures_in_a_row=0,
-                              runs_waiting=result.runs_waiting, next_try_in_s=delay, last_round=result)
+                    self._set(
+                        last_sync=datetime.now(timezone.utc),
+                        last_error=None,
+                        failures_in_a_row=0,
+                        runs_waiting=result.runs_waiting,
+                        next_try_in_s=delay,
+                        last_round=result,
+                    )
                 self._wake.wait(delay)
                 self._wake.clear()
         finally:

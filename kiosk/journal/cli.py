@@ -40,20 +40,26 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:
     )
     export.add_argument("--format", choices=("csv", "xapi"), required=True, help="csv or xapi")
     export.add_argument("--person", type=person_id, metavar="ID", help="only this person (see `kiosk person list`)")
-    export.add_argument("--since", type=_parse_since, metavar="DATE",
-                        help="only from this day (YYYY-MM-DD, UTC) or moment (ISO 8601) on")
+    export.add_argument(
+        "--since",
+        type=_parse_since,
+        metavar="DATE",
+        help="only from this day (YYYY-MM-DD, UTC) or moment (ISO 8601) on",
+    )
     export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
     export.add_argument("--names", action="store_true", help="xAPI: include people's names (off by default)")
     export.set_defaults(handler=_export)
 
     person = groups["person"]
-    listing = person.add_parser("list", help="List the people on this kiosk",
-                                description="List the people on this kiosk with their ids.")
+    listing = person.add_parser(
+        "list", help="List the people on this kiosk", description="List the people on this kiosk with their ids."
+    )
     listing.add_argument("--all", action="store_true", help="include archived people")
     listing.set_defaults(handler=_person_list)
 
     export_person = person.add_parser(
-        "export", help="Everything recorded about one person, as one JSON file",
+        "export",
+        help="Everything recorded about one person, as one JSON file",
         description="Write everything the journal holds about one person (details, photo, runs, step events) as JSON.",
     )
     export_person.add_argument("id", type=person_id, metavar="ID", help="the person's id (see `kiosk person list`)")
@@ -61,7 +67,8 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:
     export_person.set_defaults(handler=_person_export)
 
     delete = person.add_parser(
-        "delete", help="Delete one person and everything recorded about them",
+        "delete",
+        help="Delete one person and everything recorded about them",
         description="Delete a person, their runs and step events and their photo. This cannot be undone; "
         "export first if the data may be needed.",
     )
@@ -77,8 +84,9 @@ def person_id(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a person's id (a whole number)") from None
     if not 1 <= number <= MAX_ID:
-        raise argparse.ArgumentTypeError(f"{text} is not a person's id: ids are whole numbers from 1 on "
-                                         "(see `kiosk person list`)")
+        raise argparse.ArgumentTypeError(
+            f"{text} is not a person's id: ids are whole numbers from 1 on (see `kiosk person list`)"
+        )
     return number
 
 
@@ -93,8 +101,11 @@ def _parse_since(text: str) -> date | datetime:
 
 
 def _no_journal(path: Path) -> JournalError:
-    return JournalError(f"There is no journal at {path} yet.",
-                        "Start the kiosk once, or give the data folder with --data DIR.", path=path)
+    return JournalError(
+        f"There is no journal at {path} yet.",
+        "Start the kiosk once, or give the data folder with --data DIR.",
+        path=path,
+    )
 
 
 @contextlib.contextmanager
@@ -141,15 +152,15 @@ def _export(args: argparse.Namespace) -> int:
             if args.format == "csv":
                 count = write_csv(journal, out, person_id=args.person, since=args.since)
                 return f"Wrote {count} step events to {args.out}."
-            count = write_xapi(journal, out, person_id=args.person, since=args.since,
-                               include_names=args.names)
+            count = write_xapi(journal, out, person_id=args.person, since=args.since, include_names=args.names)
             return f"Wrote {count} xAPI statements to {args.out}."
 
     return _write_from_journal(args, write, missing_person=args.person)
 
 
-def _write_from_journal(args: argparse.Namespace, write: Callable[[Journal], str | None],
-                        missing_person: int | None) -> int:
+def _write_from_journal(
+    args: argparse.Namespace, write: Callable[[Journal], str | None], missing_person: int | None
+) -> int:
     """Run ``write`` on the journal (read-only); a KeyError means the person asked for does not
     exist. Everything else that can fail (journal, storage, an unsafe --out) is put into words by
     kiosk.cli's ``main``.
@@ -183,8 +194,10 @@ def _person_list(args: argparse.Namespace) -> int:
     width = max(len(str(person.id)) for person in people)
     for person in people:
         archived = "  (archived)" if person.archived else ""
-        print(f"{person.id:>{width}}  {printable(person.name)}  [{printable(person.language)}]  "
-              f"{_plural(runs.get(person.id, 0), 'run')}{archived}")
+        print(
+            f"{person.id:>{width}}  {printable(person.name)}  [{printable(person.language)}]  "
+            f"{_plural(runs.get(person.id, 0), 'run')}{archived}"
+        )
     return 0
 
 
@@ -214,17 +227,25 @@ def _person_delete(args: argparse.Namespace) -> int:
     if deleted.photo_deleted:
         print(f"Deleted the photo {printable(deleted.photo_deleted)}.")
     if not deleted.traces_cleared:
-        print("Another program (a running kiosk?) has the journal open, so old copies of the deleted data may "
-              "stay in the journal's log file until it closes. Close the kiosk to clear them.", file=sys.stderr)
+        print(
+            "Another program (a running kiosk?) has the journal open, so old copies of the deleted data may "
+            "stay in the journal's log file until it closes. Close the kiosk to clear them.",
+            file=sys.stderr,
+        )
     if deleted.photo_kept:
-        print(f"The photo {printable(deleted.photo_kept)} is outside the data folder and was kept; delete it "
-              "yourself if it should go too.")
+        print(
+            f"The photo {printable(deleted.photo_kept)} is outside the data folder and was kept; delete it "
+            "yourself if it should go too."
+        )
     return 0
 
 
 def _confirmed(name: str, runs: int) -> bool:
-    print(f"This deletes {printable(name)} and everything recorded about them ({_plural(runs, 'run')}). "
-          "It cannot be undone.", file=sys.stderr)
+    print(
+        f"This deletes {printable(name)} and everything recorded about them ({_plural(runs, 'run')}). "
+        "It cannot be undone.",
+        file=sys.stderr,
+    )
     try:
         answer = input("Type yes to delete: ")
     except EOFError:

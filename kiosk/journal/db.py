@@ -118,8 +118,7 @@ class Database:
         for options in ("mode=ro", "mode=ro&immutable=1"):
             uri = f"{path.absolute().as_uri()}?{options}"
             try:
-                connection = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                             timeout=BUSY_TIMEOUT_MS / 1000)
+                connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             except sqlite3.Error as error:
                 last_error = error
                 continue
@@ -154,7 +153,7 @@ class Database:
         with storage_errors(self.path):
             while True:
                 with self.transaction():
-                    version = self.schema_version   # read under the write lock: a second opener waits
+                    version = self.schema_version  # read under the write lock: a second opener waits
                     if version > SCHEMA_VERSION:
                         raise _wrong_version(self.path, version)
                     if version == SCHEMA_VERSION:
@@ -253,7 +252,8 @@ def check_file_header(path: Path) -> None:
             f"The journal file {path} is damaged: {problem}.",
             "Nothing was written to it. The kiosk keeps it aside and starts a new journal; "
             "ask for help restoring it from a backup.",
-            path=path, kind="damaged",
+            path=path,
+            kind="damaged",
         )
 
 
@@ -261,7 +261,8 @@ def _missing(path: Path) -> JournalError:
     return JournalError(
         f"There is no journal at {path} yet.",
         "Start the kiosk once on this data folder (kiosk run), or give the right folder with --data.",
-        path=path, kind="missing",
+        path=path,
+        kind="missing",
     )
 
 
@@ -271,10 +272,12 @@ def _wrong_version(path: Path, version: int) -> JournalError:
             f"The journal {path} was written by a newer Step Kiosk "
             f"(journal version {version}, this program knows up to {SCHEMA_VERSION}).",
             "Update Step Kiosk on this device; the journal was not changed.",
-            path=path, kind="newer",
+            path=path,
+            kind="newer",
         )
     return JournalError(
         f"The journal {path} is from an older Step Kiosk (journal version {version}).",
         "Start the kiosk once on this data folder to bring it up to date; it was not changed.",
-        path=path, kind="other",
+        path=path,
+        kind="other",
     )

@@ -57,19 +57,24 @@ def describe(error: BaseException, path: Path) -> JournalError:
     text = str(error).lower()
     folder = path.parent
     io_error = "i/o error" in text or (isinstance(error, OSError) and not isinstance(error, PermissionError))
-    if ("disk is full" in text or getattr(error, "errno", None) == errno.ENOSPC
-            or (io_error and _storage_is_full(folder))):
+    if (
+        "disk is full" in text
+        or getattr(error, "errno", None) == errno.ENOSPC
+        or (io_error and _storage_is_full(folder))
+    ):
         return JournalError(
             "The kiosk could not save: the storage is full.",
             f"Free some space on this device (for example old exports or photos in {folder}), then try again.",
-            path=path, kind="full",
+            path=path,
+            kind="full",
         )
     if "readonly" in text or "read-only" in text or isinstance(error, PermissionError) or _folder_is_read_only(folder):
         return JournalError(
             "The kiosk could not save: its journal is read-only.",
             f"Make sure the data folder {folder} can be written to (file permissions, or a write-protected "
             "USB stick or SD card).",
-            path=path, kind="read_only",
+            path=path,
+            kind="read_only",
         )
     if "unable to open" in text or isinstance(
         error, (FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError)
@@ -77,25 +82,29 @@ def describe(error: BaseException, path: Path) -> JournalError:
         return JournalError(
             f"The kiosk could not open its journal {path}.",
             "Check that the data folder exists, is a folder, and can be written to.",
-            path=path, kind="missing",
+            path=path,
+            kind="missing",
         )
     if "locked" in text or "busy" in text:
         return JournalError(
             "The journal is busy: another program is using it.",
             "Close other kiosk windows or programs that use this data folder, then try again.",
-            path=path, kind="busy",
+            path=path,
+            kind="busy",
         )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return JournalError(
             f"The journal file {path} is damaged.",
             "Keep a copy of the file and ask for help restoring it from a backup.",
-            path=path, kind="damaged",
+            path=path,
+            kind="damaged",
         )
     if "i/o error" in text or isinstance(error, OSError):
         return JournalError(
             "The storage reported an error while the kiosk was saving.",
             "The USB stick or SD card may be failing or was removed; check it, then restart the kiosk.",
-            path=path, kind="io",
+            path=path,
+            kind="io",
         )
     return JournalError(
         f"The journal could not be used ({error}).",

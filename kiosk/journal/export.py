@@ -19,8 +19,19 @@ from kiosk.journal.model import from_ms, iso_utc, start_of, to_ms
 from kiosk.journal.xapi import RunStatements
 
 CSV_COLUMNS = (
-    "event_id", "timestamp", "person_id", "person_name", "pack_id", "pack_version", "content_hash",
-    "run_id", "step", "event", "duration_ms", "outcome", "support_level",
+    "event_id",
+    "timestamp",
+    "person_id",
+    "person_name",
+    "pack_id",
+    "pack_version",
+    "content_hash",
+    "run_id",
+    "step",
+    "event",
+    "duration_ms",
+    "outcome",
+    "support_level",
 )
 #: ``step_events.level`` in words (``kiosk.support.Level``); empty for events from before levels.
 LEVEL_WORDS = {0: "grouped", 1: "reduced", 2: "full"}
@@ -75,8 +86,9 @@ def _filters(person_id: int | None, since: date | datetime | None) -> tuple[list
     return where, params, since_ms
 
 
-def csv_rows(journal: Journal, *, person_id: int | None = None,
-             since: date | datetime | None = None) -> Iterator[tuple[Any, ...]]:
+def csv_rows(
+    journal: Journal, *, person_id: int | None = None, since: date | datetime | None = None
+) -> Iterator[tuple[Any, ...]]:
     """One tuple per step event, in ``CSV_COLUMNS`` order, oldest first. An open run's outcome is ''."""
     where, params, since_ms = _filters(person_id, since)
     if since_ms is not None:
@@ -85,18 +97,43 @@ def csv_rows(journal: Journal, *, person_id: int | None = None,
     sql = (
         "SELECT e.id, e.at_ms, p.id, p.name, r.pack_id, r.pack_version, r.content_hash, r.id, e.step_number, "
         "e.event, e.duration_ms, r.outcome, e.level FROM step_events e JOIN runs r ON r.id = e.run_id "
-        "JOIN people p ON p.id = r.person_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY e.id"
+        "JOIN people p ON p.id = r.person_id" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.id"
     )
-    for (event_id, at_ms, pid, name, pack_id, version, content_hash, run_id, step, event, duration_ms,
-         outcome, level) in journal.db.iterate(sql, params):
-        yield (event_id, iso_utc(from_ms(at_ms)), pid, name, pack_id, version, content_hash, run_id, step, event,
-               duration_ms, outcome or "", LEVEL_WORDS.get(level, ""))
+    for (
+        event_id,
+        at_ms,
+        pid,
+        name,
+        pack_id,
+        version,
+        content_hash,
+        run_id,
+        step,
+        event,
+        duration_ms,
+        outcome,
+        level,
+    ) in journal.db.iterate(sql, params):
+        yield (
+            event_id,
+            iso_utc(from_ms(at_ms)),
+            pid,
+            name,
+            pack_id,
+            version,
+            content_hash,
+            run_id,
+            step,
+            event,
+            duration_ms,
+            outcome or "",
+            LEVEL_WORDS.get(level, ""),
+        )
 
 
-def write_csv(journal: Journal, out: TextIO, *, person_id: int | None = None,
-              since: date | datetime | None = None) -> int:
+def write_csv(
+    journal: Journal, out: TextIO, *, person_id: int | None = None, since: date | datetime | None = None
+) -> int:
     """Write the step events as CSV with a header row; returns the number of events written.
 
     Open a file for it with ``encoding="utf-8-sig", newline=""``: the byte order mark tells
@@ -112,8 +149,9 @@ def write_csv(journal: Journal, out: TextIO, *, person_id: int | None = None,
     return count
 
 
-def xapi_statements(journal: Journal, *, person_id: int | None = None, since: date | datetime | None = None,
-                    include_names: bool = False) -> Iterator[dict[str, Any]]:
+def xapi_statements(
+    journal: Journal, *, person_id: int | None = None, since: date | datetime | None = None, include_names: bool = False
+) -> Iterator[dict[str, Any]]:
     """xAPI 1.0.3 statements, run by run: its start, its step events, its end (when it ended).
 
     ``since`` keeps statements whose timestamp is at or after it. Names are only included with
@@ -135,15 +173,34 @@ def xapi_statements(journal: Journal, *, person_id: int | None = None, since: da
     floor_ms = since_ms if since_ms is not None else -(2**62)
     for _, rows in itertools.groupby(journal.db.iterate(sql, params), key=lambda row: row[0]):
         first = next(rows)
-        (run_id, pid, name, language, pack_id, version, content_hash, device_id, started_ms, ended_ms, outcome,
-         previous) = first[:12]
+        (
+            run_id,
+            pid,
+            name,
+            language,
+            pack_id,
+            version,
+            content_hash,
+            device_id,
+            started_ms,
+            ended_ms,
+            outcome,
+            previous,
+        ) = first[:12]
         head = run_id
         while head in resumed_from:
             head = resumed_from[head]
         statements = RunStatements(
-            device_id=device_id or journal.device.id, run_id=run_id, first_run_id=head, person_id=pid,
-            person_name=name if include_names else None, language=language, pack_id=pack_id,
-            pack_version=version, content_hash=content_hash, resumed_from=previous,
+            device_id=device_id or journal.device.id,
+            run_id=run_id,
+            first_run_id=head,
+            person_id=pid,
+            person_name=name if include_names else None,
+            language=language,
+            pack_id=pack_id,
+            pack_version=version,
+            content_hash=content_hash,
+            resumed_from=previous,
         )
         if started_ms >= floor_ms:
             yield statements.started(from_ms(started_ms))
@@ -151,16 +208,23 @@ def xapi_statements(journal: Journal, *, person_id: int | None = None, since: da
             event_id, step, event, at_ms, duration_ms, level = row[12:]
             if event_id is None:
                 continue  # a run without events (LEFT JOIN)
-            statement = statements.step_event(event_id, step, event, from_ms(at_ms), duration_ms,
-                                              support_level=LEVEL_WORDS.get(level))
+            statement = statements.step_event(
+                event_id, step, event, from_ms(at_ms), duration_ms, support_level=LEVEL_WORDS.get(level)
+            )
             if at_ms >= floor_ms:
                 yield statement
         if outcome is not None and ended_ms is not None and ended_ms >= floor_ms:
             yield statements.ended(outcome, from_ms(ended_ms), max(0, ended_ms - started_ms))
 
 
-def write_xapi(journal: Journal, out: TextIO, *, person_id: int | None = None,
-               since: date | datetime | None = None, include_names: bool = False) -> int:
+def write_xapi(
+    journal: Journal,
+    out: TextIO,
+    *,
+    person_id: int | None = None,
+    since: date | datetime | None = None,
+    include_names: bool = False,
+) -> int:
     """Write the statements as one JSON list (what an LRS's statements endpoint accepts in a
     POST); returns how many were written."""
     count = 0
@@ -218,8 +282,14 @@ def person_export(journal: Journal, person_id: int) -> dict[str, Any]:
             for run in runs
         ],
         "events": [
-            {"id": event_id, "run_id": run_id, "step": step, "event": event, "timestamp": iso_utc(from_ms(at_ms)),
-             "duration_ms": duration_ms}
+            {
+                "id": event_id,
+                "run_id": run_id,
+                "step": step,
+                "event": event,
+                "timestamp": iso_utc(from_ms(at_ms)),
+                "duration_ms": duration_ms,
+            }
             for event_id, run_id, step, event, at_ms, duration_ms in events
         ],
     }

@@ -46,8 +46,10 @@ _RUN_COLUMNS = (
 _EVENT_COLUMNS = "id, run_id, step_number, event, at_ms, duration_ms, uuid"
 # Written when a run ends (its events are final then): what progress needs, so that progress never
 # has to read events (schema migration 4).
-_RUN_SUMMARY = (f"furthest_step = {furthest_step_sql('runs.id')}, help_by_step = {help_by_step_sql('runs.id')}, "
-                "support_level = (SELECT MAX(level) FROM step_events WHERE run_id = runs.id)")
+_RUN_SUMMARY = (
+    f"furthest_step = {furthest_step_sql('runs.id')}, help_by_step = {help_by_step_sql('runs.id')}, "
+    "support_level = (SELECT MAX(level) FROM step_events WHERE run_id = runs.id)"
+)
 #: The trainer's problem list (kept by the UI, ``kiosk.ui.problems``): scrubbed of a deleted person.
 PROBLEMS_SETTING = "ui.problems"
 _UPDATABLE_PERSON_FIELDS = frozenset({"name", "photo", "language", "preferences", "archived"})
@@ -72,10 +74,10 @@ class PersonDeleted:
     person: Person
     runs: int
     events: int
-    photo_deleted: Path | None   # the photo file that was removed
-    photo_kept: Path | None      # a photo outside the data folder, left in place
+    photo_deleted: Path | None  # the photo file that was removed
+    photo_kept: Path | None  # a photo outside the data folder, left in place
     traces_cleared: bool = True  # False: another program had the journal open; old copies of the
-                                 # deleted pages stay in its log until the journal is next cleared
+    # deleted pages stay in its log until the journal is next cleared
 
 
 class Journal:
@@ -280,8 +282,14 @@ class Journal:
             photo_deleted, photo_kept = None, self.photo_path(person.photo)
         else:
             photo_deleted, photo_kept = self._delete_photo(person.photo)
-        return PersonDeleted(person=person, runs=runs, events=events, photo_deleted=photo_deleted,
-                             photo_kept=photo_kept, traces_cleared=self._clear_traces())
+        return PersonDeleted(
+            person=person,
+            runs=runs,
+            events=events,
+            photo_deleted=photo_deleted,
+            photo_kept=photo_kept,
+            traces_cleared=self._clear_traces(),
+        )
 
     def _photo_users(self, db: Any, photo: str | None) -> int:
         """How many (other, remaining) people use the same photo file."""
@@ -387,13 +395,22 @@ class Journal:
         cursor = self.db.write(
             "INSERT INTO runs (person_id, pack_id, pack_version, content_hash, device_id, started_at_ms, step_count, "
             "uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (person_id, pack_id, pack_version, content_hash, self._device.id, self._now_ms(), step_count,
-             str(uuidlib.uuid4())),
+            (
+                person_id,
+                pack_id,
+                pack_version,
+                content_hash,
+                self._device.id,
+                self._now_ms(),
+                step_count,
+                str(uuidlib.uuid4()),
+            ),
         )
         return int(cursor.lastrowid)
 
-    def record_step(self, run_id: int, step_number: int, event: str, duration_ms: int | None = None,
-                    level: int | None = None) -> int:
+    def record_step(
+        self, run_id: int, step_number: int, event: str, duration_ms: int | None = None, level: int | None = None
+    ) -> int:
         """Record one step event in an open run; returns the event id once it is durable.
         ``level`` is the support level the step was shown at (0 grouped, 1 reduced, 2 full).
 
@@ -432,8 +449,12 @@ class Journal:
 
     def help_calls(self, run_id: int) -> list[tuple[int, int]]:
         """(step number, wait in ms) of a run's answered help calls, in order."""
-        return [(step, waited) for step, waited in self.db.read(
-            "SELECT step_number, waited_ms FROM help_calls WHERE run_id = ? ORDER BY id", (run_id,))]
+        return [
+            (step, waited)
+            for step, waited in self.db.read(
+                "SELECT step_number, waited_ms FROM help_calls WHERE run_id = ? ORDER BY id", (run_id,)
+            )
+        ]
 
     def _explain_rejected_event(self, run_id: int, step_number: int) -> None:
         run = self.run(run_id)
@@ -504,8 +525,17 @@ class Journal:
             cursor = db.execute(
                 "INSERT INTO runs (person_id, pack_id, pack_version, content_hash, device_id, started_at_ms, "
                 "step_count, resumed_from, uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (person_id, pack_id, pack_version, content_hash, self._device.id, self._now_ms(), step_count, run_id,
-                 str(uuidlib.uuid4())),
+                (
+                    person_id,
+                    pack_id,
+                    pack_version,
+                    content_hash,
+                    self._device.id,
+                    self._now_ms(),
+                    step_count,
+                    run_id,
+                    str(uuidlib.uuid4()),
+                ),
             )
             return int(cursor.lastrowid)
 
@@ -538,7 +568,8 @@ class Journal:
             raise JournalError(
                 f"The setting {key!r} in the journal {self.path} is damaged.",
                 "Set it again in trainer mode; for the trainer PIN use 'kiosk trainer set-pin' on the device.",
-                path=self.path, kind="damaged",
+                path=self.path,
+                kind="damaged",
             ) from error
 
     def set_setting(self, key: str, value: Any) -> None:
@@ -631,8 +662,21 @@ def _person(row: tuple[Any, ...]) -> Person:
 
 
 def _run(row: tuple[Any, ...]) -> Run:
-    (run_id, person_id, pack_id, pack_version, content_hash, device_id, started, ended, outcome,
-     resumed_from, step_count, last_shown, run_uuid) = row
+    (
+        run_id,
+        person_id,
+        pack_id,
+        pack_version,
+        content_hash,
+        device_id,
+        started,
+        ended,
+        outcome,
+        resumed_from,
+        step_count,
+        last_shown,
+        run_uuid,
+    ) = row
     return Run(
         id=run_id,
         person_id=person_id,
@@ -652,5 +696,12 @@ def _run(row: tuple[Any, ...]) -> Run:
 
 def _event(row: tuple[Any, ...]) -> StepEvent:
     event_id, run_id, step_number, event, at, duration_ms, event_uuid = row
-    return StepEvent(id=event_id, run_id=run_id, step_number=step_number, event=event, at=from_ms(at),
-                     duration_ms=duration_ms, uuid=event_uuid)
+    return StepEvent(
+        id=event_id,
+        run_id=run_id,
+        step_number=step_number,
+        event=event,
+        at=from_ms(at),
+        duration_ms=duration_ms,
+        uuid=event_uuid,
+    )

@@ -60,11 +60,11 @@ class Person:
     """Someone who uses the kiosk. Deliberately nothing beyond what the kiosk needs to work."""
 
     id: int
-    name: str                                  # the display name under the photo
-    photo: str | None = None                   # relative to the data folder, or absolute
-    language: str = "en"                       # RFC 5646 tag for texts and voice
+    name: str  # the display name under the photo
+    photo: str | None = None  # relative to the data folder, or absolute
+    language: str = "en"  # RFC 5646 tag for texts and voice
     preferences: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False)
-    archived: bool = False                     # hidden from the people screen, history kept
+    archived: bool = False  # hidden from the people screen, history kept
     # Unique across kiosks (the hub's key); None only for a person that never was in a journal.
     # Not compared: two records are equal by their content and local id, as before global ids.
     uuid: str | None = field(default=None, compare=False)
@@ -74,8 +74,8 @@ class Person:
 class Device:
     """A kiosk. Every journal knows its own device, created once, so exports can say where data came from."""
 
-    id: str          # a UUID, stable for the life of the journal
-    name: str        # the host name at creation; a trainer may rename it
+    id: str  # a UUID, stable for the life of the journal
+    name: str  # the host name at creation; a trainer may rename it
     created_at: datetime
 
 
@@ -92,10 +92,10 @@ class Run:
     started_at: datetime
     ended_at: datetime | None
     outcome: str | None
-    resumed_from: int | None        # the interrupted run this one continues
-    step_count: int | None          # steps in the pack at start, when the caller said so
-    last_shown_step: int | None     # where to pick up again after an interruption
-    uuid: str | None = field(default=None, compare=False)   # unique across kiosks (the hub's key)
+    resumed_from: int | None  # the interrupted run this one continues
+    step_count: int | None  # steps in the pack at start, when the caller said so
+    last_shown_step: int | None  # where to pick up again after an interruption
+    uuid: str | None = field(default=None, compare=False)  # unique across kiosks (the hub's key)
 
 
 @dataclass(frozen=True)
@@ -108,4 +108,4 @@ class StepEvent:
     event: str
     at: datetime
     duration_ms: int | None = None
-    uuid: str | None = field(default=None, compare=False)   # unique across kiosks (the hub's key)
+    uuid: str | None = field(default=None, compare=False)  # unique across kiosks (the hub's key)

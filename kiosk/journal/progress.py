@@ -113,16 +113,28 @@ class WorkshopRow:
     runs: int
     finished: int
     completion_rate: float
-    independence: float | None        # mean over the week's attempts
-    median_duration_s: float | None   # over the week's finished attempts
-    help_count: int                   # help requests in the week's attempts
+    independence: float | None  # mean over the week's attempts
+    median_duration_s: float | None  # over the week's finished attempts
+    help_count: int  # help requests in the week's attempts
 
 
 # -- reading -----------------------------------------------------------------------------------
 
 # Columns of a run row as the queries below return them.
-(_ID, _PERSON, _PACK, _VERSION, _STARTED, _ENDED, _OUTCOME, _RESUMED_FROM, _STEP_COUNT, _FURTHEST,
- _HELP_BY_STEP, _SUPPORT) = range(12)
+(
+    _ID,
+    _PERSON,
+    _PACK,
+    _VERSION,
+    _STARTED,
+    _ENDED,
+    _OUTCOME,
+    _RESUMED_FROM,
+    _STEP_COUNT,
+    _FURTHEST,
+    _HELP_BY_STEP,
+    _SUPPORT,
+) = range(12)
 
 # Everything comes from the runs: the furthest step and the help per step are written on a run
 # when it ends (schema migration 4), so for a worker the whole read is one range of the covering
@@ -178,8 +190,8 @@ class _History:
 
     attempts: dict[PackKey, list[RunSummary]]
     started_ms: dict[PackKey, list[int]]
-    help_count: dict[PackKey, dict[int, int]]            # step -> help events
-    attempts_with_help: dict[PackKey, dict[int, int]]    # step -> attempts with help on it
+    help_count: dict[PackKey, dict[int, int]]  # step -> help events
+    attempts_with_help: dict[PackKey, dict[int, int]]  # step -> attempts with help on it
 
 
 def _history(runs: Sequence[tuple]) -> _History:
@@ -219,13 +231,23 @@ def _history(runs: Sequence[tuple]) -> _History:
             for step_number, count in steps.items():
                 help_count[key][step_number] += count
                 helped_attempts[key][step_number].add(first_run_id)
-    attempts_with_help = {key: {step: len(ids) for step, ids in steps.items()} for key, steps in helped_attempts.items()}
+    attempts_with_help = {
+        key: {step: len(ids) for step, ids in steps.items()} for key, steps in helped_attempts.items()
+    }
     return _History(dict(attempts), dict(started), help_count, attempts_with_help)
 
 
-def _summary(run_id: int, started_ms: int, ended_ms: int | None, outcome: str, duration_ms: int,
-             steps_total: int, furthest: int, helped_steps: Iterable[int],
-             support_level: int | None = None) -> RunSummary:
+def _summary(
+    run_id: int,
+    started_ms: int,
+    ended_ms: int | None,
+    outcome: str,
+    duration_ms: int,
+    steps_total: int,
+    furthest: int,
+    helped_steps: Iterable[int],
+    support_level: int | None = None,
+) -> RunSummary:
     """Independence of one attempt: steps reached without help, over the steps in the pack."""
     reached = steps_total if outcome == "finished" else min(furthest, steps_total)
     independent = max(0, reached - sum(1 for step in helped_steps if step <= reached))
@@ -247,8 +269,17 @@ def _measure_run(row: tuple, helped: dict[int, int] | None) -> RunSummary | None
     if row[_OUTCOME] is None:
         return None  # still going: counted once it ends
     furthest = row[_FURTHEST] or 0
-    return _summary(row[_ID], row[_STARTED], row[_ENDED], row[_OUTCOME], max(0, row[_ENDED] - row[_STARTED]),
-                    row[_STEP_COUNT] or furthest, furthest, helped or (), _support_of(row))
+    return _summary(
+        row[_ID],
+        row[_STARTED],
+        row[_ENDED],
+        row[_OUTCOME],
+        max(0, row[_ENDED] - row[_STARTED]),
+        row[_STEP_COUNT] or furthest,
+        furthest,
+        helped or (),
+        _support_of(row),
+    )
 
 
 def _measure_chain(chain: list[tuple], help_by_run: dict[int, dict[int, int]]) -> RunSummary | None:
@@ -259,9 +290,13 @@ def _measure_chain(chain: list[tuple], help_by_run: dict[int, dict[int, int]]) -
         return None
     furthest = max(piece[_FURTHEST] or 0 for piece in chain)
     return _summary(
-        head[_ID], head[_STARTED], last[_ENDED], last[_OUTCOME],
+        head[_ID],
+        head[_STARTED],
+        last[_ENDED],
+        last[_OUTCOME],
         sum(max(0, piece[_ENDED] - piece[_STARTED]) for piece in chain if piece[_ENDED] is not None),
-        last[_STEP_COUNT] or furthest, furthest,
+        last[_STEP_COUNT] or furthest,
+        furthest,
         {step for piece in chain for step in help_by_run.get(piece[_ID], ())},
         max((level for piece in chain if (level := _support_of(piece)) is not None), default=None),
     )
@@ -315,12 +350,17 @@ def _weekly(attempts: Sequence[RunSummary], started_ms: Sequence[int]) -> tuple[
     return tuple(weeks)
 
 
-def _steps_needing_help(help_count: dict[int, int], attempts_with_help: dict[int, int],
-                        attempts: int) -> tuple[StepNeed, ...]:
+def _steps_needing_help(
+    help_count: dict[int, int], attempts_with_help: dict[int, int], attempts: int
+) -> tuple[StepNeed, ...]:
     """Steps with help, most help requests first (then most attempts with help, then step order)."""
     needs = [
-        StepNeed(step_number=step, help_count=count, runs_with_help=attempts_with_help[step],
-                 share=attempts_with_help[step] / attempts)
+        StepNeed(
+            step_number=step,
+            help_count=count,
+            runs_with_help=attempts_with_help[step],
+            share=attempts_with_help[step] / attempts,
+        )
         for step, count in help_count.items()
     ]
     needs.sort(key=lambda need: (-need.help_count, -need.runs_with_help, need.step_number))
@@ -358,8 +398,9 @@ def _pack_progress(key: PackKey, history: _History, rule: MasteryRule) -> PackPr
         median_duration_s=_median_duration_s(attempts),
         runs_detail=tuple(attempts),
         weekly=_weekly(attempts, history.started_ms[key]),
-        steps_needing_help=_steps_needing_help(history.help_count.get(key, {}),
-                                               history.attempts_with_help.get(key, {}), len(attempts)),
+        steps_needing_help=_steps_needing_help(
+            history.help_count.get(key, {}), history.attempts_with_help.get(key, {}), len(attempts)
+        ),
         mastered=mastered_at is not None,
         mastered_at=mastered_at,
     )

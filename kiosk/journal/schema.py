@@ -72,7 +72,7 @@ def _v1_initial(db: sqlite3.Connection) -> None:
             key   TEXT PRIMARY KEY,
             value TEXT NOT NULL                            -- JSON
         ) WITHOUT ROWID;
-        """
+        """,
     )
 
 
@@ -96,7 +96,7 @@ def _v2_devices_resume_durations(db: sqlite3.Connection) -> None:
         ALTER TABLE runs ADD COLUMN resumed_from INTEGER REFERENCES runs(id) ON DELETE SET NULL;
         ALTER TABLE runs ADD COLUMN step_count INTEGER CHECK (step_count IS NULL OR step_count >= 1);
         ALTER TABLE step_events ADD COLUMN duration_ms INTEGER CHECK (duration_ms IS NULL OR duration_ms >= 0);
-        """
+        """,
     )
     device_id = str(uuid.uuid4())
     created = round(time.time() * 1000)
@@ -123,7 +123,7 @@ def _v3_progress_indexes(db: sqlite3.Connection) -> None:
         CREATE INDEX runs_open ON runs(id) WHERE outcome IS NULL;
         CREATE INDEX runs_by_resumed_from ON runs(resumed_from) WHERE resumed_from IS NOT NULL;
         CREATE INDEX step_events_help ON step_events(run_id, step_number) WHERE event = 'help';
-        """
+        """,
     )
 
 

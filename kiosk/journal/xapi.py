@@ -147,8 +147,16 @@ class RunStatements:
         }
         self._helped_steps: set[int] = set()
 
-    def _statement(self, id_parts: tuple[object, ...], verb_name: str, obj: dict[str, Any], at: datetime,
-                   result: dict[str, Any] | None, extensions: dict[str, Any], parent: bool) -> dict[str, Any]:
+    def _statement(
+        self,
+        id_parts: tuple[object, ...],
+        verb_name: str,
+        obj: dict[str, Any],
+        at: datetime,
+        result: dict[str, Any] | None,
+        extensions: dict[str, Any],
+        parent: bool,
+    ) -> dict[str, Any]:
         context: dict[str, Any] = {"registration": self.registration, "platform": PLATFORM}
         if self.language:
             context["language"] = self.language
@@ -172,11 +180,19 @@ class RunStatements:
         """``attempted`` the pack, or ``resumed`` it when this run continues an interrupted one."""
         if self.resumed_from is None:
             return self._statement(("start",), "attempted", pack_activity(self.pack_id), at, None, {}, False)
-        return self._statement(("start",), "resumed", pack_activity(self.pack_id), at, None,
-                               {EXT_RESUMED_FROM: self.resumed_from}, False)
+        return self._statement(
+            ("start",), "resumed", pack_activity(self.pack_id), at, None, {EXT_RESUMED_FROM: self.resumed_from}, False
+        )
 
-    def step_event(self, event_id: int, step_number: int, event: str, at: datetime,
-                   duration_ms: int | None, support_level: str | None = None) -> dict[str, Any]:
+    def step_event(
+        self,
+        event_id: int,
+        step_number: int,
+        event: str,
+        at: datetime,
+        duration_ms: int | None,
+        support_level: str | None = None,
+    ) -> dict[str, Any]:
         """One step event. ``done`` carries ``success``: true when no help was asked on the step
         in this run, which is what "independent" means to a job coach."""
         result: dict[str, Any] = {}
@@ -190,8 +206,15 @@ class RunStatements:
         extensions = {EXT_EVENT: event} if EVENT_VERBS[event] == "interacted" else {}
         if support_level is not None:
             extensions[EXT_SUPPORT_LEVEL] = support_level
-        return self._statement(("event", event_id), EVENT_VERBS[event], step_activity(self.pack_id, step_number),
-                               at, result, extensions, True)
+        return self._statement(
+            ("event", event_id),
+            EVENT_VERBS[event],
+            step_activity(self.pack_id, step_number),
+            at,
+            result,
+            extensions,
+            True,
+        )
 
     def ended(self, outcome: str, at: datetime, duration_ms: int) -> dict[str, Any]:
         """``completed`` (finished), ``exited`` (abandoned) or ``suspended`` (interrupted)."""

@@ -89,7 +89,9 @@ def prune_cache(
             removed.append(entry.path)
             total -= entry.size
     if total > policy.budget_bytes:
-        log.warning("pack cache %s holds %d MB, over its budget of %d MB", cache_dir, total >> 20, policy.budget_bytes >> 20)
+        log.warning(
+            "pack cache %s holds %d MB, over its budget of %d MB", cache_dir, total >> 20, policy.budget_bytes >> 20
+        )
     return PruneReport(tuple(removed), total, total > policy.budget_bytes)
 
 

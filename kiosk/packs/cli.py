@@ -36,7 +36,9 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a pack folder, a pack .zip, or a folder of packs")
     parser.add_argument("--json", action="store_true", help="print the results as JSON (for scripts)")
-    parser.add_argument("--cache", metavar="DIR", help="keep unpacked zips and prepared pictures here (default: a temporary folder)")
+    parser.add_argument(
+        "--cache", metavar="DIR", help="keep unpacked zips and prepared pictures here (default: a temporary folder)"
+    )
     parser.add_argument("--language", default="en", help="the kiosk's default language (default: en)")
     parser.set_defaults(handler=validate_command)
 
@@ -133,7 +135,9 @@ def _verdict(loaded: Loaded) -> str:
     errors = sum(problem.severity is Severity.ERROR for problem in loaded.problems)
     warnings = len(loaded.problems) - errors
     if loaded.pack is None:
-        detail = ", ".join(part for part in (_count(errors, "error"), _count(warnings, "warning") if warnings else "") if part)
+        detail = ", ".join(
+            part for part in (_count(errors, "error"), _count(warnings, "warning") if warnings else "") if part
+        )
         return f"BROKEN ({detail})"
     if warnings:
         return f"OK with {_count(warnings, 'warning')}"
@@ -142,7 +146,9 @@ def _verdict(loaded: Loaded) -> str:
 
 def _problem_line(problem: Problem) -> str:
     label = "ERROR  " if problem.severity is Severity.ERROR else "warning"
-    where = ", ".join(part for part in (problem.file, f"step {problem.step}" if problem.step is not None else None) if part)
+    where = ", ".join(
+        part for part in (problem.file, f"step {problem.step}" if problem.step is not None else None) if part
+    )
     prefix = f"{printable(where)}: " if where else ""
     return f"{label} {prefix}{printable(problem.message)} — {printable(problem.hint)}"
 

@@ -177,7 +177,12 @@ class Library:
     def _current(self, source: Path) -> _Remembered:
         current = fingerprint(source)
         previous = self._remembered.get(source)
-        if previous is not None and current is not None and previous.fingerprint == current and _still_in_cache(previous.loaded):
+        if (
+            previous is not None
+            and current is not None
+            and previous.fingerprint == current
+            and _still_in_cache(previous.loaded)
+        ):
             return previous
         pack, problems = load_pack(source, self.cache_dir, self.default_language, options=self.options)
         entries = frozenset(pack_cache_entries(pack, self.cache_dir)) if pack is not None else frozenset()

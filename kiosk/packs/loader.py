@@ -110,7 +110,9 @@ class _PackReader:
 
     references: References  # set once the pack's files are known
 
-    def __init__(self, source: Path, cache_dir: Path, default_language: str, options: LoadOptions, problems: ProblemList):
+    def __init__(
+        self, source: Path, cache_dir: Path, default_language: str, options: LoadOptions, problems: ProblemList
+    ):
         self.source = source
         self.cache_dir = cache_dir
         self.default_language = normalise_language_tag(default_language) or "en"
@@ -392,7 +394,9 @@ class _PackReader:
             else:
                 message = f"The picture {pack_file.key} cannot be opened: the file is damaged or is not a picture."
                 hint = "Open the picture on a computer to check it, then save or copy it again."
-            self._picture_refused(pack_file, step, is_cover, message, hint, kind="too large" if refusal.too_large else "damaged")
+            self._picture_refused(
+                pack_file, step, is_cover, message, hint, kind="too large" if refusal.too_large else "damaged"
+            )
             return False
         self.display_images[pack_file.relative] = prepared.display
         if with_thumbnail:
@@ -456,7 +460,9 @@ class _PackReader:
         self, pack_file: PackFile, step: int | None, is_cover: bool, message: str, hint: str, *, kind: str
     ) -> None:
         if is_cover:
-            self.problems.warning(message + " The first step's picture is shown as the cover instead.", hint, file=pack_file.key)
+            self.problems.warning(
+                message + " The first step's picture is shown as the cover instead.", hint, file=pack_file.key
+            )
         else:
             self.problems.error(message, hint, file=pack_file.key, step=step, kind=("picture refused", kind))
 

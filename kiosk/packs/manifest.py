@@ -314,7 +314,9 @@ class _ManifestReader:
                 if close
                 else f"Remove the line, or check the spelling. Known settings are: {', '.join(known)}."
             )
-            self.problems.warning(f"{where} has a setting the kiosk does not know: '{name}'.", hint, file=self.file, step=step)
+            self.problems.warning(
+                f"{where} has a setting the kiosk does not know: '{name}'.", hint, file=self.file, step=step
+            )
 
     def _wrong(self, setting: str, value: Any, expected: str, example: str, step: int | None) -> None:
         where = f"In step {step}, the" if step is not None else "The"
@@ -380,7 +382,9 @@ class _ManifestReader:
             return None
         return value.strip()
 
-    def _text_by_language(self, value: Any, pack_language: str, setting: str, step: int | None) -> dict[str, str] | None:
+    def _text_by_language(
+        self, value: Any, pack_language: str, setting: str, step: int | None
+    ) -> dict[str, str] | None:
         """A plain text (the pack's language) or a mapping language -> text."""
         if value is None:
             return None

@@ -77,9 +77,7 @@ class Problem:
     hint: str  # plain words: what to do
 
     def __str__(self) -> str:
-        where = ", ".join(
-            part for part in (self.file, f"step {self.step}" if self.step is not None else None) if part
-        )
+        where = ", ".join(part for part in (self.file, f"step {self.step}" if self.step is not None else None) if part)
         prefix = f"{where}: " if where else ""
         return f"{prefix}{self.message} — {self.hint}"
 

@@ -49,10 +49,14 @@ class ProblemList:
         self._kinds: dict[Hashable, _Kind] = {}
         self._errors = 0
 
-    def error(self, message: str, hint: str, *, file: str | None = None, step: int | None = None, kind: Hashable | None = None) -> None:
+    def error(
+        self, message: str, hint: str, *, file: str | None = None, step: int | None = None, kind: Hashable | None = None
+    ) -> None:
         self._add(Severity.ERROR, message, hint, file, step, kind)
 
-    def warning(self, message: str, hint: str, *, file: str | None = None, step: int | None = None, kind: Hashable | None = None) -> None:
+    def warning(
+        self, message: str, hint: str, *, file: str | None = None, step: int | None = None, kind: Hashable | None = None
+    ) -> None:
         self._add(Severity.WARNING, message, hint, file, step, kind)
 
     def extend(self, problems: Iterable[Problem]) -> None:
@@ -60,7 +64,9 @@ class ProblemList:
         for problem in problems:
             self._keep(problem, ("extended", problem.severity, problem.message))
 
-    def _add(self, severity: Severity, message: str, hint: str, file: str | None, step: int | None, kind: Hashable | None) -> None:
+    def _add(
+        self, severity: Severity, message: str, hint: str, file: str | None, step: int | None, kind: Hashable | None
+    ) -> None:
         if kind is None:
             caller = sys._getframe(2)  # the line that called error() or warning(): one template
             kind = (caller.f_code.co_filename, caller.f_lineno)

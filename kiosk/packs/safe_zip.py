@@ -317,7 +317,12 @@ def _without_top_folder(entries: list[_Entry]) -> list[_Entry]:
 
 
 def _extract(
-    archive: zipfile.ZipFile, entries: list[_Entry], target: Path, limits: ZipLimits, problems: ProblemList, zip_name: str
+    archive: zipfile.ZipFile,
+    entries: list[_Entry],
+    target: Path,
+    limits: ZipLimits,
+    problems: ProblemList,
+    zip_name: str,
 ) -> None:
     target.mkdir(parents=True)
     real_target = os.path.realpath(target)

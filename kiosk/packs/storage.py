@@ -46,6 +46,5 @@ def storage_words(error: OSError, what_failed: str) -> tuple[str, str]:
         )
     return (
         f"The kiosk's storage could not be written ({error.strerror or error}), so {what_failed}.",
-        f"{NOT_THE_PACK} Restart the kiosk. If this stays, the SD card or USB stick may be failing: "
-        "replace it.",
+        f"{NOT_THE_PACK} Restart the kiosk. If this stays, the SD card or USB stick may be failing: replace it.",
     )

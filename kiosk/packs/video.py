@@ -102,7 +102,9 @@ def probe_video(path: str | Path) -> tuple[VideoInfo | None, VideoTrouble | None
     try:
         info = os.stat(path)
     except OSError as error:
-        return None, VideoTrouble(f"cannot be read ({error.strerror or error})", "Copy the clip into the pack again.", "damaged")
+        return None, VideoTrouble(
+            f"cannot be read ({error.strerror or error})", "Copy the clip into the pack again.", "damaged"
+        )
     return _probed(os.fspath(path), info.st_size, info.st_mtime_ns, info.st_ino)
 
 
@@ -130,7 +132,9 @@ def _probed(path: str, size: int, _mtime_ns: int, _inode: int) -> tuple[VideoInf
             stream.seek(0)
             return _probe_stream(stream, demuxer, poster=False)[:2]
     except OSError as error:
-        return None, VideoTrouble(f"cannot be read ({error.strerror or error})", "Copy the clip into the pack again.", "damaged")
+        return None, VideoTrouble(
+            f"cannot be read ({error.strerror or error})", "Copy the clip into the pack again.", "damaged"
+        )
     except Exception as error:  # noqa: BLE001 - hostile bytes must end as a problem, never a crash
         return None, _damaged(f"{type(error).__name__}")
 
@@ -157,9 +161,15 @@ def _probe_stream(
     with container:
         videos = container.streams.video
         if not videos:
-            return None, VideoTrouble(
-                "has no moving picture in it (only sound, or nothing)", "Use a clip filmed with the camera.", "not a video"
-            ), None
+            return (
+                None,
+                VideoTrouble(
+                    "has no moving picture in it (only sound, or nothing)",
+                    "Use a clip filmed with the camera.",
+                    "not a video",
+                ),
+                None,
+            )
         video = videos[0]
         context = video.codec_context
         codec = context.codec.canonical_name if context is not None and context.codec is not None else ""
@@ -168,24 +178,38 @@ def _probe_stream(
         fps = float(video.average_rate or video.guessed_rate or 25) or 25.0
         base = VideoInfo(demuxer, codec, width, height, seconds, fps, 0, bool(container.streams.audio))
         if codec not in PLAYABLE_CODECS:
-            named = {"hevc": "HEVC (H.265, what iPhones film)", "mpeg4": "MPEG-4 Part 2", "av1": "AV1"}.get(codec, codec or "an unknown form")
-            return base, VideoTrouble(
-                f"is stored as {named}, which the kiosk cannot play (it plays H.264 and VP9)", CONVERT_HINT, "codec"
-            ), None
+            named = {"hevc": "HEVC (H.265, what iPhones film)", "mpeg4": "MPEG-4 Part 2", "av1": "AV1"}.get(
+                codec, codec or "an unknown form"
+            )
+            return (
+                base,
+                VideoTrouble(
+                    f"is stored as {named}, which the kiosk cannot play (it plays H.264 and VP9)", CONVERT_HINT, "codec"
+                ),
+                None,
+            )
         if width <= 0 or height <= 0:
             return base, _damaged("no picture size"), None
         if max(width, height) > MAX_LONG_SIDE or min(width, height) > MAX_SHORT_SIDE:
-            return base, VideoTrouble(
-                f"has too big a picture ({width} x {height}; the kiosk plays at most {MAX_LONG_SIDE} x {MAX_SHORT_SIDE})",
-                "Run `kiosk pack build` (it makes phone videos 720p), or film at 1080p or less.",
-                "resolution",
-            ), None
+            return (
+                base,
+                VideoTrouble(
+                    f"has too big a picture ({width} x {height}; the kiosk plays at most {MAX_LONG_SIDE} x {MAX_SHORT_SIDE})",
+                    "Run `kiosk pack build` (it makes phone videos 720p), or film at 1080p or less.",
+                    "resolution",
+                ),
+                None,
+            )
         if seconds is not None and seconds > MAX_SECONDS + 0.5:
-            return base, VideoTrouble(
-                f"is {seconds:.0f} seconds long; a step's video may be at most {MAX_SECONDS:.0f} seconds",
-                "Cut the clip to just this step (5 to 30 seconds work best), or split it into two steps.",
-                "too long",
-            ), None
+            return (
+                base,
+                VideoTrouble(
+                    f"is {seconds:.0f} seconds long; a step's video may be at most {MAX_SECONDS:.0f} seconds",
+                    "Cut the clip to just this step (5 to 30 seconds work best), or split it into two steps.",
+                    "too long",
+                ),
+                None,
+            )
         first, rotation = _first_frames(container, video)
         if first is None:
             return base, _damaged("no frame could be decoded"), None

@@ -14,5 +14,15 @@ from kiosk.people.photos import (
     reduced_copy,
 )
 
-__all__ = ["BUNDLED_PHOTOS", "COPY_MAX_SIDE", "PICTURES_SHOWN", "PhotoShelf", "adopt_photo", "camera_photo_name",
-           "copy_name", "photo_choices", "pictures_folder", "reduced_copy"]
+__all__ = [
+    "BUNDLED_PHOTOS",
+    "COPY_MAX_SIDE",
+    "PICTURES_SHOWN",
+    "PhotoShelf",
+    "adopt_photo",
+    "camera_photo_name",
+    "copy_name",
+    "photo_choices",
+    "pictures_folder",
+    "reduced_copy",
+]

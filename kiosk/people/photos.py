@@ -25,8 +25,8 @@ from kiosk.paths import ASSETS_DIR
 
 PHOTO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
 BUNDLED_PHOTOS = ASSETS_DIR / "images" / "people"
-PICTURES_SHOWN = 48      # the newest photos of ~/Pictures (a phone's whole roll would be too many)
-COPY_MAX_SIDE = 1024     # a photo from ~/Pictures is stored this small (the tiles never need more)
+PICTURES_SHOWN = 48  # the newest photos of ~/Pictures (a phone's whole roll would be too many)
+COPY_MAX_SIDE = 1024  # a photo from ~/Pictures is stored this small (the tiles never need more)
 
 
 def pictures_folder() -> Path:
@@ -36,8 +36,11 @@ def pictures_folder() -> Path:
 
 def _images(folder: Path) -> list[Path]:
     try:
-        return [p for p in folder.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file()
-                and not p.name.startswith(".")]
+        return [
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in PHOTO_SUFFIXES and p.is_file() and not p.name.startswith(".")
+        ]
     except OSError:
         return []
 
@@ -48,8 +51,9 @@ def copy_name(source: Path) -> str:
     return f"{source.stem}-{source.stat().st_size}.jpg"
 
 
-def photo_choices(own_folder: Path, pictures: Path | None = None, bundled: Path = BUNDLED_PHOTOS,
-                  newest: int = PICTURES_SHOWN) -> list[Path]:
+def photo_choices(
+    own_folder: Path, pictures: Path | None = None, bundled: Path = BUNDLED_PHOTOS, newest: int = PICTURES_SHOWN
+) -> list[Path]:
     """The photos a trainer may choose from, in the order shown: the data folder's own, the newest
     ``newest`` of ``pictures`` and the bundled ones, each left out when its copy is already own."""
     own = sorted(_images(own_folder))

@@ -72,13 +72,28 @@ def build_person_report(
     learned_at = _learned_at(everything, now)
 
     tasks = [
-        _task(pack_id, versions, packs.get(pack_id), pack_id in learned_at, learned_at.get(pack_id),
-              week_starts, now, lang, max_help_steps)
+        _task(
+            pack_id,
+            versions,
+            packs.get(pack_id),
+            pack_id in learned_at,
+            learned_at.get(pack_id),
+            week_starts,
+            now,
+            lang,
+            max_help_steps,
+        )
         for pack_id, versions in _by_pack_id(recent).items()
         if any(run.started_at <= now for version in versions for run in version.runs_detail)
     ]
-    tasks.sort(key=lambda task: (-task.runs_finished, -(task.runs_finished + task.runs_stopped),
-                                 task.title.casefold(), task.pack_id))
+    tasks.sort(
+        key=lambda task: (
+            -task.runs_finished,
+            -(task.runs_finished + task.runs_stopped),
+            task.title.casefold(),
+            task.pack_id,
+        )
+    )
     summary = _summary(tasks, person.name, len(week_starts), lang)
     return PersonReport(
         person_id=person.id,
@@ -113,8 +128,9 @@ def index_packs(library_or_packs: Any) -> dict[str, Any]:
     return packs
 
 
-def summary_sentences(tasks_done: int, independence: float | None, learned: int | None, name: str,
-                      weeks: int, language: str) -> tuple[str, ...]:
+def summary_sentences(
+    tasks_done: int, independence: float | None, learned: int | None, name: str, weeks: int, language: str
+) -> tuple[str, ...]:
     """The plain sentences a coach can read out: how much, how independently, what is learned.
 
     ``learned`` None leaves the last sentence out (nothing was done in the window, so "still
@@ -129,8 +145,9 @@ def summary_sentences(tasks_done: int, independence: float | None, learned: int 
     return tuple(sentences)
 
 
-def week_bars(week_starts: Sequence[Any], runs_per_week: Sequence[int], now: datetime,
-              language: str) -> tuple[WeekBar, ...]:
+def week_bars(
+    week_starts: Sequence[Any], runs_per_week: Sequence[int], now: datetime, language: str
+) -> tuple[WeekBar, ...]:
     """The x axis: one bar per week, labelled by its Monday (the current week "This week"),
     with labels thinned out when there are too many to fit."""
     labelled = set(scales.labelled_weeks(len(week_starts)))
@@ -166,23 +183,40 @@ def _learned_at(progress: Iterable[PackProgress], now: datetime) -> dict[str, da
         if not item.mastered or (item.mastered_at is not None and item.mastered_at > now):
             continue
         earlier = learned.get(item.pack_id)
-        if item.pack_id not in learned or (earlier is not None and item.mastered_at is not None
-                                           and item.mastered_at < earlier):
+        if item.pack_id not in learned or (
+            earlier is not None and item.mastered_at is not None and item.mastered_at < earlier
+        ):
             learned[item.pack_id] = item.mastered_at
     return learned
 
 
-def _task(pack_id: str, versions: list[PackProgress], pack: Any, mastered: bool, mastered_at: datetime | None,
-          week_starts: Sequence[Any], now: datetime, lang: str, max_help_steps: int) -> TaskReport:
-    attempts = sorted((run for version in versions for run in version.runs_detail),
-                      key=lambda run: (run.started_at, run.run_id))
+def _task(
+    pack_id: str,
+    versions: list[PackProgress],
+    pack: Any,
+    mastered: bool,
+    mastered_at: datetime | None,
+    week_starts: Sequence[Any],
+    now: datetime,
+    lang: str,
+    max_help_steps: int,
+) -> TaskReport:
+    attempts = sorted(
+        (run for version in versions for run in version.runs_detail), key=lambda run: (run.started_at, run.run_id)
+    )
     placed = [(run, scales.week_index(run.started_at, week_starts)) for run in attempts if run.started_at <= now]
     placed = [(run, index) for run, index in placed if index is not None]
     finished = [(run, index) for run, index in placed if run.outcome == "finished"]
     xs = scales.run_x_positions([index for _, index in finished], len(week_starts))
     points = tuple(
-        RunPoint(run_id=run.run_id, started_at=run.started_at, week_index=index, x=x,
-                 independence=run.independence, label=format_percent(lang, run.independence))
+        RunPoint(
+            run_id=run.run_id,
+            started_at=run.started_at,
+            week_index=index,
+            x=x,
+            independence=run.independence,
+            label=format_percent(lang, run.independence),
+        )
         for (run, index), x in zip(finished, xs)
     )
     per_week = [0] * len(week_starts)

@@ -25,14 +25,14 @@ from kiosk.report.strings import format_percent
 from kiosk.report.view_model import RunPoint, WeekBar
 
 WIDTH = 640
-LEFT = 56       # room for "100%" on the y axis
+LEFT = 56  # room for "100%" on the y axis
 RIGHT = 14
 PLOT_W = WIDTH - LEFT - RIGHT
 
-INK = "#1b2f45"         # lines, markers, bars: nearly black, prints dark in grey
-FAINT = "#c9ced6"       # grid lines
-BAND = "#eef1f5"        # every other week's background band
-MUTED = "#5b6470"       # axis labels
+INK = "#1b2f45"  # lines, markers, bars: nearly black, prints dark in grey
+FAINT = "#c9ced6"  # grid lines
+BAND = "#eef1f5"  # every other week's background band
+MUTED = "#5b6470"  # axis labels
 
 
 def _x(fraction: float) -> float:
@@ -155,8 +155,9 @@ def _marker_size(xs: Sequence[float]) -> float:
     return max(4.5, min(7.0, min(gaps) * 0.6))
 
 
-def _value_label(points: Sequence[RunPoint], coords: Sequence[tuple[float, float]], index: int,
-                 top: float, bottom: float) -> str:
+def _value_label(
+    points: Sequence[RunPoint], coords: Sequence[tuple[float, float]], index: int, top: float, bottom: float
+) -> str:
     """The value written beside the first or the last run, on the side away from the line:
     below the point when its neighbour is higher, above otherwise (and always inside the plot)."""
     cx, cy = coords[index]

@@ -54,12 +54,17 @@ def find_chromium() -> str | None:
 
 def html_to_pdf(html_file: Path, pdf_file: Path, *, chromium: str | None = None) -> Path:
     """Print ``html_file`` to ``pdf_file`` (A4, as the report's @page rule says)."""
-    return _run(html_file, pdf_file, [f"--print-to-pdf={pdf_file}", "--no-pdf-header-footer",
-                                      "--print-to-pdf-no-header"], chromium)
+    return _run(
+        html_file,
+        pdf_file,
+        [f"--print-to-pdf={pdf_file}", "--no-pdf-header-footer", "--print-to-pdf-no-header"],
+        chromium,
+    )
 
 
-def screenshot(html_file: Path, png_file: Path, *, size: tuple[int, int] = (1000, 1400),
-               chromium: str | None = None) -> Path:
+def screenshot(
+    html_file: Path, png_file: Path, *, size: tuple[int, int] = (1000, 1400), chromium: str | None = None
+) -> Path:
     """A PNG of the top of the page as a screen shows it (for checking the layout by eye)."""
     return _run(html_file, png_file, [f"--screenshot={png_file}", f"--window-size={size[0]},{size[1]}"], chromium)
 
@@ -79,8 +84,7 @@ def _run(html_file: Path, out_file: Path, flags: list[str], chromium: str | None
     profile = tempfile.mkdtemp(prefix="kiosk-report-chromium-")
     command = [program, *_QUIET_FLAGS, f"--user-data-dir={profile}", *flags, Path(html_file).absolute().as_uri()]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S,
-                              cwd=out_file.parent)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, cwd=out_file.parent)
     except subprocess.TimeoutExpired as error:
         raise ChromiumError(f"Chromium took longer than {TIMEOUT_S} seconds and was stopped.") from error
     except OSError as error:

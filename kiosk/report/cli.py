@@ -39,20 +39,37 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
         "nothing else: open it in any web browser, print it, or mail it. Written in the person's "
         "language. With --pdf, also a PDF (needs Chromium).",
     )
-    report.add_argument("--person", type=person_id, required=True, metavar="ID",
-                        help="the person's number (see `kiosk person list`)")
-    report.add_argument("--weeks", type=_weeks, default=DEFAULT_WEEKS, metavar="N",
-                        help=f"how many weeks to show, up to this week (default {DEFAULT_WEEKS})")
-    report.add_argument("--until", type=_day, metavar="DATE",
-                        help="end the report on this day (YYYY-MM-DD) instead of today")
-    report.add_argument("--out", type=Path, metavar="FILE",
-                        help="where to write the report (default: progress-person-ID-DATE.html here)")
+    report.add_argument(
+        "--person", type=person_id, required=True, metavar="ID", help="the person's number (see `kiosk person list`)"
+    )
+    report.add_argument(
+        "--weeks",
+        type=_weeks,
+        default=DEFAULT_WEEKS,
+        metavar="N",
+        help=f"how many weeks to show, up to this week (default {DEFAULT_WEEKS})",
+    )
+    report.add_argument(
+        "--until", type=_day, metavar="DATE", help="end the report on this day (YYYY-MM-DD) instead of today"
+    )
+    report.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write the report (default: progress-person-ID-DATE.html here)",
+    )
     report.add_argument("--pdf", action="store_true", help="also write a PDF next to the HTML file")
-    report.add_argument("--packs", type=Path, nargs="+", action="extend", metavar="DIR",
-                        help="pack folders for titles and pictures (default: the data folder's packs "
-                        "and the sample packs)")
-    report.add_argument("--language", choices=LANGUAGES,
-                        help="write the report in this language instead of the person's")
+    report.add_argument(
+        "--packs",
+        type=Path,
+        nargs="+",
+        action="extend",
+        metavar="DIR",
+        help="pack folders for titles and pictures (default: the data folder's packs and the sample packs)",
+    )
+    report.add_argument(
+        "--language", choices=LANGUAGES, help="write the report in this language instead of the person's"
+    )
     report.set_defaults(handler=report_command)
 
 
@@ -72,8 +89,10 @@ def _day(value: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-03-31") from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise argparse.ArgumentTypeError(f"{value} is too far in the past or the future: choose a day between "
-                                         f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}")
+        raise argparse.ArgumentTypeError(
+            f"{value} is too far in the past or the future: choose a day between "
+            f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
+        )
     return day
 
 
@@ -87,8 +106,10 @@ def report_command(args: argparse.Namespace) -> int:
 
     data = DataDir(getattr(args, "data", None))
     if not data.journal.exists():
-        return _problem(f"There is no journal in {data.root} yet, so there is nothing to report.",
-                        "Start the kiosk once, or give the data folder with --data DIR.")
+        return _problem(
+            f"There is no journal in {data.root} yet, so there is nothing to report.",
+            "Start the kiosk once, or give the data folder with --data DIR.",
+        )
     now = _moment(args.until)
     html_file, pdf_file = _outputs(args.out, args.person, now.date(), args.pdf)
     for target in (html_file, pdf_file):
@@ -98,8 +119,9 @@ def report_command(args: argparse.Namespace) -> int:
         with Journal.open_read_only(data.journal) as journal:
             if journal.person(args.person) is None:
                 raise UnknownPerson(args.person)
-            report = build_person_report(journal, _library(args.packs, data), args.person, args.weeks, now,
-                                         language=args.language)
+            report = build_person_report(
+                journal, _library(args.packs, data), args.person, args.weeks, now, language=args.language
+            )
     except UnknownPerson as error:
         return _problem(str(error), "See who is on this kiosk with: kiosk person list")
     except JournalError as error:

@@ -35,9 +35,7 @@ def render_html(report: PersonReport) -> str:
         f'<html lang="{html_lang(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(text(lang, 'doc_title', name=report.name))}</title>\n"
-        f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(pages)
-        + "\n</main>\n</body>\n</html>\n"
+        f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(pages) + "\n</main>\n</body>\n</html>\n"
     )
 
 
@@ -151,7 +149,10 @@ def _task_page(report: PersonReport, task: TaskReport) -> str:
         + "</div>"
     )
     chart_alone = independence_chart_svg(
-        task.points, task.weeks, language=lang, label=text(lang, "chart_alone"),
+        task.points,
+        task.weeks,
+        language=lang,
+        label=text(lang, "chart_alone"),
         empty_text=text(lang, "no_runs_chart"),
     )
     legend = ""
@@ -163,8 +164,7 @@ def _task_page(report: PersonReport, task: TaskReport) -> str:
         '<header class="task-head">'
         f'<img class="task-pic" src="{picture_uri(task.picture, TASK_PICTURE_PX)}" alt="">'
         f'<div class="task-title"><h2>{escape(task.title)}</h2>{gone}{learned}{numbers}</div>'
-        "</header>"
-        + f'<figure><div class="chart-head"><h3>{escape(text(lang, "chart_alone"))}</h3>{legend}</div>'
+        "</header>" + f'<figure><div class="chart-head"><h3>{escape(text(lang, "chart_alone"))}</h3>{legend}</div>'
         f"{chart_alone}</figure>"
         + f'<figure><div class="chart-head"><h3>{escape(text(lang, "chart_runs"))}</h3></div>{chart_runs}</figure>'
         + _help_block(report, task)
@@ -174,7 +174,7 @@ def _task_page(report: PersonReport, task: TaskReport) -> str:
 
 def _help_block(report: PersonReport, task: TaskReport) -> str:
     lang = report.language
-    heading = f'<h3>{escape(text(lang, "needed_help_heading", name=report.name))}</h3>'
+    heading = f"<h3>{escape(text(lang, 'needed_help_heading', name=report.name))}</h3>"
     if not task.help_steps:
         return f'<div class="help-block">{heading}<p class="no-help">{icons.tick_circle()}{escape(text(lang, "no_help"))}</p></div>'
     cards = "".join(_help_card(lang, step) for step in task.help_steps)

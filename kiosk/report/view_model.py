@@ -17,10 +17,10 @@ from pathlib import Path
 class WeekBar:
     """One week on the x axis: its bar in "times done each week" and its label."""
 
-    week_start: date       # Monday, UTC
-    label: str             # "3 Mar", "This week"; "" when the week is not labelled (many weeks)
-    runs: int              # finished runs that started this week
-    current: bool          # the week holding "now" (not over yet)
+    week_start: date  # Monday, UTC
+    label: str  # "3 Mar", "This week"; "" when the week is not labelled (many weeks)
+    runs: int  # finished runs that started this week
+    current: bool  # the week holding "now" (not over yet)
 
 
 @dataclass(frozen=True)
@@ -29,22 +29,22 @@ class RunPoint:
 
     run_id: int
     started_at: datetime
-    week_index: int        # which WeekBar it belongs to
-    x: float               # 0..1 across the window (see scales.run_x_positions)
-    independence: float    # 0..1: steps done without help / steps in the pack
-    label: str             # "92%", in the report language
+    week_index: int  # which WeekBar it belongs to
+    x: float  # 0..1 across the window (see scales.run_x_positions)
+    independence: float  # 0..1: steps done without help / steps in the pack
+    label: str  # "92%", in the report language
 
 
 @dataclass(frozen=True)
 class HelpStep:
     """A step the worker asked for help on: what to practise together."""
 
-    number: int            # 1-based step number
-    text: str              # the step's sentence in the report language ("" if the pack is gone)
-    picture: Path | None   # the step's prepared display image, None if unknown
-    help_runs: int         # runs in the window with help on this step
-    runs: int              # runs in the window the share is taken of
-    share: float           # help_runs / runs, 0..1
+    number: int  # 1-based step number
+    text: str  # the step's sentence in the report language ("" if the pack is gone)
+    picture: Path | None  # the step's prepared display image, None if unknown
+    help_runs: int  # runs in the window with help on this step
+    runs: int  # runs in the window the share is taken of
+    share: float  # help_runs / runs, 0..1
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,19 @@ class TaskReport:
     """One pack the worker did in the window."""
 
     pack_id: str
-    title: str                    # in the report language; the pack id when the pack is gone
-    picture: Path | None          # the pack's thumbnail; None: draw a neutral placeholder
-    on_kiosk: bool                # False when the pack is no longer in the library
-    runs_finished: int            # finished runs in the window
-    runs_stopped: int             # runs given up or cut short in the window
-    steps_total: int              # steps in the finished runs (the "done alone" denominator)
-    steps_alone: int              # of those, steps done without help
-    independence: float | None    # share of steps done alone over the finished runs, 0..1
-    independence_label: str       # "92%"
-    mastered: bool                # learned, by the journal's mastery rule (whole history)
-    mastered_on: date | None      # when it was learned
+    title: str  # in the report language; the pack id when the pack is gone
+    picture: Path | None  # the pack's thumbnail; None: draw a neutral placeholder
+    on_kiosk: bool  # False when the pack is no longer in the library
+    runs_finished: int  # finished runs in the window
+    runs_stopped: int  # runs given up or cut short in the window
+    steps_total: int  # steps in the finished runs (the "done alone" denominator)
+    steps_alone: int  # of those, steps done without help
+    independence: float | None  # share of steps done alone over the finished runs, 0..1
+    independence_label: str  # "92%"
+    mastered: bool  # learned, by the journal's mastery rule (whole history)
+    mastered_on: date | None  # when it was learned
     points: tuple[RunPoint, ...]  # finished runs, oldest first
-    weeks: tuple[WeekBar, ...]    # one per week of the window
+    weeks: tuple[WeekBar, ...]  # one per week of the window
     help_steps: tuple[HelpStep, ...]  # most help first, at most a few
 
 
@@ -72,10 +72,10 @@ class TaskReport:
 class Summary:
     """The figures a coach reads out, and the same as sentences in the report language."""
 
-    tasks_done: int               # finished runs in the window, all tasks
-    independence: float | None    # steps done alone / steps, over those runs
+    tasks_done: int  # finished runs in the window, all tasks
+    independence: float | None  # steps done alone / steps, over those runs
     independence_label: str
-    learned: int                  # tasks shown that are learned
+    learned: int  # tasks shown that are learned
     sentences: tuple[str, ...]
 
 
@@ -86,11 +86,11 @@ class PersonReport:
     person_id: int
     name: str
     photo: Path | None
-    language: str                 # report language: "en", "de" or "zh"
+    language: str  # report language: "en", "de" or "zh"
     week_starts: tuple[date, ...]  # the window's Mondays, oldest first
     period_start: date
-    period_end: date              # "now" (today), not the end of the current week
+    period_end: date  # "now" (today), not the end of the current week
     generated_on: date
-    has_history: bool             # the person has ever started a run
+    has_history: bool  # the person has ever started a run
     summary: Summary
     tasks: tuple[TaskReport, ...]  # tasks with runs in the window, most practised first

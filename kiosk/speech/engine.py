@@ -80,8 +80,10 @@ class SpeechEngine:
             try:
                 out.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise SpeechError(f"Cannot make the folder {out.parent} ({exc.strerror}).",
-                                  "Check that the disk is writable and not full.") from exc
+                raise SpeechError(
+                    f"Cannot make the folder {out.parent} ({exc.strerror}).",
+                    "Check that the disk is writable and not full.",
+                ) from exc
             return self._synthesize(engine, text, out)
 
     # -- internals (called with the lock held) ------------------------------------------------
@@ -145,8 +147,9 @@ class SpeechEngine:
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".wav.part", dir=out.parent)
         except OSError as exc:
-            raise SpeechError(f"Cannot write in {out.parent} ({exc.strerror}).",
-                              "Check that the disk is writable and not full.") from exc
+            raise SpeechError(
+                f"Cannot write in {out.parent} ({exc.strerror}).", "Check that the disk is writable and not full."
+            ) from exc
         os.close(fd)  # an empty file: if the engine writes nothing, it stays empty and fails the check
         tmp = Path(tmp_name)
         errors: list[BaseException] = []
@@ -167,8 +170,10 @@ class SpeechEngine:
             if errors:
                 raise SpeechError(f"The speech engine failed ({errors[0]}).")
             if not plays(tmp, suffix=".wav"):
-                raise SpeechError("The speech engine did not produce any sound.",
-                                  "Check the espeak-ng installation and that the disk is not full.")
+                raise SpeechError(
+                    "The speech engine did not produce any sound.",
+                    "Check the espeak-ng installation and that the disk is not full.",
+                )
             os.chmod(tmp, 0o644)  # mkstemp made it private; speech files are not secrets
             os.replace(tmp, out)
         except BaseException:

@@ -38,8 +38,8 @@ Wanted = Callable[[], bool]
 class Priority(IntEnum):
     """Lower runs first."""
 
-    LIVE = 0      # somebody is waiting to hear this now: a tap, a help call, the step just shown
-    RENDER = 1    # a caller blocks on it (build time, ``SpeechWorker.render``)
+    LIVE = 0  # somebody is waiting to hear this now: a tap, a help call, the step just shown
+    RENDER = 1  # a caller blocks on it (build time, ``SpeechWorker.render``)
     PREFETCH = 2  # ahead of need: the next step's words
 
 

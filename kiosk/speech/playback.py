@@ -48,8 +48,7 @@ class CommandPlayer:
             return
         command = self.command()
         if command is None:
-            raise SpeechError("There is no program to play sound on this device.",
-                              "Install alsa-utils (it has aplay).")
+            raise SpeechError("There is no program to play sound on this device.", "Install alsa-utils (it has aplay).")
         with self._lock:
             self._process = subprocess.Popen(  # noqa: S603 - fixed program, file path argument
                 [*command, str(path)],

@@ -45,6 +45,7 @@ def wait_until_idle(engine: Any, limit: float = 2.0) -> None:
         return
     try:
         from pyttsx3.drivers import _espeak  # noqa: PLC0415 - the driver's own binding, already loaded
+
         is_playing = _espeak.IsPlaying
     except Exception:  # noqa: BLE001 - a pyttsx3 without it: no wait
         return

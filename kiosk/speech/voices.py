@@ -36,7 +36,7 @@ _VOICE_BY_TAG = {
 _VOICE_BY_LANGUAGE = {
     "en": "gmw/en-us",
     "de": "gmw/de",
-    "zh": "sit/cmn",     # Mandarin; written Chinese is read in Mandarin unless a tag says otherwise
+    "zh": "sit/cmn",  # Mandarin; written Chinese is read in Mandarin unless a tag says otherwise
     "cmn": "sit/cmn",
     "yue": "sit/yue",
     "ar": "sem/ar",

@@ -125,8 +125,12 @@ class SpeechWorker:
         out = Path(out_wav)
         text = _clean_text(text)
         key = ("wav", str(out), text, normalise_language(language), rate)
-        return self.submit(lambda: self._guarded(lambda: self._engine.render(text, language, out, rate)),
-                           priority, key=key, wanted=wanted)
+        return self.submit(
+            lambda: self._guarded(lambda: self._engine.render(text, language, out, rate)),
+            priority,
+            key=key,
+            wanted=wanted,
+        )
 
     def voices(self) -> list[str]:
         """Ids of the installed voices (lower case), e.g. ['gmw/de', 'gmw/en-us', 'sit/cmn', ...]."""

@@ -13,7 +13,16 @@ from kiosk.support.plan import (
     reset_pack,
     set_locked,
 )
-from kiosk.support.rules import DEFAULT_RULES, Level, Rules, StepDecision, StepOutcome, StepScreen, decide_step, plan_screens
+from kiosk.support.rules import (
+    DEFAULT_RULES,
+    Level,
+    Rules,
+    StepDecision,
+    StepOutcome,
+    StepScreen,
+    decide_step,
+    plan_screens,
+)
 
 __all__ = [
     "DEFAULT_RULES",

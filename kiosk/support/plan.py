@@ -17,19 +17,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from kiosk.support.rules import DEFAULT_RULES, Level, Rules, StepDecision, StepOutcome, StepScreen, decide_step, plan_screens
+from kiosk.support.rules import (
+    DEFAULT_RULES,
+    Level,
+    Rules,
+    StepDecision,
+    StepOutcome,
+    StepScreen,
+    decide_step,
+    plan_screens,
+)
 
 FADING_KEY = "support.fading"
 PERSON_KEY = "support.{person_id}"
 CHANGES_KEY = "support.{person_id}.changes"
 LEVELS_KEY = "support.{person_id}.levels"
-HISTORY_RUNS = 60   # the rules look at streaks of a few runs and a median time: the last 60 runs are plenty
+HISTORY_RUNS = 60  # the rules look at streaks of a few runs and a median time: the last 60 runs are plenty
 CHANGES_KEPT = 200
 
 
 @dataclass(frozen=True)
 class PackSupport:
-    decisions: tuple[StepDecision, ...]   # one per step of the pack
+    decisions: tuple[StepDecision, ...]  # one per step of the pack
     screens: tuple[StepScreen, ...]
 
     def level_of(self, index: int) -> Level:
@@ -57,7 +66,7 @@ def step_histories(journal: Any, person_id: int, pack: Any, since_ms: int = 0) -
     histories: list[list[StepOutcome]] = [[] for _ in range(count)]
     run_id = None
     started = 0
-    facts: list[list[Any]] = []   # per step of the current run: [done, help, back_to, hear_again, duration]
+    facts: list[list[Any]] = []  # per step of the current run: [done, help, back_to, hear_again, duration]
 
     def close_run() -> None:
         for index, (done, helped, back_to, hear, duration) in enumerate(facts):
@@ -98,8 +107,10 @@ def fading_on(journal: Any) -> bool:
 
 def standalone_steps(pack: Any) -> list[bool]:
     """Steps that always keep their own screen: a timer or a count asks for the worker's attention."""
-    return [bool(getattr(step, "timer", None) or getattr(step, "count", None) or getattr(step, "video", None))
-            for step in pack.steps]
+    return [
+        bool(getattr(step, "timer", None) or getattr(step, "count", None) or getattr(step, "video", None))
+        for step in pack.steps
+    ]
 
 
 def decide_pack(journal: Any, person_id: int, pack: Any, *, now_ms: int, rules: Rules = DEFAULT_RULES) -> PackSupport:
@@ -110,12 +121,15 @@ def decide_pack(journal: Any, person_id: int, pack: Any, *, now_ms: int, rules: 
     histories = step_histories(journal, person_id, pack, since)
     locked = bool(choices.get("locked"))
     fading = fading_on(journal)
-    decisions = tuple(decide_step(history, now_ms=now_ms, rules=rules, locked=locked, fading=fading)
-                      for history in histories)
+    decisions = tuple(
+        decide_step(history, now_ms=now_ms, rules=rules, locked=locked, fading=fading) for history in histories
+    )
     return PackSupport(decisions, tuple(plan_screens(decisions, standalone=standalone_steps(pack))))
 
 
-def record_changes(journal: Any, person_id: int, pack: Any, support: PackSupport, *, at_ms: int) -> list[dict[str, Any]]:
+def record_changes(
+    journal: Any, person_id: int, pack: Any, support: PackSupport, *, at_ms: int
+) -> list[dict[str, Any]]:
     """Compare with the levels last used for this pack content and keep every change with its
     reason (newest last, bounded). Returns the new change entries."""
     levels_key = LEVELS_KEY.format(person_id=person_id)
@@ -128,8 +142,17 @@ def record_changes(journal: Any, person_id: int, pack: Any, support: PackSupport
     for index, decision in enumerate(support.decisions):
         previous = old[index] if isinstance(old, list) and index < len(old) else None
         if previous is not None and previous != now[index]:
-            changes.append({"pack": pack.id, "step": index + 1, "from": previous, "to": now[index],
-                            "reason": decision.reason, "by": "rules", "at_ms": at_ms})
+            changes.append(
+                {
+                    "pack": pack.id,
+                    "step": index + 1,
+                    "from": previous,
+                    "to": now[index],
+                    "reason": decision.reason,
+                    "by": "rules",
+                    "at_ms": at_ms,
+                }
+            )
     if old != now:
         stored[pack.id] = {"content_hash": pack.content_hash, "levels": now}
         journal.set_setting(levels_key, stored)
@@ -151,9 +174,20 @@ def set_locked(journal: Any, person_id: int, locked: bool, *, at_ms: int) -> Non
     choices = coach_choices(journal, person_id)
     choices["locked"] = bool(locked)
     journal.set_setting(PERSON_KEY.format(person_id=person_id), choices)
-    add_changes(journal, person_id, [{"pack": None, "step": None, "to": "full" if locked else "fading",
-                                      "reason": "locked by the coach" if locked else "unlocked by the coach",
-                                      "by": "coach", "at_ms": at_ms}])
+    add_changes(
+        journal,
+        person_id,
+        [
+            {
+                "pack": None,
+                "step": None,
+                "to": "full" if locked else "fading",
+                "reason": "locked by the coach" if locked else "unlocked by the coach",
+                "by": "coach",
+                "at_ms": at_ms,
+            }
+        ],
+    )
 
 
 def reset_pack(journal: Any, person_id: int, pack_id: str, *, at_ms: int) -> None:
@@ -163,5 +197,8 @@ def reset_pack(journal: Any, person_id: int, pack_id: str, *, at_ms: int) -> Non
     resets[pack_id] = at_ms
     choices["reset"] = resets
     journal.set_setting(PERSON_KEY.format(person_id=person_id), choices)
-    add_changes(journal, person_id, [{"pack": pack_id, "step": None, "to": "full", "reason": "reset by the coach",
-                                      "by": "coach", "at_ms": at_ms}])
+    add_changes(
+        journal,
+        person_id,
+        [{"pack": pack_id, "step": None, "to": "full", "reason": "reset by the coach", "by": "coach", "at_ms": at_ms}],
+    )

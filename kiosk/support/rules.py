@@ -30,9 +30,9 @@ from typing import Sequence
 class Level(IntEnum):
     """How much a step shows; a higher number is more support."""
 
-    GROUPED = 0   # merged with neighbouring learned steps: one picture, their sentences, one Next
-    REDUCED = 1   # picture + sentence; the voice plays on "Hear again" only
-    FULL = 2      # picture + sentence + voice on arrival (and video when the step has one)
+    GROUPED = 0  # merged with neighbouring learned steps: one picture, their sentences, one Next
+    REDUCED = 1  # picture + sentence; the voice plays on "Hear again" only
+    FULL = 2  # picture + sentence + voice on arrival (and video when the step has one)
 
     @property
     def word(self) -> str:
@@ -46,7 +46,7 @@ class Rules:
     hold_runs: int = 2
     stale_days: int = 14
     group_sizes: tuple[int, ...] = (2, 3, 4)
-    min_samples_for_speed: int = 3   # a median needs a few runs before "slow" means anything
+    min_samples_for_speed: int = 3  # a median needs a few runs before "slow" means anything
 
 
 DEFAULT_RULES = Rules()
@@ -57,10 +57,10 @@ DAY_MS = 86_400_000
 class StepOutcome:
     """One step in one past run of the pack (oldest first in a history)."""
 
-    at_ms: int                    # when the run started
-    done: bool                    # the worker pressed Next on it (reached and finished it)
-    help: bool = False            # Help at this step
-    back_to: bool = False         # Back pressed on the following step, returning to this one
+    at_ms: int  # when the run started
+    done: bool  # the worker pressed Next on it (reached and finished it)
+    help: bool = False  # Help at this step
+    back_to: bool = False  # Back pressed on the following step, returning to this one
     hear_again: bool = False
     duration_ms: int | None = None
 
@@ -68,12 +68,18 @@ class StepOutcome:
 @dataclass(frozen=True)
 class StepDecision:
     level: Level
-    reason: str                   # plain words for the coach ("3 runs alone in a row")
-    group_limit: int = 2          # how many steps a group with this step may hold
+    reason: str  # plain words for the coach ("3 runs alone in a row")
+    group_limit: int = 2  # how many steps a group with this step may hold
 
 
-def decide_step(history: Sequence[StepOutcome], *, now_ms: int, rules: Rules = DEFAULT_RULES,
-                locked: bool = False, fading: bool = True) -> StepDecision:
+def decide_step(
+    history: Sequence[StepOutcome],
+    *,
+    now_ms: int,
+    rules: Rules = DEFAULT_RULES,
+    locked: bool = False,
+    fading: bool = True,
+) -> StepDecision:
     """The support level for one step from its outcomes in earlier runs (oldest first)."""
     if locked:
         return StepDecision(Level.FULL, "locked by the coach: always full support")
@@ -81,7 +87,7 @@ def decide_step(history: Sequence[StepOutcome], *, now_ms: int, rules: Rules = D
         return StepDecision(Level.FULL, "fading is switched off on this kiosk")
     level, streak, hold, grouped_runs = Level.FULL, 0, 0, 0
     reason = "new step: full support"
-    durations: list[int] = []   # kept sorted, for the median
+    durations: list[int] = []  # kept sorted, for the median
     for outcome in history:
         if not (outcome.done or outcome.help):
             continue  # not reached in that run: tells nothing
@@ -90,8 +96,13 @@ def decide_step(history: Sequence[StepOutcome], *, now_ms: int, rules: Rules = D
             bisect.insort(durations, outcome.duration_ms)
         if outcome.help or outcome.back_to or slow:
             level, streak, hold, grouped_runs = Level.FULL, 0, rules.hold_runs, 0
-            reason = ("help was needed here" if outcome.help else
-                      "the worker went back to this step" if outcome.back_to else "this step took much longer than usual")
+            reason = (
+                "help was needed here"
+                if outcome.help
+                else "the worker went back to this step"
+                if outcome.back_to
+                else "this step took much longer than usual"
+            )
             continue
         if hold > 0:
             hold -= 1

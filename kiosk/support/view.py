@@ -12,8 +12,8 @@ from kiosk.support.plan import CHANGES_KEY, coach_choices, decide_pack, fading_o
 @dataclass(frozen=True)
 class StepLevelRow:
     number: int
-    picture: Any          # the prepared display picture (a path)
-    level: str            # "full", "reduced", "grouped"
+    picture: Any  # the prepared display picture (a path)
+    level: str  # "full", "reduced", "grouped"
     reason: str
 
 
@@ -24,18 +24,31 @@ class SupportView:
     steps: tuple[StepLevelRow, ...]
     locked: bool
     fading: bool
-    changes: tuple[str, ...]   # the newest level changes, one plain line each (newest first)
+    changes: tuple[str, ...]  # the newest level changes, one plain line each (newest first)
 
 
-def support_view(journal: Any, person: Any, pack: Any, *, language: str, now_ms: int, changes_shown: int = 6) -> SupportView:
+def support_view(
+    journal: Any, person: Any, pack: Any, *, language: str, now_ms: int, changes_shown: int = 6
+) -> SupportView:
     support = decide_pack(journal, person.id, pack, now_ms=now_ms)
-    steps = tuple(StepLevelRow(index + 1, pack.display_image(step), decision.level.word, decision.reason)
-                  for index, (step, decision) in enumerate(zip(pack.steps, support.decisions)))
+    steps = tuple(
+        StepLevelRow(index + 1, pack.display_image(step), decision.level.word, decision.reason)
+        for index, (step, decision) in enumerate(zip(pack.steps, support.decisions))
+    )
     kept = journal.get_setting(CHANGES_KEY.format(person_id=person.id), [])
-    lines = [_change_line(change) for change in reversed(kept if isinstance(kept, list) else [])
-             if isinstance(change, dict) and change.get("pack") in (None, pack.id)]
-    return SupportView(person.name, pack.title_for(language), steps, bool(coach_choices(journal, person.id).get("locked")),
-                       fading_on(journal), tuple(lines[:changes_shown]))
+    lines = [
+        _change_line(change)
+        for change in reversed(kept if isinstance(kept, list) else [])
+        if isinstance(change, dict) and change.get("pack") in (None, pack.id)
+    ]
+    return SupportView(
+        person.name,
+        pack.title_for(language),
+        steps,
+        bool(coach_choices(journal, person.id).get("locked")),
+        fading_on(journal),
+        tuple(lines[:changes_shown]),
+    )
 
 
 def _change_line(change: dict[str, Any]) -> str:

@@ -25,14 +25,15 @@ from kiosk.journal.errors import JournalError
 from kiosk.trainer.pin import LOCKOUT_SUFFIX, TRAINER_PIN_KEY, PinCheck, PinGuard
 
 DEVICE_RESET_SCHEME = "device-reset"
-DEVICE_HINT = ("On the device itself, run 'kiosk trainer set-pin' (or 'kiosk trainer reset-pin'), "
-               "then restart the kiosk.")
+DEVICE_HINT = (
+    "On the device itself, run 'kiosk trainer set-pin' (or 'kiosk trainer reset-pin'), then restart the kiosk."
+)
 
 
 class DoorState(Enum):
-    CHECK = "check"      # a PIN is stored: ask for it
-    NEW = "new"          # a fresh, writable kiosk without a PIN: choose one (first use)
-    CLOSED = "closed"    # the stored PIN cannot be read for sure: no way in from the screen
+    CHECK = "check"  # a PIN is stored: ask for it
+    NEW = "new"  # a fresh, writable kiosk without a PIN: choose one (first use)
+    CLOSED = "closed"  # the stored PIN cannot be read for sure: no way in from the screen
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,8 @@ class KioskApp(App):
     title = "Step Kiosk"
 
     theme = ObjectProperty(None)
-    ui_lang = StringProperty("en")        # the worker's language (kiosk language before a worker)
-    kiosk_lang = StringProperty("en")     # trainer screens and the people screen
+    ui_lang = StringProperty("en")  # the worker's language (kiosk language before a worker)
+    kiosk_lang = StringProperty("en")  # trainer screens and the people screen
     keyboard_mode = BooleanProperty(False)  # a key was used: show the focus ring
     worker = ObjectProperty(None, allownone=True)
     session = ObjectProperty(None, allownone=True)
@@ -93,7 +93,7 @@ class KioskApp(App):
         self.exit_code = 0
         self.safety: SafetyNet | None = None
         self._worker_check: Any = None
-        self._last_input = 0.0   # Clock time of the last touch or key (one worker at a time)
+        self._last_input = 0.0  # Clock time of the last touch or key (one worker at a time)
         self._entered_tasks_at = 0.0
 
     # -- life cycle -----------------------------------------------------------------------------
@@ -115,16 +115,21 @@ class KioskApp(App):
         self.audio = AudioService(self.problems, self.data.cache, speech_factory=self._speech_factory)
         self.step_pictures = PictureCache(self.problems, keep=6)
         self.tile_pictures = PictureCache(self.problems, keep=64)
-        self.shelf = PackShelf(self.packs_folders, self.data.cache, self.settings.language,
-                               keep=lambda: [self.session.pack] if self.session is not None else [])
+        self.shelf = PackShelf(
+            self.packs_folders,
+            self.data.cache,
+            self.settings.language,
+            keep=lambda: [self.session.pack] if self.session is not None else [],
+        )
         self.shelf.listeners.append(self._packs_changed)
         self.pack_watcher = PackWatcher(self.shelf)  # packs copied in appear without a restart
         from kiosk.trainer import LockoutMemory, PinGuard, TrainerDoor
 
         pin_store = LockoutMemory(self.journal)  # a wrong try counts even when nothing can be saved
         self.pin_guard = PinGuard(pin_store)
-        self.door = TrainerDoor(self.pin_guard, pin_store, writable=self.storage.writable,
-                                closed=self.storage.closed_door())
+        self.door = TrainerDoor(
+            self.pin_guard, pin_store, writable=self.storage.writable, closed=self.storage.closed_door()
+        )
         self.apply_look(self.settings)
         load_all()
         load_kv(__file__)
@@ -305,8 +310,16 @@ class KioskApp(App):
             self.problems.add("journal", "A default worker could not be saved.", exc)
             from kiosk.journal import Person
 
-            return [Person(id=0, name=DEFAULT_WORKER_NAME, photo=None, language=self.settings.language,
-                           preferences=MappingProxyType({}), archived=False)]
+            return [
+                Person(
+                    id=0,
+                    name=DEFAULT_WORKER_NAME,
+                    photo=None,
+                    language=self.settings.language,
+                    preferences=MappingProxyType({}),
+                    archived=False,
+                )
+            ]
 
     def select_worker(self, person: Any) -> None:
         self.worker = person
@@ -336,9 +349,16 @@ class KioskApp(App):
         start_index = 0
         if resume is not None and resume.last_shown_step:
             start_index = resume.last_shown_step - 1
-        self.session = RunSession(self.journal, self.worker, pack, self.problems, start_index=start_index,
-                                  resume_from=resume.id if resume is not None else None, clock=Clock.get_time,
-                                  support=self._support_for(pack))
+        self.session = RunSession(
+            self.journal,
+            self.worker,
+            pack,
+            self.problems,
+            start_index=start_index,
+            resume_from=resume.id if resume is not None else None,
+            clock=Clock.get_time,
+            support=self._support_for(pack),
+        )
         self.session.schedule = Clock.create_trigger(lambda _dt: self.session and self.session.flush(), 0)
         self.screen("step").prepare(session=self.session)
         self._start_worker_flow("step")
@@ -412,7 +432,9 @@ class KioskApp(App):
         for report in result.reports:
             if not report.ok:
                 first = report.problems[0] if report.problems else None
-                self.problems.add("packs", f"The pack {report.pack} cannot be used.", str(first) if first else report.path)
+                self.problems.add(
+                    "packs", f"The pack {report.pack} cannot be used.", str(first) if first else report.path
+                )
         if self.sm.has_screen("tasks"):
             self.sm.get_screen("tasks").refresh()
         if self.sm.current == "tasks":
@@ -448,9 +470,13 @@ class KioskApp(App):
         from kiosk.ui.widgets.help_call import HelpCallOverlay
 
         message = self.tr("Wave to your coach.")
-        overlay = HelpCallOverlay(message, self.tr("Coach: hold here for 3 seconds to end the call."),
-                                  picture=picture, signal=lambda: self.audio.play_ui("help"),
-                                  on_answered=self._help_answered)
+        overlay = HelpCallOverlay(
+            message,
+            self.tr("Coach: hold here for 3 seconds to end the call."),
+            picture=picture,
+            signal=lambda: self.audio.play_ui("help"),
+            on_answered=self._help_answered,
+        )
         self.open_overlay(overlay)
         tone = self.audio.play_ui("help")
         self.audio.say(message, self.ui_lang, delay=tone)
@@ -597,8 +623,10 @@ class KioskApp(App):
         if storage.problem is None:
             return
         if storage.kept_as is not None:
-            message = (f"The journal was damaged and is kept as {storage.kept_as.name}; a new journal was started. "
-                       "Set a new trainer PIN on the device: kiosk trainer set-pin.")
+            message = (
+                f"The journal was damaged and is kept as {storage.kept_as.name}; a new journal was started. "
+                "Set a new trainer PIN on the device: kiosk trainer set-pin."
+            )
         elif storage.mode == "read_only":
             message = "The journal can be read but not written: steps are not saved."
         else:
@@ -642,8 +670,7 @@ class KioskApp(App):
             self.keyboard_mode = False
         return False
 
-    def _on_key_down(self, _window: Any, key: int, _scancode: int, codepoint: str | None,
-                     modifiers: list[str]) -> bool:
+    def _on_key_down(self, _window: Any, key: int, _scancode: int, codepoint: str | None, modifiers: list[str]) -> bool:
         self._last_input = Clock.get_time()
         screen = self.sm.current_screen
         handle_key = getattr(screen, "handle_key", None)

@@ -72,17 +72,17 @@ class AudioService:
         self.cache_dir = Path(cache_dir)
         self._speech_factory = speech_factory
         self._speech: Any = None
-        self._submit_to: Submit | None = None     # the speech worker's submit, or _own_queue's
-        self._own_queue: JobQueue | None = None   # only for a speech object without a queue
+        self._submit_to: Submit | None = None  # the speech worker's submit, or _own_queue's
+        self._own_queue: JobQueue | None = None  # only for a speech object without a queue
         self._pending: set[Future] = set()
-        self._voice: Sound | None = None        # the one voice playing (a step, a title)
-        self._tone: Sound | None = None         # the one UI sound playing
+        self._voice: Sound | None = None  # the one voice playing (a step, a title)
+        self._tone: Sound | None = None  # the one UI sound playing
         self._token = 0
         self._prefetch_generation = 0
         #: (kind, what) of the last PLAYED_KEPT sounds, newest last: for the trainer log and tests.
         self.played: deque[tuple[str, str]] = deque(maxlen=PLAYED_KEPT)
-        self.slow_speech = False                # the worker's preference; recordings stay as recorded
-        self.busy = 0                           # background jobs not yet delivered (tests wait for 0)
+        self.slow_speech = False  # the worker's preference; recordings stay as recorded
+        self.busy = 0  # background jobs not yet delivered (tests wait for 0)
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -93,8 +93,11 @@ class AudioService:
         token = self._next_token()
         recorded = step.audio_for(language, pack.language)
         if recorded and not pack.file(recorded).is_file():
-            self.problems.add("audio", "A recorded voice file of a pack is missing; speech is used instead.",
-                              f"{pack.id} step {step.number}: {recorded}")
+            self.problems.add(
+                "audio",
+                "A recorded voice file of a pack is missing; speech is used instead.",
+                f"{pack.id} step {step.number}: {recorded}",
+            )
         speak_instead = broken = self._broken_recording(pack, step, language)
         try:
             if speak_instead:
@@ -112,17 +115,20 @@ class AudioService:
                 self._recording_failed(pack, step, Path(ready), "cannot be played on this kiosk")
         text, text_language = spoken_text(step, language, pack.language)
         rate = self._rate(language)
-        self._submit(lambda: self._render_step(pack, step, language, speech_only=speak_instead),
-                     lambda path: self._after_render(token, text, text_language, rate, path),
-                     lambda exc: self._speech_failed(token, text, text_language, rate, exc),
-                     priority=Priority.LIVE,
-                     key=self._step_key(pack, step, language, "speech" if speak_instead and not broken else "auto"),
-                     wanted=lambda: token == self._token)
+        self._submit(
+            lambda: self._render_step(pack, step, language, speech_only=speak_instead),
+            lambda path: self._after_render(token, text, text_language, rate, path),
+            lambda exc: self._speech_failed(token, text, text_language, rate, exc),
+            priority=Priority.LIVE,
+            key=self._step_key(pack, step, language, "speech" if speak_instead and not broken else "auto"),
+            wanted=lambda: token == self._token,
+        )
 
     def prefetch_step(self, pack: Any, step: Any, language: str) -> None:
         """Render the next step's voice in the background so it plays at once on arrival. The
         recording is checked here too (in the background), so a broken one is found before the
         worker reaches the step and its replacement speech is ready."""
+
         def job() -> Path:
             speech_only = self._broken_recording(pack, step, language, tell=False)
             return self._render_step(pack, step, language, speech_only=speech_only)
@@ -131,9 +137,14 @@ class AudioService:
         # (unless play_step asked for the same voice meanwhile, which keeps it and moves it up).
         self._prefetch_generation += 1
         generation = self._prefetch_generation
-        self._submit(job, lambda _path: None, lambda _exc: None, priority=Priority.PREFETCH,
-                     key=self._step_key(pack, step, language, "auto"),
-                     wanted=lambda: generation == self._prefetch_generation)
+        self._submit(
+            job,
+            lambda _path: None,
+            lambda _exc: None,
+            priority=Priority.PREFETCH,
+            key=self._step_key(pack, step, language, "auto"),
+            wanted=lambda: generation == self._prefetch_generation,
+        )
 
     def say(self, text: str, language: str, delay: float = 0.0) -> None:
         """Speak a UI sentence or title: a cached rendered WAV if possible, else live speech."""
@@ -152,9 +163,14 @@ class AudioService:
             path.parent.mkdir(parents=True, exist_ok=True)
             return self._speech_worker().render(text, language, path)
 
-        self._submit(render, lambda _p: Clock.schedule_once(play, delay) if delay else play(),
-                     lambda exc: self._cannot_speak(exc),
-                     priority=Priority.LIVE, key=("say", str(path)), wanted=lambda: token == self._token)
+        self._submit(
+            render,
+            lambda _p: Clock.schedule_once(play, delay) if delay else play(),
+            lambda exc: self._cannot_speak(exc),
+            priority=Priority.LIVE,
+            key=("say", str(path)),
+            wanted=lambda: token == self._token,
+        )
 
     def play_ui(self, name: str) -> float:
         """Play one of the UI sounds; returns its length in seconds (0 if it could not play)."""
@@ -209,6 +225,7 @@ class AudioService:
     ) -> None:
         """Queue ``job`` on the speech queue; ``done``/``failed`` run on the main thread. A job
         dropped unrun (stale, or cancelled at shutdown) delivers nothing."""
+
         def deliver(future: Future) -> None:
             self.busy -= 1
             self._pending.discard(future)
@@ -253,8 +270,15 @@ class AudioService:
 
     def _step_key(self, pack: Any, step: Any, language: str, mode: str) -> Hashable:
         """What a step-voice job makes, so a prefetch and a play of the same voice share one job."""
-        return ("step", getattr(pack, "id", id(pack)), getattr(pack, "content_hash", None),
-                getattr(step, "number", id(step)), language, self._rate(language), mode)
+        return (
+            "step",
+            getattr(pack, "id", id(pack)),
+            getattr(pack, "content_hash", None),
+            getattr(step, "number", id(step)),
+            language,
+            self._rate(language),
+            mode,
+        )
 
     def _render_step(self, pack: Any, step: Any, language: str, *, speech_only: bool = False) -> Path:
         """Runs in the audio thread: the step's WAV, rendered now if it is not cached yet.
@@ -262,8 +286,7 @@ class AudioService:
         from kiosk.speech import ensure_step_audio, speech_cache_path, spoken_text
 
         if not speech_only:
-            return ensure_step_audio(pack, step, language, self.cache_dir, self._speech_worker(),
-                                     self._rate(language))
+            return ensure_step_audio(pack, step, language, self.cache_dir, self._speech_worker(), self._rate(language))
         cached = self._cached_speech(pack, step, language)
         if cached is not None:
             return cached
@@ -338,14 +361,16 @@ class AudioService:
         self._live(token, text, language, rate, failed=path)
 
     def _speech_failed(self, token: int, text: str, language: str, rate: int | None, exc: Exception) -> None:
-        self.problems.add("speech", "The voice could not be made for a step; live speech is tried instead.",
-                          f"{type(exc).__name__}: {exc}")
+        self.problems.add(
+            "speech",
+            "The voice could not be made for a step; live speech is tried instead.",
+            f"{type(exc).__name__}: {exc}",
+        )
         if token == self._token:
             self._live(token, text, language, rate)
 
     def _cannot_speak(self, exc: Exception) -> None:
-        self.problems.add("speech", "The kiosk cannot speak: the speech engine failed.",
-                          f"{type(exc).__name__}: {exc}")
+        self.problems.add("speech", "The kiosk cannot speak: the speech engine failed.", f"{type(exc).__name__}: {exc}")
 
     def _live(self, token: int, text: str, language: str, rate: int | None, failed: Path | None = None) -> None:
         """Last resort: render the sentence now, first in the queue, and play it with Kivy."""
@@ -367,8 +392,14 @@ class AudioService:
             if token == self._token:
                 self._play_voice(path, "live")
 
-        self._submit(render, play, self._cannot_speak, priority=Priority.LIVE,
-                     key=("live", str(target)), wanted=lambda: token == self._token)
+        self._submit(
+            render,
+            play,
+            self._cannot_speak,
+            priority=Priority.LIVE,
+            key=("live", str(target)),
+            wanted=lambda: token == self._token,
+        )
 
     def _play_voice(self, path: Path, kind: str) -> bool:
         if self._voice is not None:

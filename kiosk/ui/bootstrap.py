@@ -40,8 +40,10 @@ def configure(
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
     if "kivy.core.window" in sys.modules:
-        log.warning("kivy.core.window was imported before the kiosk configured Kivy; "
-                    "full screen and input settings may not apply")
+        log.warning(
+            "kivy.core.window was imported before the kiosk configured Kivy; "
+            "full screen and input settings may not apply"
+        )
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")
@@ -93,8 +95,13 @@ def display_size() -> tuple[int, int] | None:
         return None
 
     class DisplayMode(ctypes.Structure):
-        _fields_ = [("format", ctypes.c_uint32), ("w", ctypes.c_int), ("h", ctypes.c_int),
-                    ("refresh_rate", ctypes.c_int), ("driverdata", ctypes.c_void_p)]
+        _fields_ = [
+            ("format", ctypes.c_uint32),
+            ("w", ctypes.c_int),
+            ("h", ctypes.c_int),
+            ("refresh_rate", ctypes.c_int),
+            ("driverdata", ctypes.c_void_p),
+        ]
 
     try:
         sdl = ctypes.CDLL(libraries[0])

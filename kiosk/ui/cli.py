@@ -22,15 +22,28 @@ def register(groups: dict[str, Any], top: Any) -> None:
         description="Start the worker's kiosk. Without --packs it shows the trainer's drop folder "
         "(in the data folder) and the bundled sample packs.",
     )
-    run.add_argument("--packs", metavar="DIR", action="append", type=Path,
-                     help="a folder of packs (repeat for several); default: the drop folder and the samples")
+    run.add_argument(
+        "--packs",
+        metavar="DIR",
+        action="append",
+        type=Path,
+        help="a folder of packs (repeat for several); default: the drop folder and the samples",
+    )
     run.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
     run.add_argument("--size", metavar="WxH", type=_size, help="window size in pixels, e.g. 1280x800 (windowed)")
-    run.add_argument("--hub", metavar="URL", default=os.environ.get("KIOSK_HUB_URL") or None,
-                     help="the workshop hub's connection string for this kiosk (kiosk hub add-kiosk prints it; "
-                     "default: $KIOSK_HUB_URL); records are synced in the background")
-    run.add_argument("--screenshots", metavar="DIR", type=Path,
-                     help="save a screenshot of every screen shown into DIR (for checking layouts)")
+    run.add_argument(
+        "--hub",
+        metavar="URL",
+        default=os.environ.get("KIOSK_HUB_URL") or None,
+        help="the workshop hub's connection string for this kiosk (kiosk hub add-kiosk prints it; "
+        "default: $KIOSK_HUB_URL); records are synced in the background",
+    )
+    run.add_argument(
+        "--screenshots",
+        metavar="DIR",
+        type=Path,
+        help="save a screenshot of every screen shown into DIR (for checking layouts)",
+    )
     run.set_defaults(handler=handle_run)
 
 

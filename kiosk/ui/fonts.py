@@ -15,14 +15,14 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 CJK_FONT_CANDIDATES: tuple[str, ...] = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",          # Debian/Ubuntu fonts-wqy-microhei
-    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",          # Fedora, Arch
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",            # Debian fonts-wqy-zenhei
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",  # Debian/Ubuntu fonts-wqy-microhei
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",  # Fedora, Arch
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",  # Debian fonts-wqy-zenhei
     "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",  # single-face SC (some distros)
     "/usr/share/fonts/noto-cjk/NotoSansCJKsc-Regular.otf",
     "/usr/share/fonts/google-noto-cjk/NotoSansCJKsc-Regular.otf",
     "/usr/share/fonts/opentype/noto/NotoSansSC-Regular.otf",
-    "C:/Windows/Fonts/msyh.ttc",                                # Microsoft YaHei
+    "C:/Windows/Fonts/msyh.ttc",  # Microsoft YaHei
     "/System/Library/Fonts/Supplemental/Songti.ttc",
 )
 

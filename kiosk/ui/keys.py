@@ -10,13 +10,13 @@ from enum import Enum
 
 
 class Action(str, Enum):
-    MAIN = "main"            # Space / Enter: Next, Done, select the focused tile, OK
-    BACK = "back"            # Backspace
-    HEAR = "hear"            # R: hear again
-    HELP = "help"            # H: help
+    MAIN = "main"  # Space / Enter: Next, Done, select the focused tile, OK
+    BACK = "back"  # Backspace
+    HEAR = "hear"  # R: hear again
+    HELP = "help"  # H: help
     FOCUS_NEXT = "focus_next"  # Tab, Right, Down
     FOCUS_PREV = "focus_prev"  # Shift+Tab, Left, Up
-    IGNORE = "ignore"        # Escape / Android back: swallowed, never exits
+    IGNORE = "ignore"  # Escape / Android back: swallowed, never exits
 
 
 # SDL keycodes as Kivy reports them.

@@ -79,8 +79,12 @@ class PackWatcher:
     still differs from it. It costs the ``stat`` calls of one poll on the main thread, once.
     """
 
-    def __init__(self, shelf: Any, interval: float = POLL_SECONDS,
-                 signature: Callable[[Iterable[Path]], Signature] = folders_signature) -> None:
+    def __init__(
+        self,
+        shelf: Any,
+        interval: float = POLL_SECONDS,
+        signature: Callable[[Iterable[Path]], Signature] = folders_signature,
+    ) -> None:
         self.shelf = shelf
         self.interval = interval
         self.detector = ChangeDetector()

@@ -16,22 +16,22 @@ Hex = str  # "#RRGGBB"
 @dataclass(frozen=True)
 class Palette:
     name: str
-    background: Hex        # screen background
-    surface: Hex           # tiles, cards, secondary buttons
-    text: Hex              # all ordinary text
-    text_muted: Hex        # secondary text (still AAA)
-    border: Hex            # outlines of secondary buttons and tiles
-    primary: Hex           # the one main action (Next / Done / OK)
+    background: Hex  # screen background
+    surface: Hex  # tiles, cards, secondary buttons
+    text: Hex  # all ordinary text
+    text_muted: Hex  # secondary text (still AAA)
+    border: Hex  # outlines of secondary buttons and tiles
+    primary: Hex  # the one main action (Next / Done / OK)
     primary_text: Hex
     primary_pressed: Hex
-    help: Hex              # the Help button: calm, but easy to find
+    help: Hex  # the Help button: calm, but easy to find
     help_text: Hex
-    focus: Hex             # keyboard / switch focus ring
-    dot_done: Hex          # progress dots and tally dots
+    focus: Hex  # keyboard / switch focus ring
+    dot_done: Hex  # progress dots and tally dots
     dot_todo: Hex
-    scrim: Hex             # behind overlays (drawn with alpha)
-    picture_frame: Hex     # behind the step photo (letterbox bands)
-    dark: bool = False     # a dark background: icons get a white disc behind them
+    scrim: Hex  # behind overlays (drawn with alpha)
+    picture_frame: Hex  # behind the step photo (letterbox bands)
+    dark: bool = False  # a dark background: icons get a white disc behind them
 
     def text_pairs(self) -> list[tuple[str, Hex, Hex]]:
         """Every (use, text colour, background colour) combination the UI draws."""
@@ -103,7 +103,7 @@ PALETTES: dict[str, Palette] = {p.name: p for p in (CALM, HIGH_CONTRAST)}
 
 
 def hex_to_rgba(value: Hex, alpha: float = 1.0) -> tuple[float, float, float, float]:
-    """"#RRGGBB" -> (r, g, b, a) in 0..1, the form Kivy colours take."""
+    """ "#RRGGBB" -> (r, g, b, a) in 0..1, the form Kivy colours take."""
     value = value.lstrip("#")
     r, g, b = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
     return (r, g, b, alpha)

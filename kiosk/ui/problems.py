@@ -23,10 +23,10 @@ MAX_KEPT = 50
 
 @dataclass(frozen=True)
 class UiProblem:
-    kind: str        # "audio", "speech", "journal", "picture", "packs"
-    message: str     # plain words for the trainer
-    detail: str      # technical detail (exception text, file)
-    at: str          # UTC ISO time
+    kind: str  # "audio", "speech", "journal", "picture", "packs"
+    message: str  # plain words for the trainer
+    detail: str  # technical detail (exception text, file)
+    at: str  # UTC ISO time
 
 
 class ProblemLog:

@@ -52,7 +52,7 @@ class RunSession:
         start = max(0, min(start_index, len(pack.steps) - 1))
         self.screen_index = next((i for i, screen in enumerate(self.screens) if start in screen.steps), 0)
         self.finished = False
-        self.tally = 0                  # taps on the current step's count dots
+        self.tally = 0  # taps on the current step's count dots
         self._shown_at: float | None = None
         self._pending: deque[Callable[[], None]] = deque()
         self.schedule: Callable[[], None] = self.flush
@@ -119,7 +119,7 @@ class RunSession:
         screen = self.screen
         if screen.level is Level.FULL:
             return False
-        self.screens[self.screen_index:self.screen_index + 1] = [StepScreen((i,), Level.FULL) for i in screen.steps]
+        self.screens[self.screen_index : self.screen_index + 1] = [StepScreen((i,), Level.FULL) for i in screen.steps]
         self.arrive()
         return True
 
@@ -196,14 +196,18 @@ class RunSession:
         try:
             if resume_from is not None:
                 return int(self.journal.resume_run(resume_from))
-            return int(self.journal.start_run(
-                self.person.id, pack.id, pack.version, pack.content_hash, step_count=len(pack.steps)
-            ))
+            return int(
+                self.journal.start_run(
+                    self.person.id, pack.id, pack.version, pack.content_hash, step_count=len(pack.steps)
+                )
+            )
         except Exception as exc:  # noqa: BLE001 - JournalError or worse: the worker carries on
             self._journal_problem(exc, "This task is not being recorded: the journal could not start it.")
             return None
 
-    def _record(self, step_number: int, event: str, duration_ms: int | None = None, *, level: int | None = None) -> None:
+    def _record(
+        self, step_number: int, event: str, duration_ms: int | None = None, *, level: int | None = None
+    ) -> None:
         run_id = self.run_id
         if run_id is None:
             return

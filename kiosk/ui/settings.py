@@ -17,15 +17,15 @@ PREFIX = "ui."
 
 @dataclass(frozen=True)
 class UiSettings:
-    autoplay: bool = True               # play the step's voice when the step appears
-    high_contrast: bool = False         # black / white / yellow palette
-    text_scale: float = 1.0             # larger text: 1.0, 1.25, 1.5
+    autoplay: bool = True  # play the step's voice when the step appears
+    high_contrast: bool = False  # black / white / yellow palette
+    text_scale: float = 1.0  # larger text: 1.0, 1.25, 1.5
     tap_guard_s: float = DEFAULT_GUARD_SECONDS  # ignore a second activation within this time
-    finish_pause_s: float = 6.0         # the celebration returns to the tasks after this pause
-    language: str = "en"                # kiosk language: people screen, trainer screens, new packs
-    celebrate: bool = True              # the star and the chime on the "well done" screen
-    speech_rate: str = "normal"         # "slow": generated speech at SLOW_SPEECH of the calm rate
-    worker_idle_s: float = 120.0        # a shared kiosk's tasks screen untouched this long: "Who are you?"
+    finish_pause_s: float = 6.0  # the celebration returns to the tasks after this pause
+    language: str = "en"  # kiosk language: people screen, trainer screens, new packs
+    celebrate: bool = True  # the star and the chime on the "well done" screen
+    speech_rate: str = "normal"  # "slow": generated speech at SLOW_SPEECH of the calm rate
+    worker_idle_s: float = 120.0  # a shared kiosk's tasks screen untouched this long: "Who are you?"
 
     @classmethod
     def load(cls, store: Any) -> "UiSettings":

@@ -21,8 +21,14 @@ Listener = Callable[[Any], None]
 
 
 class PackShelf:
-    def __init__(self, folders: Sequence[Path], cache_dir: Path, default_language: str = "en",
-                 library: Any | None = None, keep: Callable[[], Any] | None = None) -> None:
+    def __init__(
+        self,
+        folders: Sequence[Path],
+        cache_dir: Path,
+        default_language: str = "en",
+        library: Any | None = None,
+        keep: Callable[[], Any] | None = None,
+    ) -> None:
         """``keep`` names packs in use (a worker's open task): their cached pictures are never
         pruned, even when the pack was removed from its folder mid-task."""
         if library is None:
@@ -30,7 +36,7 @@ class PackShelf:
 
             library = Library(list(folders), cache_dir, default_language, keep=keep)
         self.library = library
-        self.result: Any | None = None          # the last ScanResult
+        self.result: Any | None = None  # the last ScanResult
         self.listeners: list[Listener] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-packs")
         self._running: Future | None = None

@@ -31,9 +31,9 @@ log = logging.getLogger(__name__)
 @dataclass
 class Storage:
     journal: Journal
-    mode: str                          # "ok", "read_only" or "memory"
+    mode: str  # "ok", "read_only" or "memory"
     problem: JournalError | None = None
-    kept_as: Path | None = None        # where a damaged journal was set aside
+    kept_as: Path | None = None  # where a damaged journal was set aside
 
     @property
     def writable(self) -> bool:
@@ -67,8 +67,10 @@ def open_storage(path: Path) -> Storage:
             problem = error
         else:
             try:
-                journal.set_setting(TRAINER_PIN_KEY, device_reset_mark(
-                    "The journal was damaged, so the trainer PIN was lost.", str(kept_as)))
+                journal.set_setting(
+                    TRAINER_PIN_KEY,
+                    device_reset_mark("The journal was damaged, so the trainer PIN was lost.", str(kept_as)),
+                )
             except JournalError as error:  # the new journal cannot keep the mark: do not use it
                 journal.close()
                 problem = error

@@ -19,12 +19,12 @@ TEXT_SCALES = (1.0, 1.25, 1.5)
 
 # Base text sizes in sp (multiplied by the worker's text scale).
 BASE_SP = {
-    "fs_step": 40,      # the easy-read step sentence
-    "fs_heading": 40,   # screen questions: "Who are you?"
-    "fs_button": 30,    # the word on every button
-    "fs_main": 36,      # the word on the main button
-    "fs_tile": 32,      # tile titles and names
-    "fs_small": 28,     # "3 of 8", counters
+    "fs_step": 40,  # the easy-read step sentence
+    "fs_heading": 40,  # screen questions: "Who are you?"
+    "fs_button": 30,  # the word on every button
+    "fs_main": 36,  # the word on the main button
+    "fs_tile": 32,  # tile titles and names
+    "fs_small": 28,  # "3 of 8", counters
     "fs_celebrate": 56,
 }
 
@@ -66,7 +66,7 @@ class Theme(EventDispatcher):
     gap = NumericProperty(dp(20))
     pad = NumericProperty(dp(24))
     radius = NumericProperty(dp(18))
-    ring = NumericProperty(dp(6))   # focus ring width
+    ring = NumericProperty(dp(6))  # focus ring width
     icon = NumericProperty(dp(48))
 
     def apply(self, palette: Palette | str = CALM, text_scale: float = 1.0) -> None:

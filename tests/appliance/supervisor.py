@@ -29,13 +29,19 @@ def split_exec(line: str) -> list[str]:
 @dataclass
 class Result:
     starts: int = 0
-    exits: list[float] = field(default_factory=list)   # monotonic times the process ended
+    exits: list[float] = field(default_factory=list)  # monotonic times the process ended
     gave_up: bool = False
     on_failure_ran: bool = False
 
 
-def run_unit(service_text: str, notice_text: str, *, max_starts: int | None = None,
-             observer: Observer | None = None, stop_after_s: float = 60) -> Result:
+def run_unit(
+    service_text: str,
+    notice_text: str,
+    *,
+    max_starts: int | None = None,
+    observer: Observer | None = None,
+    stop_after_s: float = 60,
+) -> Result:
     unit = parse_unit(service_text)
     service, section = unit["Service"], unit["Unit"]
     assert service["Restart"] == ["always"], "this model knows Restart=always only"

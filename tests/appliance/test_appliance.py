@@ -57,7 +57,7 @@ def test_the_service_restarts_quickly_and_stops_after_a_burst():
     unit = parse_unit(service_unit(SETTINGS))
     service, section = unit["Service"], unit["Unit"]
     assert service["Restart"] == ["always"]
-    assert int(service["RestartSec"][0]) <= 3              # + ~1.5 s start-up: back within 5 s
+    assert int(service["RestartSec"][0]) <= 3  # + ~1.5 s start-up: back within 5 s
     assert int(section["StartLimitBurst"][0]) >= 3
     # the start limit must be reachable: burst starts, RestartSec apart, fit into the interval
     assert int(section["StartLimitBurst"][0]) * int(service["RestartSec"][0]) < int(section["StartLimitIntervalSec"][0])
@@ -72,7 +72,16 @@ def test_data_and_packs_reach_the_kiosk_quoted(tmp_path):
     odd = tmp_path / "data 100% $HOME"
     settings = Settings(command=(sys.executable, "-m", "kiosk"), data=odd, packs=(tmp_path / "p q",))
     start = parse_unit(service_unit(settings))["Service"]["ExecStart"][0]
-    assert split_exec(start) == [sys.executable, "-m", "kiosk", "--data", str(odd), "run", "--packs", str(tmp_path / "p q")]
+    assert split_exec(start) == [
+        sys.executable,
+        "-m",
+        "kiosk",
+        "--data",
+        str(odd),
+        "run",
+        "--packs",
+        str(tmp_path / "p q"),
+    ]
     assert systemd_quote("plain") == "plain" and systemd_quote("a b") == '"a b"'
     assert "%%" in systemd_quote("100%") and "$$" in systemd_quote("$HOME")
 
@@ -84,14 +93,24 @@ def test_systemd_analyze_verify_accepts_the_units(tmp_path):
     runtime = tmp_path / "runtime"
     runtime.mkdir(mode=0o700)
     env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), SYSTEMD_LOG_LEVEL="notice")
-    done = subprocess.run(["systemd-analyze", "--user", "verify", str(tmp_path / SERVICE_UNIT),
-                           str(tmp_path / NOTICE_UNIT)], capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        ["systemd-analyze", "--user", "verify", str(tmp_path / SERVICE_UNIT), str(tmp_path / NOTICE_UNIT)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     ours = [line for line in (done.stdout + done.stderr).splitlines() if "step-kiosk" in line]
     assert done.returncode == 0 and not ours, done.stdout + done.stderr
     # and the check would see a mistake (verify only warns about a bad value: look at its words)
     (tmp_path / SERVICE_UNIT).write_text(service_unit(SETTINGS).replace("Restart=always", "Restart=sometimes"))
-    bad = subprocess.run(["systemd-analyze", "--user", "verify", str(tmp_path / SERVICE_UNIT)],
-                         capture_output=True, text=True, env=env, timeout=60)
+    bad = subprocess.run(
+        ["systemd-analyze", "--user", "verify", str(tmp_path / SERVICE_UNIT)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert "sometimes" in bad.stdout + bad.stderr
 
 
@@ -103,12 +122,15 @@ def _fake(tmp_path: Path, body: str) -> Settings:
 
 def test_a_killed_kiosk_is_back_within_5_seconds(tmp_path):
     starts = tmp_path / "starts"
-    settings = _fake(tmp_path, f"""
+    settings = _fake(
+        tmp_path,
+        f"""
         import os, sys, time
         with open({str(starts)!r}, "a") as f:
             f.write(f"{{time.monotonic()}} {{os.getpid()}}\\n")
         time.sleep(60)
-    """)
+    """,
+    )
     unit = service_unit(settings)
 
     def kill_the_first(process, run):  # noqa: ANN001 - the supervisor's observer
@@ -125,12 +147,15 @@ def test_a_killed_kiosk_is_back_within_5_seconds(tmp_path):
 
 def test_a_crash_loop_stops_at_the_start_limit_and_tells_the_trainer(tmp_path):
     notice_ran = tmp_path / "notice"
-    settings = _fake(tmp_path, """
+    settings = _fake(
+        tmp_path,
+        """
         import sys
         if sys.argv[-1] == "notice":
             open(sys.argv[0] + ".notice", "w").write("shown")
         sys.exit(70)
-    """)
+    """,
+    )
     result = run_unit(service_unit(settings), notice_unit(settings), stop_after_s=60)
     burst = int(parse_unit(service_unit(settings))["Unit"]["StartLimitBurst"][0])
     assert result.starts == burst
@@ -146,8 +171,12 @@ def test_install_writes_the_files_and_enables_the_service(tmp_path):
     assert (tmp_path / "systemd/user/step-kiosk.service").read_text() == service_unit(SETTINGS)
     assert (tmp_path / "systemd/user/step-kiosk-stopped.service").is_file()
     assert "appliance session-start" in (tmp_path / "autostart/step-kiosk.desktop").read_text()
-    assert systemctl.calls == [["daemon-reload"], ["reset-failed", SERVICE_UNIT], ["enable", SERVICE_UNIT],
-                               ["restart", SERVICE_UNIT]]
+    assert systemctl.calls == [
+        ["daemon-reload"],
+        ["reset-failed", SERVICE_UNIT],
+        ["enable", SERVICE_UNIT],
+        ["restart", SERVICE_UNIT],
+    ]
     done = remove(Layout(tmp_path), Recorder())
     assert done.ok and not list(tmp_path.rglob("step-kiosk*"))
 
@@ -179,9 +208,13 @@ def test_the_notice_speaks_the_system_language():
 
 
 def test_kiosk_appliance_install_print(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "kiosk", "appliance", "install", "--print"],
-                          capture_output=True, text=True, env=dict(os.environ, XDG_CONFIG_HOME=str(tmp_path)),
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "appliance", "install", "--print"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, XDG_CONFIG_HOME=str(tmp_path)),
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert f"# {tmp_path}/systemd/user/step-kiosk.service" in done.stdout and "Restart=always" in done.stdout
     assert not list(tmp_path.iterdir())  # --print writes nothing

@@ -20,7 +20,11 @@ from kiosk.packs import Severity
 TEXTS = [
     {"en": "Put on the washer.", "de": "Leg die Unterlegscheibe auf.", "zh": "放上垫圈。"},
     {"en": "Tighten the nut.", "de": "Zieh die Mutter fest.", "zh": "拧紧螺母。"},
-    {"en": "Check that the bolt does not move.", "de": "Prüfe, dass sich die Schraube nicht bewegt.", "zh": "检查螺栓不动。"},
+    {
+        "en": "Check that the bolt does not move.",
+        "de": "Prüfe, dass sich die Schraube nicht bewegt.",
+        "zh": "检查螺栓不动。",
+    },
 ]
 
 
@@ -36,8 +40,16 @@ def make_pack_folder(folder: Path, texts: list[dict] = TEXTS, **extra) -> Path:
     for number, text in enumerate(texts, start=1):
         write_picture(folder / f"{number:02d}.jpg", (20 * number, 100, 150))
         steps.append({"image": f"{number:02d}.jpg", "text": dict(text)})
-    document = {"format": 1, "id": "fit-a-washer", "title": {"en": "Fit a washer"}, "language": "en",
-                "kind": "assembly", "version": 1, **extra, "steps": steps}
+    document = {
+        "format": 1,
+        "id": "fit-a-washer",
+        "title": {"en": "Fit a washer"},
+        "language": "en",
+        "kind": "assembly",
+        "version": 1,
+        **extra,
+        "steps": steps,
+    }
     (folder / "pack.yaml").write_text(render_pack_yaml(document), encoding="utf-8")
     return folder
 

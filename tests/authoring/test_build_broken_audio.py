@@ -23,8 +23,15 @@ def make_pack_folder(folder: Path, texts: list[dict]) -> Path:
         Image.new("RGB", (320, 240), (20 * number, 100, 150)).save(buffer, "JPEG")
         (folder / f"{number:02d}.jpg").write_bytes(buffer.getvalue())
         steps.append({"image": f"{number:02d}.jpg", "text": dict(text)})
-    document = {"format": 1, "id": "fit-a-washer", "title": {"en": "Fit a washer"}, "language": "en",
-                "kind": "assembly", "version": 1, "steps": steps}
+    document = {
+        "format": 1,
+        "id": "fit-a-washer",
+        "title": {"en": "Fit a washer"},
+        "language": "en",
+        "kind": "assembly",
+        "version": 1,
+        "steps": steps,
+    }
     (folder / "pack.yaml").write_text(render_pack_yaml(document), encoding="utf-8")
     return folder
 

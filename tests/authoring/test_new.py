@@ -146,7 +146,11 @@ def test_order_by_capture_time_when_names_have_no_numbers(tmp_path):
 def test_order_by_file_time_without_capture_time(tmp_path):
     photos = tmp_path / "photos"
     photos.mkdir()
-    for name, modified in [("b.jpg", datetime(2024, 1, 3)), ("a.jpg", datetime(2024, 1, 2)), ("c.jpg", datetime(2024, 1, 1))]:
+    for name, modified in [
+        ("b.jpg", datetime(2024, 1, 3)),
+        ("a.jpg", datetime(2024, 1, 2)),
+        ("c.jpg", datetime(2024, 1, 1)),
+    ]:
         make_photo(photos / name, PhotoSpec(size=(300, 200)))
         set_mtime(photos / name, modified)
     result = make_pack(photos, tmp_path / "out")

@@ -12,7 +12,7 @@ from kiosk.authoring.packyaml import TODO_TEXT, render_pack_yaml, step_needs_tex
 
 scalars = st.one_of(
     st.text(max_size=30),
-    st.integers(-10**6, 10**6),
+    st.integers(-(10**6), 10**6),
     st.booleans(),
     st.none(),
     st.floats(allow_nan=False, allow_infinity=False),

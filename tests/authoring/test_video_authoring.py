@@ -25,9 +25,19 @@ LOCATION = "+52.5200+013.4050/"
 
 
 def iphone_clip(path: Path, **kwargs) -> Path:
-    options = dict(kind="hevc-mov", size=(96, 64), seconds=1.0, fps=12, audio=True, rotation=90,
-                   metadata={"location": LOCATION, "com.apple.quicktime.location.ISO6709": LOCATION,
-                             "creation_time": "2024-03-12T10:15:00Z"})
+    options = dict(
+        kind="hevc-mov",
+        size=(96, 64),
+        seconds=1.0,
+        fps=12,
+        audio=True,
+        rotation=90,
+        metadata={
+            "location": LOCATION,
+            "com.apple.quicktime.location.ISO6709": LOCATION,
+            "creation_time": "2024-03-12T10:15:00Z",
+        },
+    )
     options.update(kwargs)
     return make_clip(path, **options)
 
@@ -36,7 +46,13 @@ def streams_of(path: Path) -> tuple[dict, list[str], av.VideoFrame, str, str]:
     with av.open(str(path)) as container:
         video = container.streams.video[0]
         frame = next(container.decode(video))
-        return dict(container.metadata), [s.type for s in container.streams], frame, video.codec_context.name, video.codec_context.pix_fmt
+        return (
+            dict(container.metadata),
+            [s.type for s in container.streams],
+            frame,
+            video.codec_context.name,
+            video.codec_context.pix_fmt,
+        )
 
 
 def test_iphone_hevc_mov_becomes_upright_h264_without_location(tmp_path: Path) -> None:

@@ -55,7 +55,9 @@ def test_zip_round_trip_loads_with_the_same_steps(built_pack, tmp_path):
     assert zipped_pack is not None, problems
     assert zipped_pack.id == "fit-a-washer"
     assert steps_of(zipped_pack) == steps_of(folder_pack)
-    assert zipped_pack.file(zipped_pack.steps[1].audio["en"]).read_bytes() == (built_pack / "audio/en/02.wav").read_bytes()
+    assert (
+        zipped_pack.file(zipped_pack.steps[1].audio["en"]).read_bytes() == (built_pack / "audio/en/02.wav").read_bytes()
+    )
 
 
 def test_zip_is_the_same_byte_for_byte_every_time(built_pack, tmp_path):
@@ -109,7 +111,11 @@ def test_photos_to_kiosk_end_to_end(tmp_path, capsys):
     assert [report.ok for report in scan.reports] == [True], scan.reports
     (found,) = scan.packs
     assert found.id == "wash-hands"
-    assert [step.text_for("en", "en") for step in found.steps] == ["Wet your hands.", "Put on soap.", "Rinse your hands."]
+    assert [step.text_for("en", "en") for step in found.steps] == [
+        "Wet your hands.",
+        "Put on soap.",
+        "Rinse your hands.",
+    ]
     assert all(found.file(step.audio["en"]).is_file() for step in found.steps)
     assert all(found.display_image(step).is_file() for step in found.steps)
 

@@ -18,8 +18,10 @@ from hub_testing import PostgresServer, find_postgres_bin  # noqa: E402
 def postgres() -> Iterator[PostgresServer]:
     bindir = find_postgres_bin()
     if bindir is None:
-        pytest.skip("the PostgreSQL server programs (initdb, pg_ctl) are not installed; "
-                    "scripts/setup.sh installs Debian's postgresql package")
+        pytest.skip(
+            "the PostgreSQL server programs (initdb, pg_ctl) are not installed; "
+            "scripts/setup.sh installs Debian's postgresql package"
+        )
     server = PostgresServer.start(bindir)
     try:
         yield server

@@ -58,7 +58,7 @@ class PostgresServer:
     folder: Path
     port: int
     password: str
-    as_user: str | None   # "postgres" when the tests run as root
+    as_user: str | None  # "postgres" when the tests run as root
 
     @classmethod
     def start(cls, bindir: Path) -> "PostgresServer":
@@ -70,8 +70,21 @@ class PostgresServer:
             shutil.chown(folder, as_user)
             shutil.chown(folder / "pw", as_user)
         server = cls(bindir, folder, free_port(), password, as_user)
-        server._run("initdb", "-D", str(folder / "data"), "-U", ADMIN, "--pwfile", str(folder / "pw"),
-                    "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync")
+        server._run(
+            "initdb",
+            "-D",
+            str(folder / "data"),
+            "-U",
+            ADMIN,
+            "--pwfile",
+            str(folder / "pw"),
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
         server.run_ctl("start")
         return server
 
@@ -87,8 +100,10 @@ class PostgresServer:
         if action == "start":
             # fsync off: a test server's data need not survive an operating-system crash; the
             # server's own crash recovery (kill) works the same without it.
-            options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                       "-c full_page_writes=off -c max_connections=60")
+            options = (
+                f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c full_page_writes=off -c max_connections=60"
+            )
             self._run("pg_ctl", "-D", data, "-l", str(self.folder / "log"), "-w", "-t", "30", "start", "-o", options)
         elif action == "stop":
             self._run("pg_ctl", "-D", data, "-m", "fast", "-w", "stop")

@@ -15,8 +15,7 @@ import pytest
 from hub_testing import PostgresServer, closed_port_url, wait_until
 from journal_testing import FakeClock, Player
 from kiosk.cli import main
-from kiosk.hub import (HubError, HubSync, add_member, format_progress, hub_person_progress,
-                       init_hub, sync_once)
+from kiosk.hub import HubError, HubSync, add_member, format_progress, hub_person_progress, init_hub, sync_once
 from kiosk.hub.schema import MIGRATIONS
 from kiosk.journal import Journal
 from kiosk.journal.progress import person_progress
@@ -77,21 +76,27 @@ def test_a_kiosk_sees_only_its_workshop_and_may_only_insert(hub_url, tmp_path, c
             sync_once(journal, member.url)
 
     with psycopg.connect(kiosk_a.url, autocommit=True) as conn:
-        assert conn.execute("SELECT current_user").fetchone()[0] == kiosk_a.role   # its own password works
+        assert conn.execute("SELECT current_user").fetchone()[0] == kiosk_a.role  # its own password works
         assert [row[0] for row in conn.execute("SELECT name FROM hub.people")] == ["Anna North"]
         assert [row[0] for row in conn.execute("SELECT role FROM hub.members")] == [kiosk_a.role]
-        for statement in ("SELECT * FROM hub.runs", "SELECT * FROM hub.step_events", "SELECT * FROM hub.devices",
-                          "DELETE FROM hub.people", "UPDATE hub.people SET workshop = 'North'",
-                          "CREATE TEMP TABLE t (x int)", "CREATE TABLE public.t (x int)",
-                          "SELECT hub.delete_person(gen_random_uuid(), 'South')",
-                          "INSERT INTO hub.people (workshop, uuid, name) VALUES ('South', gen_random_uuid(), 'x')"):
+        for statement in (
+            "SELECT * FROM hub.runs",
+            "SELECT * FROM hub.step_events",
+            "SELECT * FROM hub.devices",
+            "DELETE FROM hub.people",
+            "UPDATE hub.people SET workshop = 'North'",
+            "CREATE TEMP TABLE t (x int)",
+            "CREATE TABLE public.t (x int)",
+            "SELECT hub.delete_person(gen_random_uuid(), 'South')",
+            "INSERT INTO hub.people (workshop, uuid, name) VALUES ('South', gen_random_uuid(), 'x')",
+        ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
         # an edit aimed at the other workshop's person touches nothing
         assert conn.execute("UPDATE hub.people SET name = 'taken' WHERE name = 'Carl South'").rowcount == 0
 
     with psycopg.connect(coach.url, autocommit=True) as conn:
-        assert conn.execute("SELECT count(*) FROM hub.runs").fetchone()[0] == 1           # North's only
+        assert conn.execute("SELECT count(*) FROM hub.runs").fetchone()[0] == 1  # North's only
         assert conn.execute("SELECT DISTINCT workshop FROM hub.step_events").fetchall() == [("North",)]
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("INSERT INTO hub.tombstones (workshop, uuid) VALUES ('North', gen_random_uuid())")
@@ -102,8 +107,9 @@ def test_a_kiosk_sees_only_its_workshop_and_may_only_insert(hub_url, tmp_path, c
         sync_once(Journal.open_in_memory(), kiosk_a.url.replace(kiosk_a.url.split(":")[2].split("@")[0], "wrong"))
 
 
-def _play_on(kiosk: Journal, combined: Journal, clock: FakeClock, kiosk_person: int, combined_person: int,
-             **run: object) -> None:
+def _play_on(
+    kiosk: Journal, combined: Journal, clock: FakeClock, kiosk_person: int, combined_person: int, **run: object
+) -> None:
     """The same run, at the same moments, on a kiosk and on one journal that gets every run."""
     start = clock.now
     Player(kiosk, clock).run(kiosk_person, **run)
@@ -123,7 +129,7 @@ def test_two_kiosks_one_worker_one_progress(hub_url, tmp_path, clock, capsys):
     result = sync_once(kiosk_b, b_member.url)
     assert result.people_received == 1
     anna_b = kiosk_b.person_by_uuid(anna_a.uuid)
-    assert anna_b is not None and anna_b.name == "Anna" and anna_b.language == "de"   # one person, one uuid
+    assert anna_b is not None and anna_b.name == "Anna" and anna_b.language == "de"  # one person, one uuid
     anna_c = combined.add_person("Anna")
 
     plan = [
@@ -166,7 +172,7 @@ def test_resync_and_duplicate_delivery_change_nothing(hub_url, tmp_path, clock):
         player = Player(journal, clock)
         for round_number in range(20):
             player.run(people[round_number % 2].id, help_on=[round_number % 5 + 1])
-        open_run = player.run(people[0].id, outcome=None, stop_after=2)   # still going: not sent yet
+        open_run = player.run(people[0].id, outcome=None, stop_after=2)  # still going: not sent yet
         first = sync_once(journal, member.url, batch_runs=7)
         assert (first.runs_sent, first.runs_new) == (20, 20)
         assert first.events_new == _events_in(journal) - len(journal.events(open_run))
@@ -174,8 +180,9 @@ def test_resync_and_duplicate_delivery_change_nothing(hub_url, tmp_path, clock):
         assert (again.runs_sent, again.events_sent) == (0, 0)
         # the kiosk forgot its mark (killed after the hub committed): everything is sent again, nothing doubles
         journal.delete_setting("hub.sync.run_mark")
+
         def sync_from_another_connection() -> None:
-            with Journal.open(journal.path) as own:   # a Journal belongs to the thread that opened it
+            with Journal.open(journal.path) as own:  # a Journal belongs to the thread that opened it
                 sync_once(own, member.url)
 
         threads = [threading.Thread(target=sync_from_another_connection) for _ in range(3)]
@@ -207,7 +214,7 @@ def test_the_hub_down_blocks_nothing_and_loses_nothing(hub_url, tmp_path, clock)
         for _ in range(30):
             started = time.perf_counter()
             player.run(anna.id, steps=4)
-            slowest = max(slowest, (time.perf_counter() - started) / 9)   # 9 journal calls per run
+            slowest = max(slowest, (time.perf_counter() - started) / 9)  # 9 journal calls per run
         assert wait_until(lambda: sync.status().failures_in_a_row >= 3 and sync.status().runs_waiting == 30)
         status = sync.status()
         assert sync.stop(timeout=5)
@@ -238,7 +245,7 @@ def test_the_hub_stopped_mid_sync_loses_and_doubles_nothing(postgres: PostgresSe
     sync.start()
     try:
         assert wait_until(lambda: _count(hub_url, "runs") > 0, timeout=10)
-        postgres.run_ctl("kill")   # like a power cut at the hub, in the middle of the batches
+        postgres.run_ctl("kill")  # like a power cut at the hub, in the middle of the batches
         assert wait_until(lambda: sync.status().last_error is not None, timeout=10)
         assert "cannot be reached" in sync.status().last_error
         postgres.run_ctl("start")
@@ -288,8 +295,9 @@ def test_a_deletion_reaches_every_kiosk_and_the_hub(hub_url, tmp_path, clock, ca
     assert kiosk_b.people(include_archived=True) == [] and kiosk_b.runs() == []
     # a kiosk that still had them cannot bring them back (the hub's tombstone refuses them)
     with psycopg.connect(a_member.url, autocommit=True) as conn:
-        conn.execute("INSERT INTO hub.people (workshop, uuid, name) VALUES ('W', %s, 'Benedikt Othername')",
-                     (ben.uuid,))
+        conn.execute(
+            "INSERT INTO hub.people (workshop, uuid, name) VALUES ('W', %s, 'Benedikt Othername')", (ben.uuid,)
+        )
     assert _count(hub_url, "people") == 0
     kiosk_a.close()
     kiosk_b.close()
@@ -320,4 +328,4 @@ def test_add_kiosk_prints_a_working_connection_string(hub_url, tmp_path, capsys)
     assert main(["hub", "add-kiosk", "Station 7", "--workshop", "Ningbo 3", "--db", hub_url]) == 1
     assert "already a kiosk called" in capsys.readouterr().err
     assert main(["hub", "add-kiosk", "Station 8", "--workshop", "W", "--db", hub_url.split("?")[0]]) == 0
-    assert "sslmode=verify-full" in capsys.readouterr().out   # the default for a real network
+    assert "sslmode=verify-full" in capsys.readouterr().out  # the default for a real network

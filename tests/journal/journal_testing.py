@@ -51,15 +51,17 @@ class Player:
     ) -> int:
         """One run; ``stop_after`` ends it after that step (abandoned, or left open with outcome None)."""
         help_on = set(help_on)
-        run_id = self.journal.start_run(person_id, pack_id, version, f"hash-{pack_id}-{version}",
-                                        step_count=steps if step_count_known else None)
+        run_id = self.journal.start_run(
+            person_id, pack_id, version, f"hash-{pack_id}-{version}", step_count=steps if step_count_known else None
+        )
         self.play_steps(run_id, range(1, (stop_after or steps) + 1), help_on=help_on, step_seconds=step_seconds)
         if outcome is not None:
             self.journal.finish_run(run_id, outcome)
         return run_id
 
-    def play_steps(self, run_id: int, numbers: Iterable[int], *, help_on: Iterable[int] = (),
-                   step_seconds: float = 10) -> None:
+    def play_steps(
+        self, run_id: int, numbers: Iterable[int], *, help_on: Iterable[int] = (), step_seconds: float = 10
+    ) -> None:
         help_on = set(help_on)
         for number in numbers:
             self.journal.record_step(run_id, number, "shown")

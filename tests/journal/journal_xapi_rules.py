@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.I)  # RFC 4122 variant
+UUID = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.I
+)  # RFC 4122 variant
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")  # absolute: a scheme, then no spaces
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")  # RFC 5646, the shapes used in practice
 ISO_DURATION = re.compile(
@@ -21,17 +23,49 @@ ISO_DURATION = re.compile(
 ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 VERSION = re.compile(r"^1\.0(\.\d+)?$")
 
-STATEMENT_KEYS = {"id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority",
-                  "version", "attachments"}
+STATEMENT_KEYS = {
+    "id",
+    "actor",
+    "verb",
+    "object",
+    "result",
+    "context",
+    "timestamp",
+    "stored",
+    "authority",
+    "version",
+    "attachments",
+}
 AGENT_KEYS = {"objectType", "name", "mbox", "mbox_sha1sum", "openid", "account"}
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 VERB_KEYS = {"id", "display"}
 ACTIVITY_KEYS = {"objectType", "id", "definition"}
-DEFINITION_KEYS = {"name", "description", "type", "moreInfo", "extensions", "interactionType",
-                   "correctResponsesPattern", "choices", "scale", "source", "target", "steps"}
+DEFINITION_KEYS = {
+    "name",
+    "description",
+    "type",
+    "moreInfo",
+    "extensions",
+    "interactionType",
+    "correctResponsesPattern",
+    "choices",
+    "scale",
+    "source",
+    "target",
+    "steps",
+}
 RESULT_KEYS = {"score", "success", "completion", "response", "duration", "extensions"}
-CONTEXT_KEYS = {"registration", "instructor", "team", "contextActivities", "revision", "platform", "language",
-                "statement", "extensions"}
+CONTEXT_KEYS = {
+    "registration",
+    "instructor",
+    "team",
+    "contextActivities",
+    "revision",
+    "platform",
+    "language",
+    "statement",
+    "extensions",
+}
 CONTEXT_ACTIVITY_KEYS = {"parent", "grouping", "category", "other"}
 
 
@@ -56,8 +90,9 @@ def problems(statement: Any) -> list[str]:
         _result(statement["result"], found)
     if "context" in statement:
         _context(statement["context"], statement.get("object", {}), found)
-    if "timestamp" in statement and not (isinstance(statement["timestamp"], str)
-                                         and ISO_TIMESTAMP.match(statement["timestamp"])):
+    if "timestamp" in statement and not (
+        isinstance(statement["timestamp"], str) and ISO_TIMESTAMP.match(statement["timestamp"])
+    ):
         found.append(f"timestamp {statement.get('timestamp')!r} is not ISO 8601 with a time zone")
     if "version" in statement and not (isinstance(statement["version"], str) and VERSION.match(statement["version"])):
         found.append(f"version {statement.get('version')!r} is not 1.0.x")
@@ -193,8 +228,7 @@ def _context(context: Any, statement_object: Any, found: list[str]) -> None:
     _only(context, CONTEXT_KEYS, "context", found)
     if "registration" in context and not _is_uuid(context["registration"]):
         found.append("context.registration is not a UUID")
-    if "language" in context and not (isinstance(context["language"], str)
-                                      and LANGUAGE_TAG.match(context["language"])):
+    if "language" in context and not (isinstance(context["language"], str) and LANGUAGE_TAG.match(context["language"])):
         found.append("context.language is not an RFC 5646 language tag")
     for text in ("platform", "revision"):
         if text in context and not isinstance(context[text], str):

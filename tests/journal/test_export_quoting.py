@@ -31,8 +31,11 @@ def exported(tmp_path: Path) -> str:
             journal.record_step(run, 1, "done", duration_ms=1200)
             journal.finish_run(run)
     out = tmp_path / "events.csv"
-    done = subprocess.run([sys.executable, "-m", "kiosk", "--data", str(data), "export", "--format", "csv",
-                           "--out", str(out)], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--data", str(data), "export", "--format", "csv", "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     return out.read_bytes().decode("utf-8-sig")
 
@@ -57,7 +60,7 @@ def _split_on_comma_and_semicolon(text: str) -> list[list[str]]:
     while i < len(text):
         char = text[i]
         if quoted:
-            if char == '"' and text[i + 1:i + 2] == '"':
+            if char == '"' and text[i + 1 : i + 2] == '"':
                 field, i = field + '"', i + 1
             elif char == '"':
                 quoted = False
@@ -70,7 +73,7 @@ def _split_on_comma_and_semicolon(text: str) -> list[list[str]]:
             field, at_start = "", True
             i += 1
             continue
-        elif char == "\r" and text[i + 1:i + 2] == "\n":
+        elif char == "\r" and text[i + 1 : i + 2] == "\n":
             record.append(field)
             records.append(record)
             record, field, at_start = [], "", True
@@ -110,10 +113,18 @@ def test_numbers_are_never_defused(exported):
     assert csv_field(None) == "" and csv_field("") == ""
 
 
-@pytest.mark.parametrize(("text", "field"), [
-    ("line\nbreak", '"line\nbreak"'), ("cr\rhere", '"cr\rhere"'), ("tab\tinside", '"tab\tinside"'),
-    ('say "hi"', '"say ""hi"""'), ("a,b", '"a,b"'), ("a;b", '"a;b"'), ("plain text", "plain text"),
-])
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("line\nbreak", '"line\nbreak"'),
+        ("cr\rhere", '"cr\rhere"'),
+        ("tab\tinside", '"tab\tinside"'),
+        ('say "hi"', '"say ""hi"""'),
+        ("a,b", '"a,b"'),
+        ("a;b", '"a;b"'),
+        ("plain text", "plain text"),
+    ],
+)
 def test_quoting_of_text(text, field):
     assert csv_field(text) == field
     assert next(csv.reader([field + "\r\n"]))[0] == text

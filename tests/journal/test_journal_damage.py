@@ -132,6 +132,7 @@ def test_read_only_folder_as_an_ordinary_user(shared_folder, clock):
         file.chmod(0o444)
     shared_folder.chmod(0o555)
     try:
+
         def read() -> str:
             with Journal.open_read_only(path) as journal:
                 return ",".join(p.name for p in journal.people())
@@ -173,7 +174,7 @@ def test_random_bytes_never_crash_an_open(tmp_path_factory, data, keep_header):
     if keep_header:  # a real header, then garbage: damage that only SQLite itself can find
         Journal.open(path).close()
         real = path.read_bytes()
-        data = real[:100] + data + real[100 + len(data):]
+        data = real[:100] + data + real[100 + len(data) :]
     path.write_bytes(data)
     for opener in (Journal.open_read_only, Journal.open):
         try:

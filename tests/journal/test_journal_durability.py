@@ -59,7 +59,10 @@ def test_every_reported_write_survives_sigkill(tmp_path):
     for iteration in range(30):
         writer = subprocess.Popen(
             [sys.executable, str(CRASH_WRITER), str(path)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_ROOT,
         )
         time.sleep(chance.uniform(0.05, 0.5))  # sometimes during start-up and migration, mostly mid-write
         writer.send_signal(signal.SIGKILL)

@@ -21,8 +21,9 @@ def people(journal, clock, player, data_dir):
     """Two workers with awkward names, a photo each, runs and per-person settings."""
     (data_dir.people_photos / "zoe.png").write_bytes(b"\x89PNG zoe's face")
     (data_dir.people_photos / "li.jpg").write_bytes(b"\xff\xd8 li's face")
-    zoe = journal.add_person('Zoë "Z" Ärger, jr.', photo="people/zoe.png", language="de",
-                             preferences={"voice_rate": 0.7})
+    zoe = journal.add_person(
+        'Zoë "Z" Ärger, jr.', photo="people/zoe.png", language="de", preferences={"voice_rate": 0.7}
+    )
     li = journal.add_person("李小龙", photo="people/li.jpg", language="zh")
     player.run(zoe.id, "sandwich", help_on={2})
     clock.advance(days=1)
@@ -52,7 +53,8 @@ def test_csv_round_trip(journal, people, data_dir, tmp_path, capsys):
     assert tuple(rows[0]) == CSV_COLUMNS
     stored = journal.db.read(
         "SELECT e.id, e.at_ms, r.person_id, e.run_id, e.step_number, e.event, e.duration_ms, r.outcome "
-        "FROM step_events e JOIN runs r ON r.id = e.run_id ORDER BY e.id")
+        "FROM step_events e JOIN runs r ON r.id = e.run_id ORDER BY e.id"
+    )
     assert len(rows) == len(stored) == 19  # 5 steps x 2 + 1 help, 3 x 2, 1 x 2
     names = {str(zoe.id): zoe.name, str(li.id): li.name}
     for row, (event_id, at_ms, person_id, run_id, step, event, duration_ms, outcome) in zip(rows, stored):
@@ -77,12 +79,12 @@ def test_csv_filters(journal, people, clock):
 
 
 def test_csv_keeps_formulas_as_text(journal, player):
-    sneaky = journal.add_person("=HYPERLINK(\"http://example.org\")")
+    sneaky = journal.add_person('=HYPERLINK("http://example.org")')
     player.run(sneaky.id, "@pack", steps=1)
     out = io.StringIO()
     write_csv(journal, out)
     [row] = list(csv.DictReader(io.StringIO(out.getvalue())))[:1]
-    assert row["person_name"] == "'=HYPERLINK(\"http://example.org\")"
+    assert row["person_name"] == '\'=HYPERLINK("http://example.org")'
     assert row["pack_id"] == "'@pack"
 
 
@@ -92,10 +94,18 @@ def test_person_export_has_everything_about_them_and_nothing_else(journal, peopl
     assert main(["--data", str(data_dir.root), "person", "export", str(zoe.id), "--out", str(out)]) == 0
     exported = json.loads(out.read_text(encoding="utf-8"))
     library = person_export(journal, zoe.id)
-    assert exported | {"exported_at": None} == library | {"exported_at": None}  # the command writes the library's export
+    assert exported | {"exported_at": None} == library | {
+        "exported_at": None
+    }  # the command writes the library's export
     assert exported["format"] == "step-kiosk.person-export"
-    assert exported["person"] == {"id": zoe.id, "name": zoe.name, "photo": "people/zoe.png", "language": "de",
-                                  "preferences": {"voice_rate": 0.7}, "archived": False}
+    assert exported["person"] == {
+        "id": zoe.id,
+        "name": zoe.name,
+        "photo": "people/zoe.png",
+        "language": "de",
+        "preferences": {"voice_rate": 0.7},
+        "archived": False,
+    }
     assert base64.b64decode(exported["photo"]["base64"]) == b"\x89PNG zoe's face"
     assert exported["photo"]["media_type"] == "image/png"
     assert exported["settings"] == {
@@ -106,7 +116,9 @@ def test_person_export_has_everything_about_them_and_nothing_else(journal, peopl
     run_ids = {run.id for run in journal.runs(zoe.id)}
     assert {run["id"] for run in exported["runs"]} == run_ids and len(run_ids) == 2
     assert [run["outcome"] for run in exported["runs"]] == ["finished", None]
-    stored_events = journal.db.read(f"SELECT id FROM step_events WHERE run_id IN ({','.join(map(str, run_ids))}) ORDER BY id")
+    stored_events = journal.db.read(
+        f"SELECT id FROM step_events WHERE run_id IN ({','.join(map(str, run_ids))}) ORDER BY id"
+    )
     assert [event["id"] for event in exported["events"]] == [row[0] for row in stored_events]
     assert "李小龙" not in out.read_text(encoding="utf-8") and "scrypt" not in out.read_text(encoding="utf-8")
 
@@ -191,8 +203,11 @@ def test_person_list_and_unknown_ids(journal, people, data_dir, capsys):
     assert zoe.name in listed and "2 runs" in listed and li.name not in listed
     assert main(["--data", str(data_dir.root), "person", "list", "--all"]) == 0
     assert "(archived)" in capsys.readouterr().out
-    for command in (["person", "export", "99"], ["person", "delete", "99", "--yes"],
-                    ["export", "--format", "csv", "--person", "99"]):
+    for command in (
+        ["person", "export", "99"],
+        ["person", "delete", "99", "--yes"],
+        ["export", "--format", "csv", "--person", "99"],
+    ):
         assert main(["--data", str(data_dir.root), *command]) == 1
         assert "no person with id 99" in capsys.readouterr().err
 

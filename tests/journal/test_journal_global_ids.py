@@ -71,7 +71,7 @@ def test_edits_resolve_to_the_later_stamp_not_the_later_arrival(tmp_path):
         assert journal.person(ben.id).name == "Ben from the hub"
         # an edit here after seeing the hub's stamp is ordered after it, although this clock is behind
         journal.update_person(ben.id, name="Ben edited here")
-        (_, stamp), = [(p, s) for p, s in journal.person_stamps() if p.id == ben.id]
+        ((_, stamp),) = [(p, s) for p, s in journal.person_stamps() if p.id == ben.id]
         assert stamp > far_future
         journal.merge_person(person_uuid, name="Ben from the hub", changed_stamp=far_future)
         assert journal.person(ben.id).name == "Ben edited here"
@@ -87,8 +87,9 @@ def test_a_deleted_person_leaves_only_a_tombstone_and_never_comes_back(journal, 
     journal.tombstones_on_hub([anna.uuid])
     assert journal.tombstones(waiting_only=True) == []
     raw = sqlite3.connect(data_dir.journal)
-    assert raw.execute("SELECT * FROM tombstones").fetchall() == [(anna.uuid, raw.execute(
-        "SELECT deleted_at_ms FROM tombstones").fetchone()[0], 1)]
+    assert raw.execute("SELECT * FROM tombstones").fetchall() == [
+        (anna.uuid, raw.execute("SELECT deleted_at_ms FROM tombstones").fetchone()[0], 1)
+    ]
     raw.close()
     assert b"Tombstone-Test" not in data_dir.journal.read_bytes()
 

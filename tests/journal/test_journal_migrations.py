@@ -45,23 +45,37 @@ def _make_version_1_journal(path) -> None:
     raw = sqlite3.connect(path)
     raw.execute("PRAGMA journal_mode = WAL")
     raw.executescript(VERSION_1)
-    raw.execute("INSERT INTO people (name, photo, language, preferences) VALUES ('Anna', 'people/anna.jpg', 'de', "
-                "'{\"voice_rate\": 0.8}')")
+    raw.execute(
+        "INSERT INTO people (name, photo, language, preferences) VALUES ('Anna', 'people/anna.jpg', 'de', "
+        "'{\"voice_rate\": 0.8}')"
+    )
     raw.execute("INSERT INTO people (name, archived) VALUES ('Ben', 1)")
-    raw.execute("INSERT INTO runs (person_id, pack_id, pack_version, content_hash, started_at_ms, ended_at_ms, outcome) "
-                "VALUES (1, 'sandwich', 3, 'abc', ?, ?, 'finished')", (T0, T0 + 40_000))
-    raw.execute("INSERT INTO runs (person_id, pack_id, pack_version, content_hash, started_at_ms) "
-                "VALUES (1, 'sandwich', 3, 'abc', ?)", (T0 + 3_600_000,))  # left open by a crash
+    raw.execute(
+        "INSERT INTO runs (person_id, pack_id, pack_version, content_hash, started_at_ms, ended_at_ms, outcome) "
+        "VALUES (1, 'sandwich', 3, 'abc', ?, ?, 'finished')",
+        (T0, T0 + 40_000),
+    )
+    raw.execute(
+        "INSERT INTO runs (person_id, pack_id, pack_version, content_hash, started_at_ms) "
+        "VALUES (1, 'sandwich', 3, 'abc', ?)",
+        (T0 + 3_600_000,),
+    )  # left open by a crash
     for step in (1, 2, 3, 4):
-        raw.execute("INSERT INTO step_events (run_id, step_number, event, at_ms) VALUES (1, ?, 'shown', ?)",
-                    (step, T0 + step * 10_000 - 9_000))
+        raw.execute(
+            "INSERT INTO step_events (run_id, step_number, event, at_ms) VALUES (1, ?, 'shown', ?)",
+            (step, T0 + step * 10_000 - 9_000),
+        )
         if step == 2:
-            raw.execute("INSERT INTO step_events (run_id, step_number, event, at_ms) VALUES (1, 2, 'help', ?)",
-                        (T0 + 15_000,))
-        raw.execute("INSERT INTO step_events (run_id, step_number, event, at_ms) VALUES (1, ?, 'done', ?)",
-                    (step, T0 + step * 10_000))
-    raw.execute("INSERT INTO step_events (run_id, step_number, event, at_ms) VALUES (2, 1, 'shown', ?)",
-                (T0 + 3_601_000,))
+            raw.execute(
+                "INSERT INTO step_events (run_id, step_number, event, at_ms) VALUES (1, 2, 'help', ?)", (T0 + 15_000,)
+            )
+        raw.execute(
+            "INSERT INTO step_events (run_id, step_number, event, at_ms) VALUES (1, ?, 'done', ?)",
+            (step, T0 + step * 10_000),
+        )
+    raw.execute(
+        "INSERT INTO step_events (run_id, step_number, event, at_ms) VALUES (2, 1, 'shown', ?)", (T0 + 3_601_000,)
+    )
     raw.execute("INSERT INTO settings VALUES ('trainer_pin', '\"scrypt$old\"')")
     raw.commit()
     raw.close()
@@ -74,7 +88,11 @@ def test_version_1_journal_keeps_its_history(tmp_path):
         assert journal.db.schema_version == SCHEMA_VERSION == 6
         anna, ben = journal.people(include_archived=True)
         assert (anna.name, anna.photo, anna.language, dict(anna.preferences)) == (
-            "Anna", "people/anna.jpg", "de", {"voice_rate": 0.8})
+            "Anna",
+            "people/anna.jpg",
+            "de",
+            {"voice_rate": 0.8},
+        )
         assert ben.archived
         assert journal.get_setting("trainer_pin") == "scrypt$old"
         finished, crashed = journal.runs(anna.id)
@@ -87,7 +105,9 @@ def test_version_1_journal_keeps_its_history(tmp_path):
         # new features work on old data: recovery, resuming, progress (pack size from the furthest
         # step; the old finished run has no summary columns, so progress reads its events)
         assert journal.db.read_one("SELECT furthest_step, help_by_step FROM runs WHERE id = ?", (finished.id,)) == (
-            None, None)
+            None,
+            None,
+        )
         [recovered] = journal.recover_interrupted()
         assert recovered.id == crashed.id and recovered.last_shown_step == 1
         assert journal.resume_run(crashed.id) > crashed.id

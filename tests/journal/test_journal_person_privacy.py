@@ -21,12 +21,15 @@ def test_a_shared_photo_stays_until_its_last_user_is_deleted(journal: Journal, d
 def test_deletion_scrubs_the_problem_list(journal: Journal, data_dir):
     anna = journal.add_person("Anna", photo="people/anna-1.png")
     journal.add_person("Annabel")
-    journal.set_setting("ui.problems", [
-        {"kind": "picture", "message": "A photo could not be shown.", "detail": "people/anna-1.png", "at": "t"},
-        {"kind": "journal", "message": "Steps of Anna could not be saved.", "detail": "", "at": "t"},
-        {"kind": "journal", "message": "Steps of Annabel could not be saved.", "detail": "", "at": "t"},
-        {"kind": "audio", "message": "A sound is missing.", "detail": "01.wav", "at": "t"},
-    ])
+    journal.set_setting(
+        "ui.problems",
+        [
+            {"kind": "picture", "message": "A photo could not be shown.", "detail": "people/anna-1.png", "at": "t"},
+            {"kind": "journal", "message": "Steps of Anna could not be saved.", "detail": "", "at": "t"},
+            {"kind": "journal", "message": "Steps of Annabel could not be saved.", "detail": "", "at": "t"},
+            {"kind": "audio", "message": "A sound is missing.", "detail": "01.wav", "at": "t"},
+        ],
+    )
     journal.delete_person(anna.id)
     kept = [p["message"] for p in journal.get_setting("ui.problems")]
     assert kept == ["Steps of Annabel could not be saved.", "A sound is missing."]

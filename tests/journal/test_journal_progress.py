@@ -73,8 +73,14 @@ def test_sandwich_figures_match_the_hand_computed_ones(journal, sandwich_history
     assert [summary.duration_s for summary in progress.runs_detail] == [50.0, 50.0, 60.0, 40.0]
     assert progress.median_duration_s == 50.0  # 40, 50, 50, 60
     assert progress.runs_detail[0] == RunSummary(
-        run_id=run_a, started_at=at(WEEK_1), ended_at=at(WEEK_1) + timedelta(seconds=50), outcome="finished",
-        duration_s=50.0, steps_total=5, steps_independent=3, independence=0.6,
+        run_id=run_a,
+        started_at=at(WEEK_1),
+        ended_at=at(WEEK_1) + timedelta(seconds=50),
+        outcome="finished",
+        duration_s=50.0,
+        steps_total=5,
+        steps_independent=3,
+        independence=0.6,
     )
     assert [summary.run_id for summary in progress.runs_detail] == [run_a, run_b, run_c, run_d]
     assert progress.weekly == (
@@ -212,12 +218,42 @@ def test_workshop_week_has_one_row_per_person_and_pack(journal, sandwich_history
     player.run(ben.id, "sandwich", help_on={3, 5})
     rows = workshop_weekly_summary(journal, WEEK_1 + timedelta(days=3))  # any day means its week
     assert rows == [
-        WorkshopRow(person_id=anna.id, person_name="Anna", pack_id="sandwich", pack_version=1, runs=2, finished=2,
-                    completion_rate=1.0, independence=pytest.approx(0.7), median_duration_s=50.0, help_count=4),
-        WorkshopRow(person_id=ben.id, person_name="Ben", pack_id="sandwich", pack_version=1, runs=1, finished=1,
-                    completion_rate=1.0, independence=0.6, median_duration_s=50.0, help_count=2),
-        WorkshopRow(person_id=ben.id, person_name="Ben", pack_id="tea", pack_version=1, runs=4, finished=2,
-                    completion_rate=0.5, independence=0.5625, median_duration_s=45.0, help_count=2),
+        WorkshopRow(
+            person_id=anna.id,
+            person_name="Anna",
+            pack_id="sandwich",
+            pack_version=1,
+            runs=2,
+            finished=2,
+            completion_rate=1.0,
+            independence=pytest.approx(0.7),
+            median_duration_s=50.0,
+            help_count=4,
+        ),
+        WorkshopRow(
+            person_id=ben.id,
+            person_name="Ben",
+            pack_id="sandwich",
+            pack_version=1,
+            runs=1,
+            finished=1,
+            completion_rate=1.0,
+            independence=0.6,
+            median_duration_s=50.0,
+            help_count=2,
+        ),
+        WorkshopRow(
+            person_id=ben.id,
+            person_name="Ben",
+            pack_id="tea",
+            pack_version=1,
+            runs=4,
+            finished=2,
+            completion_rate=0.5,
+            independence=0.5625,
+            median_duration_s=45.0,
+            help_count=2,
+        ),
     ]
     week_2 = workshop_weekly_summary(journal, WEEK_2)
     assert [(row.person_name, row.runs, row.independence) for row in week_2] == [("Anna", 2, 1.0)]
@@ -246,10 +282,10 @@ def test_monday_of():
 
 run_plans = st.lists(
     st.tuples(
-        st.integers(min_value=1, max_value=6),                   # steps in the pack
-        st.sets(st.integers(min_value=1, max_value=6)),          # steps with help
+        st.integers(min_value=1, max_value=6),  # steps in the pack
+        st.sets(st.integers(min_value=1, max_value=6)),  # steps with help
         st.sampled_from(["finished", "abandoned", "crash", "crash-resume"]),
-        st.integers(min_value=0, max_value=20),                  # days until the next run
+        st.integers(min_value=0, max_value=20),  # days until the next run
     ),
     min_size=1,
     max_size=8,
@@ -267,8 +303,13 @@ def test_figures_stay_consistent_on_any_history(plans):
             for steps, help_on, ending, gap_days in plans:
                 help_on = {step for step in help_on if step <= steps}
                 if ending in ("finished", "abandoned"):
-                    player.run(anna.id, steps=steps, help_on=help_on, outcome=ending,
-                               stop_after=max(1, steps - 1) if ending == "abandoned" else None)
+                    player.run(
+                        anna.id,
+                        steps=steps,
+                        help_on=help_on,
+                        outcome=ending,
+                        stop_after=max(1, steps - 1) if ending == "abandoned" else None,
+                    )
                 else:
                     run_id = player.run(anna.id, steps=steps, help_on=help_on, stop_after=1, outcome=None)
                     journal.recover_interrupted()

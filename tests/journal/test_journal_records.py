@@ -12,11 +12,18 @@ from journal_testing import MONDAY_MORNING
 
 
 def test_add_and_read_people(journal):
-    anna = journal.add_person("  Anna   Müller ", photo="people/anna.jpg", language="de",
-                              preferences={"voice_rate": 0.8, "big_text": True})
+    anna = journal.add_person(
+        "  Anna   Müller ", photo="people/anna.jpg", language="de", preferences={"voice_rate": 0.8, "big_text": True}
+    )
     ben = journal.add_person("Ben")
-    assert anna == Person(id=anna.id, name="Anna Müller", photo="people/anna.jpg", language="de",
-                          preferences={"voice_rate": 0.8, "big_text": True}, archived=False)
+    assert anna == Person(
+        id=anna.id,
+        name="Anna Müller",
+        photo="people/anna.jpg",
+        language="de",
+        preferences={"voice_rate": 0.8, "big_text": True},
+        archived=False,
+    )
     assert journal.person(anna.id) == anna
     assert journal.person(999) is None
     assert [person.name for person in journal.people()] == ["Anna Müller", "Ben"]

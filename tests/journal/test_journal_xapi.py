@@ -90,11 +90,30 @@ def test_statements_say_what_happened(journal, history):
     anna, _, first, *_ = history
     statements = [s for s in _statements(journal) if s["context"]["extensions"]["urn:step-kiosk:xapi:run-id"] == first]
     verbs = [s["verb"]["id"].removeprefix(ADL) for s in statements]
-    assert verbs == ["attempted", "experienced", "interacted", "interacted", "interacted", "completed",
-                     "experienced", "asked", "interacted", "completed", "experienced", "completed", "completed"]
-    assert [s["context"]["extensions"].get(EXT_EVENT) for s in statements if s["verb"]["id"] == ADL + "interacted"] \
-        == ["hear_again", "count_tap", "timer_finished", "back"]
-    step_done = [s for s in statements if s["object"]["id"].endswith(":step:1") and s["verb"]["id"] == ADL + "completed"]
+    assert verbs == [
+        "attempted",
+        "experienced",
+        "interacted",
+        "interacted",
+        "interacted",
+        "completed",
+        "experienced",
+        "asked",
+        "interacted",
+        "completed",
+        "experienced",
+        "completed",
+        "completed",
+    ]
+    assert [s["context"]["extensions"].get(EXT_EVENT) for s in statements if s["verb"]["id"] == ADL + "interacted"] == [
+        "hear_again",
+        "count_tap",
+        "timer_finished",
+        "back",
+    ]
+    step_done = [
+        s for s in statements if s["object"]["id"].endswith(":step:1") and s["verb"]["id"] == ADL + "completed"
+    ]
     assert step_done[0]["result"] == {"success": True, "completion": True, "duration": "PT12.5S"}
     helped = [s for s in statements if s["object"]["id"].endswith(":step:2") and s["verb"]["id"] == ADL + "completed"]
     assert helped[0]["result"] == {"success": False, "completion": True, "duration": "PT1H2M5.5S"}
@@ -104,8 +123,10 @@ def test_statements_say_what_happened(journal, history):
     assert step["context"]["extensions"][EXT_PACK_VERSION] == 2
     assert step["context"]["extensions"][EXT_CONTENT_HASH] == "hash-a"
     assert step["context"]["language"] == "de"
-    assert step["actor"] == {"objectType": "Agent",
-                             "account": {"homePage": f"urn:step-kiosk:{journal.device.id}", "name": str(anna.id)}}
+    assert step["actor"] == {
+        "objectType": "Agent",
+        "account": {"homePage": f"urn:step-kiosk:{journal.device.id}", "name": str(anna.id)},
+    }
     ended = statements[-1]
     assert ended["object"]["id"] == "urn:step-kiosk:pack:pack%20one"
     assert ended["result"]["completion"] is True and ISO_DURATION.match(ended["result"]["duration"])

@@ -133,7 +133,7 @@ def symlink_zip_entry_bytes(name: str, target: str, others: Mapping[str, bytes])
         for other, data in others.items():
             archive.writestr(other, data)
         info = zipfile.ZipInfo(name)
-        info.external_attr = (0o120777 << 16)
+        info.external_attr = 0o120777 << 16
         archive.writestr(info, target)
     return buffer.getvalue()
 

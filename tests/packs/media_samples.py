@@ -46,7 +46,9 @@ def encoded(path: Path, seconds: float = 0.5, *, container: str | None = None, c
         with av.open(str(source)) as wav_in, av.open(str(path), "w", format=container or default_container) as out:
             stream = out.add_stream(codec or default_codec, rate=rate, layout="mono")
             resampler = av.AudioResampler(
-                format=stream.codec_context.format, layout="mono", rate=rate,
+                format=stream.codec_context.format,
+                layout="mono",
+                rate=rate,
                 frame_size=stream.codec_context.frame_size or None,
             )
             for frame in wav_in.decode(audio=0):

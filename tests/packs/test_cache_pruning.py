@@ -79,7 +79,9 @@ def test_library_keeps_the_cache_of_a_pack_still_in_use(tmp_path):
     (packs).mkdir()
     (packs / "in-use.zip").write_bytes(zip_bytes({"01 Dry.jpg": image_bytes()}))
     in_use = []
-    library = Library([packs], cache, cache_policy=CachePolicy(keep_unused_s=0, protect_recent_s=0), keep=lambda: in_use)
+    library = Library(
+        [packs], cache, cache_policy=CachePolicy(keep_unused_s=0, protect_recent_s=0), keep=lambda: in_use
+    )
     in_use.extend(library.scan().packs)  # a worker starts the task
     (packs / "in-use.zip").unlink()  # … and the trainer removes the pack meanwhile
     for _ in range(3):

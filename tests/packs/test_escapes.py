@@ -13,7 +13,9 @@ from .builders import image_bytes, the_problem, write_files
 
 def manifest_pack(folder, image_reference: str, files=("01.jpg",)):
     write_files(folder, files)
-    (folder / "pack.yaml").write_text(f"format: 1\nsteps:\n  - image: '{image_reference}'\n    text: Hi.\n", encoding="utf-8")
+    (folder / "pack.yaml").write_text(
+        f"format: 1\nsteps:\n  - image: '{image_reference}'\n    text: Hi.\n", encoding="utf-8"
+    )
     return folder
 
 

@@ -72,7 +72,13 @@ def test_problem_list_keeps_a_handful_per_kind_and_at_most_max_kept():
     for index in range(4):
         problems.error(f"bad step {index}", "fix it", kind="bad")
     listed = problems.labelled("pack")
-    assert [p.message for p in listed[:5]] == ["stray file 0", "stray file 1", "stray file 2", "bad step 0", "bad step 1"]
+    assert [p.message for p in listed[:5]] == [
+        "stray file 0",
+        "stray file 1",
+        "stray file 2",
+        "bad step 0",
+        "bad step 1",
+    ]
     assert problems.has_errors and problems.error_count() == 4 and problems.dropped == 9
     summaries = listed[5:]
     assert [(p.severity, p.message.split(" of ")[0]) for p in summaries] == [
@@ -112,11 +118,15 @@ def test_a_pack_yaml_that_contains_itself_is_refused(tmp_path, cache_dir):
 
 
 def test_a_few_aliases_in_a_normal_pack_still_work(tmp_path, cache_dir):
-    folder = write_files(tmp_path / "packs" / "shared", {
-        "01.jpg": None, "02.jpg": None,
-        "pack.yaml": "format: 1\ntitle: &t {en: Wash, de: Waschen}\n"
-                     "steps:\n  - {image: 01.jpg, text: *t}\n  - {image: 02.jpg, text: *t, timer: 20}\n",
-    })
+    folder = write_files(
+        tmp_path / "packs" / "shared",
+        {
+            "01.jpg": None,
+            "02.jpg": None,
+            "pack.yaml": "format: 1\ntitle: &t {en: Wash, de: Waschen}\n"
+            "steps:\n  - {image: 01.jpg, text: *t}\n  - {image: 02.jpg, text: *t, timer: 20}\n",
+        },
+    )
     pack, problems, _ = timed_load(folder, cache_dir)
     assert problems == [] and [s.text_for("de", "en") for s in pack.steps] == ["Waschen", "Waschen"]
 

@@ -21,11 +21,41 @@ FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCh
 
 # Pieces of YAML that make anchors, aliases, merges and nesting: random sequences of them are
 # mostly invalid, sometimes valid, and sometimes expand enormously.
-PIECES = st.sampled_from([
-    "format: 1\n", "steps: ", "[", "]", "{", "}", ", ", ": ", "- ", "\n", "  ", "&a ", "&b ", "*a", "*b",
-    "<<: ", "image: 01.jpg", "text: Hi", "k: 0", "[*a, *a, *a, *a, *a, *a, *a, *a]", "!!binary ", "? ",
-    "'", '"', "#", "---\n", "...\n", "%YAML 1.1\n", "\t", "\ufeff", "&a [*a]",
-])
+PIECES = st.sampled_from(
+    [
+        "format: 1\n",
+        "steps: ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ", ",
+        ": ",
+        "- ",
+        "\n",
+        "  ",
+        "&a ",
+        "&b ",
+        "*a",
+        "*b",
+        "<<: ",
+        "image: 01.jpg",
+        "text: Hi",
+        "k: 0",
+        "[*a, *a, *a, *a, *a, *a, *a, *a]",
+        "!!binary ",
+        "? ",
+        "'",
+        '"',
+        "#",
+        "---\n",
+        "...\n",
+        "%YAML 1.1\n",
+        "\t",
+        "\ufeff",
+        "&a [*a]",
+    ]
+)
 YAMLISH = st.lists(PIECES, max_size=60).map("".join)
 
 
@@ -61,5 +91,7 @@ def test_a_step_repeated_by_aliases_gives_a_bounded_answer(keys, repeats):
     """One step with ``keys`` unknown settings, listed ``repeats`` times by alias: keys * repeats
     warnings once expanded (up to 160,000), or a refusal when the expansion is too big."""
     settings_ = ", ".join(f"k{index}: 0" for index in range(keys))
-    text = f"format: 1\nbase: &a {{image: 01.jpg, text: Hi, {settings_}}}\nsteps: [" + ", ".join(["*a"] * repeats) + "]\n"
+    text = (
+        f"format: 1\nbase: &a {{image: 01.jpg, text: Hi, {settings_}}}\nsteps: [" + ", ".join(["*a"] * repeats) + "]\n"
+    )
     validate_bytes(text.encode("utf-8"))

@@ -70,7 +70,9 @@ def test_transparent_png_stays_png(packs_dir, load):
         assert shown.mode == "RGBA" and shown.size == (1280, 1280)
 
 
-@pytest.mark.parametrize("mode, fmt, color", [("CMYK", "JPEG", (0, 255, 255, 0)), ("I;16", "PNG", 40000), ("P", "PNG", 3)])
+@pytest.mark.parametrize(
+    "mode, fmt, color", [("CMYK", "JPEG", (0, 255, 255, 0)), ("I;16", "PNG", 40000), ("P", "PNG", 3)]
+)
 def test_unusual_picture_modes_are_prepared_as_plain_rgb(packs_dir, load, mode, fmt, color):
     data = image_bytes((1400, 100), color, fmt, mode=mode)
     folder = write_files(packs_dir / "p", {"01 Odd." + fmt.lower(): data})

@@ -40,11 +40,22 @@ def yaml_pack(folder, manifest: str, files=("01.jpg",)):
 def test_a_full_manifest_loads_exactly(packs_dir, load):
     pack, problems = load(yaml_pack(packs_dir / "folder-name", GOOD, GOOD_FILES))
     assert problems == []
-    assert (pack.id, pack.language, pack.kind, pack.version, pack.cover) == ("wash-hands", "en", "life-skill", 3, "cover.jpg")
+    assert (pack.id, pack.language, pack.kind, pack.version, pack.cover) == (
+        "wash-hands",
+        "en",
+        "life-skill",
+        3,
+        "cover.jpg",
+    )
     assert pack.title == {"en": "Wash your hands", "de": "Hände waschen"}
     first, second = pack.steps
     assert (first.number, first.image, dict(first.text), dict(first.audio), first.timer, first.count) == (
-        1, "01-wet.jpg", {"en": "Wet your hands."}, {"en": "01-wet.wav"}, 20, None,
+        1,
+        "01-wet.jpg",
+        {"en": "Wet your hands."},
+        {"en": "01-wet.wav"},
+        20,
+        None,
     )
     assert (second.timer, second.count) == (None, 5)
     assert dict(second.audio) == {"en": "02-en.ogg", "de": "02-de.mp3"}
@@ -64,7 +75,9 @@ def test_text_falls_back_from_worker_language_to_pack_language_to_any(packs_dir,
 
 
 def test_manifest_without_steps_adds_to_a_photo_folder(packs_dir, load):
-    folder = yaml_pack(packs_dir / "p", "format: 1\ntitle: Tea\nlanguage: de\nversion: 2\n", ["01 Wasser.jpg", "02 Tee.jpg"])
+    folder = yaml_pack(
+        packs_dir / "p", "format: 1\ntitle: Tea\nlanguage: de\nversion: 2\n", ["01 Wasser.jpg", "02 Tee.jpg"]
+    )
     pack, problems = load(folder)
     assert problems == []
     assert pack.title == {"de": "Tea"} and pack.version == 2
@@ -102,7 +115,9 @@ def test_yaml_syntax_error_names_line_and_column(packs_dir, load):
     folder = yaml_pack(packs_dir / "p", "format: 1\nsteps:\n  - image: 01.jpg\n    text: Wet: your hands\n")
     pack, problems = load(folder)
     assert pack is None
-    problem = the_problem(problems, Severity.ERROR, file="pack.yaml", step=None, words=["line 4, column 14", "writing mistake"])
+    problem = the_problem(
+        problems, Severity.ERROR, file="pack.yaml", step=None, words=["line 4, column 14", "writing mistake"]
+    )
     assert "line 4" in problem.hint
     assert len(problems) == 1
 
@@ -117,13 +132,21 @@ def test_tab_indentation_is_a_syntax_error_with_its_line(packs_dir, load):
     "manifest, step, words",
     [
         ("format: 1\nsteps: abc\n", None, ["steps", "must be a list", "'abc'"]),
-        ("format: 1\nsteps:\n  - image: 01.jpg\n    text: Hi.\n    timer: ten\n", 1, ["timer", "whole number", "'ten'"]),
+        (
+            "format: 1\nsteps:\n  - image: 01.jpg\n    text: Hi.\n    timer: ten\n",
+            1,
+            ["timer", "whole number", "'ten'"],
+        ),
         ("format: 1\nsteps:\n  - image: 01.jpg\n    text: 5\n", 1, ["text", "must be", "'5'"]),
         ("format: 1\nsteps:\n  - image: 01.jpg\n    text: Hi.\n    count: 0\n", 1, ["count", "from 1"]),
         ("format: 1\nsteps:\n  - image: 01.jpg\n    text: Hi.\n    timer: yes\n", 1, ["timer", "'yes'"]),
         ("format: 1\nsteps:\n  - image: [01.jpg]\n    text: Hi.\n", 1, ["image", "file name", "a list"]),
         ("format: 1\nsteps:\n  - 01.jpg\n", 1, ["step 1", "'image:'", "'text:'"]),
-        ("format: 1\nsteps:\n  - image: 01.jpg\n    text: {en: Hi., english: Hello}\n", 1, ["language of the text", "'english'"]),
+        (
+            "format: 1\nsteps:\n  - image: 01.jpg\n    text: {en: Hi., english: Hello}\n",
+            1,
+            ["language of the text", "'english'"],
+        ),
         ("format: 1\nversion: three\nsteps: [{image: 01.jpg, text: Hi.}]\n", None, ["version", "whole number"]),
         ("format: 1\nlanguage: English\nsteps: [{image: 01.jpg, text: Hi.}]\n", None, ["language", "code"]),
         ("format: 1\nid: a/b\nsteps: [{image: 01.jpg, text: Hi.}]\n", None, ["id", "without slashes"]),
@@ -212,7 +235,9 @@ def test_file_matched_only_ignoring_case_is_a_warning_and_loads(packs_dir, load)
     pack, problems = load(yaml_pack(packs_dir / "p", manifest, files=["01.JPG"]))
     assert pack is not None
     assert pack.steps[0].image == "01.JPG" and pack.file("01.JPG").is_file()
-    problem = the_problem(problems, Severity.WARNING, file="01.JPG", step=1, words=["'01.jpg'", "01.JPG", "upper and lower case"])
+    problem = the_problem(
+        problems, Severity.WARNING, file="01.JPG", step=1, words=["'01.jpg'", "01.JPG", "upper and lower case"]
+    )
     assert len(problems) == 1
     assert "01.JPG" in problem.hint
 
@@ -239,7 +264,9 @@ def test_step_text_longer_than_easy_read_guidance_is_a_warning(packs_dir, load):
 
 
 def test_missing_cover_is_a_warning_and_the_first_step_is_the_tile(packs_dir, load):
-    pack, problems = load(yaml_pack(packs_dir / "p", "format: 1\ncover: cover.jpg\nsteps: [{image: 01.jpg, text: Hi.}]\n"))
+    pack, problems = load(
+        yaml_pack(packs_dir / "p", "format: 1\ncover: cover.jpg\nsteps: [{image: 01.jpg, text: Hi.}]\n")
+    )
     assert pack is not None and pack.cover is None
     assert pack.thumbnail().is_file()
     the_problem(problems, Severity.WARNING, file="cover.jpg", step=None, words=["cover", "missing"])

@@ -253,10 +253,22 @@ def test_the_fake_ghostscript_would_be_run_by_pillow_unrestricted(tmp_path, fake
 
 # --- random bytes never crash ---------------------------------------------------------------------
 
-QUICK = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+QUICK = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 PREFIXES = st.sampled_from(
-    [b"", b"RIFF\x24\x00\x00\x00WAVEfmt ", b"OggS\x00\x02", b"ID3\x03\x00", b"\xff\xfb\x90", b"\x00\x00\x00\x18ftypM4A ",
-     b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"RIFF\x00\x00\x00\x00WEBPVP8 ", b"%!PS-Adobe-3.0 EPSF-3.0\n"]
+    [
+        b"",
+        b"RIFF\x24\x00\x00\x00WAVEfmt ",
+        b"OggS\x00\x02",
+        b"ID3\x03\x00",
+        b"\xff\xfb\x90",
+        b"\x00\x00\x00\x18ftypM4A ",
+        b"\x89PNG\r\n\x1a\n",
+        b"\xff\xd8\xff\xe0",
+        b"RIFF\x00\x00\x00\x00WEBPVP8 ",
+        b"%!PS-Adobe-3.0 EPSF-3.0\n",
+    ]
 )
 
 

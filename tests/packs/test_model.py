@@ -22,8 +22,17 @@ def make_step(**changes) -> Step:
 
 def make_pack(**changes) -> Pack:
     values = dict(
-        id="p", title={"de": "Hände"}, language="de", kind="other", version=1, cover=None,
-        steps=[make_step()], root=Path("/packs/p"), source=Path("/packs/p"), content_hash="0" * 64, problems=[],
+        id="p",
+        title={"de": "Hände"},
+        language="de",
+        kind="other",
+        version=1,
+        cover=None,
+        steps=[make_step()],
+        root=Path("/packs/p"),
+        source=Path("/packs/p"),
+        content_hash="0" * 64,
+        problems=[],
     )
     values.update(changes)
     return Pack(**values)
@@ -76,7 +85,16 @@ def test_problem_reads_as_one_line():
 
 @pytest.mark.parametrize(
     "tag, spelled",
-    [("en", "en"), ("DE", "de"), ("zh_cn", "zh-CN"), ("zh-hans", "zh-Hans"), ("es-419", "es-419"), ("English", None), ("", None), ("e", None)],
+    [
+        ("en", "en"),
+        ("DE", "de"),
+        ("zh_cn", "zh-CN"),
+        ("zh-hans", "zh-Hans"),
+        ("es-419", "es-419"),
+        ("English", None),
+        ("", None),
+        ("e", None),
+    ],
 )
 def test_language_tags(tag, spelled):
     assert normalise_language_tag(tag) == spelled

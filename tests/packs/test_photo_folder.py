@@ -10,7 +10,9 @@ from .builders import errors, the_problem, write_files
 
 
 def test_numbered_photos_are_steps_in_numeric_order(packs_dir, load):
-    folder = write_files(packs_dir / "wash-hands", ["10 Dry your hands.jpg", "2 Put soap on.jpg", "1 Wet your hands.jpg"])
+    folder = write_files(
+        packs_dir / "wash-hands", ["10 Dry your hands.jpg", "2 Put soap on.jpg", "1 Wet your hands.jpg"]
+    )
     pack, problems = load(folder)
     assert problems == []
     assert [step.image for step in pack.steps] == ["1 Wet your hands.jpg", "2 Put soap on.jpg", "10 Dry your hands.jpg"]
@@ -56,7 +58,9 @@ def test_text_from_names_with_dashes_and_underscores(packs_dir, load):
 
 
 def test_chinese_and_german_file_names(packs_dir, load):
-    folder = write_files(packs_dir / "洗手", ["01 把手弄湿.jpg", "02 Seife auf die Hände.jpg", "02 Seife auf die Hände.mp3"])
+    folder = write_files(
+        packs_dir / "洗手", ["01 把手弄湿.jpg", "02 Seife auf die Hände.jpg", "02 Seife auf die Hände.mp3"]
+    )
     pack, problems = load(folder, language="zh")
     assert problems == []
     assert pack.title_for("zh") == "洗手"
@@ -75,7 +79,10 @@ def test_nfd_file_names_from_a_mac_give_nfc_text(packs_dir, load):
 
 
 def test_clutter_is_ignored_silently(packs_dir, load):
-    folder = write_files(packs_dir / "p", ["01 Wet.jpg", ".DS_Store", "Thumbs.db", "desktop.ini", "._01 Wet.jpg", "__MACOSX/._01 Wet.jpg"])
+    folder = write_files(
+        packs_dir / "p",
+        ["01 Wet.jpg", ".DS_Store", "Thumbs.db", "desktop.ini", "._01 Wet.jpg", "__MACOSX/._01 Wet.jpg"],
+    )
     pack, problems = load(folder)
     assert pack is not None and problems == []
 
@@ -100,7 +107,9 @@ def test_two_pictures_with_the_same_number_is_an_error(packs_dir, load):
     folder = write_files(packs_dir / "p", ["01 Wet.jpg", "1 Soap.png", "02 Dry.jpg"])
     pack, problems = load(folder)
     assert pack is None
-    the_problem(problems, Severity.ERROR, file="1 Soap.png", step=None, words=["two pictures", "number 1", "01 Wet.jpg"])
+    the_problem(
+        problems, Severity.ERROR, file="1 Soap.png", step=None, words=["two pictures", "number 1", "01 Wet.jpg"]
+    )
 
 
 def test_heic_step_photo_is_an_error_not_a_silent_gap(packs_dir, load):

@@ -15,7 +15,26 @@ from kiosk.packs import Pack, Severity, load_pack
 from .builders import image_bytes
 
 PICTURE = image_bytes((8, 6))
-KEYS = st.sampled_from(["format", "id", "title", "language", "kind", "version", "cover", "steps", "image", "text", "audio", "timer", "count", "en", "de", "01.jpg"])
+KEYS = st.sampled_from(
+    [
+        "format",
+        "id",
+        "title",
+        "language",
+        "kind",
+        "version",
+        "cover",
+        "steps",
+        "image",
+        "text",
+        "audio",
+        "timer",
+        "count",
+        "en",
+        "de",
+        "01.jpg",
+    ]
+)
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
@@ -39,7 +58,9 @@ NEAR_VALID_STEP = st.fixed_dictionaries(
         "text": st.one_of(st.text(max_size=40), st.dictionaries(LANGUAGES, st.text(max_size=20), max_size=3)),
     },
     optional={
-        "audio": st.one_of(st.sampled_from(["a.wav", "01.jpg"]), st.dictionaries(LANGUAGES, st.just("a.wav"), max_size=2)),
+        "audio": st.one_of(
+            st.sampled_from(["a.wav", "01.jpg"]), st.dictionaries(LANGUAGES, st.just("a.wav"), max_size=2)
+        ),
         "timer": st.one_of(st.integers(-5, 100_000), SCALARS),
         "count": st.integers(-5, 2000),
     },
@@ -59,7 +80,10 @@ NEAR_VALID = st.fixed_dictionaries(
 MANIFESTS = st.one_of(
     NEAR_VALID,
     STRUCTURES,
-    st.fixed_dictionaries({"format": st.sampled_from([1, 1, "1", None, 2])}, optional={"steps": STRUCTURES, "title": STRUCTURES, "language": STRUCTURES, "cover": STRUCTURES}),
+    st.fixed_dictionaries(
+        {"format": st.sampled_from([1, 1, "1", None, 2])},
+        optional={"steps": STRUCTURES, "title": STRUCTURES, "language": STRUCTURES, "cover": STRUCTURES},
+    ),
     st.fixed_dictionaries(
         {"format": st.just(1), "steps": st.lists(st.dictionaries(KEYS, STRUCTURES, max_size=5), max_size=3)}
     ),

@@ -47,7 +47,9 @@ def remount(cache: Path, mode: str) -> None:
 
 def photos(folder: Path) -> Path:
     # big enough that the display copies cannot fit in what is left
-    return write_files(folder, {"01 Wet.jpg": image_bytes((1600, 1200)), "02 Dry.jpg": image_bytes((1600, 1200), (0, 90, 0))})
+    return write_files(
+        folder, {"01 Wet.jpg": image_bytes((1600, 1200)), "02 Dry.jpg": image_bytes((1600, 1200), (0, 90, 0))}
+    )
 
 
 def test_a_full_cache_leaves_a_folder_pack_usable_and_says_the_storage_is_full(tmp_path, small_cache):
@@ -63,7 +65,9 @@ def test_a_full_cache_leaves_a_folder_pack_usable_and_says_the_storage_is_full(t
 def test_a_full_cache_refuses_a_zip_in_words_about_the_storage(tmp_path, small_cache):
     zipped = tmp_path / "packs" / "wash.zip"
     zipped.parent.mkdir(parents=True)
-    zipped.write_bytes(zip_bytes({"01 Wet.jpg": image_bytes((1600, 1200)), "02 Dry.jpg": image_bytes((1600, 1200), (0, 90, 0))}))
+    zipped.write_bytes(
+        zip_bytes({"01 Wet.jpg": image_bytes((1600, 1200)), "02 Dry.jpg": image_bytes((1600, 1200), (0, 90, 0))})
+    )
     fill(small_cache)
     pack, problems = load_pack(zipped, small_cache)
     assert pack is None
@@ -77,7 +81,9 @@ def test_a_read_only_cache_says_it_cannot_be_written(tmp_path, small_cache):
     remount(small_cache, "ro")
     pack, problems = load_pack(photos(tmp_path / "packs" / "wash"), small_cache)
     assert pack is not None
-    assert [p.message.split(",")[0] for p in problems] == ["The kiosk cannot write to its storage (it is read-only or locked)"]
+    assert [p.message.split(",")[0] for p in problems] == [
+        "The kiosk cannot write to its storage (it is read-only or locked)"
+    ]
 
 
 def test_the_library_prepares_the_pack_once_there_is_room_again(tmp_path, small_cache):

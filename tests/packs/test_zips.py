@@ -36,7 +36,12 @@ def test_zip_with_files_at_the_root(packs_dir, load, cache_dir):
 def test_windows_zip_with_a_top_folder_and_thumbs_db(packs_dir, load):
     source = write_zip(
         packs_dir / "Tea.zip",
-        {"Make tea/01 Kettle.jpg": JPG, "Make tea/Thumbs.db": b"junk", "Make tea/desktop.ini": b"[x]", "Make tea\\02 Pour.jpg": JPG},
+        {
+            "Make tea/01 Kettle.jpg": JPG,
+            "Make tea/Thumbs.db": b"junk",
+            "Make tea/desktop.ini": b"[x]",
+            "Make tea\\02 Pour.jpg": JPG,
+        },
     )
     pack, problems = load(source)
     assert problems == []
@@ -62,7 +67,9 @@ def test_mac_zip_with_macosx_folder_ds_store_and_nfd_names_without_the_utf8_flag
 
 
 def test_older_windows_zip_with_german_names_in_the_dos_code_page(packs_dir, load):
-    source = write_zip(packs_dir / "Hände.zip", {"Hände/01 Hände waschen.jpg": JPG, "Hände/02 Füße.jpg": JPG}, dos_names=True)
+    source = write_zip(
+        packs_dir / "Hände.zip", {"Hände/01 Hände waschen.jpg": JPG, "Hände/02 Füße.jpg": JPG}, dos_names=True
+    )
     pack, problems = load(source, language="de")
     assert problems == []
     assert [step.text_for("de", "de") for step in pack.steps] == ["Hände waschen", "Füße"]
@@ -97,7 +104,9 @@ def test_same_zip_is_unpacked_once_and_a_changed_zip_again(packs_dir, load, monk
     assert len(calls) == 1 and changed.root != first.root and changed.content_hash != first.content_hash
 
 
-@pytest.mark.parametrize("name", ["../evil.jpg", "pack/../../evil.jpg", "/etc/evil.jpg", "C:\\evil.jpg", "..\\evil.jpg"])
+@pytest.mark.parametrize(
+    "name", ["../evil.jpg", "pack/../../evil.jpg", "/etc/evil.jpg", "C:\\evil.jpg", "..\\evil.jpg"]
+)
 def test_zip_slip_entry_is_refused_and_nothing_is_written(packs_dir, load, cache_dir, name):
     source = write_zip(packs_dir / "slip.zip", {"01 Wet.jpg": JPG, name: b"#!/bin/sh\n"})
     pack, problems = load(source)

@@ -65,7 +65,11 @@ def make_clip(
             stream.set_display_rotation(rotation)
         sound = None
         if audio:
-            sound = out.add_stream("aac", rate=22050) if container_format != "webm" else out.add_stream("libopus", rate=48000)
+            sound = (
+                out.add_stream("aac", rate=22050)
+                if container_format != "webm"
+                else out.add_stream("libopus", rate=48000)
+            )
             sound.layout = "mono"
         frames = max(1, round(seconds * fps))
         for index in range(frames):

@@ -121,13 +121,13 @@ def write_pack(folder: Path, pack_id: str, spec: Mapping, version: int = 1) -> P
     """A pack folder as a trainer makes it: pack.yaml and one photo per step."""
     root = folder / pack_id
     lines = ["format: 1", f"id: {pack_id}", "title:"]
-    lines += [f"  {lang}: \"{title}\"" for lang, title in spec["title"].items()]
+    lines += [f'  {lang}: "{title}"' for lang, title in spec["title"].items()]
     lines += ["language: en", "kind: life-skill", f"version: {version}", "steps:"]
     for number, texts in enumerate(spec["steps"], 1):
         picture(root / f"{number}.jpg", spec["colour"], str(number))
         lines.append(f"  - image: {number}.jpg")
         lines.append("    text:")
-        lines += [f"      {lang}: \"{words}\"" for lang, words in texts.items()]
+        lines += [f'      {lang}: "{words}"' for lang, words in texts.items()]
     (root / "pack.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
 
@@ -143,9 +143,17 @@ def portrait(path: Path) -> Path:
     return path
 
 
-def do_run(kiosk: Kiosk, person: Person, pack_id: str, steps: int, at: datetime,
-           help_on: Sequence[int] = (), outcome: str = "finished", stop_after: int | None = None,
-           version: int = 1) -> int:
+def do_run(
+    kiosk: Kiosk,
+    person: Person,
+    pack_id: str,
+    steps: int,
+    at: datetime,
+    help_on: Sequence[int] = (),
+    outcome: str = "finished",
+    stop_after: int | None = None,
+    version: int = 1,
+) -> int:
     """One attempt through the journal, step by step, as the step screen logs it."""
     clock, journal = kiosk.clock, kiosk.journal
     clock.now = at
@@ -167,8 +175,7 @@ def at(day: str, hour: int = 10) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
 
 
-def build_kiosk(root: Path, *, anna_name: str = "Anna", anna_language: str = "en",
-                with_history: bool = True) -> Kiosk:
+def build_kiosk(root: Path, *, anna_name: str = "Anna", anna_language: str = "en", with_history: bool = True) -> Kiosk:
     """The data folder, packs and journal described in this module's docstring."""
     data = DataDir(root / "data").ensure()
     write_pack(data.packs, "make-coffee", COFFEE)

@@ -11,8 +11,12 @@ from kiosk.report.charts import independence_chart_svg, runs_per_week_svg
 from kiosk.report.view_model import RunPoint, WeekBar
 
 WEEKS = tuple(
-    WeekBar(week_start=date(2026, 1, 12) + timedelta(weeks=i), label=f"W{i}" if i < 3 else "This week",
-            runs=runs, current=i == 3)
+    WeekBar(
+        week_start=date(2026, 1, 12) + timedelta(weeks=i),
+        label=f"W{i}" if i < 3 else "This week",
+        runs=runs,
+        current=i == 3,
+    )
     for i, runs in enumerate([2, 0, 1, 4])
 )
 
@@ -20,8 +24,14 @@ WEEKS = tuple(
 def _points(shares: list[tuple[int, float]]) -> tuple[RunPoint, ...]:
     xs = scales.run_x_positions([week for week, _ in shares], len(WEEKS))
     return tuple(
-        RunPoint(run_id=i, started_at=datetime(2026, 1, 12, tzinfo=timezone.utc), week_index=week, x=x,
-                 independence=share, label=f"{round(share * 100)}%")
+        RunPoint(
+            run_id=i,
+            started_at=datetime(2026, 1, 12, tzinfo=timezone.utc),
+            week_index=week,
+            x=x,
+            independence=share,
+            label=f"{round(share * 100)}%",
+        )
         for i, ((week, share), x) in enumerate(zip(shares, xs))
     )
 
@@ -53,7 +63,7 @@ def test_one_marker_per_run_and_stars_for_runs_done_all_alone():
     line = root.find("polyline").get("points").split()
     assert len(line) == 4
     ys = [float(pair.split(",")[1]) for pair in line]
-    assert ys[1] == ys[3] < ys[2] < ys[0]   # 100% highest, then 75%, then 50%
+    assert ys[1] == ys[3] < ys[2] < ys[0]  # 100% highest, then 75%, then 50%
 
 
 def test_first_and_last_values_are_written_on_the_chart():
@@ -76,9 +86,9 @@ def test_week_labels_under_both_charts_line_up():
 def test_runs_per_week_bars_carry_their_numbers_and_scale_together():
     root = _parse(runs_per_week_svg(WEEKS))
     bars = [r for r in root.findall("rect") if r.get("class") == "bar"]
-    assert len(bars) == 3   # the week with 0 runs has no bar ...
+    assert len(bars) == 3  # the week with 0 runs has no bar ...
     values = [t.text for t in root.iter("text") if t.get("class") == "value"]
-    assert values == ["2", "0", "1", "4"]   # ... but still says 0
+    assert values == ["2", "0", "1", "4"]  # ... but still says 0
     heights = [float(bar.get("height")) for bar in bars]
     assert heights[0] == 2 * heights[1] and heights[2] == 4 * heights[1]
 
@@ -91,8 +101,10 @@ def test_no_runs_says_so_in_words():
 
 def test_labels_are_escaped_and_nothing_refers_outside():
     weeks = tuple(WeekBar(w.week_start, "<b>&", w.runs, w.current) for w in WEEKS)
-    for svg in (independence_chart_svg(_points([(0, 1.0)]), weeks, label='"><script>'),
-                runs_per_week_svg(weeks, label="<i>")):
+    for svg in (
+        independence_chart_svg(_points([(0, 1.0)]), weeks, label='"><script>'),
+        runs_per_week_svg(weeks, label="<i>"),
+    ):
         root = _parse(svg)
         assert "<b>&" in _texts(root)
         assert "<script" not in svg and "<i>" not in svg

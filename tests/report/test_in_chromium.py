@@ -46,10 +46,10 @@ def _assert_not_blank(png: Path) -> None:
     with Image.open(png) as shot:
         colour = shot.convert("RGB")
         assert colour.size == (1000, 1400)
-        assert len(colour.getcolors(maxcolors=1 << 20) or []) > 200    # pictures, text, charts
+        assert len(colour.getcolors(maxcolors=1 << 20) or []) > 200  # pictures, text, charts
         grey = colour.convert("L")
         _keep_grey(png, grey)
-        dark = sum(grey.histogram()[:80])                               # ink, not just tints
+        dark = sum(grey.histogram()[:80])  # ink, not just tints
         assert dark > 0.01 * grey.size[0] * grey.size[1]
         assert ImageStat.Stat(grey).stddev[0] > 30
 
@@ -74,7 +74,7 @@ def test_prints_one_a4_page_per_task(fresh, tmp_path):
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert _page_count(data) == 1 + len(report.tasks)
-    assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45]", data)       # A4: 595 x 842 points
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45]", data)  # A4: 595 x 842 points
 
 
 def test_cli_pdf(fresh, tmp_path, monkeypatch):

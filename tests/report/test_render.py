@@ -36,8 +36,11 @@ def _section(page: str, pack_id: str) -> str:
 
 
 def test_summary_sentences_and_big_numbers(anna_html):
-    for sentence in ("In the last 8 weeks Anna did 8 tasks.", "Anna did 82% of the steps alone.",
-                     "Anna has learned 1 task."):
+    for sentence in (
+        "In the last 8 weeks Anna did 8 tasks.",
+        "Anna did 82% of the steps alone.",
+        "Anna has learned 1 task.",
+    ):
         assert f"<p>{sentence}</p>" in anna_html
     assert _figure(anna_html, "tasks-done") == "8"
     assert _figure(anna_html, "done-alone") == "82%"
@@ -69,12 +72,20 @@ def test_one_page_per_task_with_its_figures(anna_html):
 
 def test_only_the_chosen_persons_data_appears(anna_html):
     page = _visible(anna_html)
-    for foreign in (h.ZEB_NAME, "Zebulon", "Quux", h.ZEB_ONLY_TITLE, "polish-trumpets", h.ZEB_ONLY_STEP,
-                    "Take the cloth", "wash-hands"):
+    for foreign in (
+        h.ZEB_NAME,
+        "Zebulon",
+        "Quux",
+        h.ZEB_ONLY_TITLE,
+        "polish-trumpets",
+        h.ZEB_ONLY_STEP,
+        "Take the cloth",
+        "wash-hands",
+    ):
         assert foreign not in page
     total_zeb = h.ZEB_COFFEE_RUNS + 4
     assert f"did {total_zeb} tasks" not in page and f"did {h.ANNA_TASKS_DONE + total_zeb} tasks" not in page
-    overview = page[page.index('<ul class="overview">'):]
+    overview = page[page.index('<ul class="overview">') :]
     assert re.search(r'data-pack="make-coffee">.*?<b>5</b>', overview, re.S)
     assert f"<b>{h.ZEB_COFFEE_RUNS}</b>" not in overview and f"<b>{h.ZEB_COFFEE_RUNS + 5}</b>" not in overview
 
@@ -85,7 +96,7 @@ def test_the_report_is_self_contained(anna_html):
     assert not re.search(r"(?i)@import|url\(|srcset|\bhref=", anna_html)
     sources = re.findall(r'<img [^>]*src="([^"]*)"', anna_html)
     assert len(sources) == anna_html.count("<img ")
-    assert len(sources) >= 1 + 3 + 3 + 2 + 2   # photo, overview, task pages, help steps
+    assert len(sources) >= 1 + 3 + 3 + 2 + 2  # photo, overview, task pages, help steps
     assert all(source.startswith("data:image/") for source in sources)
     jpeg = next(source for source in sources if source.startswith("data:image/jpeg"))
     with Image.open(io.BytesIO(base64.b64decode(jpeg.split(",", 1)[1]))) as picture:
@@ -99,11 +110,15 @@ def test_printable(anna_html):
 
 def test_names_and_pack_texts_are_escaped(fresh):
     kiosk = fresh(anna_name="<script>alert(1)</script>")
-    h.write_pack(kiosk.data.packs, "evil", {
-        "title": {"en": "<img src=x onerror=alert(2)>"},
-        "steps": [{"en": "</style><script>alert(3)</script>"}, {"en": "fine & dandy"}],
-        "colour": (90, 90, 90),
-    })
+    h.write_pack(
+        kiosk.data.packs,
+        "evil",
+        {
+            "title": {"en": "<img src=x onerror=alert(2)>"},
+            "steps": [{"en": "</style><script>alert(3)</script>"}, {"en": "fine & dandy"}],
+            "colour": (90, 90, 90),
+        },
+    )
     h.do_run(kiosk, kiosk.anna, "evil", 2, h.NOW - timedelta(days=1), help_on=(1,))
     page = render_html(build_person_report(kiosk.journal, kiosk.library, kiosk.anna.id, 8, h.NOW))
     assert "<script" not in page and "<img src=x" not in page
@@ -126,8 +141,9 @@ def test_no_history_gives_a_friendly_page(fresh):
 def test_history_outside_the_window_says_so_kindly(kiosk):
     from datetime import datetime, timezone
 
-    page = render_html(build_person_report(kiosk.journal, kiosk.library, kiosk.anna.id, 4,
-                                           datetime(2026, 9, 1, tzinfo=timezone.utc)))
+    page = render_html(
+        build_person_report(kiosk.journal, kiosk.library, kiosk.anna.id, 4, datetime(2026, 9, 1, tzinfo=timezone.utc))
+    )
     assert "No tasks in this time" in page and "In the last 4 weeks Anna did no tasks." in page
 
 
@@ -138,10 +154,13 @@ def test_no_photo_shows_the_initial(fresh):
     assert '<div class="initial" aria-hidden="true">A</div>' in page
 
 
-@pytest.mark.parametrize("language, lang_attr, sentence", [
-    ("zh", "zh-Hans", "最近8周，安娜完成了8次任务。"),
-    ("de", "de", "In den letzten 8 Wochen hat Anna 8 Aufgaben gemacht."),
-])
+@pytest.mark.parametrize(
+    "language, lang_attr, sentence",
+    [
+        ("zh", "zh-Hans", "最近8周，安娜完成了8次任务。"),
+        ("de", "de", "In den letzten 8 Wochen hat Anna 8 Aufgaben gemacht."),
+    ],
+)
 def test_in_the_persons_language(fresh, language, lang_attr, sentence):
     name = "安娜" if language == "zh" else "Anna"
     kiosk = fresh(anna_name=name, anna_language=language)

@@ -27,7 +27,7 @@ def test_writes_the_html_report(fresh, tmp_path, capsys):
     assert _report(kiosk, "--out", str(out)) == 0
     page = out.read_text(encoding="utf-8")
     assert "<p>In the last 8 weeks Anna did 8 tasks.</p>" in page
-    assert "<h2>Make coffee</h2>" in page            # titles from the data folder's packs
+    assert "<h2>Make coffee</h2>" in page  # titles from the data folder's packs
     assert h.ZEB_NAME not in page
     assert str(out) in capsys.readouterr().out
     assert not list(out.parent.glob("*.partial"))
@@ -48,7 +48,7 @@ def test_weeks_language_and_pack_folders(fresh, tmp_path):
     assert _report(kiosk, "--out", str(out), "--weeks", "1", "--language", "de", "--packs", str(empty_packs)) == 0
     page = out.read_text(encoding="utf-8")
     assert "<p>Diese Woche hat Anna 1 Aufgabe gemacht.</p>" in page
-    assert "<h2>fold-towels</h2>" in page             # the pack is not in the folders given
+    assert "<h2>fold-towels</h2>" in page  # the pack is not in the folders given
 
 
 def test_unknown_person_is_a_clear_error(fresh, capsys):

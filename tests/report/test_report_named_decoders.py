@@ -35,8 +35,22 @@ def test_postscript_person_photo_becomes_the_placeholder(fresh, tmp_path, ghosts
     kiosk = fresh()
     (kiosk.data.people_photos / "anna.jpg").write_bytes(POSTSCRIPT)
     out = tmp_path / "anna.html"
-    assert main(["--data", str(kiosk.data.root), "report", "--person", str(kiosk.anna.id),
-                 "--until", "2026-03-04", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "--data",
+                str(kiosk.data.root),
+                "report",
+                "--person",
+                str(kiosk.anna.id),
+                "--until",
+                "2026-03-04",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert out.is_file() and PLACEHOLDER_URI in out.read_text(encoding="utf-8")
     assert not ghostscript_ran.exists(), ghostscript_ran.read_text()
 

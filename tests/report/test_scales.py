@@ -43,10 +43,12 @@ def test_runs_spread_inside_their_own_week_band():
     assert 0 / 8 < xs[0] < 1 / 8
     assert all(3 / 8 < x < 4 / 8 for x in xs[1:4])
     assert 7 / 8 < xs[4] < 1
-    assert xs[0] == pytest.approx(scales.band_center(0, 8))   # a lone run sits under its bar
+    assert xs[0] == pytest.approx(scales.band_center(0, 8))  # a lone run sits under its bar
 
 
-@pytest.mark.parametrize("value, top", [(0, 1), (1, 1), (2, 2), (3, 5), (5, 5), (7, 10), (11, 20), (23, 50), (120, 200)])
+@pytest.mark.parametrize(
+    "value, top", [(0, 1), (1, 1), (2, 2), (3, 5), (5, 5), (7, 10), (11, 20), (23, 50), (120, 200)]
+)
 def test_nice_ceiling(value, top):
     assert scales.nice_ceiling(value) == top
 

@@ -31,15 +31,17 @@ def test_every_language_has_every_string_with_the_same_placeholders():
             assert _fields(template) == _fields(english[key]), (language, key)
 
 
-@pytest.mark.parametrize("tag, expected", [("de-AT", "de"), ("zh-Hans-CN", "zh"), ("zh_TW", "zh"),
-                                           ("EN", "en"), ("fr", "en"), ("", "en"), (None, "en")])
+@pytest.mark.parametrize(
+    "tag, expected",
+    [("de-AT", "de"), ("zh-Hans-CN", "zh"), ("zh_TW", "zh"), ("EN", "en"), ("fr", "en"), ("", "en"), (None, "en")],
+)
 def test_report_language_falls_back_to_english(tag, expected):
     assert report_language(tag) == expected
 
 
 def test_percent_rounds_half_up_and_follows_the_language():
     assert format_percent("en", 27 / 33) == "82%"
-    assert format_percent("en", 0.825) == "83%"   # 82.4999... in binary; people write 83
+    assert format_percent("en", 0.825) == "83%"  # 82.4999... in binary; people write 83
     assert format_percent("en", 0.005) == "1%"
     assert format_percent("de", 0.5) == "50\u00a0%"
     assert format_percent("zh", 1.0) == "100%"

@@ -77,7 +77,7 @@ def test_weeks_are_labelled_with_this_week_last(anna_report):
 
 def test_nothing_from_before_the_window_counts(anna_report):
     assert "wash-hands" not in {task.pack_id for task in anna_report.tasks}
-    assert _task(anna_report, "fold-towels").runs_finished == 2   # not the December run
+    assert _task(anna_report, "fold-towels").runs_finished == 2  # not the December run
 
 
 def test_the_other_person_has_his_own_figures(kiosk):
@@ -98,7 +98,7 @@ def test_one_week(kiosk):
 
 
 def test_a_report_as_of_an_earlier_day_does_not_know_the_future(kiosk):
-    before = datetime(2026, 2, 4, 23, 0, tzinfo=timezone.utc)   # the day before coffee was learned
+    before = datetime(2026, 2, 4, 23, 0, tzinfo=timezone.utc)  # the day before coffee was learned
     report = build_person_report(kiosk.journal, kiosk.library, kiosk.anna.id, 4, before)
     coffee = _task(report, "make-coffee")
     assert coffee.runs_finished == 4 and not coffee.mastered
@@ -153,6 +153,6 @@ def test_help_steps_use_only_the_matching_pack_version(fresh):
 
     h.do_run(kiosk, kiosk.anna, "make-coffee", 4, h.at("2026-03-04", 9), help_on=(1,), version=2)
     coffee = _task(build_person_report(kiosk.journal, kiosk.library, kiosk.anna.id, 8, h.NOW), "make-coffee")
-    assert coffee.runs_finished == 6 and coffee.mastered            # learned on version 1 stays learned
+    assert coffee.runs_finished == 6 and coffee.mastered  # learned on version 1 stays learned
     assert [(s.number, s.text, s.runs) for s in coffee.help_steps] == [(1, "Fill the kettle with water", 1)]
     assert coffee.help_steps[0].picture is not None

@@ -116,5 +116,3 @@ class FakePack:
 
     def file(self, relative: str) -> Path:
         return self.root.joinpath(*relative.split("/"))
-
-

@@ -110,10 +110,8 @@ def test_unwanted_jobs_are_dropped_unrun(queue):
     ran: list[str] = []
     position = {"step": 1}
     _, release = _blocker(queue)
-    stale = queue.submit(lambda: ran.append("step 2"), Priority.PREFETCH,
-                         wanted=lambda: position["step"] < 2)
-    fresh = queue.submit(lambda: ran.append("step 3"), Priority.PREFETCH,
-                         wanted=lambda: position["step"] < 3)
+    stale = queue.submit(lambda: ran.append("step 2"), Priority.PREFETCH, wanted=lambda: position["step"] < 2)
+    fresh = queue.submit(lambda: ran.append("step 3"), Priority.PREFETCH, wanted=lambda: position["step"] < 3)
     position["step"] = 2  # the worker moved on before the queue reached the prefetch of step 2
     release.set()
     fresh.result(5)

@@ -29,8 +29,8 @@ def test_engine_still_keeps_its_loop_flag_and_driver_name():
     import pyttsx3
 
     engine = pyttsx3.init()
-    assert quirks.is_espeak(engine)            # Engine.driver_name
-    assert engine._inLoop is False             # quirks.leave_run_loop  # noqa: SLF001
+    assert quirks.is_espeak(engine)  # Engine.driver_name
+    assert engine._inLoop is False  # quirks.leave_run_loop  # noqa: SLF001
     assert "_inLoop" in inspect.getsource(type(engine).runAndWait)
 
 

@@ -23,8 +23,9 @@ def pack(tmp_path):
     (root / "audio" / "en").mkdir(parents=True)
     write_wav(root / "audio" / "en" / "01.wav", 1.0)
     steps = (
-        FakeStep(1, {"en": "Wet your hands.", "de": "Mach die Hände nass.", "zh": "把手弄湿。"},
-                 {"en": "audio/en/01.wav"}),
+        FakeStep(
+            1, {"en": "Wet your hands.", "de": "Mach die Hände nass.", "zh": "把手弄湿。"}, {"en": "audio/en/01.wav"}
+        ),
         FakeStep(2, {"en": "Take soap.", "de": "Nimm Seife."}, {"en": "audio/en/02.wav"}),  # file missing
         FakeStep(3, {"en": "Rub your hands."}),
     )
@@ -104,8 +105,9 @@ def test_a_pack_file_that_cannot_be_resolved_is_no_recording(pack, cache):
 
 def test_works_with_the_real_pack_model(tmp_path, cache):
     packs = pytest.importorskip("kiosk.packs")
-    step = packs.Step(number=1, image="01.png", text={"en": "Wet your hands.", "de": "Mach die Hände nass."},
-                      audio={"en": "a.wav"})
+    step = packs.Step(
+        number=1, image="01.png", text={"en": "Wet your hands.", "de": "Mach die Hände nass."}, audio={"en": "a.wav"}
+    )
     write_wav(tmp_path / "a.wav", 0.5)
 
     class Pack:  # only the members step_audio uses, as in the contract

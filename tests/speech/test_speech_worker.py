@@ -114,7 +114,8 @@ def test_rates_and_voices_never_lag_behind(worker, tmp_path):
     reference = {}
     for language, rate in jobs:
         reference[language, rate] = wav_duration(
-            worker.render(LONG[language], language, tmp_path / f"ref-{language}-{rate}.wav", rate=rate))
+            worker.render(LONG[language], language, tmp_path / f"ref-{language}-{rate}.wav", rate=rate)
+        )
     for i in range(3 * len(jobs)):
         language, rate = jobs[(i * 5) % len(jobs)]
         seconds = wav_duration(worker.render(LONG[language], language, tmp_path / f"{i}.wav", rate=rate))
@@ -123,8 +124,7 @@ def test_rates_and_voices_never_lag_behind(worker, tmp_path):
 
 @needs_espeak
 def test_many_files_from_many_threads_lose_none(worker, tmp_path):
-    texts = {n: " ".join(["one", "two", "three", "four", "five", "six", "seven", "eight"][:n]) + "."
-             for n in (1, 4, 8)}
+    texts = {n: " ".join(["one", "two", "three", "four", "five", "six", "seven", "eight"][:n]) + "." for n in (1, 4, 8)}
     reference = {n: wav_duration(worker.render(t, "en", tmp_path / f"ref{n}.wav")) for n, t in texts.items()}
     errors: list[BaseException] = []
     made: list[tuple[Path, int]] = []

@@ -27,8 +27,10 @@ def test_a_new_step_gets_full_support():
     assert decide([]).level is Level.FULL
 
 
-@pytest.mark.parametrize(("runs", "level"), [(2, Level.FULL), (3, Level.REDUCED), (5, Level.REDUCED),
-                                             (6, Level.GROUPED), (20, Level.GROUPED)])
+@pytest.mark.parametrize(
+    ("runs", "level"),
+    [(2, Level.FULL), (3, Level.REDUCED), (5, Level.REDUCED), (6, Level.GROUPED), (20, Level.GROUPED)],
+)
 def test_three_runs_alone_fade_one_level(runs, level):
     decision = decide([alone(i) for i in range(runs)])
     assert decision.level is level
@@ -39,9 +41,9 @@ def test_three_runs_alone_fade_one_level(runs, level):
 def test_help_brings_full_support_back_and_holds_it_for_two_runs():
     history = [alone(i) for i in range(6)] + [helped(6)]
     assert decide(history).level is Level.FULL and "help" in decide(history).reason
-    history += [alone(7), alone(8)]           # the two held runs: no fading yet
+    history += [alone(7), alone(8)]  # the two held runs: no fading yet
     assert decide(history).level is Level.FULL
-    history += [alone(9)]                      # streak counted through the hold: 3 alone
+    history += [alone(9)]  # streak counted through the hold: 3 alone
     assert decide(history).level is Level.REDUCED
 
 
@@ -66,7 +68,10 @@ def test_a_pack_not_run_for_two_weeks_starts_one_level_higher():
     old = [StepOutcome(at_ms=NOW - 15 * DAY_MS, done=True, duration_ms=4000) for _ in range(6)]
     decision = decide(old)
     assert decision.level is Level.REDUCED and "14 days" in decision.reason
-    assert decide([StepOutcome(at_ms=NOW - 13 * DAY_MS, done=True, duration_ms=4000) for _ in range(6)]).level is Level.GROUPED
+    assert (
+        decide([StepOutcome(at_ms=NOW - 13 * DAY_MS, done=True, duration_ms=4000) for _ in range(6)]).level
+        is Level.GROUPED
+    )
 
 
 def test_steps_not_reached_tell_nothing():
@@ -95,7 +100,13 @@ def test_plan_merges_consecutive_grouped_steps_within_their_limit():
     G, R, F = Level.GROUPED, Level.REDUCED, Level.FULL
     screens = plan_screens(_levels(G, G, G, G, G, F, G, R, G, G, limit=3))
     assert [(s.steps, s.level) for s in screens] == [
-        ((0, 1, 2), G), ((3, 4), G), ((5,), F), ((6,), R), ((7,), R), ((8, 9), G)]
+        ((0, 1, 2), G),
+        ((3, 4), G),
+        ((5,), F),
+        ((6,), R),
+        ((7,), R),
+        ((8, 9), G),
+    ]
 
 
 def test_standalone_steps_keep_their_own_screen():
@@ -122,17 +133,16 @@ def test_a_synthetic_learner_sees_less_and_never_loses_a_step_it_still_fails():
             assert decisions[index].level is Level.FULL
         plan = plan_screens(decisions)
         screens_fading += len(plan)
-        taps_fading += len(plan)           # one Next per screen
+        taps_fading += len(plan)  # one Next per screen
         screens_full += steps
         taps_full += steps
         last_help = set()
         for index in range(steps):
             practice = len(histories[index])
-            needs_help = rng.random() < difficulty[index] * (0.8 ** practice)
+            needs_help = rng.random() < difficulty[index] * (0.8**practice)
             if needs_help:
                 last_help.add(index)
                 taps_fading += 1
                 taps_full += 1
-            histories[index].append(StepOutcome(at_ms=NOW + run * DAY_MS, done=True, help=needs_help,
-                                                duration_ms=4000))
+            histories[index].append(StepOutcome(at_ms=NOW + run * DAY_MS, done=True, help=needs_help, duration_ms=4000))
     assert screens_fading < 0.8 * screens_full and taps_fading < taps_full

@@ -70,10 +70,13 @@ def test_set_pin_reads_twice(data_dir, monkeypatch, capsys):
     close(journal)
 
 
-@pytest.mark.parametrize(("first", "second", "message"), [
-    ("2468", "2469", "not the same"),
-    ("12", "12", "4 to 8 digits"),
-])
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        ("2468", "2469", "not the same"),
+        ("12", "12", "4 to 8 digits"),
+    ],
+)
 def test_set_pin_refuses_mismatch_and_bad_pins(data_dir, monkeypatch, capsys, first, second, message):
     answers = iter([first, second])
     monkeypatch.setattr(trainer_cli, "ask_secret", lambda prompt: next(answers))

@@ -19,9 +19,25 @@ def _start(tmp_path: Path, data: Path) -> tuple[subprocess.Popen, Path]:
     shots = tmp_path / "shots"
     env = dict(os.environ, KIVY_NO_CONSOLELOG="1", SDL_AUDIODRIVER="dummy")
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--data", str(data), "run", "--windowed", "--size", "800x600",
-         "--packs", str(SAMPLE_PACKS_DIR), "--screenshots", str(shots)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "--data",
+            str(data),
+            "run",
+            "--windowed",
+            "--size",
+            "800x600",
+            "--packs",
+            str(SAMPLE_PACKS_DIR),
+            "--screenshots",
+            str(shots),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and process.poll() is None:

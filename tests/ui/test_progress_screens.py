@@ -67,9 +67,9 @@ def person_id(app, name):
 
 def test_family_sees_only_their_own_worker(kiosk, ui):
     app = kiosk(people=[("Anna", "en"), ("Zebulon", "en")], prepare=history)
-    choose(ui, "Anna")                       # the worker's own start screen ...
+    choose(ui, "Anna")  # the worker's own start screen ...
     assert app.sm.current == "tasks"
-    ui.tap(ui.screen.ids.progress)           # ... has a Progress button
+    ui.tap(ui.screen.ids.progress)  # ... has a Progress button
     assert app.sm.current == "progress_people"
     ui.shot("progress-people")
     choose(ui, "Anna")
@@ -77,7 +77,7 @@ def test_family_sees_only_their_own_worker(kiosk, ui):
     assert ui.screen.heading == "Enter the family PIN for Anna"
     ui.shot("progress-pin")
 
-    type_pin(ui, ZEB_PIN)                    # another family's PIN does not open Anna
+    type_pin(ui, ZEB_PIN)  # another family's PIN does not open Anna
     assert app.sm.current == "progress_pin" and ui.screen.message == "Wrong PIN."
     ui.shot("progress-pin-wrong")
     type_pin(ui, ANNA_PIN)
@@ -121,13 +121,13 @@ def test_family_sees_only_their_own_worker(kiosk, ui):
     sizes = [w.font_size for w in widgets(screen) if getattr(w, "text", "") and hasattr(w, "font_size")]
     assert sizes and min(sizes) >= sp(28) - 0.5
 
-    ui.tap(screen.ids.back)                  # Back forgets the report and returns to the worker
+    ui.tap(screen.ids.back)  # Back forgets the report and returns to the worker
     assert app.sm.current == "tasks"
     assert screen.report is None and not screen.ids.tasks.children
     assert "Anna" not in all_texts(screen)
     assert "Anna" not in all_texts(app.screen("progress_pin"))
 
-    ui.tap(ui.screen.ids.progress)           # next time the PIN is asked again
+    ui.tap(ui.screen.ids.progress)  # next time the PIN is asked again
     choose(ui, "Anna")
     assert app.sm.current == "progress_pin" and ui.screen.entered == ""
     ui.press(27)
@@ -147,21 +147,24 @@ def test_zebulon_opens_with_his_own_pin_only(kiosk, ui):
     ui.settle()
     ui.shot("progress-person-zh")
     texts = all_texts(screen)
-    assert "Zebulon" in texts and "洗手" in texts          # his language: zh
+    assert "Zebulon" in texts and "洗手" in texts  # his language: zh
     assert "Anna" not in texts and "螺丝" not in texts and "Sort the screws" not in texts
     expected = build_person_report(app.journal, app.shelf.packs, person_id(app, "Zebulon"), 8)
     shown = [screen.ids[f].number for f in FIGURES]
-    assert shown == [str(expected.summary.tasks_done), expected.summary.independence_label,
-                     str(expected.summary.learned)] == ["2", "0%", "0"]
+    assert (
+        shown
+        == [str(expected.summary.tasks_done), expected.summary.independence_label, str(expected.summary.learned)]
+        == ["2", "0%", "0"]
+    )
     assert screen.ids.back.text == "返回" or screen.ids.back.text == app.tr("Back", "zh")
     screen.ids.scroller.scroll_y = 0.3
     ui.pump(3)
     ui.shot("progress-charts-zh")
-    ui.advance(60)                           # still reading (a touch restarts the wait) ...
+    ui.advance(60)  # still reading (a touch restarts the wait) ...
     ui.tap(screen.ids.scroller, wait=False)
     ui.advance(60)
     assert app.sm.current == "progress_person"
-    ui.advance(35)                           # ... then walked away: the kiosk forgets by itself
+    ui.advance(35)  # ... then walked away: the kiosk forgets by itself
     ui.settle()
     assert app.sm.current not in ("progress_person", "progress_pin", "progress_people")
     assert screen.report is None and "Zebulon" not in all_texts(screen)
@@ -178,7 +181,7 @@ def test_wrong_pins_lock_out_calmly(kiosk, ui):
     assert app.sm.current == "progress_pin" and screen.wait_left > 0
     assert "30 seconds" in screen.ids.pin.ids.message.text and screen.ids.pin.ids.ok.disabled
     ui.shot("progress-pin-lockout")
-    type_pin(ui, ANNA_PIN)                   # even the right PIN waits during the lockout
+    type_pin(ui, ANNA_PIN)  # even the right PIN waits during the lockout
     assert app.sm.current == "progress_pin"
 
 
@@ -200,14 +203,15 @@ def test_trainer_pin_opens_and_an_empty_history_is_friendly(kiosk, ui):
     assert screen.empty and screen.empty_title == "Noch keine Aufgaben gemacht"  # Cleo's language
     assert screen.figures == [] and screen.ids.back.text == app.tr("Back", "de")
     ui.shot("progress-empty")
-    ui.press(27)                              # Escape backs out and forgets, the name included
+    ui.press(27)  # Escape backs out and forgets, the name included
     assert app.sm.current == "people" and screen.report is None
     assert not screen.empty and "Cleo" not in all_texts(screen)
 
 
 def test_high_contrast_and_large_text_still_fit(kiosk, ui):
-    app = kiosk(people=[("Anna", "de"), ("Zebulon", "en")], prepare=history,
-                settings={"high_contrast": True, "text_scale": 1.5})
+    app = kiosk(
+        people=[("Anna", "de"), ("Zebulon", "en")], prepare=history, settings={"high_contrast": True, "text_scale": 1.5}
+    )
     app.go("progress_people")
     ui.settle()
     assert app.theme.palette_name == "high_contrast" and app.theme.text_scale == 1.5
@@ -220,8 +224,10 @@ def test_high_contrast_and_large_text_still_fit(kiosk, ui):
     screen.ids.scroller.scroll_y = 0.4
     ui.pump(3)
     ui.shot("progress-charts-large")
-    cards = [screen.ids[f] for f in FIGURES] + [screen.ids.tasks.children[0].ids[f] for f in ("task_times", "task_alone")]
-    for figure in cards:                     # the words of the big figures fit their frames
+    cards = [screen.ids[f] for f in FIGURES] + [
+        screen.ids.tasks.children[0].ids[f] for f in ("task_times", "task_alone")
+    ]
+    for figure in cards:  # the words of the big figures fit their frames
         word = figure.ids.word_label
         assert word.texture_size[0] <= figure.width and figure.needed <= figure.height + 1
 

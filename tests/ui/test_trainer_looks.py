@@ -45,8 +45,13 @@ def measure(app, screen, where):
 @pytest.mark.parametrize("size", [(1280, 800), (800, 1280)], ids=["landscape", "portrait"])
 def test_trainer_and_family_screens_look_right(kiosk, ui, tmp_path, size, scale, language):
     library = broken_library(tmp_path / "packs")
-    app = kiosk(packs=[library], people=[("Anna", language), ("Zebulon", "en")], prepare=history, size=size,
-                settings={"language": language, "text_scale": scale})
+    app = kiosk(
+        packs=[library],
+        people=[("Anna", language), ("Zebulon", "en")],
+        prepare=history,
+        size=size,
+        settings={"language": language, "text_scale": scale},
+    )
     problems = []
     ui.hold(12, Window.height - 12, seconds=3.1)
     ui.shot("trainer_pin")

@@ -51,5 +51,3 @@ def test_a_photo_from_pictures_is_shown_small_and_copied_small(kiosk, ui, tmp_pa
     tile = next(t for t in ui.screen.tiles() if t.title == "Ben")
     ui.shot("people-with-photo")
     assert tile is not None
-
-

@@ -33,8 +33,14 @@ def open_trainer(app, ui):
 
 def open_from_home(app, ui, name):
     home = ui.screen
-    button = next(b for b in home.ids.actions.children if b.text == app.tr(
-        {"trainer_packs": "Packs", "trainer_people": "People", "trainer_settings": "Settings"}[name], app.kiosk_lang))
+    button = next(
+        b
+        for b in home.ids.actions.children
+        if b.text
+        == app.tr(
+            {"trainer_packs": "Packs", "trainer_people": "People", "trainer_settings": "Settings"}[name], app.kiosk_lang
+        )
+    )
     ui.tap(button, wait=False)
     assert app.sm.current == name
     return ui.screen
@@ -44,8 +50,9 @@ def broken_library(folder):
     from ui_helpers import standard_library
 
     standard_library(folder)
-    root = make_pack(folder, "fold-towels", {"en": "Fold the towels"}, [{"text": "Take a towel."},
-                                                                       {"text": "Fold it."}])
+    root = make_pack(
+        folder, "fold-towels", {"en": "Fold the towels"}, [{"text": "Take a towel."}, {"text": "Fold it."}]
+    )
     (root / "02.jpg").unlink()
     return folder
 
@@ -255,13 +262,16 @@ def test_trainer_home_fits_the_screen_with_every_button(kiosk, ui, tmp_path, siz
     """The trainer home with its four screen buttons, settings and problems fits 1280 x 800 and a
     portrait tablet (in German, with a broken pack in the problem list): nothing is cut off."""
     library = broken_library(tmp_path / "packs")
-    app = kiosk(packs=[library], people=[("Anna", "en")], prepare=set_pin, settings={"language": "de"},
-                size=size)
+    app = kiosk(packs=[library], people=[("Anna", "en")], prepare=set_pin, settings={"language": "de"}, size=size)
     home = open_trainer(app, ui)
     assert len(home.ids.actions.children) == len(TRAINER_ACTIONS)
     assert "fold-towels" in home.problems_text
-    for widget in [home.ids.exit, home.ids.worker_mode, *home.ids.actions.children,
-                   *(r for r in home.walk() if hasattr(r, "label") and hasattr(r, "action"))]:
+    for widget in [
+        home.ids.exit,
+        home.ids.worker_mode,
+        *home.ids.actions.children,
+        *(r for r in home.walk() if hasattr(r, "label") and hasattr(r, "action")),
+    ]:
         x, y = widget.to_window(widget.x, widget.y)
         assert 0 <= x and x + widget.width <= Window.width + 0.5, widget
         assert 0 <= y and y + widget.height <= Window.height + 0.5, widget

@@ -12,14 +12,14 @@ from test_trainer_screens import open_from_home, open_trainer, set_pin
 
 def test_change_detector_waits_for_still_folders_and_retries_until_scanned():
     detector = ChangeDetector()
-    assert not detector.observe("a")          # first look: nothing to compare with yet
-    assert detector.observe("a")              # still for one poll: scan
+    assert not detector.observe("a")  # first look: nothing to compare with yet
+    assert detector.observe("a")  # still for one poll: scan
     detector.scanned("a")
-    assert not detector.observe("a")          # scanned, unchanged
-    assert not detector.observe("b")          # changing (a copy under way)
+    assert not detector.observe("a")  # scanned, unchanged
+    assert not detector.observe("b")  # changing (a copy under way)
     assert not detector.observe("c")
-    assert detector.observe("c")              # still again: scan
-    assert detector.observe("c")              # not marked scanned (shelf was busy): still due
+    assert detector.observe("c")  # still again: scan
+    assert detector.observe("c")  # not marked scanned (shelf was busy): still due
     detector.scanned("c")
     assert not detector.observe("c")
 

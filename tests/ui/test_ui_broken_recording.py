@@ -82,8 +82,9 @@ def test_recording_kivy_cannot_load_falls_back_to_speech(kiosk, ui, library):
     source = tone(pack / "tone.wav", seconds=0.5)
     with av.open(str(source)) as wav_in, av.open(str(pack / "01.m4a"), "w", format="mp4") as out:
         stream = out.add_stream("aac", rate=22050, layout="mono")
-        resampler = av.AudioResampler(format=stream.codec_context.format, layout="mono", rate=22050,
-                                      frame_size=stream.codec_context.frame_size)
+        resampler = av.AudioResampler(
+            format=stream.codec_context.format, layout="mono", rate=22050, frame_size=stream.codec_context.frame_size
+        )
         for frame in wav_in.decode(audio=0):
             frame.pts = None
             for piece in resampler.resample(frame):
@@ -94,7 +95,9 @@ def test_recording_kivy_cannot_load_falls_back_to_speech(kiosk, ui, library):
     source.unlink()
     (pack / "01.wav").unlink()
     manifest = pack / "pack.yaml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace("audio: 01.wav", "audio: 01.m4a"), encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("audio: 01.wav", "audio: 01.m4a"), encoding="utf-8"
+    )
     app = kiosk()
     start_task(ui)
     ui.advance(0.1)

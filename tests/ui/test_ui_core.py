@@ -16,9 +16,18 @@ from kiosk.ui.settings import UiSettings
 
 
 def pack(tmp_path, steps=3):
-    return Pack(id="p", title={"en": "P"}, language="en", kind="other", version=2, cover=None,
-                steps=tuple(Step(n, f"{n}.jpg", {"en": f"Step {n}"}, {}) for n in range(1, steps + 1)),
-                root=tmp_path, source=tmp_path, content_hash="abc")
+    return Pack(
+        id="p",
+        title={"en": "P"},
+        language="en",
+        kind="other",
+        version=2,
+        cover=None,
+        steps=tuple(Step(n, f"{n}.jpg", {"en": f"Step {n}"}, {}) for n in range(1, steps + 1)),
+        root=tmp_path,
+        source=tmp_path,
+        content_hash="abc",
+    )
 
 
 class Clock:
@@ -47,7 +56,13 @@ def test_session_logs_a_run_with_durations(tmp_path):
         session.arrive()
     assert session.next() is True and session.finished
     run = journal.run(session.run_id)
-    assert (run.pack_id, run.pack_version, run.content_hash, run.step_count, run.outcome) == ("p", 2, "abc", 3, "finished")
+    assert (run.pack_id, run.pack_version, run.content_hash, run.step_count, run.outcome) == (
+        "p",
+        2,
+        "abc",
+        3,
+        "finished",
+    )
     events = [(e.step_number, e.event, e.duration_ms) for e in journal.events(run.id)]
     assert events[:2] == [(1, "shown", None), (1, "done", 2500)]
     assert [e[:2] for e in events[2:6]] == [(2, "shown"), (2, "help"), (2, "back"), (1, "shown")]
@@ -64,7 +79,11 @@ def test_session_writes_wait_for_the_schedule_and_keep_order(tmp_path):
     session.arrive()
     assert journal.events(session.run_id) == [] and kicks  # nothing written before the frame
     session.flush()
-    assert [(e.step_number, e.event) for e in journal.events(session.run_id)] == [(1, "shown"), (1, "done"), (2, "shown")]
+    assert [(e.step_number, e.event) for e in journal.events(session.run_id)] == [
+        (1, "shown"),
+        (1, "done"),
+        (2, "shown"),
+    ]
 
 
 def test_session_survives_a_journal_that_cannot_write(tmp_path):
@@ -72,6 +91,7 @@ def test_session_survives_a_journal_that_cannot_write(tmp_path):
         def __getattr__(self, name):
             def fail(*_a, **_k):
                 raise JournalError("The kiosk could not save: the storage is full.", "Free some space.")
+
             return fail
 
     problems = ProblemLog()
@@ -94,12 +114,24 @@ def test_tap_guard():
     assert not guard.accept()
 
 
-@pytest.mark.parametrize(("key", "modifiers", "action"), [
-    (32, [], Action.MAIN), (13, [], Action.MAIN), (271, [], Action.MAIN), (8, [], Action.BACK),
-    (ord("r"), [], Action.HEAR), (ord("h"), [], Action.HELP), (9, [], Action.FOCUS_NEXT),
-    (9, ["shift"], Action.FOCUS_PREV), (276, [], Action.FOCUS_PREV), (274, [], Action.FOCUS_NEXT),
-    (27, [], Action.IGNORE), (ord("r"), ["ctrl"], None), (ord("x"), [], None),
-])
+@pytest.mark.parametrize(
+    ("key", "modifiers", "action"),
+    [
+        (32, [], Action.MAIN),
+        (13, [], Action.MAIN),
+        (271, [], Action.MAIN),
+        (8, [], Action.BACK),
+        (ord("r"), [], Action.HEAR),
+        (ord("h"), [], Action.HELP),
+        (9, [], Action.FOCUS_NEXT),
+        (9, ["shift"], Action.FOCUS_PREV),
+        (276, [], Action.FOCUS_PREV),
+        (274, [], Action.FOCUS_NEXT),
+        (27, [], Action.IGNORE),
+        (ord("r"), ["ctrl"], None),
+        (ord("x"), [], None),
+    ],
+)
 def test_keys(key, modifiers, action):
     assert action_for(key, modifiers) == action
 

@@ -36,7 +36,15 @@ def test_pick_worker_and_task_by_tap_and_finish(kiosk, ui):
     assert run.outcome == "finished"
     assert run.pack_id == "sort-screws" and run.content_hash == pack.content_hash
     assert [e for e in events if e[1] in ("shown", "done")] == [
-        (1, "shown"), (1, "done"), (2, "shown"), (2, "done"), (3, "shown"), (3, "done"), (4, "shown"), (4, "done")]
+        (1, "shown"),
+        (1, "done"),
+        (2, "shown"),
+        (2, "done"),
+        (3, "shown"),
+        (3, "done"),
+        (4, "shown"),
+        (4, "done"),
+    ]
     ui.advance(7)  # the celebration returns by itself: two workers share this kiosk, so to "Who are you?"
     ui.settle()
     assert app.sm.current == "people" and app.worker is None
@@ -89,8 +97,18 @@ def test_keyboard_only_run(kiosk, ui):
     assert app.sm.current == "people"  # two workers share the kiosk: the next one chooses themself
     run, events = events_of(app)
     assert run.outcome == "finished"
-    assert events == [(1, "shown"), (1, "hear_again"), (1, "done"), (2, "shown"), (2, "back"), (1, "shown"),
-                      (1, "help"), (1, "done"), (2, "shown"), (2, "done")]
+    assert events == [
+        (1, "shown"),
+        (1, "hear_again"),
+        (1, "done"),
+        (2, "shown"),
+        (2, "back"),
+        (1, "shown"),
+        (1, "help"),
+        (1, "done"),
+        (2, "shown"),
+        (2, "done"),
+    ]
 
 
 def test_double_tap_within_the_guard_advances_one_step(kiosk, ui):

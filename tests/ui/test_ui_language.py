@@ -36,7 +36,7 @@ def test_every_ui_word_is_translated():
 
 
 def test_po_parser_follows_msgfmt_rules():
-    text = '''
+    text = """
 msgid ""
 msgstr "Language: de\\n"
 "Content-Type: text/plain; charset=UTF-8\\n"
@@ -56,7 +56,7 @@ msgstr "Öffnen"
 
 msgid "Empty"
 msgstr ""
-'''
+"""
     table = parse_po(text)
     assert table["Two lines"] == "Zwei Zeilen"
     assert table["button\x04Open"] == "Öffnen"

@@ -59,8 +59,10 @@ def test_a_worker_set_to_slow_speech_hears_slower_generated_speech(kiosk, ui, tm
         normal_wav = worker.render("Put 5 long screws in the tray.", "en", tmp_path / "normal.wav")
         with wave.open(str(normal_wav)) as wav:
             normal = wav.getnframes() / wav.getframerate()
-        app = kiosk(speech=worker, prepare=lambda journal: journal.add_person(
-            "Ravi", language="en", preferences={"speech_rate": "slow"}))
+        app = kiosk(
+            speech=worker,
+            prepare=lambda journal: journal.add_person("Ravi", language="en", preferences={"speech_rate": "slow"}),
+        )
         assert app.audio.slow_speech
         slow = _spoken_step_two(app, ui)
         assert slow > normal * 1.15, (slow, normal)

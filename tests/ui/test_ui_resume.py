@@ -61,7 +61,8 @@ def test_resume_waits_for_the_worker_and_skips_a_changed_pack(kiosk, ui, tmp_pat
     again.session.schedule = lambda: None
     again.session = None
     (library / "wash-hands" / "pack.yaml").write_text(
-        (library / "wash-hands" / "pack.yaml").read_text().replace("version: 1", "version: 2"))
+        (library / "wash-hands" / "pack.yaml").read_text().replace("version: 1", "version: 2")
+    )
     third = kiosk(data=data)
     ui.tap(next(t for t in ui.screen.tiles() if t.title == "Ben"))
     assert third.sm.current == "tasks"

@@ -25,8 +25,12 @@ STEPS = 10
 
 
 def _long_task(folder: Path) -> Path:
-    make_pack(folder, "long-task", {"en": "Long task"},
-              [{"text": f"{SENTENCE} This is step {n}."} for n in range(1, STEPS + 1)])
+    make_pack(
+        folder,
+        "long-task",
+        {"en": "Long task"},
+        [{"text": f"{SENTENCE} This is step {n}."} for n in range(1, STEPS + 1)],
+    )
     return folder
 
 
@@ -60,8 +64,10 @@ def test_hear_again_is_heard_before_queued_prefetches(kiosk, ui, tmp_path):
             EventLoop.idle()
         delay = time.perf_counter() - started
         made_first = [n for n, s in enumerate(pack.steps[1:], start=2) if _cached(app, s).is_file()]
-        print(f"\n'Hear again' to playback with {STEPS - 1} prefetches queued: {delay:.2f} s "
-              f"(later steps made before it: {made_first})")
+        print(
+            f"\n'Hear again' to playback with {STEPS - 1} prefetches queued: {delay:.2f} s "
+            f"(later steps made before it: {made_first})"
+        )
         assert wanted in app.audio.played, app.audio.played
         assert len(made_first) <= 1, made_first  # at most the prefetch already being synthesised
         ui.settle()

@@ -9,8 +9,10 @@ import pytest
 from kiosk.support import set_locked
 from ui_helpers import answer_help, events_of, make_pack
 
-STEPS = [{"text": {"en": f"Step {n}: do part {n}.", "de": f"Schritt {n}: Teil {n} machen.",
-                   "zh": f"第{n}步：做第{n}部分。"}} for n in range(1, 7)]
+STEPS = [
+    {"text": {"en": f"Step {n}: do part {n}.", "de": f"Schritt {n}: Teil {n} machen.", "zh": f"第{n}步：做第{n}部分。"}}
+    for n in range(1, 7)
+]
 
 
 @pytest.fixture
@@ -159,7 +161,7 @@ def test_a_shared_kiosk_returns_to_who_are_you_after_well_done_and_when_idle(kio
     ui.tap(next(t for t in ui.screen.tiles() if t.title == "Ben"))
     assert app.sm.current == "tasks"
     ui.advance(60)
-    assert app.sm.current == "tasks"           # not yet
+    assert app.sm.current == "tasks"  # not yet
     ui.advance(65)
     assert app.sm.current == "people" and app.worker is None
 

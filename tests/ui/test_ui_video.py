@@ -54,8 +54,18 @@ def start(ui, kiosk, tmp_path, size=(1280, 800)):
     packs = tmp_path / "video-packs"
     video_pack(packs)
     app = kiosk(packs=[packs], size=size)
+    wait_for_pack(ui, app)
     ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "film-steps"))
     return app, ui.screen
+
+
+def wait_for_pack(ui, app, seconds: float = 60.0):
+    """Probing clips and making posters takes real time on a busy machine: wait for the scan."""
+    assert wait_for(ui, lambda: app.shelf.find("film-steps") is not None and not app.shelf.scanning, seconds)
+    ui.settle()
+    if app.sm.current == "tasks":
+        ui.screen.refresh()
+    return app.shelf.find("film-steps")
 
 
 def test_the_clip_plays_in_the_picture_area_and_changes_over_time(kiosk, ui, tmp_path):
@@ -96,6 +106,7 @@ def test_a_clip_broken_after_loading_falls_back_to_the_poster(kiosk, ui, tmp_pat
     packs = tmp_path / "video-packs"
     root = video_pack(packs)
     app = kiosk(packs=[packs])
+    wait_for_pack(ui, app)
     clip = root / "01.mp4"
     clip.write_bytes(b"\0\0\0\x18ftypisom" + bytes(4000))  # damaged after the pack was checked
     ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "film-steps"))
@@ -115,9 +126,11 @@ def test_reduced_support_shows_the_poster_only(kiosk, ui, tmp_path):
     packs = tmp_path / "video-packs"
     video_pack(packs)
     app = kiosk(packs=[packs], people=[("Anna", "en")])
-    pack = app.shelf.find("film-steps")
+    pack = wait_for_pack(ui, app)
     for _run in range(3):
-        run_id = app.journal.start_run(app.worker.id, pack.id, pack.version, pack.content_hash, step_count=len(pack.steps))
+        run_id = app.journal.start_run(
+            app.worker.id, pack.id, pack.version, pack.content_hash, step_count=len(pack.steps)
+        )
         for number in range(1, len(pack.steps) + 1):
             app.journal.record_step(run_id, number, "shown")
             app.journal.record_step(run_id, number, "done", 4000)

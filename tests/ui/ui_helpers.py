@@ -26,8 +26,9 @@ def photo(path: Path, number: int, size: tuple[int, int] = (1200, 900)) -> Path:
     w, h = size
     draw.rectangle((0, h * 0.7, w, h), fill=tuple(max(0, c - 20) for c in base))
     draw.ellipse((w * 0.1, h * 0.15, w * 0.45, h * 0.62), fill=base, outline=(40, 40, 40), width=6)
-    draw.rounded_rectangle((w * 0.55, h * 0.25, w * 0.9, h * 0.65), radius=30, fill=(245, 240, 230),
-                           outline=(40, 40, 40), width=6)
+    draw.rounded_rectangle(
+        (w * 0.55, h * 0.25, w * 0.9, h * 0.65), radius=30, fill=(245, 240, 230), outline=(40, 40, 40), width=6
+    )
     try:
         font = ImageFont.truetype(FONT, int(h * 0.3))
     except OSError:
@@ -62,13 +63,21 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def make_pack(folder: Path, pack_id: str, title: dict[str, str], steps: list[dict], language: str = "en",
-              version: int = 1) -> Path:
+def make_pack(
+    folder: Path, pack_id: str, title: dict[str, str], steps: list[dict], language: str = "en", version: int = 1
+) -> Path:
     """Write a pack folder. Each step: {text: str|dict, timer?, count?, audio?: True}."""
     root = folder / pack_id
     root.mkdir(parents=True, exist_ok=True)
-    lines = ["format: 1", f"id: {pack_id}", f"title: {_yaml_text(title)}", f"language: {language}",
-             "kind: assembly", f"version: {version}", "steps:"]
+    lines = [
+        "format: 1",
+        f"id: {pack_id}",
+        f"title: {_yaml_text(title)}",
+        f"language: {language}",
+        "kind: assembly",
+        f"version: {version}",
+        "steps:",
+    ]
     for number, step in enumerate(steps, start=1):
         image = f"{number:02d}.jpg"
         photo(root / image, number)
@@ -87,19 +96,43 @@ def make_pack(folder: Path, pack_id: str, title: dict[str, str], steps: list[dic
 
 def standard_library(folder: Path) -> Path:
     """Two packs: a 4-step assembly (with a timer and a tally step) and a 2-step routine."""
-    make_pack(folder, "sort-screws", {"en": "Sort the screws", "de": "Schrauben sortieren", "zh": "分类螺丝"}, [
-        {"text": {"en": "Take the box of screws.", "de": "Nehmen Sie die Schraubenkiste.", "zh": "拿起螺丝盒。"},
-         "audio": True},
-        {"text": {"en": "Put 5 long screws in the tray.", "de": "Legen Sie 5 lange Schrauben in die Schale.",
-                  "zh": "把五个长螺丝放进盘子。"}, "count": 5},
-        {"text": {"en": "Wait until the glue is dry.", "de": "Warten Sie, bis der Kleber trocken ist.",
-                  "zh": "等胶水干。"}, "timer": 20},
-        {"text": {"en": "Close the box.", "de": "Schließen Sie die Kiste.", "zh": "盖上盒子。"}},
-    ])
-    make_pack(folder, "wash-hands", {"en": "Wash your hands", "de": "Hände waschen", "zh": "洗手"}, [
-        {"text": {"en": "Wet your hands.", "de": "Machen Sie die Hände nass.", "zh": "把手弄湿。"}},
-        {"text": {"en": "Dry your hands.", "de": "Trocknen Sie die Hände ab.", "zh": "把手擦干。"}},
-    ])
+    make_pack(
+        folder,
+        "sort-screws",
+        {"en": "Sort the screws", "de": "Schrauben sortieren", "zh": "分类螺丝"},
+        [
+            {
+                "text": {"en": "Take the box of screws.", "de": "Nehmen Sie die Schraubenkiste.", "zh": "拿起螺丝盒。"},
+                "audio": True,
+            },
+            {
+                "text": {
+                    "en": "Put 5 long screws in the tray.",
+                    "de": "Legen Sie 5 lange Schrauben in die Schale.",
+                    "zh": "把五个长螺丝放进盘子。",
+                },
+                "count": 5,
+            },
+            {
+                "text": {
+                    "en": "Wait until the glue is dry.",
+                    "de": "Warten Sie, bis der Kleber trocken ist.",
+                    "zh": "等胶水干。",
+                },
+                "timer": 20,
+            },
+            {"text": {"en": "Close the box.", "de": "Schließen Sie die Kiste.", "zh": "盖上盒子。"}},
+        ],
+    )
+    make_pack(
+        folder,
+        "wash-hands",
+        {"en": "Wash your hands", "de": "Hände waschen", "zh": "洗手"},
+        [
+            {"text": {"en": "Wet your hands.", "de": "Machen Sie die Hände nass.", "zh": "把手弄湿。"}},
+            {"text": {"en": "Dry your hands.", "de": "Trocknen Sie die Hände ab.", "zh": "把手擦干。"}},
+        ],
+    )
     return folder
 
 

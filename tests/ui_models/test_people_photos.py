@@ -23,7 +23,7 @@ def test_the_core_module_never_imports_kivy():
 def test_choices_are_own_then_newest_pictures_then_bundled_each_shown_once(tmp_path):
     own, pictures, bundled = tmp_path / "people", tmp_path / "Pictures", tmp_path / "bundled"
     photo(own / "b.png", 1, (60, 40))
-    photo(bundled / "b.png", 2, (60, 40))           # already copied: listed once, as own
+    photo(bundled / "b.png", 2, (60, 40))  # already copied: listed once, as own
     photo(bundled / "worker-1.png", 3, (60, 40))
     for number in range(5):
         path = photo(pictures / f"IMG_{number}.jpg", number, (60, 40))

@@ -52,6 +52,7 @@ def test_view_models_never_import_kivy(path):
 
 # -- people -------------------------------------------------------------------------------------
 
+
 def test_a_new_worker_gets_the_kiosk_defaults_and_is_saved_with_their_choices(journal):
     editor = editor_for(journal, UiSettings(language="de-AT", autoplay=False))
     form = editor.open(None)
@@ -103,11 +104,17 @@ def test_storage_failure_is_a_plain_sentence_and_the_form_stays(tmp_path):
     editor.open(anna)
     journal.close()  # every write now fails underneath the form
     assert editor.save("Anna B.") is None
-    assert editor.form.message == translate("de", "Could not save. Please try again.") != "Could not save. Please try again."
+    assert (
+        editor.form.message
+        == translate("de", "Could not save. Please try again.")
+        != "Could not save. Please try again."
+    )
     assert editor.form.name == "Anna B." and editor.form.person == anna
     assert not editor.archive()
     assert [p.message for p in problems.items] == ["A worker could not be saved.", "A worker could not be archived."]
-    assert people_rows(journal, problems) == [] and problems.items[-1].message == "The list of people could not be read."
+    assert (
+        people_rows(journal, problems) == [] and problems.items[-1].message == "The list of people could not be read."
+    )
 
 
 def test_archiving_hides_the_worker_and_keeps_them(journal):
@@ -123,6 +130,7 @@ def test_archiving_hides_the_worker_and_keeps_them(journal):
 
 
 # -- PINs ---------------------------------------------------------------------------------------
+
 
 def test_the_pads_take_at_most_the_rules_longest_pin():
     assert MAX_DIGITS == 8
@@ -186,6 +194,7 @@ def test_wrong_old_pins_count_towards_the_lockout(journal):
 
 # -- settings -----------------------------------------------------------------------------------
 
+
 def test_settings_rows_show_the_current_values_and_save_through_change_setting(journal):
     state = {"settings": UiSettings(tap_guard_s=0.55)}
 
@@ -207,10 +216,12 @@ def test_settings_rows_show_the_current_values_and_save_through_change_setting(j
 
 # -- packs --------------------------------------------------------------------------------------
 
+
 def test_pack_rows_put_broken_first_with_their_problems(tmp_path):
     folder = standard_library(tmp_path / "packs")
-    root = make_pack(folder, "fold-towels", {"en": "Fold the towels"}, [{"text": "Take a towel."},
-                                                                       {"text": "Fold it."}])
+    root = make_pack(
+        folder, "fold-towels", {"en": "Fold the towels"}, [{"text": "Take a towel."}, {"text": "Fold it."}]
+    )
     (root / "02.jpg").unlink()
     library = Library([folder], tmp_path / "cache")
     result = library.scan()
@@ -227,6 +238,7 @@ def test_pack_rows_put_broken_first_with_their_problems(tmp_path):
 
 
 # -- progress -----------------------------------------------------------------------------------
+
 
 def test_progress_view_maps_the_report_in_the_workers_language(tmp_path, journal):
     from kiosk.report.builder import build_person_report

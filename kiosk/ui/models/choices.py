@@ -9,14 +9,14 @@ from typing import Any
 @dataclass(frozen=True)
 class Choice:
     value: Any
-    word: str        # already translated
-    icon: str        # icon name in assets/images/icons
+    word: str  # already translated
+    icon: str  # icon name in assets/images/icons
 
 
 @dataclass(frozen=True)
 class ChoiceRow:
-    key: str                       # what changes: a setting or a preference name
-    label: str                     # the row's name, translated
+    key: str  # what changes: a setting or a preference name
+    label: str  # the row's name, translated
     options: tuple[Choice, ...]
     current: Any
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-Key = list[Any]   # [shown, text, special, width]
+Key = list[Any]  # [shown, text, special, width]
 
 WIDE_ROWS = {
     "en": ["qwertyuiop-'", "asdfghjkl", "zxcvbnm"],
@@ -58,8 +58,11 @@ def layout(language: str, wide: bool, words: dict[str, str]) -> dict[str, Any]:
     shift = [f"⇧ {words.get('Shift', 'Shift')}", None, "capslock", 2]  # a toggle: one tap, not a hold
     delete = [f"← {words.get('Delete', 'Delete')}", None, "backspace", 2]
     done = [f"✓ {words.get('Done', 'Done')}", None, "enter", 2 if wide else 3]
-    result: dict[str, Any] = {"title": f"kiosk-{lang}-{'wide' if wide else 'narrow'}",
-                              "description": "Step Kiosk names", "cols": cols}
+    result: dict[str, Any] = {
+        "title": f"kiosk-{lang}-{'wide' if wide else 'narrow'}",
+        "description": "Step Kiosk names",
+        "cols": cols,
+    }
     for mode in ("normal", "shift"):
         up = mode == "shift"
         lines: list[list[Key]] = []
@@ -72,13 +75,19 @@ def layout(language: str, wide: bool, words: dict[str, str]) -> dict[str, Any]:
             for row in rows[:3]:
                 lines.append(_letters(row, up))
             last = _letters(rows[3], up)
-            if len(rows[3]) + shift[3] <= cols:   # room for Shift beside the last letters
+            if len(rows[3]) + shift[3] <= cols:  # room for Shift beside the last letters
                 lines.append(_padded([list(shift), *last], cols))
                 lines.append([[" ", " ", "spacebar", cols - delete[3] - done[3]], list(delete), list(done)])
             else:
                 lines.append(last)
-                lines.append([list(shift), [" ", " ", "spacebar", cols - shift[3] - delete[3] - done[3]],
-                              list(delete), list(done)])
+                lines.append(
+                    [
+                        list(shift),
+                        [" ", " ", "spacebar", cols - shift[3] - delete[3] - done[3]],
+                        list(delete),
+                        list(done),
+                    ]
+                )
         for number, keys in enumerate(lines, start=1):
             result[f"{mode}_{number}"] = keys
         result["rows"] = len(lines)
@@ -87,5 +96,4 @@ def layout(language: str, wide: bool, words: dict[str, str]) -> dict[str, Any]:
 
 def key_texts(keyboard_layout: dict[str, Any], mode: str = "normal") -> list[str]:
     """Every key's shown text of one layer (for tests and checks)."""
-    return [key[0] for number in range(1, keyboard_layout["rows"] + 1)
-            for key in keyboard_layout[f"{mode}_{number}"]]
+    return [key[0] for number in range(1, keyboard_layout["rows"] + 1) for key in keyboard_layout[f"{mode}_{number}"]]

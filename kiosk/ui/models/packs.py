@@ -17,13 +17,13 @@ Translate = Callable[..., str]
 @dataclass(frozen=True)
 class PackRowView:
     title: str
-    state_word: str          # translated: Ready / Warnings / Broken
-    state_icon: str          # icon name: ready / warning / broken
+    state_word: str  # translated: Ready / Warnings / Broken
+    state_icon: str  # icon name: ready / warning / broken
     lines: tuple[str, ...]
     usable: bool
     report: Any
     pack: Any | None
-    thumbnail: Path | None   # the pack's prepared tile picture (None for a broken pack)
+    thumbnail: Path | None  # the pack's prepared tile picture (None for a broken pack)
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,9 @@ def problem_lines(report: Any, tr: Translate) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def packs_view(result: Any | None, packs: Sequence[Any], find: Callable[[str], Any], language: str,
-               tr: Translate) -> PacksView:
+def packs_view(
+    result: Any | None, packs: Sequence[Any], find: Callable[[str], Any], language: str, tr: Translate
+) -> PacksView:
     """Rows for the shelf's last scan (``result`` None: the first scan is still running)."""
     if result is None:
         return PacksView((), tr("Looking for packs…"))
@@ -63,11 +64,18 @@ def packs_view(result: Any | None, packs: Sequence[Any], find: Callable[[str], A
         if report.ok:
             pack = next((p for p in packs if p.source == report.path), None) or find(report.pack)
         word, icon = report_state(report)
-        rows.append(PackRowView(
-            title=pack.title_for(language) if pack is not None else str(report.pack),
-            state_word=tr(word), state_icon=icon, lines=problem_lines(report, tr), usable=pack is not None,
-            report=report, pack=pack, thumbnail=pack.thumbnail() if pack is not None else None,
-        ))
+        rows.append(
+            PackRowView(
+                title=pack.title_for(language) if pack is not None else str(report.pack),
+                state_word=tr(word),
+                state_icon=icon,
+                lines=problem_lines(report, tr),
+                usable=pack is not None,
+                report=report,
+                pack=pack,
+                thumbnail=pack.thumbnail() if pack is not None else None,
+            )
+        )
     usable = sum(1 for r in result.reports if r.ok)
     if not result.reports:
         status = tr("No packs found. Copy pack folders into the packs folder, then tap Reload packs.")

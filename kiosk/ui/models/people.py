@@ -41,7 +41,7 @@ def people_rows(journal: Any, problems: Any) -> list[PersonRow]:
 
 
 class FamilyPin(Enum):
-    SAVE_FIRST = "save_first"   # a new worker: no id to hang a PIN on yet
+    SAVE_FIRST = "save_first"  # a new worker: no id to hang a PIN on yet
     SET = "set"
     NOT_SET = "not_set"
 
@@ -72,7 +72,12 @@ class PersonEditor:
 
     def __init__(self, journal: Any, pin_guard: Any, problems: Any, settings: Any, tr: Translate) -> None:
         self.journal, self.pin_guard, self.problems, self.settings, self.tr = (
-            journal, pin_guard, problems, settings, tr)
+            journal,
+            pin_guard,
+            problems,
+            settings,
+            tr,
+        )
         self.form = PersonForm()
 
     # -- reading --------------------------------------------------------------------------------
@@ -113,23 +118,40 @@ class PersonEditor:
 
     @property
     def family_text(self) -> str:
-        return {FamilyPin.SAVE_FIRST: self.tr("Save the worker first, then you can give the family a PIN."),
-                FamilyPin.SET: self.tr("The family has a PIN for this worker's progress."),
-                FamilyPin.NOT_SET: self.tr("No family PIN yet.")}[self.form.family]
+        return {
+            FamilyPin.SAVE_FIRST: self.tr("Save the worker first, then you can give the family a PIN."),
+            FamilyPin.SET: self.tr("The family has a PIN for this worker's progress."),
+            FamilyPin.NOT_SET: self.tr("No family PIN yet."),
+        }[self.form.family]
 
     def choice_rows(self) -> list[ChoiceRow]:
         """Language, text size, speech, speech speed: each a row of big toggle buttons."""
         tr, form = self.tr, self.form
         return [
-            ChoiceRow("language", tr("Language"),
-                      tuple(Choice(lang, LANGUAGE_NAMES[lang], "speaker") for lang in LANGUAGES), form.language),
-            ChoiceRow("text_scale", tr("Text size"),
-                      (Choice(1.0, tr("Normal"), "edit"), Choice(1.25, tr("Large"), "edit")), form.text_scale),
-            ChoiceRow("autoplay", tr("Speak each step"),
-                      (Choice(True, tr("On"), "speaker"), Choice(False, tr("Off"), "close")), form.autoplay),
-            ChoiceRow("speech_rate", tr("Speech speed"),
-                      (Choice("slow", tr("Slow"), "timer"), Choice("normal", tr("Normal"), "timer")),
-                      form.speech_rate),
+            ChoiceRow(
+                "language",
+                tr("Language"),
+                tuple(Choice(lang, LANGUAGE_NAMES[lang], "speaker") for lang in LANGUAGES),
+                form.language,
+            ),
+            ChoiceRow(
+                "text_scale",
+                tr("Text size"),
+                (Choice(1.0, tr("Normal"), "edit"), Choice(1.25, tr("Large"), "edit")),
+                form.text_scale,
+            ),
+            ChoiceRow(
+                "autoplay",
+                tr("Speak each step"),
+                (Choice(True, tr("On"), "speaker"), Choice(False, tr("Off"), "close")),
+                form.autoplay,
+            ),
+            ChoiceRow(
+                "speech_rate",
+                tr("Speech speed"),
+                (Choice("slow", tr("Slow"), "timer"), Choice("normal", tr("Normal"), "timer")),
+                form.speech_rate,
+            ),
         ]
 
     # -- changing -------------------------------------------------------------------------------
@@ -159,11 +181,17 @@ class PersonEditor:
         form = self.form
         try:
             if form.person is None:
-                person = self.journal.add_person(name, photo=form.photo or None, language=form.language,
-                                                 preferences=form.preferences())
+                person = self.journal.add_person(
+                    name, photo=form.photo or None, language=form.language, preferences=form.preferences()
+                )
             else:
-                person = self.journal.update_person(form.person.id, name=name, photo=form.photo or None,
-                                                    language=form.language, preferences=form.preferences())
+                person = self.journal.update_person(
+                    form.person.id,
+                    name=name,
+                    photo=form.photo or None,
+                    language=form.language,
+                    preferences=form.preferences(),
+                )
         except Exception as exc:  # noqa: BLE001 - JournalError, a closed journal: said, not raised
             self.problems.add("journal", "A worker could not be saved.", exc)
             self.form = replace(form, name=name, message=self.tr(COULD_NOT_SAVE))

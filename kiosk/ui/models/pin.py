@@ -44,9 +44,9 @@ def add_digit(entered: str, digit: str) -> str:
 
 
 class Outcome(Enum):
-    STAY = "stay"        # the pad stays: read ``message``
-    OPEN = "open"        # the PIN opened the door / the change is done
-    CLOSED = "closed"    # storage failed under the pad: fail closed (``closed`` says why)
+    STAY = "stay"  # the pad stays: read ``message``
+    OPEN = "open"  # the PIN opened the door / the change is done
+    CLOSED = "closed"  # storage failed under the pad: fail closed (``closed`` says why)
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,11 @@ class PinChange:
                 self.stage = "new"
                 return PinStep(Outcome.STAY)
             if result.wait_seconds > 0:
-                return PinStep(Outcome.STAY, tr("Please wait {seconds} seconds.",
-                                                seconds=int(result.wait_seconds + 0.999)), result.wait_seconds)
+                return PinStep(
+                    Outcome.STAY,
+                    tr("Please wait {seconds} seconds.", seconds=int(result.wait_seconds + 0.999)),
+                    result.wait_seconds,
+                )
             return PinStep(Outcome.STAY, tr("Wrong PIN."))
         if self.stage == "new":
             problem = pin_problem(pin, tr)

@@ -60,7 +60,7 @@ class ProgressView:
     empty: bool
     empty_title: str
     empty_body: str
-    figures: tuple[Figure, ...]          # three, or none when there is nothing to count
+    figures: tuple[Figure, ...]  # three, or none when there is nothing to count
     tasks: tuple[TaskView, ...]
 
 
@@ -68,16 +68,24 @@ def progress_view(report: Any) -> ProgressView:
     """Everything the progress screen shows about one worker, in their language."""
     lang, name = report.language, report.name
     empty = not report.tasks
-    figures = () if empty else (
-        Figure(str(report.summary.tasks_done), strings.text(lang, "tile_done"), "check"),
-        Figure(report.summary.independence_label or "–", strings.text(lang, "tile_alone"), "person"),
-        Figure(str(report.summary.learned), strings.text(lang, "tile_learned"), "celebrate"),
+    figures = (
+        ()
+        if empty
+        else (
+            Figure(str(report.summary.tasks_done), strings.text(lang, "tile_done"), "check"),
+            Figure(report.summary.independence_label or "–", strings.text(lang, "tile_alone"), "person"),
+            Figure(str(report.summary.learned), strings.text(lang, "tile_learned"), "celebrate"),
+        )
     )
     return ProgressView(
-        language=lang, name=name, photo=str(report.photo) if report.photo else "",
-        sentences="\n".join(report.summary.sentences), empty=empty,
+        language=lang,
+        name=name,
+        photo=str(report.photo) if report.photo else "",
+        sentences="\n".join(report.summary.sentences),
+        empty=empty,
         empty_title=strings.text(lang, "empty_title" if not report.has_history else "quiet_title"),
-        empty_body=strings.text(lang, "empty_body", name=name), figures=figures,
+        empty_body=strings.text(lang, "empty_body", name=name),
+        figures=figures,
         tasks=tuple(_task(task, lang, name) for task in report.tasks),
     )
 
@@ -94,16 +102,20 @@ def _task(task: Any, lang: str, name: str) -> TaskView:
         alone_label=strings.text(lang, "done_alone"),
         chart_alone_title=strings.text(lang, "chart_alone"),
         chart_runs_title=strings.text(lang, "chart_runs"),
-        help_title=(strings.text(lang, "needed_help_heading", name=name) if task.help_steps
-                    else strings.text(lang, "no_help")),
+        help_title=(
+            strings.text(lang, "needed_help_heading", name=name) if task.help_steps else strings.text(lang, "no_help")
+        ),
         points=tuple((p.x, p.independence, p.label) for p in task.points),
         week_labels=tuple(w.label for w in task.weeks),
         counts=tuple(w.runs for w in task.weeks),
         axis_labels=tuple(strings.format_percent(lang, share) for share in (0.0, 0.5, 1.0)),
-        help_steps=tuple(HelpStepView(
-            picture=str(step.picture) if step.picture else "",
-            title=strings.text(lang, "step", n=step.number),
-            sentence=step.text,
-            times=strings.text(lang, "help_times", k=step.help_runs, m=step.runs),
-        ) for step in task.help_steps),
+        help_steps=tuple(
+            HelpStepView(
+                picture=str(step.picture) if step.picture else "",
+                title=strings.text(lang, "step", n=step.number),
+                sentence=step.text,
+                times=strings.text(lang, "help_times", k=step.help_runs, m=step.runs),
+            )
+            for step in task.help_steps
+        ),
     )

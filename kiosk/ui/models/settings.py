@@ -20,18 +20,36 @@ TAP_GUARD_CHOICES = (0.3, 0.5, 0.8, 1.2)
 def setting_rows(settings: Any, tr: Translate) -> list[ChoiceRow]:
     """The settings screen's rows, each with the current value (the nearest offered tap-guard)."""
     return [
-        ChoiceRow("autoplay", tr("Speak each step"),
-                  (Choice(True, tr("On"), "speaker"), Choice(False, tr("Off"), "close")), settings.autoplay),
-        ChoiceRow("tap_guard_s", tr("Ignore a second tap within"),
-                  tuple(Choice(s, f"{s:.1f} s", "timer") for s in TAP_GUARD_CHOICES),
-                  min(TAP_GUARD_CHOICES, key=lambda s: abs(s - settings.tap_guard_s))),
-        ChoiceRow("celebrate", tr("Celebration"),
-                  (Choice(True, tr("On"), "celebrate"), Choice(False, tr("Off"), "close")), settings.celebrate),
-        ChoiceRow("high_contrast", tr("Look"),
-                  (Choice(False, tr("Calm"), "settings"), Choice(True, tr("High contrast"), "settings")),
-                  settings.high_contrast),
-        ChoiceRow("language", tr("Kiosk language"),
-                  tuple(Choice(lang, LANGUAGE_NAMES[lang], "speaker") for lang in LANGUAGES), settings.language),
+        ChoiceRow(
+            "autoplay",
+            tr("Speak each step"),
+            (Choice(True, tr("On"), "speaker"), Choice(False, tr("Off"), "close")),
+            settings.autoplay,
+        ),
+        ChoiceRow(
+            "tap_guard_s",
+            tr("Ignore a second tap within"),
+            tuple(Choice(s, f"{s:.1f} s", "timer") for s in TAP_GUARD_CHOICES),
+            min(TAP_GUARD_CHOICES, key=lambda s: abs(s - settings.tap_guard_s)),
+        ),
+        ChoiceRow(
+            "celebrate",
+            tr("Celebration"),
+            (Choice(True, tr("On"), "celebrate"), Choice(False, tr("Off"), "close")),
+            settings.celebrate,
+        ),
+        ChoiceRow(
+            "high_contrast",
+            tr("Look"),
+            (Choice(False, tr("Calm"), "settings"), Choice(True, tr("High contrast"), "settings")),
+            settings.high_contrast,
+        ),
+        ChoiceRow(
+            "language",
+            tr("Kiosk language"),
+            tuple(Choice(lang, LANGUAGE_NAMES[lang], "speaker") for lang in LANGUAGES),
+            settings.language,
+        ),
     ]
 
 

@@ -39,9 +39,9 @@ WORKER_SCREENS = frozenset({"people", "tasks", "step", "finish"})
 class TrainerAction:
     """A button on the trainer home screen that opens another trainer screen."""
 
-    screen: str      # a name in SCREENS
-    text: str        # English msgid (in the .po catalogs); translated with the kiosk language
-    icon: str        # icon name in assets/images/icons
+    screen: str  # a name in SCREENS
+    text: str  # English msgid (in the .po catalogs); translated with the kiosk language
+    icon: str  # icon name in assets/images/icons
 
 
 #: The buttons on the trainer home screen, in order.

@@ -56,8 +56,8 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
     empty = BooleanProperty(False)
     empty_title = StringProperty("")
     empty_body = StringProperty("")
-    figures = ListProperty([])          # [(number, label, icon)] * 3
-    lang = StringProperty("en")         # the worker's language: every word on this screen
+    figures = ListProperty([])  # [(number, label, icon)] * 3
+    lang = StringProperty("en")  # the worker's language: every word on this screen
     report = ObjectProperty(None, allownone=True)
 
     def prepare(self, person: Any) -> None:
@@ -80,16 +80,27 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
     @staticmethod
     def _task_card(task: TaskView) -> ProgressTaskCard:
         card = ProgressTaskCard(
-            picture=task.picture, title=task.title, learned=task.learned, learned_text=task.learned_text,
-            times_done=task.times_done, times_done_label=task.times_done_label, alone=task.alone,
-            alone_label=task.alone_label, chart_alone_title=task.chart_alone_title,
-            chart_runs_title=task.chart_runs_title, help_title=task.help_title, points=list(task.points),
-            week_labels=list(task.week_labels), counts=list(task.counts), help_count=len(task.help_steps),
+            picture=task.picture,
+            title=task.title,
+            learned=task.learned,
+            learned_text=task.learned_text,
+            times_done=task.times_done,
+            times_done_label=task.times_done_label,
+            alone=task.alone,
+            alone_label=task.alone_label,
+            chart_alone_title=task.chart_alone_title,
+            chart_runs_title=task.chart_runs_title,
+            help_title=task.help_title,
+            points=list(task.points),
+            week_labels=list(task.week_labels),
+            counts=list(task.counts),
+            help_count=len(task.help_steps),
             axis_labels=list(task.axis_labels),
         )
         for step in task.help_steps:
-            card.ids.help_steps.add_widget(HelpStepCard(picture=step.picture, title=step.title,
-                                                        sentence=step.sentence, times=step.times))
+            card.ids.help_steps.add_widget(
+                HelpStepCard(picture=step.picture, title=step.title, sentence=step.sentence, times=step.times)
+            )
         return card
 
     def forget(self) -> None:

@@ -31,17 +31,17 @@ class StepScreen(KioskScreen):
     session = ObjectProperty(None, allownone=True)
     landscape = BooleanProperty(True)
     step_text = StringProperty("")
-    position_text = StringProperty("")   # "3 of 8"
+    position_text = StringProperty("")  # "3 of 8"
     number = NumericProperty(1)
     total = NumericProperty(1)
     is_first = BooleanProperty(True)
     is_last = BooleanProperty(False)
     timer_seconds = NumericProperty(0)
     count = NumericProperty(0)
-    picture_path = StringProperty("")     # the file on screen now (tests and the benchmark read it)
+    picture_path = StringProperty("")  # the file on screen now (tests and the benchmark read it)
     picture_missing = BooleanProperty(False)
     extras_beside = BooleanProperty(False)  # the countdown ring beside the sentence (landscape)
-    level = StringProperty("full")        # the support level on screen: full, reduced or grouped
+    level = StringProperty("full")  # the support level on screen: full, reduced or grouped
 
     def on_size(self, *_args: Any) -> None:
         self.landscape = self.width >= self.height
@@ -163,7 +163,9 @@ class StepScreen(KioskScreen):
             self.app.audio.play_step(self.session.pack, steps[0], self._language())
         else:  # a group: its sentences one after the other
             language = self._language()
-            self.app.audio.say(" ".join(step.text_for(language, self.session.pack.language) for step in steps), language)
+            self.app.audio.say(
+                " ".join(step.text_for(language, self.session.pack.language) for step in steps), language
+            )
 
     def timer_finished(self) -> None:
         if self.session is not None and self.manager.current == self.name:

@@ -33,8 +33,9 @@ class TasksScreen(TileScreen):
         self.worker_photo = picture_or_icon(str(photo) if photo else "", "person")
         language = app.worker.language if app.worker is not None else app.ui_lang
         for pack in app.shelf.packs:
-            tile = Tile(title=pack.title_for(language), item=pack, speaker=True,
-                        speaker_text=app.tr("Hear", app.ui_lang))
+            tile = Tile(
+                title=pack.title_for(language), item=pack, speaker=True, speaker_text=app.tr("Hear", app.ui_lang)
+            )
             tile.set_picture(pack.thumbnail(), fallback_icon="ready")
             tile.bind(on_activate=self._chosen, on_hear=self._speak_title)
             self.ids.grid.add_widget(tile)

@@ -41,8 +41,10 @@ class TrainerHomeScreen(KioskScreen):
         self.text_size_text = f"{round(settings.text_scale * 100)} %"
         stored = self.app.problems.stored()[-PROBLEMS_SHOWN:]
         if stored:
-            lines = [f"{p.get('at', '')[:16].replace('T', ' ')}  {p.get('message', '')}  {p.get('detail', '')}"
-                     for p in reversed(stored)]
+            lines = [
+                f"{p.get('at', '')[:16].replace('T', ' ')}  {p.get('message', '')}  {p.get('detail', '')}"
+                for p in reversed(stored)
+            ]
             self.problems_text = "\n".join(lines)
         else:
             self.problems_text = self.tr("No problems.")

@@ -98,10 +98,16 @@ class TrainerPacksScreen(TrainerScreen):
         self.status = view.status
         for model in view.rows:
             row = PackRow(
-                title=model.title, state_word=model.state_word, state_icon=icon_path(model.state_icon),
-                lines=list(model.lines), details="\n".join(model.lines), usable=model.usable,
-                report=model.report, pack=model.pack,
-                placeholder=icon_path("ready" if model.usable else "broken"), guarded=False,
+                title=model.title,
+                state_word=model.state_word,
+                state_icon=icon_path(model.state_icon),
+                lines=list(model.lines),
+                details="\n".join(model.lines),
+                usable=model.usable,
+                report=model.report,
+                pack=model.pack,
+                placeholder=icon_path("ready" if model.usable else "broken"),
+                guarded=False,
             )
             if model.thumbnail is not None:
                 texture = self.app.tile_pictures.get(model.thumbnail, lambda t, r=row: setattr(r, "texture", t))

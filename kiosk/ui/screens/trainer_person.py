@@ -34,8 +34,8 @@ from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.choices import fill_choices
 from kiosk.ui.widgets.overlay import CalmOverlay
 
-THUMBNAIL_SIDE = 280     # thumbnails are decoded this small (140 dp on screen)
-KEY_DP = 100             # on-screen keyboard keys: at least the 96 dp touch target, with a seam
+THUMBNAIL_SIDE = 280  # thumbnails are decoded this small (140 dp on screen)
+KEY_DP = 100  # on-screen keyboard keys: at least the 96 dp touch target, with a seam
 WIDE_KEYBOARD_COLS = 12
 
 
@@ -74,7 +74,7 @@ class NameInput(TextInput):
         layout = keyboard.layout(self.language, wide, self.words)
         name = layout["title"] + "-" + "-".join(f"{k}={v}" for k, v in sorted(self.words.items()))
         vk.available_layouts[name] = layout
-        vk.margin_hint = [0.02, 0, 0.02, 0]   # the whole width for keys: 8 keys of 100 dp on 800 px
+        vk.margin_hint = [0.02, 0, 0.02, 0]  # the whole width for keys: 8 keys of 100 dp on 800 px
         vk.font_size = self._font_size()
         vk.font_name = "Roboto"  # Kivy's default font name: the kiosk registered its CJK font under it
         vk.size = (Window.width, layout["rows"] * dp(KEY_DP) / 0.96)
@@ -90,10 +90,9 @@ class NameInput(TextInput):
 
 
 class TrainerPersonScreen(TrainerScreen):
-
     person = ObjectProperty(None, allownone=True)
     language = StringProperty("en")
-    photo = StringProperty("")          # as stored in the journal ("people/anna.png"), "" for none
+    photo = StringProperty("")  # as stored in the journal ("people/anna.png"), "" for none
     message = StringProperty("")
     family_text = StringProperty("")
     camera_text = StringProperty("")
@@ -140,8 +139,12 @@ class TrainerPersonScreen(TrainerScreen):
         name.language = self.app.kiosk_lang
         name.words = {w: self.tr(w) for w in ("Shift", "Delete", "Done")}
         rows = {row.key: row for row in editor.choice_rows()}
-        for key, box in (("language", "languages"), ("text_scale", "text_sizes"), ("autoplay", "speech"),
-                         ("speech_rate", "rates")):
+        for key, box in (
+            ("language", "languages"),
+            ("text_scale", "text_sizes"),
+            ("autoplay", "speech"),
+            ("speech_rate", "rates"),
+        ):
             row = rows[key]
             fill_choices(self.ids[box], row.as_tuples(), row.current, lambda v, k=key: self.choose(k, v))
         if photos:
@@ -161,8 +164,10 @@ class TrainerPersonScreen(TrainerScreen):
 
     def _deliver(self, future: Future, use: Callable[[Any], None], failed: Callable[[BaseException], None]) -> None:
         """Run ``use(result)`` (or ``failed(error)``) on Kivy's main thread once ``future`` is done."""
+
         def done(f: Future) -> None:
             Clock.schedule_once(lambda _dt: failed(f.exception()) if f.exception() else use(f.result()), 0)
+
         self.photos_busy = True
         future.add_done_callback(done)
 
@@ -170,8 +175,11 @@ class TrainerPersonScreen(TrainerScreen):
         """Ask the photo shelf for the choices; the grid is filled when they arrive."""
         self._listing += 1
         ticket = self._listing
-        self._deliver(self.shelf.choices(), lambda files: self._show_photos(ticket, files),
-                      lambda error: self._photo_error(error, "The photos could not be listed."))
+        self._deliver(
+            self.shelf.choices(),
+            lambda files: self._show_photos(ticket, files),
+            lambda error: self._photo_error(error, "The photos could not be listed."),
+        )
 
     def _show_photos(self, ticket: int, files: list[Path]) -> None:
         self.photos_busy = self.shelf.busy
@@ -204,16 +212,20 @@ class TrainerPersonScreen(TrainerScreen):
         """Small textures for the photo choices, decoded in the background (memory stays small)."""
         cache = getattr(self, "_thumbnails", None)
         if cache is None:
-            cache = self._thumbnails = PictureCache(self.app.problems, keep=PICTURES_SHOWN + 16,
-                                                    max_side=THUMBNAIL_SIDE)
+            cache = self._thumbnails = PictureCache(
+                self.app.problems, keep=PICTURES_SHOWN + 16, max_side=THUMBNAIL_SIDE
+            )
             self.app.bind(on_stop=lambda *_: cache.shutdown())
         return cache
 
     def choose_photo(self, path: Path) -> None:
         """Use ``path``; a picture from outside the data folder is copied in first (off the main thread)."""
         person = self.editor.form.person
-        self._deliver(self.shelf.adopt(path), lambda own: self._adopted(person, own),
-                      lambda error: self._photo_error(error, "A photo could not be copied."))
+        self._deliver(
+            self.shelf.adopt(path),
+            lambda own: self._adopted(person, own),
+            lambda error: self._photo_error(error, "A photo could not be copied."),
+        )
 
     def _adopted(self, person: Any, own: Path) -> None:
         self.photos_busy = self.shelf.busy

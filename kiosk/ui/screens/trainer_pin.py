@@ -16,7 +16,6 @@ from kiosk.ui.screens.pin_pad import PinPadScreen
 
 
 class TrainerPinScreen(PinPadScreen):
-
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.flow = DoorFlow(self.app.door, self.tr)

@@ -19,7 +19,6 @@ from kiosk.ui.widgets.buttons import KioskButton
 
 
 class TrainerPreviewScreen(TrainerScreen):
-
     pack = ObjectProperty(None, allownone=True)
     index = NumericProperty(0)
     total = NumericProperty(0)
@@ -59,6 +58,7 @@ class TrainerPreviewScreen(TrainerScreen):
         def ready(texture: Any) -> None:
             if index == self.index and texture is not None:
                 self.texture = texture
+
         return ready
 
     def next_step(self) -> None:
@@ -90,8 +90,12 @@ class TrainerPreviewScreen(TrainerScreen):
         box.clear_widgets()
         for language in LANGUAGES:
             chosen = language == self.language
-            button = KioskButton(text=LANGUAGE_NAMES[language], icon="check" if chosen else "speaker",
-                                 role="help" if chosen else "secondary", guarded=False)
+            button = KioskButton(
+                text=LANGUAGE_NAMES[language],
+                icon="check" if chosen else "speaker",
+                role="help" if chosen else "secondary",
+                guarded=False,
+            )
             button.language = language
             button.bind(on_activate=lambda _b, lang=language: self.set_language(lang))
             box.add_widget(button)

@@ -19,12 +19,17 @@ from kiosk.ui.screens.base import TrainerScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.choices import fill_choices
 
-ROW_BOXES = {"autoplay": "autoplay", "tap_guard_s": "tap_guard", "celebrate": "celebrate",
-             "high_contrast": "look", "language": "language"}
+ROW_BOXES = {
+    "autoplay": "autoplay",
+    "tap_guard_s": "tap_guard",
+    "celebrate": "celebrate",
+    "high_contrast": "look",
+    "language": "language",
+}
 
 
 class TrainerSettingsScreen(TrainerScreen):
-    pin_stage = StringProperty("old")   # old -> new -> again
+    pin_stage = StringProperty("old")  # old -> new -> again
     pin_prompt = StringProperty("")
     pin_message = StringProperty("")
 
@@ -43,8 +48,9 @@ class TrainerSettingsScreen(TrainerScreen):
 
     def update(self) -> None:
         for row in self.model.rows(self.tr):
-            fill_choices(self.ids[ROW_BOXES[row.key]], row.as_tuples(), row.current,
-                         lambda v, k=row.key: self.change(k, v))
+            fill_choices(
+                self.ids[ROW_BOXES[row.key]], row.as_tuples(), row.current, lambda v, k=row.key: self.change(k, v)
+            )
         self._show_pin()
 
     def change(self, name: str, value: Any) -> None:

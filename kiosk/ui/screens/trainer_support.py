@@ -65,17 +65,26 @@ class TrainerSupportScreen(TrainerScreen):
             self.rows, self.person_name, self.pack_title = [], "", ""
             return
         try:
-            view = support_view(self.app.journal, self.person, self.pack, language=self.app.kiosk_lang,
-                                now_ms=int(time.time() * 1000))
+            view = support_view(
+                self.app.journal, self.person, self.pack, language=self.app.kiosk_lang, now_ms=int(time.time() * 1000)
+            )
         except Exception as exc:  # noqa: BLE001
             self.app.problems.add("journal", "Support levels could not be read.", exc)
             self.message = self.tr("Could not read the record. Please try again.")
             return
         self.person_name, self.pack_title = view.person_name, view.pack_title
         self.locked, self.fading = view.locked, view.fading
-        self.rows = [{"number": row.number, "picture": str(row.picture), "level": row.level,
-                      "word": self.tr({"full": "Full", "reduced": "Reduced", "grouped": "Grouped"}[row.level]),
-                      "icon": LEVEL_ICONS[row.level], "reason": self.tr(row.reason)} for row in view.steps]
+        self.rows = [
+            {
+                "number": row.number,
+                "picture": str(row.picture),
+                "level": row.level,
+                "word": self.tr({"full": "Full", "reduced": "Reduced", "grouped": "Grouped"}[row.level]),
+                "icon": LEVEL_ICONS[row.level],
+                "reason": self.tr(row.reason),
+            }
+            for row in view.steps
+        ]
         self.changes_text = "\n".join(view.changes) or self.tr("No changes yet.")
         self._fill()
 

@@ -95,11 +95,11 @@ class KioskButton(GuardedButtonBehavior, Focusable, AnchorLayout):
     icon = StringProperty("")
     icon_source = StringProperty("")
     icon_right = BooleanProperty(False)
-    big = BooleanProperty(False)      # as tall as the main button (dialog answers)
+    big = BooleanProperty(False)  # as tall as the main button (dialog answers)
     stacked = BooleanProperty(False)  # icon above the word when side by side does not fit
     role = OptionProperty("secondary", options=("primary", "help", "secondary", "quiet"))
     font_size = NumericProperty(0)
-    fill = ColorProperty((1, 1, 1, 1))   # set by the .kv rule from the theme and the role
+    fill = ColorProperty((1, 1, 1, 1))  # set by the .kv rule from the theme and the role
     ink = ColorProperty((0, 0, 0, 1))
     edge = ColorProperty((0, 0, 0, 1))
 

@@ -18,9 +18,9 @@ from kivy.properties import ListProperty, NumericProperty
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-AXIS_WIDTH = dp(120)     # room for "100 %" on the left
-LABEL_HEIGHT = dp(48)    # room for week labels under the plot
-TOP_ROOM = dp(56)        # room for the numbers written above the highest mark
+AXIS_WIDTH = dp(120)  # room for "100 %" on the left
+LABEL_HEIGHT = dp(48)  # room for week labels under the plot
+TOP_ROOM = dp(56)  # room for the numbers written above the highest mark
 
 
 class _Chart(Widget):
@@ -28,7 +28,7 @@ class _Chart(Widget):
 
     ink = ListProperty([0.1, 0.13, 0.22, 1])
     faint = ListProperty([0.1, 0.13, 0.22, 0.25])
-    week_labels = ListProperty([])   # one per column, "" for an unlabelled week
+    week_labels = ListProperty([])  # one per column, "" for an unlabelled week
     font_size = NumericProperty(sp(28))  # every word and number on the chart (the kiosk's minimum)
     axis_labels = ListProperty(["0%", "50%", "100%"])  # in the worker's language ("100 %" in German)
 
@@ -41,8 +41,7 @@ class _Chart(Widget):
         return x, y, max(1.0, self.width - AXIS_WIDTH - dp(20)), max(1.0, self.height - LABEL_HEIGHT - TOP_ROOM)
 
     def label(self, text: str, center_x: float, center_y: float, bold: bool = False) -> None:
-        widget = Label(text=text, color=self.ink, font_size=self.font_size, bold=bold,
-                       size_hint=(None, None))
+        widget = Label(text=text, color=self.ink, font_size=self.font_size, bold=bold, size_hint=(None, None))
         widget.texture_update()
         widget.size = widget.texture_size
         half = widget.width / 2  # keep every label inside the chart (the last week's name too)

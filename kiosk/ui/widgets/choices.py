@@ -13,8 +13,9 @@ def fill_choices(box: Any, options: list[tuple[Any, str, str]], current: Any, on
     box.clear_widgets()
     for value, word, icon in options:
         chosen = value == current
-        button = KioskButton(text=word, icon="check" if chosen else icon, role="help" if chosen else "secondary",
-                             guarded=False)
+        button = KioskButton(
+            text=word, icon="check" if chosen else icon, role="help" if chosen else "secondary", guarded=False
+        )
         button.value = value
         button.chosen = chosen
         button.bind(on_activate=lambda _b, v=value: on_choose(v))

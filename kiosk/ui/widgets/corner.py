@@ -40,8 +40,10 @@ class CornerHold(Widget):
     def on_touch_move(self, touch: Any) -> bool:
         if touch.grab_current is self and touch is self._touch:
             x, y = touch.pos
-            if not (self.x - self.slack <= x <= self.right + self.slack
-                    and self.y - self.slack <= y <= self.top + self.slack):
+            if not (
+                self.x - self.slack <= x <= self.right + self.slack
+                and self.y - self.slack <= y <= self.top + self.slack
+            ):
                 self._cancel()
         return False
 

@@ -163,5 +163,4 @@ class TallyDots(BoxLayout):
             self.add_widget(dot)
 
 
-
 load_kv(__file__)

@@ -39,10 +39,17 @@ class CoachHoldBox(RelativeLayout):
 
 
 class HelpCallOverlay(CalmOverlay):
-
-    def __init__(self, message: str, hold_text: str, *, picture: Any = None,
-                 signal: Callable[[], Any] | None = None, on_answered: Callable[[float], None] | None = None,
-                 clock: Callable[[], float] = Clock.get_time, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        hold_text: str,
+        *,
+        picture: Any = None,
+        signal: Callable[[], Any] | None = None,
+        on_answered: Callable[[float], None] | None = None,
+        clock: Callable[[], float] = Clock.get_time,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(message, icon="" if picture is not None else "help", **kwargs)
         card = self.ids.card
         self.picture = HelpPicture(texture=picture)

@@ -28,12 +28,12 @@ from kiosk.ui.widgets import load_kv
 
 class PinPad(BoxLayout):
     entered = StringProperty("")
-    message = StringProperty("")      # one sentence under the dots (wrong PIN, the rule, saved ...)
-    wait_left = NumericProperty(0)    # seconds of lockout still to wait
+    message = StringProperty("")  # one sentence under the dots (wrong PIN, the rule, saved ...)
+    wait_left = NumericProperty(0)  # seconds of lockout still to wait
     validate = BooleanProperty(False)  # True when a new PIN is chosen: OK checks the rule first
-    ok_text = StringProperty("")      # the OK key's word ("" = "OK" in the kiosk language)
+    ok_text = StringProperty("")  # the OK key's word ("" = "OK" in the kiosk language)
     ok_icon = StringProperty("check")
-    hint = StringProperty("")         # shown instead of the dots while none are typed
+    hint = StringProperty("")  # shown instead of the dots while none are typed
 
     max_digits = MAX_DIGITS
 

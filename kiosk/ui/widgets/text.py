@@ -29,8 +29,9 @@ _CACHE: OrderedDict[tuple, Texture] = OrderedDict()
 _KEEP = 24
 
 
-def text_texture(text: str, font_size: float, wrap_width: float, halign: str, bold: bool = False,
-                 line_height: float = 1.0) -> Texture | None:
+def text_texture(
+    text: str, font_size: float, wrap_width: float, halign: str, bold: bool = False, line_height: float = 1.0
+) -> Texture | None:
     """The rendered text (white; tinted when drawn), from the cache or rendered now."""
     if not text:
         return None
@@ -39,8 +40,15 @@ def text_texture(text: str, font_size: float, wrap_width: float, halign: str, bo
     if texture is not None:
         _CACHE.move_to_end(key)
         return texture
-    label = CoreLabel(text=text, font_size=font_size, text_size=(max(1, wrap_width), None), halign=halign,
-                      bold=bold, line_height=line_height, color=(1, 1, 1, 1))
+    label = CoreLabel(
+        text=text,
+        font_size=font_size,
+        text_size=(max(1, wrap_width), None),
+        halign=halign,
+        bold=bold,
+        line_height=line_height,
+        color=(1, 1, 1, 1),
+    )
     label.refresh()
     texture = label.texture
     _CACHE[key] = texture
@@ -66,8 +74,16 @@ class PreparedText(Widget):
         with self.canvas:
             self._tint = Color(*self.color)
             self._rect = Rectangle(size=(0, 0))
-        self.bind(text=self._update, font_size=self._update, width=self._update, halign=self._update,
-                  bold=self._update, line_height=self._update, pos=self._place, color=self._recolor)
+        self.bind(
+            text=self._update,
+            font_size=self._update,
+            width=self._update,
+            halign=self._update,
+            bold=self._update,
+            line_height=self._update,
+            pos=self._place,
+            color=self._recolor,
+        )
         self._update()
 
     def prepare(self, text: str) -> None:
@@ -75,8 +91,7 @@ class PreparedText(Widget):
         text_texture(text, self.font_size, self.width, self.halign, self.bold, self.line_height)
 
     def _update(self, *_args: Any) -> None:
-        self.texture = text_texture(self.text, self.font_size, self.width, self.halign, self.bold,
-                                    self.line_height)
+        self.texture = text_texture(self.text, self.font_size, self.width, self.halign, self.bold, self.line_height)
         self.height = self.texture.height if self.texture is not None else 0
         self._place()
 

@@ -23,9 +23,9 @@ from kiosk.ui.widgets.icon import icon_path
 class Tile(GuardedButtonBehavior, Focusable, BoxLayout):
     title = StringProperty("")
     texture = ObjectProperty(None, allownone=True)
-    placeholder = StringProperty("")       # icon shown while there is no picture
-    initial = StringProperty("")           # big letter when there is neither picture nor icon
-    speaker = BooleanProperty(False)       # show the "Hear" button
+    placeholder = StringProperty("")  # icon shown while there is no picture
+    initial = StringProperty("")  # big letter when there is neither picture nor icon
+    speaker = BooleanProperty(False)  # show the "Hear" button
     speaker_text = StringProperty("")
     item = ObjectProperty(None, allownone=True)  # the Person or Pack behind the tile
 
@@ -36,7 +36,7 @@ class Tile(GuardedButtonBehavior, Focusable, BoxLayout):
     def set_picture(self, path: Any | None, fallback_icon: str = "") -> None:
         """Show ``path`` (loaded in the background) or the fallback icon / initial letter."""
         self.placeholder = icon_path(fallback_icon)
-        self.initial = (self.title[:1].upper() if not self.placeholder else "")
+        self.initial = self.title[:1].upper() if not self.placeholder else ""
         if path is None:
             return
         cache = App.get_running_app().tile_pictures

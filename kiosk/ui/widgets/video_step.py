@@ -146,7 +146,9 @@ class VideoStep(Image):
         self._on_failed: Callable[[str], None] | None = None
         self.frames_shown = 0
 
-    def play(self, path: Path | None, *, sound: Path | None = None, on_failed: Callable[[str], None] | None = None) -> None:
+    def play(
+        self, path: Path | None, *, sound: Path | None = None, on_failed: Callable[[str], None] | None = None
+    ) -> None:
         """Play ``path`` over the poster (None: stop and show only the poster)."""
         self.stop()
         if path is None:
@@ -256,4 +258,6 @@ class VideoStep(Image):
         app = App.get_running_app()
         problems = getattr(app, "problems", None)
         if problems is not None:
-            problems.add("video", "A step's video could not be played; its picture was shown instead.", f"{path}: {reason}")
+            problems.add(
+                "video", "A step's video could not be played; its picture was shown instead.", f"{path}: {reason}"
+            )
