@@ -216,6 +216,7 @@ def _task(
             x=x,
             independence=run.independence,
             label=format_percent(lang, run.independence),
+            support_level=run.support_level,
         )
         for (run, index), x in zip(finished, xs)
     )
@@ -241,7 +242,23 @@ def _task(
         points=points,
         weeks=week_bars(week_starts, per_week, now, lang),
         help_steps=_help_steps(versions, pack, lang, max_help_steps),
+        support_text=support_trend(lang, [p.support_level for p in points]),
     )
+
+
+def support_trend(lang: str, levels: Sequence[int | None]) -> str:
+    """How much help the screen gave, first run to last in the window, in one sentence: the
+    kiosk fades its help as a worker learns (docs/support.md), so "less help" is progress a family
+    can read without a chart. Empty when no run recorded a level."""
+    known = [level for level in levels if level is not None]
+    if not known:
+        return ""
+    first, last = known[0], known[-1]
+    words = {level: text(lang, f"support_{name}") for level, name in ((0, "grouped"), (1, "reduced"), (2, "full"))}
+    if first == last:
+        return text(lang, "support_same", level=words[last])
+    key = "support_less" if last < first else "support_more"
+    return text(lang, key, first=words[first], last=words[last])
 
 
 def _help_steps(versions: Sequence[PackProgress], pack: Any, lang: str, limit: int) -> tuple[HelpStep, ...]:

@@ -166,6 +166,7 @@ def _task_page(report: PersonReport, task: TaskReport) -> str:
         f'<div class="task-title"><h2>{escape(task.title)}</h2>{gone}{learned}{numbers}</div>'
         "</header>" + f'<figure><div class="chart-head"><h3>{escape(text(lang, "chart_alone"))}</h3>{legend}</div>'
         f"{chart_alone}</figure>"
+        + (f'<p class="support">{escape(task.support_text)}</p>' if task.support_text else "")
         + f'<figure><div class="chart-head"><h3>{escape(text(lang, "chart_runs"))}</h3></div>{chart_runs}</figure>'
         + _help_block(report, task)
         + "</section>"

@@ -19,6 +19,12 @@ DEFAULT_LANGUAGE = "en"
 
 STRINGS: Mapping[str, Mapping[str, str]] = {
     "en": {
+        "support_full": "full help (picture, words and voice)",
+        "support_reduced": "less help (picture and words)",
+        "support_grouped": "little help (several steps together)",
+        "support_less": "Help on the screen: {first} at first, {last} now.",
+        "support_more": "Help on the screen: {first} at first, {last} now.",
+        "support_same": "Help on the screen: {level}.",
         "doc_title": "Progress: {name}",
         "heading": "Progress",
         "period": "{start} to {end}",
@@ -58,6 +64,12 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "star_means": "Star: all steps alone",
     },
     "de": {
+        "support_full": "volle Hilfe (Bild, Text und Stimme)",
+        "support_reduced": "weniger Hilfe (Bild und Text)",
+        "support_grouped": "wenig Hilfe (mehrere Schritte zusammen)",
+        "support_less": "Hilfe auf dem Bildschirm: zuerst {first}, jetzt {last}.",
+        "support_more": "Hilfe auf dem Bildschirm: zuerst {first}, jetzt {last}.",
+        "support_same": "Hilfe auf dem Bildschirm: {level}.",
         "doc_title": "Fortschritt: {name}",
         "heading": "Fortschritt",
         "period": "{start} bis {end}",
@@ -97,6 +109,12 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "star_means": "Stern: alle Schritte allein",
     },
     "zh": {
+        "support_full": "完整帮助（图片、文字和声音）",
+        "support_reduced": "较少帮助（图片和文字）",
+        "support_grouped": "很少帮助（几个步骤一起）",
+        "support_less": "屏幕上的帮助：开始是{first}，现在是{last}。",
+        "support_more": "屏幕上的帮助：开始是{first}，现在是{last}。",
+        "support_same": "屏幕上的帮助：{level}。",
         "doc_title": "进步报告：{name}",
         "heading": "进步报告",
         "period": "{start} 至 {end}",

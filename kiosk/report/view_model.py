@@ -33,6 +33,7 @@ class RunPoint:
     x: float  # 0..1 across the window (see scales.run_x_positions)
     independence: float  # 0..1: steps done without help / steps in the pack
     label: str  # "92%", in the report language
+    support_level: int | None = None  # help shown on screen: 0 grouped, 1 reduced, 2 full; None: not recorded
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class TaskReport:
     points: tuple[RunPoint, ...]  # finished runs, oldest first
     weeks: tuple[WeekBar, ...]  # one per week of the window
     help_steps: tuple[HelpStep, ...]  # most help first, at most a few
+    support_text: str = ""  # how the help shown on screen changed over the window ("" when not recorded)
 
 
 @dataclass(frozen=True)

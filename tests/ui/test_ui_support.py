@@ -22,7 +22,7 @@ def library(tmp_path_factory):
     return folder
 
 
-def _history(app, runs: int, *, help_at: int | None = None) -> None:
+def _history(app, runs: int, *, help_at: int | None = None, level: int | None = None) -> None:
     """Runs done alone (each step shown and done in 4 s), as the journal keeps them."""
     pack = app.shelf.find("fold-boxes")
     assert pack is not None, "the pack library was not loaded yet"
@@ -30,10 +30,10 @@ def _history(app, runs: int, *, help_at: int | None = None) -> None:
     for run in range(runs):
         run_id = journal.start_run(app.worker.id, pack.id, pack.version, pack.content_hash, step_count=len(pack.steps))
         for number in range(1, len(pack.steps) + 1):
-            journal.record_step(run_id, number, "shown")
+            journal.record_step(run_id, number, "shown", level=level)
             if help_at == number and run == runs - 1:
                 journal.record_step(run_id, number, "help")
-            journal.record_step(run_id, number, "done", 4000)
+            journal.record_step(run_id, number, "done", 4000, level=level)
         journal.finish_run(run_id, "finished")
 
 
@@ -211,3 +211,15 @@ def test_a_help_call_stays_until_a_coach_answers_it(kiosk, ui):
     assert app.overlay is None and app.sm.current == "step"
     _, events = events_of(app)
     assert (1, "help") in events
+
+
+def test_the_family_view_says_the_help_on_screen_went_down(kiosk, ui):
+    app = kiosk(people=[("Anna", "en")])
+    _history(app, 3, level=2)
+    _history(app, 2, level=0)
+    app.go("progress_people")
+    app.go("progress_person", person=app.worker, replace=True)
+    ui.settle()
+    texts = [w.text for w in ui.screen.walk() if isinstance(getattr(w, "text", None), str)]
+    assert any(t.startswith("Help on the screen: full help") and "little help" in t for t in texts), texts
+    ui.shot("progress-support")

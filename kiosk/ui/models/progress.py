@@ -49,6 +49,7 @@ class TaskView:
     counts: tuple[int, ...]
     axis_labels: tuple[str, ...]
     help_steps: tuple[HelpStepView, ...]
+    support_text: str = ""  # how the help shown on screen changed ("" when not recorded)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def _task(task: Any, lang: str, name: str) -> TaskView:
         help_title=(
             strings.text(lang, "needed_help_heading", name=name) if task.help_steps else strings.text(lang, "no_help")
         ),
+        support_text=task.support_text,
         points=tuple((p.x, p.independence, p.label) for p in task.points),
         week_labels=tuple(w.label for w in task.weeks),
         counts=tuple(w.runs for w in task.weeks),

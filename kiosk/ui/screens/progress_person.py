@@ -42,6 +42,7 @@ class ProgressTaskCard(BoxLayout):
     chart_alone_title = StringProperty("")
     chart_runs_title = StringProperty("")
     help_title = StringProperty("")
+    support_text = StringProperty("")
     points = ListProperty([])
     week_labels = ListProperty([])
     counts = ListProperty([])
@@ -91,6 +92,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
             chart_alone_title=task.chart_alone_title,
             chart_runs_title=task.chart_runs_title,
             help_title=task.help_title,
+            support_text=task.support_text,
             points=list(task.points),
             week_labels=list(task.week_labels),
             counts=list(task.counts),
