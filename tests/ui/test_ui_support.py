@@ -223,3 +223,30 @@ def test_the_family_view_says_the_help_on_screen_went_down(kiosk, ui):
     texts = [w.text for w in ui.screen.walk() if isinstance(getattr(w, "text", None), str)]
     assert any(t.startswith("Help on the screen: full help") and "little help" in t for t in texts), texts
     ui.shot("progress-support")
+
+
+def test_tally_dots_are_big_can_be_undone_and_say_when_full(kiosk, ui, tmp_path):
+    from kivy.metrics import dp
+
+    from ui_helpers import standard_library
+
+    app = kiosk(packs=[standard_library(tmp_path / "standard")])
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "sort-screws"))
+    step = ui.screen
+    ui.tap(step.ids.next)  # step 2: "Put 5 long screws in the tray." with 5 dots
+    tally = step.ids.tally
+    dots = list(reversed(tally.children))
+    assert len(dots) == 5 and all(dot.width >= dp(96) - 1 and dot.height >= dp(96) - 1 for dot in dots)
+    for dot in dots[:3]:
+        ui.tap(dot)
+    assert tally.filled == 3
+    ui.tap(dots[2])  # the last filled dot again: undo
+    assert tally.filled == 2 and not dots[2].filled
+    for dot in dots[2:]:
+        ui.tap(dot)
+    assert tally.filled == 5
+    bells = sum(1 for played in app.audio.played if played == ("ui", "timer"))
+    assert bells >= 1  # full: a soft bell
+    ui.tap(dots[0])  # a tap too many: the bell again, nothing emptied
+    assert tally.filled == 5 and sum(1 for p in app.audio.played if p == ("ui", "timer")) == bells + 1
+    ui.shot("tally-full")

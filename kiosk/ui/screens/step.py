@@ -176,6 +176,11 @@ class StepScreen(KioskScreen):
         if self.session is not None:
             self.session.event("count_tap")
 
+    def tally_full(self) -> None:
+        """Every dot is filled: a soft bell says "that's all" (again on a tap too many)."""
+        if self.session is not None and self.manager is not None and self.manager.current == self.name:
+            self.app.audio.play_ui("timer")
+
     def on_leave(self, *_args: Any) -> None:
         self.ids.video.stop()
         if self.session is None or self.session.finished:

@@ -129,13 +129,19 @@ class TallyDot(GuardedButtonBehavior, Widget):
 
 
 class TallyDots(BoxLayout):
-    """``count`` dots to tap, one per repetition; a tap on any dot fills the next empty one."""
+    """``count`` dots to tap, one per repetition.
+
+    A tap on an empty dot fills the next empty one; a tap on the last filled dot empties it again
+    (an undo for a tap too many); when every dot is filled the row says so (``on_full``, the step
+    screen plays a soft bell) and a further tap repeats that cue instead of doing nothing.
+    """
 
     count = NumericProperty(0)
     filled = NumericProperty(0)
 
     def __init__(self, **kwargs: Any) -> None:
         self.register_event_type("on_tap")
+        self.register_event_type("on_full")
         super().__init__(**kwargs)
         self.bind(count=self._rebuild)
 
@@ -144,15 +150,25 @@ class TallyDots(BoxLayout):
         self.filled = 0
         self._rebuild()
 
-    def tap(self, *_args: Any) -> None:
-        if self.filled >= self.count:
+    def tap(self, dot: Any = None, *_args: Any) -> None:
+        dots = list(reversed(self.children))
+        if dot is not None and dot in dots and self.filled and dots.index(dot) == self.filled - 1:
+            self.filled -= 1  # undo: the last filled dot tapped again
+        elif self.filled >= self.count:
+            self.dispatch("on_full")
             return
-        self.filled += 1
-        for index, dot in enumerate(reversed(self.children)):
-            dot.filled = index < self.filled
+        else:
+            self.filled += 1
+        for index, each in enumerate(dots):
+            each.filled = index < self.filled
         self.dispatch("on_tap", self.filled)
+        if self.filled == self.count:
+            self.dispatch("on_full")
 
     def on_tap(self, filled: int) -> None:
+        pass
+
+    def on_full(self) -> None:
         pass
 
     def _rebuild(self, *_args: Any) -> None:
