@@ -250,3 +250,23 @@ def test_tally_dots_are_big_can_be_undone_and_say_when_full(kiosk, ui, tmp_path)
     ui.tap(dots[0])  # a tap too many: the bell again, nothing emptied
     assert tally.filled == 5 and sum(1 for p in app.audio.played if p == ("ui", "timer")) == bells + 1
     ui.shot("tally-full")
+
+
+FOUR = [("Anna Schmidt", "de"), ("王芳", "zh"), ("Magdalena Hoffmann", "de"), ("Özgür Yılmaz", "de")]
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (800, 1280)], ids=["landscape", "portrait"])
+def test_workers_can_hear_their_names_and_the_hear_button_is_beside_the_name(kiosk, ui, size):
+    app = kiosk(people=FOUR, size=size)
+    assert app.sm.current == "people"
+    tiles = ui.screen.tiles()
+    for tile in tiles:
+        label, button = tile.ids.title_row, tile.ids.speaker_button
+        assert label.texture_size[0] <= label.width + 1 and label.texture_size[1] <= label.height + 1, tile.title
+        assert button.y >= label.y - 1 and button.top <= tile.top  # in the title row, not on the photo
+    magdalena = next(t for t in tiles if t.title == "Magdalena Hoffmann")
+    ui.tap(magdalena.ids.speaker_button)
+    assert app.sm.current == "people"  # hearing the name chooses nobody
+    ui.advance(1)
+    assert ("Magdalena Hoffmann", "de") in app.fake_speech.rendered
+    ui.shot("people-hear")

@@ -1,4 +1,5 @@
-"""Who are you? The workers as photo tiles (skipped by the app when there is only one)."""
+"""Who are you? The workers as photo tiles (skipped by the app when there is only one). Each tile
+has a Hear button beside the name, for workers who do not read."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from kiosk.ui.widgets.tile import Tile
 
 class PeopleScreen(TileScreen):
     def on_pre_enter(self, *_args: Any) -> None:
-        self.show_people(self._chosen)
+        self.show_people(self._chosen, speaker=True)
 
     def _chosen(self, tile: Tile) -> None:
         self.app.select_worker(tile.item)

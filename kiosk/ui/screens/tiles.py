@@ -37,14 +37,24 @@ class TileScreen(KioskScreen):
         if scroller is not None and scroller.height < self.ids.grid.height:
             scroller.scroll_to(widget, padding=dp(20), animate=False)
 
-    def show_people(self, on_chosen: Any) -> None:
-        """Fill the grid with the workers' photo tiles; ``on_chosen(tile)`` gets the chosen one."""
+    def show_people(self, on_chosen: Any, *, speaker: bool = False) -> None:
+        """Fill the grid with the workers' photo tiles; ``on_chosen(tile)`` gets the chosen one.
+        ``speaker``: each tile gets a Hear button that says the name."""
         self.clear_tiles()
         for person in self.app.people():
-            tile = Tile(title=person.name, item=person)
+            tile = Tile(
+                title=person.name,
+                item=person,
+                speaker=speaker,
+                speaker_text=self.app.tr("Hear", self.app.ui_lang) if speaker else "",
+            )
             tile.set_picture(self.app.journal.photo_path(person.photo), fallback_icon="person")
-            tile.bind(on_activate=on_chosen)
+            tile.bind(on_activate=on_chosen, on_hear=self._say_name)
             self.ids.grid.add_widget(tile)
+
+    def _say_name(self, tile: Tile) -> None:
+        person = tile.item
+        self.app.audio.say(tile.title, getattr(person, "language", None) or self.app.ui_lang)
 
     def clear_tiles(self) -> None:
         self.ids.grid.clear_widgets()
