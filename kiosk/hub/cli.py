@@ -15,7 +15,9 @@ import argparse
 import functools
 import os
 import sys
-from typing import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, ContextManager, Mapping, TextIO
 
 from kiosk.cli import Commands, printable, problem
 from kiosk.hub.admin import add_member, delete_person, hub_people, init_hub, parse_uuid
@@ -24,6 +26,9 @@ from kiosk.hub.progress import format_progress, hub_person_progress
 from kiosk.hub.sync import DEFAULT_BATCH_RUNS, sync_once
 from kiosk.journal import Journal, JournalError
 from kiosk.paths import DataDir
+
+if TYPE_CHECKING:
+    from kiosk.report.view_model import PersonReport
 
 URL_ENV = "KIOSK_HUB_URL"
 SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
@@ -237,3 +242,50 @@ def _people(args: argparse.Namespace) -> int:
             f"{person.runs} runs{archived}"
         )
     return 0
+
+
+# -- `kiosk export --hub URL` and `kiosk report --hub URL` (registered by kiosk/journal/cli.py and
+# kiosk/report/cli.py; the work is here so those modules never import psycopg) --------------------
+
+
+def hub_export_command(args: argparse.Namespace, output: Callable[[Path | None], ContextManager[TextIO]]) -> int:
+    """``kiosk export --hub URL``: every kiosk's records as the kiosks' own exports would write them."""
+    from kiosk.atomic import check_target
+    from kiosk.hub.export import hub_export
+
+    if args.person is not None and not isinstance(args.person, str):
+        return problem(
+            f"{args.person} is a person's id on one kiosk; the hub names people by their hub id.",
+            "See `kiosk hub people --db URL`.",
+        )
+    if args.out is not None:
+        check_target(args.out)
+    try:
+        with output(args.out) as out:
+            count = hub_export(
+                args.hub, out, args.format, person_uuid=args.person, since=args.since, include_names=args.names
+            )
+    except HubError as error:
+        return problem(error.message, error.hint)
+    if args.out is not None:
+        what = "step events" if args.format == "csv" else "xAPI statements"
+        print(printable(f"Wrote {count} {what} from the hub to {args.out}."), file=sys.stderr)
+    return 0
+
+
+def hub_report(
+    url: str, person_uuid: str, library: object, weeks: int, now: datetime, language: str | None
+) -> PersonReport | None:
+    """The report of one person over every kiosk's runs on the hub; None after saying why not."""
+    from kiosk.hub.export import PERSON_ID, person_journal, snapshot
+    from kiosk.report.builder import build_person_report
+
+    try:
+        with hub_errors(url), connect(url) as conn:
+            snapshot(conn)
+            journal = person_journal(conn, str(parse_uuid(person_uuid)))
+        with journal:
+            return build_person_report(journal, library, PERSON_ID, weeks, now, language=language)
+    except HubError as error:
+        problem(error.message, error.hint)
+        return None

@@ -196,6 +196,16 @@ REVOKE ALL ON SCHEMA hub FROM PUBLIC;
 )
 
 
+# What the kiosk's own exports and report need besides: the person's id on the kiosk that recorded
+# a run (CSV ``person_id``, the xAPI actor's account name) and the support levels (CSV
+# ``support_level``, the report's support trend). NULL on rows sent before this step.
+_V2 = """
+ALTER TABLE hub.runs ADD COLUMN person_local_id bigint;
+ALTER TABLE hub.runs ADD COLUMN support_level integer CHECK (support_level IS NULL OR support_level BETWEEN 0 AND 2);
+ALTER TABLE hub.step_events ADD COLUMN level integer CHECK (level IS NULL OR level BETWEEN 0 AND 2);
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -206,6 +216,7 @@ class Migration:
 #: Step N brings a hub from version N-1 to N.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "people, devices, runs, step events, tombstones; members and row-level security", _V1),
+    Migration(2, "the kiosk's person id and the support levels, for exports and reports from the hub", _V2),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -45,12 +45,13 @@ DEFAULT_BATCH_RUNS = 500  # about 16,000 step events: large batches are cheaper 
 _LOCAL_RUNS = (
     "SELECT r.id, r.uuid, p.uuid, r.device_id, r.pack_id, r.pack_version, r.content_hash, r.started_at_ms, "
     "r.ended_at_ms, r.outcome, prev.uuid, r.step_count, "
-    f"COALESCE(r.furthest_step, {furthest_step_sql('r.id')}), COALESCE(r.help_by_step, {help_by_step_sql('r.id')}) "
+    f"COALESCE(r.furthest_step, {furthest_step_sql('r.id')}), COALESCE(r.help_by_step, {help_by_step_sql('r.id')}), "
+    "r.person_id, r.support_level "
     "FROM runs r JOIN people p ON p.id = r.person_id LEFT JOIN runs prev ON prev.id = r.resumed_from "
     "WHERE r.id >= ? ORDER BY r.id LIMIT ?"
 )
 _LOCAL_EVENTS = (
-    "SELECT e.uuid, r.uuid, e.id, e.step_number, e.event, e.at_ms, e.duration_ms "
+    "SELECT e.uuid, r.uuid, e.id, e.step_number, e.event, e.at_ms, e.duration_ms, e.level "
     "FROM step_events e JOIN runs r ON r.id = e.run_id WHERE e.run_id IN ({ids}) ORDER BY e.id"
 )
 _PUSH_PEOPLE = (
@@ -63,17 +64,19 @@ _PUSH_PEOPLE = (
 )
 _PUSH_RUNS = (
     "INSERT INTO hub.runs (workshop, uuid, person_uuid, device_uuid, local_id, pack_id, pack_version, content_hash, "
-    "started_at_ms, ended_at_ms, outcome, resumed_from, step_count, furthest_step, help_by_step) "
+    "started_at_ms, ended_at_ms, outcome, resumed_from, step_count, furthest_step, help_by_step, person_local_id, "
+    "support_level) "
     "SELECT %s, * FROM unnest(%s::uuid[], %s::uuid[], %s::uuid[], %s::bigint[], %s::text[], %s::integer[], "
-    "%s::text[], %s::bigint[], %s::bigint[], %s::text[], %s::uuid[], %s::integer[], %s::integer[], %s::jsonb[]) "
+    "%s::text[], %s::bigint[], %s::bigint[], %s::text[], %s::uuid[], %s::integer[], %s::integer[], %s::jsonb[], "
+    "%s::bigint[], %s::integer[]) "
     "ON CONFLICT DO NOTHING"
 )
 # Events go as one JSON text: json.dumps is C, where adapting 16,000 x 7 Python values one by one
 # cost more than the hub's own work (measured: 3.9 of 11 s for a week of 47 workers).
 _PUSH_EVENTS = (
-    "INSERT INTO hub.step_events (workshop, uuid, run_uuid, local_id, step_number, event, at_ms, duration_ms) "
+    "INSERT INTO hub.step_events (workshop, uuid, run_uuid, local_id, step_number, event, at_ms, duration_ms, level) "
     "SELECT %s, (e->>0)::uuid, (e->>1)::uuid, (e->>2)::bigint, (e->>3)::integer, e->>4, (e->>5)::bigint, "
-    "(e->>6)::integer FROM json_array_elements(%s::json) AS e ON CONFLICT DO NOTHING"
+    "(e->>6)::integer, (e->>7)::integer FROM json_array_elements(%s::json) AS e ON CONFLICT DO NOTHING"
 )
 
 
@@ -208,7 +211,7 @@ def _push_runs(
             if ended:
                 # uuid, person, device, local id, then the run's own columns
                 run_rows = [(*row[1:4], row[0], *row[4:]) for row in ended]
-                result.runs_new += conn.execute(_PUSH_RUNS, (workshop, *_columns(run_rows, 14))).rowcount
+                result.runs_new += conn.execute(_PUSH_RUNS, (workshop, *_columns(run_rows, 16))).rowcount
                 result.events_new += conn.execute(
                     _PUSH_EVENTS, (workshop, json.dumps(events, separators=(",", ":")))
                 ).rowcount

@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import json
 import sys
+import uuid
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, TextIO
@@ -39,7 +40,12 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:
         "statements. xAPI names people only by their id unless --names is given.",
     )
     export.add_argument("--format", choices=("csv", "xapi"), required=True, help="csv or xapi")
-    export.add_argument("--person", type=person_id, metavar="ID", help="only this person (see `kiosk person list`)")
+    export.add_argument(
+        "--person",
+        type=person_ref,
+        metavar="ID",
+        help="only this person (see `kiosk person list`; with --hub, their hub id from `kiosk hub people`)",
+    )
     export.add_argument(
         "--since",
         type=_parse_since,
@@ -48,6 +54,12 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:
     )
     export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
     export.add_argument("--names", action="store_true", help="xAPI: include people's names (off by default)")
+    export.add_argument(
+        "--hub",
+        metavar="URL",
+        help="export every kiosk's records from the workshop hub instead of this kiosk's journal "
+        "(a coach's connection string; docs/hub.md)",
+    )
     export.set_defaults(handler=_export)
 
     person = groups["person"]
@@ -88,6 +100,18 @@ def person_id(text: str) -> int:
             f"{text} is not a person's id: ids are whole numbers from 1 on (see `kiosk person list`)"
         )
     return number
+
+
+def person_ref(text: str) -> int | str:
+    """A person's id on this kiosk (a whole number), or their hub id (a UUID, for ``--hub``)."""
+    if text.strip().lstrip("+-").isdigit():
+        return person_id(text)
+    try:
+        return str(uuid.UUID(text.strip()))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a person's id (a whole number, or a hub id like 3f2b8c1e-...)"
+        ) from None
 
 
 def _parse_since(text: str) -> date | datetime:
@@ -145,6 +169,11 @@ def _output(out: Path | None, *, bom: bool = False) -> Iterator[TextIO]:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if getattr(args, "hub", None):
+        return _export_from_hub(args)
+    if isinstance(args.person, str):
+        return problem(f"{args.person} is a hub id.", "Give it with --hub URL, or use the id from `kiosk person list`.")
+
     def write(journal: Journal) -> str | None:
         if args.person is not None and journal.person(args.person) is None:
             raise KeyError(args.person)
@@ -156,6 +185,12 @@ def _export(args: argparse.Namespace) -> int:
             return f"Wrote {count} xAPI statements to {args.out}."
 
     return _write_from_journal(args, write, missing_person=args.person)
+
+
+def _export_from_hub(args: argparse.Namespace) -> int:
+    from kiosk.hub.cli import hub_export_command  # imported here: `kiosk --help` stays fast
+
+    return hub_export_command(args, lambda out: _output(out, bom=args.format == "csv"))
 
 
 def _write_from_journal(

@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 
 from kiosk import atomic
 from kiosk.cli import Commands, printable, problem
-from kiosk.journal.cli import person_id
+from kiosk.journal.cli import person_ref
 from kiosk.paths import SAMPLE_PACKS_DIR, DataDir
 from kiosk.report.builder import DEFAULT_WEEKS, UnknownPerson, build_person_report
 from kiosk.report.strings import LANGUAGES
@@ -40,7 +40,11 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
         "language. With --pdf, also a PDF (needs Chromium).",
     )
     report.add_argument(
-        "--person", type=person_id, required=True, metavar="ID", help="the person's number (see `kiosk person list`)"
+        "--person",
+        type=person_ref,
+        required=True,
+        metavar="ID",
+        help="the person's number (see `kiosk person list`; with --hub, their hub id from `kiosk hub people`)",
     )
     report.add_argument(
         "--weeks",
@@ -69,6 +73,12 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
     )
     report.add_argument(
         "--language", choices=LANGUAGES, help="write the report in this language instead of the person's"
+    )
+    report.add_argument(
+        "--hub",
+        metavar="URL",
+        help="report the runs of every kiosk from the workshop hub instead of this kiosk's journal "
+        "(a coach's connection string; docs/hub.md)",
     )
     report.set_defaults(handler=report_command)
 
@@ -105,7 +115,12 @@ def report_command(args: argparse.Namespace) -> int:
     from kiosk.journal import Journal, JournalError  # imported here: `kiosk --help` stays fast
 
     data = DataDir(getattr(args, "data", None))
-    if not data.journal.exists():
+    hub = getattr(args, "hub", None)
+    if isinstance(args.person, str) and not hub:
+        return _problem(
+            f"{args.person} is a hub id.", "Give it with --hub URL, or use the id from `kiosk person list`."
+        )
+    if not hub and not data.journal.exists():
         return _problem(
             f"There is no journal in {data.root} yet, so there is nothing to report.",
             "Start the kiosk once, or give the data folder with --data DIR.",
@@ -115,17 +130,24 @@ def report_command(args: argparse.Namespace) -> int:
     for target in (html_file, pdf_file):
         if target is not None:
             atomic.check_target(target)  # refused before any work is done; main says why
-    try:
-        with Journal.open_read_only(data.journal) as journal:
-            if journal.person(args.person) is None:
-                raise UnknownPerson(args.person)
-            report = build_person_report(
-                journal, _library(args.packs, data), args.person, args.weeks, now, language=args.language
-            )
-    except UnknownPerson as error:
-        return _problem(str(error), "See who is on this kiosk with: kiosk person list")
-    except JournalError as error:
-        return _problem(error.message, error.hint)
+    if hub:
+        from kiosk.hub.cli import hub_report  # a HubError becomes one sentence and exit code 1
+
+        report = hub_report(hub, str(args.person), _library(args.packs, data), args.weeks, now, args.language)
+        if report is None:
+            return 1
+    else:
+        try:
+            with Journal.open_read_only(data.journal) as journal:
+                if journal.person(args.person) is None:
+                    raise UnknownPerson(args.person)
+                report = build_person_report(
+                    journal, _library(args.packs, data), args.person, args.weeks, now, language=args.language
+                )
+        except UnknownPerson as error:
+            return _problem(str(error), "See who is on this kiosk with: kiosk person list")
+        except JournalError as error:
+            return _problem(error.message, error.hint)
 
     from kiosk.report.render import render_html
 
@@ -161,7 +183,7 @@ def _library(folders: Sequence[Path] | None, data: DataDir) -> object:
     return Library([folder for folder in chosen if folder.is_dir()], data.cache, cache_policy=None)
 
 
-def _outputs(out: Path | None, person_id: int, day: date, pdf: bool) -> tuple[Path, Path | None]:
+def _outputs(out: Path | None, person_id: int | str, day: date, pdf: bool) -> tuple[Path, Path | None]:
     """The HTML file and, with --pdf, the PDF beside it. ``--out x.pdf`` names the PDF instead."""
     if out is None:
         out = Path(f"progress-person-{person_id}-{day.isoformat()}.html")
