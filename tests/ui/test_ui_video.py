@@ -1,7 +1,9 @@
 """Video steps in the running kiosk (real app under Xvfb, real PyAV decoding, real clips encoded
-here): the clip plays in the picture area (its texture changes over time), a step filmed without
-a photo shows its first frame as the picture, reduced support shows only the poster, and a clip
-broken after the pack was loaded falls back to the poster with a problem for the trainer."""
+here): the clip plays once in the picture area (its texture changes over time) and then holds its
+last frame, a tap on it or Hear again plays it again, its sound is muted on a step that speaks, the
+next step's clip is fetched ahead, a step filmed without a photo shows its first frame as the
+picture, reduced support shows only the poster, and a clip broken after the pack was loaded falls
+back to the poster with a problem for the trainer."""
 
 from __future__ import annotations
 
@@ -68,23 +70,29 @@ def wait_for_pack(ui, app, seconds: float = 60.0):
     return app.shelf.find("film-steps")
 
 
-def test_the_clip_plays_in_the_picture_area_and_changes_over_time(kiosk, ui, tmp_path):
+def pixels(video) -> bytes:
+    return bytes(video.texture.pixels)
+
+
+def test_the_clip_plays_once_then_holds_its_last_frame(kiosk, ui, tmp_path):
     app, step = start(ui, kiosk, tmp_path)
     video = step.ids.video
     assert step.picture_path.endswith(".jpg") and step.ids.picture.texture is not None  # the poster, at once
     assert video.source_path.endswith("01.mp4")
     assert wait_for(ui, lambda: video.showing), "no video frame appeared"
-    first = bytes(video.texture.pixels)
+    first = pixels(video)
     run_for(ui, 0.6)
-    later = bytes(video.texture.pixels)
-    assert first != later, "the video's picture did not change"
-    assert video.opacity == 1 and video.frames_shown >= 3
+    assert first != pixels(video), "the video's picture did not change"
+    assert video.opacity == 1 and video.frames_shown >= 3 and video.playing
     ui.shot("video-landscape")
 
-    played = list(app.audio.played)
-    ui.tap(step.ids.hear)  # Hear again: the voice again, the video keeps going
-    assert len(app.audio.played) == len(played) + 1 and app.audio.played[-1][0] == "step"
-    assert video.source_path.endswith("01.mp4")
+    assert wait_for(ui, lambda: not video.playing, 6.0), "the 2 s clip did not end"
+    last, shown = pixels(video), video.frames_shown
+    run_for(ui, 2.5)  # longer than the clip and the old loop pause: it would have started again
+    assert pixels(video) == last and video.frames_shown == shown, "the clip did not stay on its last frame"
+    assert video.opacity == 1 and video.showing and video.plays == 1
+    assert video.source_path.endswith("01.mp4") and step.number == 1
+    ui.shot("video-last-frame")
 
     ui.tap(step.ids.next)  # a step filmed without a photo: its first frame is the picture
     assert step.picture_path.endswith("display.jpg") and step.ids.picture.texture is not None
@@ -93,6 +101,71 @@ def test_the_clip_plays_in_the_picture_area_and_changes_over_time(kiosk, ui, tmp
     ui.tap(step.ids.next)
     assert video.source_path == "" and video.opacity == 0  # no clip: only the picture
     assert [p for p in app.problems.items if p.kind == "video"] == []
+
+
+def test_a_tap_on_the_video_plays_it_again_and_nothing_under_it(kiosk, ui, tmp_path):
+    app, step = start(ui, kiosk, tmp_path)
+    video = step.ids.video
+    assert wait_for(ui, lambda: video.showing) and wait_for(ui, lambda: not video.playing, 6.0)
+    last = pixels(video)
+    under: list[object] = []
+    step.ids.picture.bind(on_touch_down=lambda *_a: under.append("picture"))
+    events: list[str] = []
+    record = step.session.event
+    step.session.event = lambda name: (events.append(name), record(name))[-1]
+
+    ui.tap(video)
+    assert under == [], "the tap reached the picture under the video"
+    assert video.plays == 2 and video.source_path.endswith("01.mp4")
+    assert wait_for(ui, lambda: pixels(video) != last, 3.0), "the tap did not play the clip again"
+    run_for(ui, 0.3)
+    assert video.opacity == 1  # never back to the poster while it plays again
+    assert step.number == 1 and app.sm.current == "step"  # the tap did nothing else
+    assert events == []  # no worker action (Hear again, Next, a tally tap) was recorded
+    assert wait_for(ui, lambda: not video.playing, 6.0)  # and once more it holds the last frame
+    assert pixels(video) == last
+
+
+def test_hear_again_replays_the_voice_and_the_clip(kiosk, ui, tmp_path):
+    app, step = start(ui, kiosk, tmp_path)
+    video = step.ids.video
+    assert wait_for(ui, lambda: video.showing) and wait_for(ui, lambda: not video.playing, 6.0)
+    last = pixels(video)
+    played = list(app.audio.played)
+    ui.tap(step.ids.hear)
+    assert len(app.audio.played) == len(played) + 1 and app.audio.played[-1][0] == "step"
+    assert video.plays == 2 and video.playing
+    assert wait_for(ui, lambda: pixels(video) != last, 3.0), "Hear again did not replay the clip"
+    assert wait_for(ui, lambda: not video.playing, 6.0) and pixels(video) == last
+
+
+def test_the_clip_is_muted_when_the_step_speaks(kiosk, ui, tmp_path):
+    """The pack plays its clips' sound, but a step with a voice keeps its clip muted."""
+    packs = tmp_path / "video-packs"
+    root = packs / "film-steps"
+    root.mkdir(parents=True)
+    make_clip(root / "01.mp4", kind="h264", size=(160, 120), seconds=1.0, fps=12, audio=True)
+    (root / "pack.yaml").write_text(
+        "format: 1\nid: film-steps\ntitle: Film steps\nlanguage: en\nkind: assembly\nvideo_sound: true\n"
+        "steps:\n  - {video: 01.mp4, text: Take the box.}\n",
+        encoding="utf-8",
+    )
+    app = kiosk(packs=[packs])
+    pack = wait_for_pack(ui, app)
+    assert pack is not None and pack.video_sound_file(pack.steps[0]) is not None
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "film-steps"))
+    step = ui.screen
+    video = step.ids.video
+    assert video.source_path.endswith("01.mp4") and video.sound_file is None  # the voice speaks
+    assert wait_for(ui, lambda: video.showing) and not video.sound_loaded
+
+
+def test_next_shows_the_next_clip_fetched_ahead(kiosk, ui, tmp_path):
+    _app, step = start(ui, kiosk, tmp_path)
+    video = step.ids.video
+    assert wait_for(ui, lambda: video.ahead_ready, 10.0)
+    ui.tap(step.ids.next)
+    assert video.source_path.endswith("02.webm") and video.showing  # its first frame with the poster
 
 
 def test_portrait_screenshot(kiosk, ui, tmp_path):

@@ -83,8 +83,13 @@ class StepScreen(KioskScreen):
         self.picture_missing = texture is None
         self.picture_path = str(path)
         self.level = session.level.word
-        # The video plays on full support only; reduced and grouped screens show its poster.
-        self.ids.video.play(pack.video_file(step) if self.level == "full" else None, sound=pack.video_sound_file(step))
+        # The video plays once on full support only; reduced and grouped screens show its poster.
+        # Its own sound only on a step without a voice: voice and video never talk over each other.
+        self.ids.video.play(
+            pack.video_file(step) if self.level == "full" else None,
+            sound=None if self._has_voice(step) else pack.video_sound_file(step),
+            loop=bool(getattr(step, "video_loop", None) or getattr(pack, "video_loop", None)),
+        )
         self.step_text = self._words(session.steps)
         self.number, self.total = session.last_number, session.total
         self.position_text = self._position(session.number, session.last_number)
@@ -111,10 +116,19 @@ class StepScreen(KioskScreen):
             return steps[0].text_for(language, fallback)
         return "\n".join(f"•  {step.text_for(language, fallback)}" for step in steps)
 
+    def _has_voice(self, step: Any) -> bool:
+        """The step speaks: a recorded voice, or a sentence the kiosk reads aloud."""
+        pack, language = self.session.pack, self._language()
+        return bool(step.audio_for(language, pack.language) or step.text_for(language, pack.language).strip())
+
     def _prepare_neighbours(self, session: Any) -> None:
-        """After the step is on screen: render the next and previous screens' words ahead."""
+        """After the step is on screen: render the next and previous screens' words ahead, and
+        open the next step's clip (its first frames decoded, waiting for Next)."""
         if self.session is not session:
             return
+        following = session.next_steps()
+        clip = session.pack.video_file(following[0]) if len(following) == 1 and self.level == "full" else None
+        self.ids.video.prefetch(clip)
         for neighbours in (session.next_steps(), session.previous_steps()):
             if neighbours:
                 self.ids.step_label.prepare(self._words(neighbours))
@@ -161,6 +175,7 @@ class StepScreen(KioskScreen):
         steps = self.session.steps
         if len(steps) == 1:
             self.app.audio.play_step(self.session.pack, steps[0], self._language())
+            self.ids.video.replay()  # the clip again with the voice (only when it has one)
         else:  # a group: its sentences one after the other
             language = self._language()
             self.app.audio.say(

@@ -11,17 +11,25 @@ thread. PyAV is already the kiosk's decoder (recordings, pack checks), it opens 
 the demuxer its first bytes name (``kiosk.packs.video``), and no second copy of FFmpeg (~80 MB of
 ffpyplayer libraries) is needed.
 
-How it plays, for workers who learn best from calm repetition:
+How it plays, for workers who learn best from calm repetition (issue 16, item 3):
 - The step's poster is the picture under this widget; the widget stays invisible until its first
-  frame is ready, so the poster is on screen at once and the video fades in over it.
-- The clip plays, holds its last frame for ``LOOP_PAUSE`` seconds, then starts again.
-- Muted, unless the pack says ``video_sound: true`` (then the clip's sound, prepared as a WAV at
-  load, starts with each loop through Kivy's ``SoundLoader``).
+  frame is ready, so the poster is on screen at once and the video appears over it.
+- The clip plays once by itself, then stays on its last frame (``loop=True``: it holds the last
+  frame for ``LOOP_PAUSE`` seconds and starts again).
+- A tap on the video plays it again from the start (the tap is the video's: nothing under it
+  sees it; the app's tap-guard applies); the step screen's Hear again calls ``replay`` too. The
+  last frame stays on screen until the replay's first frame replaces it: no flash of the poster.
+- The step screen fetches the next step's clip ahead (``prefetch``): a decoder that opens the clip
+  and decodes its first ``QUEUE_FRAMES`` frames, then waits; Next adopts it, so the first frame
+  is shown on the next tick instead of after opening the file.
+- Muted, unless given a ``sound`` (the step screen passes the pack's ``video_sound`` WAV only for a
+  step without a voice, so voice and video never talk over each other); the sound starts with the
+  first frame of each play.
 - A clip that fails (damaged, removed, no first frame within ``FIRST_FRAME_TIMEOUT``) hides the
   widget, so the poster shows, and the trainer is told (``app.problems.add("video", ...)``). The
   worker never sees an error.
 The decoder thread holds at most ``QUEUE_FRAMES`` decoded frames, never more than 1280 pixels on a
-side, so memory stays flat however long a clip loops.
+side, and ends after one pass, so memory stays flat however many clips are played.
 """
 
 from __future__ import annotations
@@ -40,9 +48,11 @@ from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.image import Image
 
+from kiosk.ui.widgets.buttons import HELD_FLAG
+
 log = logging.getLogger(__name__)
 
-LOOP_PAUSE = 1.5  # seconds on the last frame before the clip starts again: calm, not flickering
+LOOP_PAUSE = 1.5  # seconds on the last frame before a looping clip starts again: calm, not flickering
 FIRST_FRAME_TIMEOUT = 5.0
 QUEUE_FRAMES = 3
 MAX_SIDE = 1280
@@ -53,19 +63,17 @@ _ERROR = "error"
 
 
 class _Decoder(threading.Thread):
-    """Decodes one clip again and again into RGB frames (bounded queue); never touches Kivy."""
+    """Decodes one clip once into RGB frames (bounded queue), then ends; never touches Kivy."""
 
-    def __init__(self, path: Path, frames: "queue.Queue[tuple[Any, ...]]") -> None:
+    def __init__(self, path: Path) -> None:
         super().__init__(name="kiosk-video", daemon=True)
         self.path = path
-        self.frames = frames
+        self.frames: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=QUEUE_FRAMES)
         self.stopped = threading.Event()
 
     def run(self) -> None:
         try:
-            while not self.stopped.is_set():
-                if not self._one_pass():
-                    return
+            if self._one_pass():
                 self._put((_END,))
         except Exception as error:  # noqa: BLE001 - reported to the trainer by the widget
             self._put((_ERROR, f"{type(error).__name__}: {error}"))
@@ -124,66 +132,170 @@ def _packed(frame: Any, width: int, height: int) -> bytes:
     return b"".join(raw[y * plane.line_size : y * plane.line_size + row] for y in range(height))
 
 
+def _next_is_frame(frames: "queue.Queue[tuple[Any, ...]]") -> bool:
+    with frames.mutex:
+        return bool(frames.queue) and frames.queue[0][0] == "frame"
+
+
 class VideoStep(Image):
     """Plays one clip over the step's poster; see the module docstring."""
 
-    source_path = StringProperty("")  # the clip playing (tests and the benchmark read it)
+    source_path = StringProperty("")  # the clip of this step (tests and the benchmark read it)
     showing = BooleanProperty(False)  # a frame of the clip is on screen
+    playing = BooleanProperty(False)  # the clip is running (False once it holds its last frame)
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("fit_mode", "contain")
         super().__init__(**kwargs)
         self.opacity = 0
         self._decoder: _Decoder | None = None
-        self._frames: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=QUEUE_FRAMES)
+        self._ahead: _Decoder | None = None  # the next step's clip, opened and waiting
         self._event: Any = None
         self._pending: tuple[Any, ...] | None = None
         self._loop_start = 0.0
         self._hold_until = 0.0
         self._started = 0.0
+        self._loop = False
         self._sound: Any = None
         self._sound_path: Path | None = None
         self._on_failed: Callable[[str], None] | None = None
+        self._own_texture = False
         self.frames_shown = 0
+        self.plays = 0  # how many times the clip was started (first play and replays)
+
+    @property
+    def sound_file(self) -> Path | None:
+        """The clip's own sound this play (None: muted)."""
+        return self._sound_path
+
+    @property
+    def sound_loaded(self) -> bool:
+        return self._sound is not None
+
+    @property
+    def ahead_ready(self) -> bool:
+        """The next step's clip is open and its first frames are decoded."""
+        return self._ahead is not None and self._ahead.frames.full()
 
     def play(
-        self, path: Path | None, *, sound: Path | None = None, on_failed: Callable[[str], None] | None = None
+        self,
+        path: Path | None,
+        *,
+        sound: Path | None = None,
+        on_failed: Callable[[str], None] | None = None,
+        loop: bool = False,
     ) -> None:
-        """Play ``path`` over the poster (None: stop and show only the poster)."""
-        self.stop()
+        """Play ``path`` once over the poster (None: stop and show only the poster)."""
+        self._stop(keep_ahead=True)
         if path is None:
             return
         self.source_path = str(path)
         self._on_failed = on_failed
         self._sound_path = sound
-        self._frames = queue.Queue(maxsize=QUEUE_FRAMES)
-        self._decoder = _Decoder(Path(path), self._frames)
-        self._decoder.start()
-        self._started = time.perf_counter()
-        self._loop_start = 0.0
-        self._hold_until = 0.0
-        self._event = Clock.schedule_interval(self._tick, TICK)
+        self._loop = loop
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead.path == Path(path) and not ahead.stopped.is_set():
+            self._start(ahead)
+            self._tick(0)  # its first frame is decoded already: on screen with this frame
+        else:
+            if ahead is not None:
+                ahead.stopped.set()
+            self._start(None)
+
+    def prefetch(self, path: Path | None) -> None:
+        """Open ``path`` and decode its first frames now, so ``play(path)`` shows one at once."""
+        ahead = self._ahead
+        if ahead is not None and path is not None and ahead.path == Path(path):
+            return
+        if ahead is not None:
+            ahead.stopped.set()
+        self._ahead = None
+        if path is not None and str(path) != self.source_path:
+            self._ahead = _Decoder(Path(path))
+            self._ahead.start()
+
+    def replay(self) -> bool:
+        """Play the clip again from its start (a tap, Hear again); its last frame stays until then."""
+        if not self.source_path:
+            return False
+        if self._decoder is not None:
+            self._decoder.stopped.set()
+        if self._sound is not None:
+            self._sound.stop()
+        self._start(None)
+        return True
 
     def stop(self) -> None:
-        """Stop the clip at once (the decoder thread ends by itself within 0.1 s)."""
+        """Stop the clip at once and forget the one fetched ahead (decoder threads end within 0.1 s)."""
+        self._stop(keep_ahead=False)
+
+    def _stop(self, *, keep_ahead: bool) -> None:
         if self._event is not None:
             self._event.cancel()
             self._event = None
         if self._decoder is not None:
             self._decoder.stopped.set()
             self._decoder = None
+        if not keep_ahead and self._ahead is not None:
+            self._ahead.stopped.set()
+            self._ahead = None
         if self._sound is not None:
             self._sound.stop()
             self._sound = None
         self._pending = None
         self.source_path = ""
         self.showing = False
+        self.playing = False
         self.opacity = 0
         self.frames_shown = 0
+        self.plays = 0
+
+    def _start(self, decoder: _Decoder | None) -> None:
+        if decoder is None:
+            decoder = _Decoder(Path(self.source_path))
+            decoder.start()
+        self._decoder = decoder
+        self._pending = None
+        self._started = time.perf_counter()
+        self._loop_start = 0.0
+        self._hold_until = 0.0
+        self.playing = True
+        self.plays += 1
+        if self._event is None:
+            self._event = Clock.schedule_interval(self._tick, TICK)
+
+    # -- touch: a tap on the video plays it again ------------------------------------------------
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if not self._tappable(touch):
+            return super().on_touch_down(touch)
+        touch.grab(self)
+        return True  # the video's tap: nothing under it sees it
+
+    def on_touch_move(self, touch: Any) -> bool:
+        if touch.grab_current is self:
+            return True
+        return super().on_touch_move(touch)
+
+    def on_touch_up(self, touch: Any) -> bool:
+        if touch.grab_current is not self:
+            return super().on_touch_up(touch)
+        touch.ungrab(self)
+        if self.collide_point(*touch.pos) and not touch.ud.get(HELD_FLAG) and self.source_path:
+            guard = getattr(App.get_running_app(), "guard", None)
+            if guard is None or guard.accept():
+                self.replay()
+        return True
+
+    def _tappable(self, touch: Any) -> bool:
+        return bool(self.source_path) and self.showing and not self.disabled and self.collide_point(*touch.pos)
 
     # -- main thread --------------------------------------------------------------------------
 
     def _tick(self, _dt: float) -> None:
+        decoder = self._decoder
+        if decoder is None:
+            return
         now = time.perf_counter()
         if self._hold_until and now < self._hold_until:
             return
@@ -194,7 +306,7 @@ class VideoStep(Image):
             item = self._pending
             if item is None:
                 try:
-                    item = self._frames.get_nowait()
+                    item = decoder.frames.get_nowait()
                 except queue.Empty:
                     if not self.showing and now - self._started > FIRST_FRAME_TIMEOUT:
                         self._fail("no picture came out of the clip in time")
@@ -205,7 +317,7 @@ class VideoStep(Image):
                 return
             if kind == _END:
                 self._pending = None
-                self._hold_until = now + LOOP_PAUSE
+                self._ended(now)
                 return
             _kind, at, size, data = item
             if not self._loop_start:
@@ -215,14 +327,26 @@ class VideoStep(Image):
                 self._pending = item  # not due yet
                 return
             self._pending = None
-            if self._frames.qsize() and self._loop_start + at + TICK < now:
-                continue  # late: skip to the next frame rather than fall behind
+            if self._loop_start + at + TICK < now and _next_is_frame(decoder.frames):
+                continue  # late: skip to the next frame rather than fall behind (never the last)
             self._show(size, data)
             return
 
+    def _ended(self, now: float) -> None:
+        """The clip played through: hold its last frame (and, when looping, start it again)."""
+        self._decoder = None
+        if self._loop:
+            self._start(None)
+            self._hold_until = now + LOOP_PAUSE
+            return
+        self.playing = False
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+
     def _show(self, size: tuple[int, int], data: bytes) -> None:
         texture: Any = getattr(self, "texture", None)
-        if texture is None or tuple(texture.size) != tuple(size) or not getattr(self, "_own_texture", False):
+        if texture is None or tuple(texture.size) != tuple(size) or not self._own_texture:
             texture = Texture.create(size=size, colorfmt="rgb", bufferfmt="ubyte")
             texture.flip_vertical()
             self._own_texture = True
@@ -249,7 +373,7 @@ class VideoStep(Image):
     def _fail(self, reason: str) -> None:
         path = self.source_path
         on_failed = self._on_failed
-        self.stop()
+        self._stop(keep_ahead=True)
         self.texture = None
         self._own_texture = False
         if on_failed is not None:
