@@ -14,6 +14,7 @@ from typing import Callable
 import pytest
 from PIL import Image
 
+from storage_faults import tiny_filesystem
 from kiosk import atomic
 from kiosk.journal import Journal
 from kiosk_command import assert_sentence, kiosk
@@ -170,19 +171,8 @@ def test_a_program_writing_by_name(tmp_path):
 @pytest.fixture
 def tiny_disk(tmp_path: Path):
     """A real 1 MB file system (tmpfs); needs root and permission to mount, else skipped."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tiny file system needs root")
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], capture_output=True, text=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+    with tiny_filesystem(tmp_path / "tiny") as disk:
+        yield disk
 
 
 def test_a_full_disk_says_so_and_keeps_the_old_file(data, tiny_disk):

@@ -4,11 +4,10 @@ PostScript file called `01 x.jpg` in a coach's photo folder is a plain problem, 
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 import pytest
+from hostile_files import POSTSCRIPT, ghostscript_trap
 from authoring_helpers import PhotoSpec, make_photo
 from PIL import EpsImagePlugin, Image
 
@@ -16,22 +15,10 @@ from kiosk.authoring.normalise import PhotoUnreadable, normalise_photo
 from kiosk.authoring.photos import read_taken_time
 from kiosk.cli import main
 
-POSTSCRIPT = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n0 0 moveto 10 10 lineto stroke\nshowpage\n"
-
 
 @pytest.fixture
 def ghostscript_ran(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fake ``gs`` first on PATH that leaves this marker file when anything runs it."""
-    folder = tmp_path / "fake-bin"
-    folder.mkdir()
-    marker = tmp_path / "ghostscript-ran"
-    script = folder / "gs"
-    script.write_text(f"#!/bin/sh\necho \"$@\" >> '{marker}'\nexit 1\n")
-    script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
-    monkeypatch.setattr(EpsImagePlugin, "gs_binary", None)  # Pillow caches where gs is: look again
-    monkeypatch.setattr(EpsImagePlugin, "gs_windows_binary", None)
-    return marker
+    return ghostscript_trap(tmp_path, monkeypatch)
 
 
 def test_postscript_photo_is_a_plain_problem_and_ghostscript_never_runs(tmp_path, capsys, ghostscript_ran):
@@ -68,7 +55,6 @@ def test_the_fake_ghostscript_is_what_pillow_would_run(tmp_path, ghostscript_ran
     """Proof that the tests above can fail: Pillow's EPS plug-in, if it decoded the file, runs our fake gs."""
     source = tmp_path / "01 x.jpg"
     source.write_bytes(POSTSCRIPT)
-    from PIL import EpsImagePlugin
 
     with pytest.raises(Exception):  # noqa: B017 - whatever Pillow makes of gs failing
         EpsImagePlugin.EpsImageFile(str(source)).load()

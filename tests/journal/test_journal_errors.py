@@ -3,16 +3,15 @@ or written by a newer program. The journal stays usable once the trouble is gone
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from kiosk.journal import Journal, JournalError
+from storage_faults import fill_disk, in_unprivileged_process, tiny_filesystem
 
 
 def _assert_plain_words(error: JournalError) -> None:
@@ -88,30 +87,8 @@ def test_a_failed_multi_statement_write_is_rolled_back_whole(journal, player):
 def tiny_disk(tmp_path: Path):
     """A real 1 MB file system (tmpfs): needs root and permission to mount, else the test is skipped
     (the page-limit test above covers the same path everywhere)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tiny file system needs root")
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], capture_output=True, text=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
-
-
-def _fill_disk(folder: Path) -> Path:
-    filler = folder / "filler"
-    with open(filler, "wb", buffering=0) as stream:
-        try:
-            while True:
-                stream.write(b"\0" * 4096)
-        except OSError:
-            pass
-    return filler
+    with tiny_filesystem(tmp_path / "tiny") as disk:
+        yield disk
 
 
 def test_really_full_disk(tiny_disk, clock):
@@ -119,7 +96,7 @@ def test_really_full_disk(tiny_disk, clock):
         anna = journal.add_person("Anna")
         run_id = journal.start_run(anna.id, "p", 1, "h")
         journal.record_step(run_id, 1, "shown")
-        filler = _fill_disk(tiny_disk)
+        filler = fill_disk(tiny_disk)
         error = _fill_until_error(journal, run_id)
         assert "storage is full" in error.message
         _assert_plain_words(error)
@@ -154,34 +131,6 @@ def test_read_only_journal_on_write(journal):
     assert [person.name for person in journal.people()] == ["Anna"]  # reading still works
 
 
-def _in_unprivileged_process(action: Callable[[], str]) -> str:
-    """Run ``action`` in a forked child that is not root (root writes through file permissions),
-    and return the text it returned or the exception it raised."""
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:  # the child: drop root, act, report, leave without running pytest's clean-up
-        os.close(read_end)
-        try:
-            if os.geteuid() == 0:
-                os.setgid(NOBODY)
-                os.setuid(NOBODY)
-            result = action()
-        except BaseException as error:  # noqa: BLE001 - everything goes back to the parent
-            result = f"{type(error).__name__}: {error}"
-        os.write(write_end, result.encode("utf-8"))
-        os._exit(0)
-    os.close(write_end)
-    output = b""
-    while chunk := os.read(read_end, 65536):
-        output += chunk
-    os.close(read_end)
-    os.waitpid(child, 0)
-    return output.decode("utf-8")
-
-
-NOBODY = 65534
-
-
 @pytest.fixture
 def shared_folder():
     """A folder an unprivileged user can reach (pytest's own temporary folders are root's only)."""
@@ -212,9 +161,9 @@ def test_read_only_file_and_folder(shared_folder, clock):
 
     read_only = "The kiosk could not save: its journal is read-only."
     path.parent.chmod(0o555)  # a write-protected folder: not even the write-ahead log can be made
-    assert _in_unprivileged_process(add_someone) == f"read nothing; {read_only}"
+    assert in_unprivileged_process(add_someone) == f"read nothing; {read_only}"
     path.parent.chmod(0o777)  # a read-only file in a writable folder: reading works, saving does not
-    assert _in_unprivileged_process(add_someone) == f"read Anna; {read_only}"
+    assert in_unprivileged_process(add_someone) == f"read Anna; {read_only}"
 
 
 def test_unopenable_location(tmp_path):

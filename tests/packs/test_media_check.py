@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile_files import POSTSCRIPT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -32,8 +33,6 @@ from kiosk.packs import images
 
 from .builders import image_bytes, write_files
 from .media_samples import encoded, install_fake_ghostscript, wav_tone
-
-POSTSCRIPT = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n0 0 moveto 10 10 lineto stroke\nshowpage\n"
 
 
 @pytest.fixture

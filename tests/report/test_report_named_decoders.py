@@ -3,32 +3,19 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 import pytest
-from PIL import EpsImagePlugin, Image
+from hostile_files import POSTSCRIPT, ghostscript_trap
+from PIL import Image
 
 from kiosk.cli import main
 from kiosk.report.images import PLACEHOLDER_URI, picture_uri
 
-POSTSCRIPT = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n0 0 moveto 10 10 lineto stroke\nshowpage\n"
-
 
 @pytest.fixture
 def ghostscript_ran(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fake ``gs`` first on PATH that leaves this marker file when anything runs it."""
-    folder = tmp_path / "fake-bin"
-    folder.mkdir()
-    marker = tmp_path / "ghostscript-ran"
-    script = folder / "gs"
-    script.write_text(f"#!/bin/sh\necho \"$@\" >> '{marker}'\nexit 1\n")
-    script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
-    monkeypatch.setattr(EpsImagePlugin, "gs_binary", None)  # Pillow caches where gs is: look again
-    monkeypatch.setattr(EpsImagePlugin, "gs_windows_binary", None)
-    return marker
+    return ghostscript_trap(tmp_path, monkeypatch)
 
 
 def test_postscript_person_photo_becomes_the_placeholder(fresh, tmp_path, ghostscript_ran):

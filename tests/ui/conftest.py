@@ -1,4 +1,4 @@
-"""Drive the REAL kiosk app in-process under Xvfb (see /work/shared/KIVY_NOTES.md).
+"""Drive the REAL kiosk app in-process under Xvfb (see KIVY_NOTES.md among the shared files).
 
 One window for the whole session; per test the app is built with ``app._run_prepare()`` and run
 with ``runTouchApp(embedded=True)``; frames are pumped with ``EventLoop.idle()``. Kivy's clock is

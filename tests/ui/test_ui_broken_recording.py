@@ -14,10 +14,9 @@ import stat
 from pathlib import Path
 
 import pytest
+from hostile_files import POSTSCRIPT, ghostscript_trap
 
 from ui_helpers import tone
-
-POSTSCRIPT = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n0 0 moveto 10 10 lineto stroke\nshowpage\n"
 
 
 def start_task(ui, pack_id="sort-screws"):
@@ -110,18 +109,7 @@ def test_recording_kivy_cannot_load_falls_back_to_speech(kiosk, ui, library):
 @pytest.fixture
 def fake_ghostscript(tmp_path, monkeypatch):
     """A ``gs`` first on PATH that only leaves a marker file: if anything runs Ghostscript, we see it."""
-    from PIL import EpsImagePlugin
-
-    folder = tmp_path / "fake-bin"
-    folder.mkdir()
-    marker = tmp_path / "ghostscript-ran"
-    script = folder / "gs"
-    script.write_text(f"#!/bin/sh\necho \"$@\" > '{marker}'\nexit 1\n")
-    script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
-    monkeypatch.setattr(EpsImagePlugin, "gs_binary", None)  # Pillow looks gs up again, finding ours
-    monkeypatch.setattr(EpsImagePlugin, "gs_windows_binary", None)
-    return marker
+    return ghostscript_trap(tmp_path, monkeypatch)
 
 
 def test_postscript_person_photo_on_the_people_screen_never_runs_ghostscript(kiosk, ui, tmp_path, fake_ghostscript):
