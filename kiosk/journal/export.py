@@ -99,36 +99,9 @@ def csv_rows(
         "e.event, e.duration_ms, r.outcome, e.level FROM step_events e JOIN runs r ON r.id = e.run_id "
         "JOIN people p ON p.id = r.person_id" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.id"
     )
-    for (
-        event_id,
-        at_ms,
-        pid,
-        name,
-        pack_id,
-        version,
-        content_hash,
-        run_id,
-        step,
-        event,
-        duration_ms,
-        outcome,
-        level,
-    ) in journal.db.iterate(sql, params):
-        yield (
-            event_id,
-            iso_utc(from_ms(at_ms)),
-            pid,
-            name,
-            pack_id,
-            version,
-            content_hash,
-            run_id,
-            step,
-            event,
-            duration_ms,
-            outcome or "",
-            LEVEL_WORDS.get(level, ""),
-        )
+    for event_id, at_ms, *middle, outcome, level in journal.db.iterate(sql, params):
+        # person id and name, pack id, version and hash, run id, step, event, duration: as read
+        yield (event_id, iso_utc(from_ms(at_ms)), *middle, outcome or "", LEVEL_WORDS.get(level, ""))
 
 
 def write_csv(
