@@ -381,6 +381,23 @@ class KioskApp(App):
             self.problems.add("journal", "Support level changes could not be saved.", exc)
         return support
 
+    def connect_hub(self, url: str) -> None:
+        """Start syncing with the workshop hub at ``url`` (``kiosk run --hub`` does this at start)."""
+        if self.hub_sync is not None:
+            self.hub_sync.stop(timeout=3.0)
+            self.hub_sync = None
+        self.hub_url = url
+        self._start_hub_sync()
+
+    def hub_status_text(self) -> str:
+        """The hub's state in plain words for trainer mode ("" without a hub)."""
+        if self.hub_sync is None:
+            return ""
+        try:
+            return str(self.hub_sync.status().describe())
+        except Exception as exc:  # noqa: BLE001 - a status is never worth an error
+            return f"The hub's state cannot be read ({exc})."
+
     def _start_hub_sync(self) -> None:
         """With a workshop hub (``kiosk run --hub URL`` or ``KIOSK_HUB_URL``): records go to the
         hub and the workshop's people come from it, in a background thread; the kiosk never waits

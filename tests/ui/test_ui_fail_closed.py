@@ -215,3 +215,23 @@ def test_a_worker_deleted_from_the_command_line_leaves_the_screens(kiosk, ui, tm
     ui.settle()
     assert app.sm.current == "people" and app.worker is None and app.session is None
     assert "Anna" not in texts(app.root)
+
+
+def test_trainer_home_says_when_the_hub_cannot_be_reached_and_the_kiosk_works_on(kiosk, ui):
+    """With a hub that is down, nothing waits for it: the worker works on, and trainer home says
+    in plain words that the records have not reached the hub."""
+    import time
+
+    app = kiosk(people=[("Anna", "en")], prepare=lambda journal: PinGuard(journal).set_pin(PIN))
+    app.connect_hub("postgresql://kiosk:secret@127.0.0.1:9/hub?connect_timeout=1")
+    hold_corner(ui)
+    type_pin(ui, PIN)
+    assert app.sm.current == "trainer_home"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "Last problem" not in ui.screen.problems_text:
+        ui.advance(2.1)
+        time.sleep(0.2)
+    assert ui.screen.problems_text.startswith("Hub: ") and "Last problem" in ui.screen.problems_text
+    ui.shot("hub-down")
+    ui.tap(ui.screen.ids.worker_mode, wait=False)
+    assert app.sm.current == "tasks"

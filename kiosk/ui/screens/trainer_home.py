@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import StringProperty
 
 from kiosk.ui.screens import TRAINER_ACTIONS
@@ -18,6 +19,7 @@ from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.buttons import KioskButton
 
 PROBLEMS_SHOWN = 8
+HUB_REFRESH_S = 2.0
 
 
 class TrainerHomeScreen(KioskScreen):
@@ -32,6 +34,14 @@ class TrainerHomeScreen(KioskScreen):
     def on_pre_enter(self, *_args: Any) -> None:
         self._build_actions()
         self.update()
+        if self.app.hub_sync is not None:  # the hub's state changes while the trainer looks
+            self._refresh = Clock.schedule_interval(lambda _dt: self.update(), HUB_REFRESH_S)
+
+    def on_leave(self, *_args: Any) -> None:
+        refresh = getattr(self, "_refresh", None)
+        if refresh is not None:
+            refresh.cancel()
+            self._refresh = None
 
     def update(self) -> None:
         settings = self.app.settings
@@ -48,6 +58,9 @@ class TrainerHomeScreen(KioskScreen):
             self.problems_text = "\n".join(lines)
         else:
             self.problems_text = self.tr("No problems.")
+        hub = self.app.hub_status_text()
+        if hub:  # first: whether this kiosk's records reach the workshop hub
+            self.problems_text = f"{self.tr('Hub')}: {hub}\n{self.problems_text}"
 
     def toggle_autoplay(self) -> None:
         self.app.change_setting("autoplay", not self.app.settings.autoplay)
