@@ -83,3 +83,15 @@ def as_unprivileged(action: Callable[[], int]) -> tuple[int, str, str]:
         out.seek(0)
         err.seek(0)
         return os.waitstatus_to_exitcode(status), out.read().decode(), err.read().decode()
+
+
+def data_folder_with_one_run(folder: Path) -> Path:
+    """A data folder whose journal has one person (id 1) with one finished run."""
+    from kiosk.journal import Journal
+
+    with Journal.open(folder / "journal.sqlite3") as journal:
+        anna = journal.add_person("Anna")
+        run = journal.start_run(anna.id, "wash-hands", 1, "hash-1", step_count=1)
+        journal.record_step(run, 1, "shown")
+        journal.finish_run(run)
+    return folder

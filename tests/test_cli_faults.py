@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk.journal import Journal
-from kiosk_command import assert_sentence, kiosk
+from kiosk_command import assert_sentence, data_folder_with_one_run, kiosk
 
 ROOT = Path(__file__).resolve().parent.parent
 HUGE = "99999999999999999999999"  # more than SQLite's 64-bit integers hold
@@ -21,14 +20,7 @@ HUGE = "99999999999999999999999"  # more than SQLite's 64-bit integers hold
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    """A data folder whose journal has one person (id 1) with one finished run."""
-    folder = tmp_path / "data"
-    with Journal.open(folder / "journal.sqlite3") as journal:
-        anna = journal.add_person("Anna")
-        run = journal.start_run(anna.id, "wash-hands", 1, "hash-1", step_count=1)
-        journal.record_step(run, 1, "shown")
-        journal.finish_run(run)
-    return folder
+    return data_folder_with_one_run(tmp_path / "data")
 
 
 def photo_pack(folder: Path) -> Path:

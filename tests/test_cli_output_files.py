@@ -17,20 +17,14 @@ from PIL import Image
 from storage_faults import tiny_filesystem
 from kiosk import atomic
 from kiosk.journal import Journal
-from kiosk_command import assert_sentence, kiosk
+from kiosk_command import assert_sentence, data_folder_with_one_run, kiosk
 
 Writer = Callable[[Path], subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    with Journal.open(folder / "journal.sqlite3") as journal:
-        anna = journal.add_person("Anna")
-        run = journal.start_run(anna.id, "wash-hands", 1, "hash-1", step_count=1)
-        journal.record_step(run, 1, "shown")
-        journal.finish_run(run)
-    return folder
+    return data_folder_with_one_run(tmp_path / "data")
 
 
 @pytest.fixture

@@ -132,26 +132,23 @@ def _no_journal(path: Path) -> JournalError:
     )
 
 
-@contextlib.contextmanager
-def _reading(args: argparse.Namespace) -> Iterator[Journal]:
+def _reading(args: argparse.Namespace) -> contextlib.AbstractContextManager[Journal]:
     """The journal opened read-only: never created, migrated or changed (see the module's doc)."""
-    path = DataDir(args.data).journal
-    if not path.exists():
-        raise _no_journal(path)
-    journal = Journal.open_read_only(path)
-    try:
-        yield journal
-    finally:
-        journal.close()
+    return _existing(args, Journal.open_read_only)
+
+
+def _changing(args: argparse.Namespace) -> contextlib.AbstractContextManager[Journal]:
+    """The journal opened for changes (``person delete``); a missing one is not created."""
+    return _existing(args, Journal.open)
 
 
 @contextlib.contextmanager
-def _changing(args: argparse.Namespace) -> Iterator[Journal]:
-    """The journal opened for changes (``person delete``); a missing one is not created."""
+def _existing(args: argparse.Namespace, opener: Callable[[Path], Journal]) -> Iterator[Journal]:
+    """The data folder's journal, opened by ``opener`` only when it exists (never created here)."""
     path = DataDir(args.data).journal
     if not path.exists():
         raise _no_journal(path)
-    journal = Journal.open(path)
+    journal = opener(path)
     try:
         yield journal
     finally:

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from hub_testing import PostgresServer, closed_port_url, wait_until
-from journal_testing import FakeClock, Player
+from journal_testing import FakeClock, Player, play_on_both
 from kiosk.cli import main
 from kiosk.hub import HubError, HubSync, add_member, format_progress, hub_person_progress, init_hub, sync_once
 from kiosk.hub.schema import MIGRATIONS
@@ -107,19 +107,6 @@ def test_a_kiosk_sees_only_its_workshop_and_may_only_insert(hub_url, tmp_path, c
         sync_once(Journal.open_in_memory(), kiosk_a.url.replace(kiosk_a.url.split(":")[2].split("@")[0], "wrong"))
 
 
-def _play_on(
-    kiosk: Journal, combined: Journal, clock: FakeClock, kiosk_person: int, combined_person: int, **run: object
-) -> None:
-    """The same run, at the same moments, on a kiosk and on one journal that gets every run."""
-    start = clock.now
-    Player(kiosk, clock).run(kiosk_person, **run)
-    end = clock.now
-    clock.set(start)
-    Player(combined, clock).run(combined_person, **run)
-    assert clock.now == end
-    clock.advance(minutes=7)
-
-
 def test_two_kiosks_one_worker_one_progress(hub_url, tmp_path, clock, capsys):
     a_member, b_member = add_member(hub_url, "Two A", "Ningbo"), add_member(hub_url, "Two B", "Ningbo")
     kiosk_a, kiosk_b = _journal(tmp_path, "a", clock), _journal(tmp_path, "b", clock)
@@ -143,7 +130,7 @@ def test_two_kiosks_one_worker_one_progress(hub_url, tmp_path, clock, capsys):
     ]
     for _day in range(3):
         for kiosk, person, run in plan:
-            _play_on(kiosk, combined, clock, person.id, anna_c.id, **run)
+            play_on_both(kiosk, combined, clock, person.id, anna_c.id, **run, gap_minutes=7)
         clock.advance(days=3)
     for kiosk, member in ((kiosk_a, a_member), (kiosk_b, b_member)):
         sync_once(kiosk, member.url)

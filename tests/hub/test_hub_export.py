@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 
 from hub_testing import wait_until
-from journal_testing import FakeClock, Player
+from journal_testing import FakeClock, Player, play_on_both
 from kiosk.cli import main
 from kiosk.hub import add_member, sync_once
 from kiosk.hub.cli import hub_report
@@ -51,17 +51,6 @@ def _statements(text: str) -> dict[str, dict]:
     return by_id
 
 
-def _play(kiosk: Journal, combined: Journal, clock: FakeClock, kiosk_person: int, combined_person: int, **run) -> None:
-    """The same run at the same moments on a kiosk and on one journal that gets every run."""
-    start = clock.now
-    Player(kiosk, clock).run(kiosk_person, **run)
-    end = clock.now
-    clock.set(start)
-    Player(combined, clock).run(combined_person, **run)
-    assert clock.now == end
-    clock.advance(minutes=5)
-
-
 def test_the_hub_exports_and_reports_the_union_of_the_kiosks(hub_url, tmp_path, clock, capsys):
     a_member, b_member = add_member(hub_url, "Exp A", "Ningbo"), add_member(hub_url, "Exp B", "Ningbo")
     coach = add_member(hub_url, "Exp coach", "Ningbo", kind="coach")
@@ -82,10 +71,10 @@ def test_the_hub_exports_and_reports_the_union_of_the_kiosks(hub_url, tmp_path, 
         sync_once(elsewhere, other.url)
 
     for _day in range(2):
-        _play(kiosk_a, combined, clock, anna_a.id, anna_c.id, help_on=[2, 3])
-        _play(kiosk_b, combined, clock, anna_b.id, anna_c.id, help_on=[1])
-        _play(kiosk_a, combined, clock, anna_a.id, anna_c.id, outcome="abandoned", stop_after=2)
-        _play(kiosk_b, combined, clock, anna_b.id, anna_c.id, pack_id="tea", steps=4)
+        play_on_both(kiosk_a, combined, clock, anna_a.id, anna_c.id, help_on=[2, 3], gap_minutes=5)
+        play_on_both(kiosk_b, combined, clock, anna_b.id, anna_c.id, help_on=[1], gap_minutes=5)
+        play_on_both(kiosk_a, combined, clock, anna_a.id, anna_c.id, outcome="abandoned", stop_after=2, gap_minutes=5)
+        play_on_both(kiosk_b, combined, clock, anna_b.id, anna_c.id, pack_id="tea", steps=4, gap_minutes=5)
         Player(kiosk_b, clock).run(ben_b.id, help_on=[4])
         clock.advance(days=1)
     # an interrupted run resumed on the same kiosk: one attempt, linked by resumed_from

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from typing import Any, Iterable
 
 from kiosk.journal import Journal
 
@@ -69,3 +69,24 @@ class Player:
                 self.journal.record_step(run_id, number, "help")
             self.clock.advance(seconds=step_seconds)
             self.journal.record_step(run_id, number, "done", duration_ms=int(step_seconds * 1000))
+
+
+def play_on_both(
+    kiosk: Any,
+    combined: Any,
+    clock: FakeClock,
+    kiosk_person: int,
+    combined_person: int,
+    *,
+    gap_minutes: float,
+    **run: Any,
+) -> None:
+    """The same run, at the same moments, on a kiosk's journal and on one journal that gets every
+    kiosk's runs (what a hub's union must equal); then ``gap_minutes`` pass."""
+    start = clock.now
+    Player(kiosk, clock).run(kiosk_person, **run)
+    end = clock.now
+    clock.set(start)
+    Player(combined, clock).run(combined_person, **run)
+    assert clock.now == end
+    clock.advance(minutes=gap_minutes)
