@@ -26,6 +26,8 @@ class UiSettings:
     celebrate: bool = True  # the star and the chime on the "well done" screen
     speech_rate: str = "normal"  # "slow": generated speech at SLOW_SPEECH of the calm rate
     worker_idle_s: float = 120.0  # a shared kiosk's tasks screen untouched this long: "Who are you?"
+    timer_digits: bool = True  # the seconds in the middle of a timer step's draining disc
+    scan_s: float = 0.0  # switch scanning: the highlight moves every scan_s seconds (0: off)
 
     @classmethod
     def load(cls, store: Any) -> "UiSettings":

@@ -67,9 +67,10 @@ def person_id(app, name):
 
 def test_family_sees_only_their_own_worker(kiosk, ui):
     app = kiosk(people=[("Anna", "en"), ("Zebulon", "en")], prepare=history)
-    choose(ui, "Anna")  # the worker's own start screen ...
-    assert app.sm.current == "tasks"
-    ui.tap(ui.screen.ids.progress)  # ... has a Progress button
+    choose(ui, "Anna")  # the worker's own screen has no Progress button ...
+    assert app.sm.current == "tasks" and "progress" not in ui.screen.ids
+    ui.tap(ui.screen.ids.back)
+    ui.tap(ui.screen.ids.progress)  # ... "Who are you?" has
     assert app.sm.current == "progress_people"
     ui.shot("progress-people")
     choose(ui, "Anna")
@@ -121,8 +122,8 @@ def test_family_sees_only_their_own_worker(kiosk, ui):
     sizes = [w.font_size for w in widgets(screen) if getattr(w, "text", "") and hasattr(w, "font_size")]
     assert sizes and min(sizes) >= sp(28) - 0.5
 
-    ui.tap(screen.ids.back)  # Back forgets the report and returns to the worker
-    assert app.sm.current == "tasks"
+    ui.tap(screen.ids.back)  # Back forgets the report and returns to "Who are you?"
+    assert app.sm.current == "people"
     assert screen.report is None and not screen.ids.tasks.children
     assert "Anna" not in all_texts(screen)
     assert "Anna" not in all_texts(app.screen("progress_pin"))
@@ -131,7 +132,7 @@ def test_family_sees_only_their_own_worker(kiosk, ui):
     choose(ui, "Anna")
     assert app.sm.current == "progress_pin" and ui.screen.entered == ""
     ui.press(27)
-    assert app.sm.current == "tasks"
+    assert app.sm.current == "people"
 
 
 def test_zebulon_opens_with_his_own_pin_only(kiosk, ui):

@@ -5,6 +5,7 @@ locked worker never fades."""
 from __future__ import annotations
 
 import pytest
+from kivy.metrics import dp
 
 from kiosk.support import set_locked
 from ui_helpers import answer_help, events_of, make_pack
@@ -184,7 +185,8 @@ def test_the_tasks_screen_shows_question_and_worker_in_portrait(kiosk, ui, langu
     name = tasks.ids.worker_name_row
     assert name.text == "Magdalena Hoffmann" and name.texture_size[0] <= name.width + 1
     assert name.texture_size[1] <= name.height + 1  # one line, not one letter per line
-    for widget in (tasks.ids.back, tasks.ids.worker_row, tasks.ids.progress):
+    assert "progress" not in tasks.ids  # the worker's own screen has no Progress button
+    for widget in (tasks.ids.back, tasks.ids.worker_row):
         x, _ = widget.to_window(widget.x, widget.y)
         assert x >= 0 and x + widget.width <= app.root.width + 1
     ui.shot(f"tasks-portrait-{language}")
@@ -256,14 +258,17 @@ FOUR = [("Anna Schmidt", "de"), ("王芳", "zh"), ("Magdalena Hoffmann", "de"), 
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (800, 1280)], ids=["landscape", "portrait"])
-def test_workers_can_hear_their_names_and_the_hear_button_is_beside_the_name(kiosk, ui, size):
+def test_workers_can_hear_their_names_and_the_hear_button_is_beside_the_photo(kiosk, ui, size):
     app = kiosk(people=FOUR, size=size)
     assert app.sm.current == "people"
     tiles = ui.screen.tiles()
     for tile in tiles:
-        label, button = tile.ids.title_row, tile.ids.speaker_button
+        label, button, photo = tile.ids.title_row, tile.ids.speaker_button, tile.ids.picture_box
         assert label.texture_size[0] <= label.width + 1 and label.texture_size[1] <= label.height + 1, tile.title
-        assert button.y >= label.y - 1 and button.top <= tile.top  # in the title row, not on the photo
+        bx, _ = button.to_window(button.x, button.y)
+        px, _ = photo.to_window(photo.x, photo.y)
+        assert bx >= px + photo.width - 1  # beside the photo, never on it
+        assert label.width >= tile.width - dp(40)  # and the name keeps the tile's whole width
     magdalena = next(t for t in tiles if t.title == "Magdalena Hoffmann")
     ui.tap(magdalena.ids.speaker_button)
     assert app.sm.current == "people"  # hearing the name chooses nobody

@@ -15,6 +15,7 @@ from kivy.properties import NumericProperty, StringProperty
 
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.fit import FitLabel  # noqa: F401 - used in finish.kv
 
 
 class FinishScreen(KioskScreen):

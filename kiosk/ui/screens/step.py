@@ -40,7 +40,6 @@ class StepScreen(KioskScreen):
     count = NumericProperty(0)
     picture_path = StringProperty("")  # the file on screen now (tests and the benchmark read it)
     picture_missing = BooleanProperty(False)
-    extras_beside = BooleanProperty(False)  # the countdown ring beside the sentence (landscape)
     level = StringProperty("full")  # the support level on screen: full, reduced or grouped
 
     def on_size(self, *_args: Any) -> None:
@@ -53,12 +52,8 @@ class StepScreen(KioskScreen):
         self._portrait_order = [ids.hear, ids.back, ids.next]
         self.on_landscape()
 
-    def _place_extras(self) -> None:
-        self.extras_beside = self.landscape and bool(self.timer_seconds) and not self.count
-
     def on_landscape(self, *_args: Any) -> None:
         """A button column with breathing room (landscape) or one row of buttons (portrait)."""
-        self._place_extras()
         if not hasattr(self, "_landscape_order"):
             return  # before the .kv rule is applied
         order = self._landscape_order if self.landscape else self._portrait_order
@@ -96,7 +91,6 @@ class StepScreen(KioskScreen):
         self.is_first, self.is_last = session.is_first, session.is_last
         self.timer_seconds = step.timer or 0
         self.count = step.count or 0
-        self._place_extras()
         timer = self.ids.timer
         timer.start(step.timer) if step.timer else timer.stop()
         self.ids.tally.reset(self.count)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
 from kivy.metrics import dp
@@ -9,6 +11,29 @@ from kivy.properties import NumericProperty
 
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.tile import Tile
+
+
+@dataclass(frozen=True)
+class GridFit:
+    columns: int
+    tile_height: float
+    picture: float  # the side of the largest square photo each tile can show
+
+
+def fit_grid(count: int, width: float, height: float, spacing: float, chrome: float, beside: float) -> GridFit | None:
+    """Columns and tile height that show ``count`` tiles in ``width`` x ``height`` without
+    scrolling, with the largest photos; None when the photos would be smaller than a face can be
+    recognised at (then the grid scrolls). ``chrome``: a tile's height without its photo;
+    ``beside``: its width without its photo."""
+    best: GridFit | None = None
+    for columns in range(1, min(max(count, 1), 4) + 1):
+        rows = math.ceil(count / columns)
+        tile_width = (width - spacing * (columns - 1)) / columns
+        tile_height = (height - spacing * (rows - 1)) / rows
+        picture = min(tile_width - beside, tile_height - chrome)
+        if picture >= dp(90) and (best is None or picture > best.picture):
+            best = GridFit(columns, tile_height, picture)
+    return best
 
 
 class TileScreen(KioskScreen):

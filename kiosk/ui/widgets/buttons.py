@@ -9,13 +9,14 @@ activate the button it started on.
 from __future__ import annotations
 
 from kivy.app import App
-from kivy.metrics import dp
+from kivy.metrics import dp, sp
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, OptionProperty, StringProperty
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
 from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.fit import MIN_SP, fitting_font_size
 from kiosk.ui.widgets.icon import icon_path
 
 HELD_FLAG = "kiosk.corner_hold"
@@ -23,24 +24,35 @@ HELD_FLAG = "kiosk.corner_hold"
 
 class WordLabel(Label):
     """A label as wide as its words (so icon + word sit centred together), wrapping only when
-    the words do not fit in ``max_width``."""
+    the words do not fit in ``max_width``, and smaller (down to 28 sp) rather than cut inside a
+    word that alone is wider than that ("Hören" in a narrow Hear button at 150 % text)."""
 
     max_width = NumericProperty(10_000)
+    max_height = NumericProperty(0)  # 0: any height
     natural_width = NumericProperty(0)  # width of the words on one line, unwrapped
+    base_font_size = NumericProperty(15)  # the theme's size; ``font_size`` is what fits
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("size_hint", (None, None))
         super().__init__(**kwargs)
-        self.bind(text=self._fit, font_size=self._fit, max_width=self._fit, bold=self._fit)
+        self.bind(text=self._fit, base_font_size=self._fit, max_width=self._fit, max_height=self._fit, bold=self._fit)
         self._fit()
 
     def _fit(self, *_args) -> None:
+        self.font_size = self.base_font_size
         self.text_size = (None, None)
         self.texture_update()
         self.natural_width = self.texture_size[0]
         if self.texture_size[0] > self.max_width > 0:
+            self.font_size = fitting_font_size(
+                self.text, self.base_font_size, self.max_width, bold=self.bold, max_lines=99
+            )
             self.text_size = (self.max_width, None)
             self.texture_update()
+            floor = min(self.base_font_size, sp(MIN_SP))
+            while self.max_height > 0 and self.texture_size[1] > self.max_height and self.font_size > floor:
+                self.font_size = max(floor, self.font_size * 0.92)  # wrapped words taller than the button
+                self.texture_update()
         self.size = self.texture_size
 
 

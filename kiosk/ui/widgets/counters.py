@@ -12,7 +12,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.graphics import Color, Ellipse, Line, RoundedRectangle
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, NumericProperty
+from kivy.properties import AliasProperty, BooleanProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
@@ -67,12 +67,16 @@ class ProgressDots(Widget):
 
 
 class TimerRing(Widget):
-    """A countdown drawn as a shrinking ring with the seconds in the middle."""
+    """A countdown drawn as a coloured disc that drains like a kitchen timer: full at the start,
+    a shrinking slice while it runs, empty (with a tick) when the time is up, so start and end
+    never look alike. The seconds show in the middle unless ``digits`` is off (the disc alone is
+    what a worker who cannot read the time follows)."""
 
     seconds = NumericProperty(0)
     remaining = NumericProperty(0)
     running = BooleanProperty(False)
     done = BooleanProperty(False)
+    digits = BooleanProperty(True)
 
     def __init__(self, **kwargs: Any) -> None:
         self.register_event_type("on_finished")
@@ -81,6 +85,12 @@ class TimerRing(Widget):
         self._ends_at = 0.0
         self._redraw = Clock.create_trigger(self.redraw, -1)
         self.bind(pos=self._redraw, size=self._redraw, remaining=self._redraw, done=self._redraw)
+        _theme().bind(dot_done=self._redraw, surface=self._redraw, border=self._redraw)
+
+    def _diameter(self) -> float:
+        return max(0.0, min(self.width, self.height) - dp(12))
+
+    diameter = AliasProperty(_diameter, bind=("size",), cache=True)
 
     def start(self, seconds: float) -> None:
         self.stop()
@@ -109,19 +119,25 @@ class TimerRing(Widget):
     def redraw(self, *_args: Any) -> None:
         theme = _theme()
         self.canvas.before.clear()
-        size = min(self.width, self.height) - dp(12)
+        size = self.diameter
         if size <= 0:
             return
-        cx, cy, radius = self.center_x, self.center_y, size / 2
-        fraction = (self.remaining / self.seconds) if self.seconds else 0.0
+        x, y = self.center_x - size / 2, self.center_y - size / 2
+        fraction = (self.remaining / self.seconds) if (self.seconds and not self.done) else 0.0
+        hub = size * 0.46
         with self.canvas.before:
-            Color(*theme.dot_todo)
-            Line(circle=(cx, cy, radius), width=dp(5))
+            Color(*theme.surface)
+            Ellipse(pos=(x, y), size=(size, size))
             Color(*theme.dot_done)
-            if self.done:
-                Line(circle=(cx, cy, radius), width=dp(9))
-            elif fraction > 0:
-                Line(circle=(cx, cy, radius, 0, 360 * fraction), width=dp(9), cap="round")
+            if fraction > 0:  # the time left, clockwise from twelve o'clock
+                Ellipse(pos=(x, y), size=(size, size), angle_start=0, angle_end=360 * fraction)
+            Color(*theme.border)
+            Line(circle=(self.center_x, self.center_y, size / 2), width=dp(2.5))
+            # a calm centre for the digits (or the tick), the same colour whatever is left
+            Color(*theme.surface)
+            Ellipse(pos=(self.center_x - hub / 2, self.center_y - hub / 2), size=(hub, hub))
+            Color(*theme.border)
+            Line(circle=(self.center_x, self.center_y, hub / 2), width=dp(1.5))
 
 
 class TallyDot(GuardedButtonBehavior, Widget):

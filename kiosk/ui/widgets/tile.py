@@ -1,8 +1,10 @@
 """A photo tile: a large picture and a name, the whole tile one touch target.
 
-Used for the people ("who are you?") and the tasks ("what do you do now?"). A task tile has a
-small speaker button to hear its title; it is a separate touch target inside the tile, so tapping
-it speaks and does not start the task. Pictures come as textures from the app's ``PictureCache``
+Used for the people ("who are you?") and the tasks ("what do you do now?"). A tile may have a
+speaker button to hear its title; it is a separate touch target inside the tile, so tapping it
+speaks and chooses nothing. A task tile has it beside its title; a person's tile beside the photo
+(``speaker_beside_picture``), because names are long and people tiles are small when eight must
+fit on one screen. Pictures come as textures from the app's ``PictureCache``
 (decoded in the background, never in Kivy's image cache).
 """
 
@@ -12,11 +14,12 @@ from typing import Any
 
 from kivy.app import App
 from kivy.graphics.texture import Texture
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.buttons import Focusable, GuardedButtonBehavior
+from kiosk.ui.widgets.fit import FitLabel  # noqa: F401 - used in tile.kv
 from kiosk.ui.widgets.icon import icon_path
 
 
@@ -28,10 +31,22 @@ class Tile(GuardedButtonBehavior, Focusable, BoxLayout):
     speaker = BooleanProperty(False)  # show the "Hear" button
     speaker_text = StringProperty("")
     item = ObjectProperty(None, allownone=True)  # the Person or Pack behind the tile
+    speaker_beside_picture = BooleanProperty(False)  # the Hear button beside the photo, not the title
+    fixed_height = NumericProperty(0)  # set by a screen that fits its tiles to the window (0: from width)
 
     def __init__(self, **kwargs: Any) -> None:
         self.register_event_type("on_hear")
         super().__init__(**kwargs)
+        self.on_speaker_beside_picture(self, self.speaker_beside_picture)
+
+    def on_speaker_beside_picture(self, _tile: Any, beside: bool) -> None:
+        button = self.ids.get("speaker_button")
+        if button is None:
+            return
+        target = self.ids.picture_row if beside else self.ids.title_box
+        if button.parent is not target:
+            button.parent.remove_widget(button)
+            target.add_widget(button)
 
     def set_picture(self, path: Any | None, fallback_icon: str = "") -> None:
         """Show ``path`` (loaded in the background) or the fallback icon / initial letter."""
