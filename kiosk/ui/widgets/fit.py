@@ -65,6 +65,7 @@ class FitLabel(Label):
     """A wrapping label whose ``font_size`` follows ``base_font_size`` down to what fits (and
     whose too-wide hyphenated words are broken at the hyphen)."""
 
+    text: str  # Label's StringProperty, for the type checker (Kivy's classes are untyped)
     base_font_size = NumericProperty(sp(32))
     max_lines = NumericProperty(2)
 
