@@ -38,6 +38,7 @@ from kiosk.ui.problems import ProblemLog
 from kiosk.ui.safety import SafetyNet
 from kiosk.ui.screens import SCREENS, WORKER_SCREENS
 from kiosk.ui.session import RunSession
+from kiosk.ui.scanning import Scanner
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.shelf import PackShelf
 from kiosk.ui.storage import Storage, open_storage
@@ -123,6 +124,7 @@ class KioskApp(App):
         )
         self.shelf.listeners.append(self._packs_changed)
         self.pack_watcher = PackWatcher(self.shelf)  # packs copied in appear without a restart
+        self.scanner = Scanner(self)  # switch scanning (off unless a trainer sets its pace)
         from kiosk.trainer import LockoutMemory, PinGuard, TrainerDoor
 
         pin_store = LockoutMemory(self.journal)  # a wrong try counts even when nothing can be saved
@@ -164,6 +166,8 @@ class KioskApp(App):
     def on_stop(self) -> None:
         if self._worker_check is not None:
             self._worker_check.cancel()
+        if getattr(self, "scanner", None) is not None:
+            self.scanner.stop()
         if self.hub_sync is not None:
             self.hub_sync.stop(timeout=3.0)
         if self.session is not None:
@@ -203,6 +207,7 @@ class KioskApp(App):
         self.theme.apply(HIGH_CONTRAST if settings.high_contrast else CALM, settings.text_scale)
         self.guard.seconds = settings.tap_guard_s
         self.audio.slow_speech = settings.speech_rate == "slow"
+        self.scanner.set_pace(settings.scan_s)
         Window.clearcolor = self.theme.background
 
     def worker_settings(self) -> UiSettings:
@@ -689,6 +694,7 @@ class KioskApp(App):
 
     def _on_key_down(self, _window: Any, key: int, _scancode: int, codepoint: str | None, modifiers: list[str]) -> bool:
         self._last_input = Clock.get_time()
+        self.scanner.key_pressed()
         screen = self.sm.current_screen
         handle_key = getattr(screen, "handle_key", None)
         if handle_key is not None and self.overlay is None and handle_key(key, codepoint, modifiers):

@@ -22,6 +22,7 @@ class KioskScreen(Screen):
     """Base class: override ``main_action``, ``go_back``, ``hear``, ``focusables``."""
 
     focus_index: int = -1
+    scans: bool = False  # a worker screen the switch-scanning highlight moves on (kiosk.ui.scanning)
 
     def __init__(self, **kwargs: Any) -> None:
         # The screen keeps the app that made it: a late timer of a screen never reaches another app.
@@ -66,7 +67,19 @@ class KioskScreen(Screen):
     # -- focus ----------------------------------------------------------------------------------
 
     def focusables(self) -> list[Focusable]:
+        """The choices in reading order (Tab and switch scanning go through them)."""
         return []
+
+    def main_focus_index(self) -> int:
+        """Where the scanning highlight starts: the screen's main action."""
+        return 0
+
+    def scan_start(self) -> None:
+        if self.focusables():
+            self.set_focus(self.main_focus_index())
+
+    def scan_next(self) -> None:
+        self.move_focus(1)
 
     def focused_widget(self) -> Focusable | None:
         items = self.focusables()

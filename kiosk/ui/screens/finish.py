@@ -60,6 +60,11 @@ class FinishScreen(KioskScreen):
             return True
         return False
 
+    scans = True
+
+    def focusables(self) -> list[Any]:
+        return [self.ids.again]
+
     def main_action(self) -> None:
         self.ids.again.activate()
 

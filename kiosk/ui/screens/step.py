@@ -156,11 +156,19 @@ class StepScreen(KioskScreen):
         if self.session.next():
             self.app.task_finished()
         else:
-            self.show_current()
+            self._show_keeping_focus()
 
     def previous_step(self) -> None:
         if self.session is not None and self.session.back():
-            self.show_current()
+            self._show_keeping_focus()
+
+    def _show_keeping_focus(self) -> None:
+        """The next step with the keyboard / scanning highlight on the same button (Back comes
+        and goes on the first step, so its place in the order changes)."""
+        focused = self.focused_widget()
+        self.show_current()
+        if focused is not None and focused in self.focusables():
+            self.set_focus(self.focusables().index(focused))
 
     def hear_again(self) -> None:
         if self.session is None:
@@ -196,6 +204,16 @@ class StepScreen(KioskScreen):
             self.ids.timer.stop()
 
     # -- keys -----------------------------------------------------------------------------------
+
+    scans = True
+
+    def focusables(self) -> list[Any]:
+        """Reading order: Home and Help in the top bar, then Hear again, Back and Next."""
+        ids = self.ids
+        return [b for b in (ids.home, ids.help, ids.hear, ids.back, ids.next) if not b.disabled]
+
+    def main_focus_index(self) -> int:
+        return self.focusables().index(self.ids.next)
 
     def main_action(self) -> None:
         self.ids.next.activate()

@@ -27,6 +27,8 @@ class TasksScreen(TileScreen):
     def refresh(self) -> None:
         """Rebuild the tiles for the current worker and the packs on the shelf."""
         app = self.app
+        focused = self.focused_widget()  # a rescan keeps the highlight on the same task
+        keep = getattr(focused.item, "id", None) if focused is not None else None
         self.clear_tiles()
         self.has_back = len(app.people()) > 1
         photo = app.journal.photo_path(app.worker.photo) if app.worker is not None else None
@@ -39,6 +41,10 @@ class TasksScreen(TileScreen):
             tile.set_picture(pack.thumbnail(), fallback_icon="ready")
             tile.bind(on_activate=self._chosen, on_hear=self._speak_title)
             self.ids.grid.add_widget(tile)
+        if keep is not None:
+            ids = [getattr(tile.item, "id", None) for tile in self.tiles()]
+            if keep in ids:
+                self.set_focus(ids.index(keep))
         if not app.shelf.loaded:
             self.ids.empty.text = app.tr("One moment, please.", app.ui_lang)
         elif not app.shelf.packs:

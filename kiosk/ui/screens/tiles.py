@@ -39,6 +39,8 @@ def fit_grid(count: int, width: float, height: float, spacing: float, chrome: fl
 class TileScreen(KioskScreen):
     """Subclasses fill ``self.ids.grid`` with ``Tile``s and handle ``on_activate``."""
 
+    scans = True
+
     columns = NumericProperty(3)
 
     def on_size(self, *_args: Any) -> None:
