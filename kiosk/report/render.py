@@ -177,7 +177,7 @@ def _help_block(report: PersonReport, task: TaskReport) -> str:
     lang = report.language
     heading = f"<h3>{escape(text(lang, 'needed_help_heading', name=report.name))}</h3>"
     if not task.help_steps:
-        return f'<div class="help-block">{heading}<p class="no-help">{icons.tick_circle()}{escape(text(lang, "no_help"))}</p></div>'
+        return f'<div class="help-block">{heading}<p class="no-help">{icons.tick_circle()}{escape(text(lang, task.without_help_key))}</p></div>'
     cards = "".join(_help_card(lang, step) for step in task.help_steps)
     return f'<div class="help-block">{heading}<ul class="help">{cards}</ul></div>'
 

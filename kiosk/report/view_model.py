@@ -69,6 +69,12 @@ class TaskReport:
     help_steps: tuple[HelpStep, ...]  # most help first, at most a few
     support_text: str = ""  # how the help shown on screen changed over the window ("" when not recorded)
 
+    @property
+    def without_help_key(self) -> str:
+        """The words for a task without steps that needed help: praise only when it was
+        finished at least once (a task only started and stopped earns no "Great!")."""
+        return "no_help" if self.runs_finished else "not_finished"
+
 
 @dataclass(frozen=True)
 class Summary:

@@ -50,6 +50,7 @@ class TaskView:
     axis_labels: tuple[str, ...]
     help_steps: tuple[HelpStepView, ...]
     support_text: str = ""  # how the help shown on screen changed ("" when not recorded)
+    stopped_text: str = ""  # "Stopped early 2 times." ("" when never stopped)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class ProgressView:
     empty_body: str
     figures: tuple[Figure, ...]  # three, or none when there is nothing to count
     tasks: tuple[TaskView, ...]
+    alone_means: str = ""  # what "alone" means, in the same words as the printed report
 
 
 def progress_view(report: Any) -> ProgressView:
@@ -88,6 +90,7 @@ def progress_view(report: Any) -> ProgressView:
         empty_body=strings.text(lang, "empty_body", name=name),
         figures=figures,
         tasks=tuple(_task(task, lang, name) for task in report.tasks),
+        alone_means="" if empty else strings.text(lang, "alone_means", name=name),
     )
 
 
@@ -99,12 +102,15 @@ def _task(task: Any, lang: str, name: str) -> TaskView:
         learned_text=strings.text(lang, "learned"),
         times_done=str(task.runs_finished),
         times_done_label=strings.text(lang, "times_done"),
+        stopped_text=strings.counted(lang, "stopped_early", task.runs_stopped) if task.runs_stopped else "",
         alone=task.independence_label or "–",
         alone_label=strings.text(lang, "done_alone"),
         chart_alone_title=strings.text(lang, "chart_alone"),
         chart_runs_title=strings.text(lang, "chart_runs"),
         help_title=(
-            strings.text(lang, "needed_help_heading", name=name) if task.help_steps else strings.text(lang, "no_help")
+            strings.text(lang, "needed_help_heading", name=name)
+            if task.help_steps
+            else strings.text(lang, task.without_help_key)
         ),
         support_text=task.support_text,
         points=tuple((p.x, p.independence, p.label) for p in task.points),

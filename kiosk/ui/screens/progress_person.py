@@ -43,6 +43,7 @@ class ProgressTaskCard(BoxLayout):
     chart_runs_title = StringProperty("")
     help_title = StringProperty("")
     support_text = StringProperty("")
+    stopped_text = StringProperty("")
     points = ListProperty([])
     week_labels = ListProperty([])
     counts = ListProperty([])
@@ -57,6 +58,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
     empty = BooleanProperty(False)
     empty_title = StringProperty("")
     empty_body = StringProperty("")
+    alone_means = StringProperty("")
     figures = ListProperty([])  # [(number, label, icon)] * 3
     lang = StringProperty("en")  # the worker's language: every word on this screen
     report = ObjectProperty(None, allownone=True)
@@ -74,6 +76,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
         self.lang, self.name_text, self.photo = view.language, view.name, view.photo
         self.empty, self.empty_title, self.empty_body = view.empty, view.empty_title, view.empty_body
         self.sentences = view.sentences
+        self.alone_means = view.alone_means
         self.figures = [(f.number, f.label, f.icon) for f in view.figures]
         for task in view.tasks:
             self.ids.tasks.add_widget(self._task_card(task))
@@ -93,6 +96,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
             chart_runs_title=task.chart_runs_title,
             help_title=task.help_title,
             support_text=task.support_text,
+            stopped_text=task.stopped_text,
             points=list(task.points),
             week_labels=list(task.week_labels),
             counts=list(task.counts),
@@ -108,7 +112,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
     def forget(self) -> None:
         """Drop everything about the person shown (on Back, and before showing another)."""
         self.report = None
-        self.name_text = self.photo = self.sentences = self.empty_title = self.empty_body = ""
+        self.name_text = self.photo = self.sentences = self.empty_title = self.empty_body = self.alone_means = ""
         self.empty = False
         self.figures = []
         self.ids.tasks.clear_widgets()
