@@ -252,6 +252,11 @@ class KioskApp(App):
             self.sm.current = name
         return screen
 
+    def opened_from_trainer_mode(self) -> bool:
+        """The screen on show was opened from trainer mode: the trainer PIN was just typed, so
+        what trainer mode may show (a worker's progress) needs no second PIN."""
+        return bool(self._back_stack) and self._back_stack[-1].startswith("trainer_")
+
     def back(self, *, out_of: str | None = None) -> None:
         """Return to the screen before this one; ``out_of`` (a name prefix) also skips every
         screen of that section. With nothing to return to: ``home()``."""

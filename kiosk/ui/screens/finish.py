@@ -30,7 +30,11 @@ class FinishScreen(KioskScreen):
 
     def prepare(self, worker: Any, pack: Any | None) -> None:
         """Prepare the words; the animation and sound start when the screen appears."""
+        from kiosk.ui.app import DEFAULT_WORKER_NAME
+
         name = worker.name if worker is not None else ""
+        if name == DEFAULT_WORKER_NAME:  # the kiosk's unnamed single worker: no "Well done, Worker!"
+            name = ""
         self.message = self.tr("Well done, {name}!", name=name) if name else self.tr("Well done!")
         language = worker.language if worker is not None else self.app.ui_lang
         self.task_title = pack.title_for(language) if pack is not None else ""

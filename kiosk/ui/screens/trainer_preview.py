@@ -29,10 +29,13 @@ class TrainerPreviewScreen(TrainerScreen):
     texture = ObjectProperty(None, allownone=True)
 
     def prepare(self, pack: Any) -> None:
-        """Show ``pack`` from its first step, in the pack's own language if the kiosk has it."""
+        """Show ``pack`` from its first step, in the kiosk's language when the pack has words in it
+        (a German coach checks the German a German worker gets), else in the pack's own."""
         self.pack = pack
         self.total = len(pack.steps)
-        self.language = base_language(pack.language) if pack.language else self.app.kiosk_lang
+        kiosk = self.app.kiosk_lang
+        has_kiosk_words = kiosk in pack.title or any(kiosk in step.text for step in pack.steps)
+        self.language = kiosk if has_kiosk_words or not pack.language else base_language(pack.language)
         self.show_step(0)
 
     def on_pre_enter(self, *_args: Any) -> None:
