@@ -9,6 +9,7 @@ previous steps after the current step is on screen, so Next only swaps textures.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from typing import Any
 
@@ -29,6 +30,38 @@ _CACHE: OrderedDict[tuple, Texture] = OrderedDict()
 _KEEP = 24
 
 
+#: Chinese and Japanese punctuation that must not begin a line (a lone "。" at a line start).
+NO_LINE_START = frozenset("。，、．！？；：）」』】》〉”’…%·")
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_TOKENS = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+|\\s+")
+_HAS_CJK = re.compile(f"[{_CJK}]")
+
+
+def wrap_cjk(text: str, font_size: float, width: float, bold: bool = False) -> str:
+    """``text`` with line breaks where a Chinese reader expects them: between characters (Kivy
+    breaks only at spaces, and cuts a long run of Hanzi wherever it overflows), never before
+    closing punctuation (the character before it goes down with it), and Latin words whole."""
+    if width <= 1 or not _HAS_CJK.search(text):
+        return text
+    measure = CoreLabel(font_size=font_size, bold=bold)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        for token in _TOKENS.findall(paragraph):
+            if not line or measure.get_extents("".join(line) + token)[0] <= width:
+                line.append(token)
+                continue
+            if token.isspace():
+                continue  # a break at a space: the space is not carried to the next line
+            carried: list[str] = []
+            if token[0] in NO_LINE_START and len(line) > 1:
+                carried = [line.pop()]
+            lines.append("".join(line).rstrip())
+            line = carried + [token]
+        lines.append("".join(line).rstrip())
+    return "\n".join(lines)
+
+
 def text_texture(
     text: str, font_size: float, wrap_width: float, halign: str, bold: bool = False, line_height: float = 1.0
 ) -> Texture | None:
@@ -41,7 +74,7 @@ def text_texture(
         _CACHE.move_to_end(key)
         return texture
     label = CoreLabel(
-        text=text,
+        text=wrap_cjk(text, font_size, max(1, wrap_width), bold),
         font_size=font_size,
         text_size=(max(1, wrap_width), None),
         halign=halign,
