@@ -25,8 +25,8 @@ sys.path.insert(0, str(TOOLS))
 import scene as sc  # noqa: E402
 from scene import emoji_body, save_png  # noqa: E402
 
-ICONS_DIR = ROOT / "assets" / "images" / "icons"
-PEOPLE_DIR = ROOT / "assets" / "images" / "people"
+ICONS_DIR = ROOT / "kiosk" / "assets" / "images" / "icons"
+PEOPLE_DIR = ROOT / "kiosk" / "assets" / "images" / "people"
 ICON_SIZE = 256
 ICON_MARGIN = 14
 PERSON_SIZE = 400
@@ -62,6 +62,17 @@ PEOPLE = {
     "worker-1.png": ("1F469-1F3FD", "#F1E4D3", "#61B2E4"),  # woman, medium skin tone
     "worker-2.png": ("1F468-1F3FC", "#DCEAF3", "#B1CC33"),  # man, medium-light skin tone
     "worker-3.png": ("1F9D1-1F3FF", "#E6EEDA", "#F4AA41"),  # person, dark skin tone
+    # more adult faces, so a workshop's workers without photos do not share one (each its own
+    # background colour too, so two tiles never look alike at a glance)
+    "worker-4.png": ("1F468-1F3FE", "#F3E0E0", "#8E7CC3"),  # man, medium-dark skin tone
+    "worker-5.png": ("1F469-1F3FB", "#E0EEF0", "#E67E73"),  # woman, light skin tone
+    "worker-6.png": ("1F9D4-1F3FD", "#EDE7D9", "#5B9BD5"),  # man with a beard
+    "worker-7.png": ("1F475-1F3FC", "#E8E3F1", "#7FB77E"),  # older woman
+    "worker-8.png": ("1F474-1F3FE", "#F5EBD6", "#C9A66B"),  # older man
+    "worker-9.png": ("1F9D5-1F3FD", "#DDEDE2", "#D98C5F"),  # woman with headscarf
+    "worker-10.png": ("1F469-1F3FF-200D-1F9B1", "#F0E6EC", "#4FB3A9"),  # woman, curly hair
+    "worker-11.png": ("1F468-1F3FB-200D-1F9B0", "#E3ECF7", "#E0B84A"),  # man, red hair
+    "worker-12.png": ("1F9D1-1F3FC-200D-1F9B3", "#ECEBE4", "#9C6FB0"),  # person, white hair
 }
 
 

@@ -7,11 +7,15 @@ from kiosk.people.photos import (
     PICTURES_SHOWN,
     PhotoShelf,
     adopt_photo,
+    bundled_faces,
     camera_photo_name,
     copy_name,
+    face_for,
     photo_choices,
     pictures_folder,
     reduced_copy,
+    shared_photos,
+    shown_photo,
 )
 
 __all__ = [
@@ -20,9 +24,13 @@ __all__ = [
     "PICTURES_SHOWN",
     "PhotoShelf",
     "adopt_photo",
+    "bundled_faces",
     "camera_photo_name",
     "copy_name",
+    "face_for",
     "photo_choices",
     "pictures_folder",
     "reduced_copy",
+    "shared_photos",
+    "shown_photo",
 ]

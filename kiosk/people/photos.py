@@ -19,6 +19,7 @@ import shutil
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from kiosk.atomic import replacing
 from kiosk.paths import ASSETS_DIR
@@ -68,6 +69,42 @@ def photo_choices(
     recent = [p for p in recent if copy_name(p) not in names]
     shipped = [p for p in sorted(_images(bundled)) if p.name not in names]
     return own + recent + shipped
+
+
+def _number_then_name(path: Path) -> tuple[int, str]:
+    digits = "".join(ch for ch in path.stem if ch.isdigit())
+    return (int(digits) if digits else 0, path.name)
+
+
+def bundled_faces(bundled: Path = BUNDLED_PHOTOS) -> list[Path]:
+    """The bundled adult faces in their order (worker-1, worker-2, ... worker-12)."""
+    return sorted(_images(bundled), key=_number_then_name)
+
+
+def face_for(person_id: int, bundled: Path = BUNDLED_PHOTOS) -> Path | None:
+    """The face shown for a worker without a photo: one of the bundled faces by the worker's
+    number, so the first twelve workers of a kiosk never share one (a worker who cannot read
+    finds themselves by their face; the same grey outline for everyone helps nobody)."""
+    faces = bundled_faces(bundled)
+    return faces[(person_id - 1) % len(faces)] if faces else None
+
+
+def shown_photo(journal: Any, person: Any) -> Path | None:
+    """The picture the kiosk shows for ``person``: their photo, else their bundled face."""
+    if person is None:
+        return None
+    return journal.photo_path(getattr(person, "photo", None)) or face_for(person.id)
+
+
+def shared_photos(people: list[Any], photo_of: Any) -> dict[Path, list[str]]:
+    """Photos (or faces) shown for more than one worker: {picture: [names]}, for the trainer's
+    warning. ``photo_of(person)`` is the picture the kiosk shows for that person."""
+    shown: dict[Path, list[str]] = {}
+    for person in people:
+        picture = photo_of(person)
+        if picture is not None:
+            shown.setdefault(Path(picture), []).append(person.name)
+    return {picture: names for picture, names in shown.items() if len(names) > 1}
 
 
 def camera_photo_name(folder: Path) -> Path:

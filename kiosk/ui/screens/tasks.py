@@ -10,6 +10,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.people import shown_photo
 from kiosk.ui.screens.tiles import TileScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.icon import picture_or_icon
@@ -31,7 +32,7 @@ class TasksScreen(TileScreen):
         keep = getattr(focused.item, "id", None) if focused is not None else None
         self.clear_tiles()
         self.has_back = len(app.people()) > 1
-        photo = app.journal.photo_path(app.worker.photo) if app.worker is not None else None
+        photo = shown_photo(app.journal, app.worker)
         self.worker_photo = picture_or_icon(str(photo) if photo else "", "person")
         language = app.worker.language if app.worker is not None else app.ui_lang
         for pack in app.shelf.packs:

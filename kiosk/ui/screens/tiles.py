@@ -9,6 +9,7 @@ from typing import Any
 from kivy.metrics import dp
 from kivy.properties import NumericProperty
 
+from kiosk.people import shown_photo
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets.tile import Tile
 
@@ -75,7 +76,7 @@ class TileScreen(KioskScreen):
                 speaker=speaker,
                 speaker_text=self.app.tr("Hear", self.app.ui_lang) if speaker else "",
             )
-            tile.set_picture(self.app.journal.photo_path(person.photo), fallback_icon="person")
+            tile.set_picture(shown_photo(self.app.journal, person), fallback_icon="person")
             tile.bind(on_activate=on_chosen, on_hear=self._say_name)
             self.ids.grid.add_widget(tile)
 
