@@ -38,6 +38,7 @@ from kiosk.ui.problems import ProblemLog
 from kiosk.ui.safety import SafetyNet
 from kiosk.ui.screens import SCREENS, WORKER_SCREENS
 from kiosk.ui.session import RunSession
+from kiosk.ui.frames import AfterFrame
 from kiosk.ui.scanning import Scanner
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.shelf import PackShelf
@@ -125,6 +126,7 @@ class KioskApp(App):
         self.shelf.listeners.append(self._packs_changed)
         self.pack_watcher = PackWatcher(self.shelf)  # packs copied in appear without a restart
         self.scanner = Scanner(self)  # switch scanning (off unless a trainer sets its pace)
+        self.after_frame = AfterFrame()  # work a key triggers waits until its picture is on screen
         from kiosk.trainer import LockoutMemory, PinGuard, TrainerDoor
 
         pin_store = LockoutMemory(self.journal)  # a wrong try counts even when nothing can be saved
@@ -168,6 +170,7 @@ class KioskApp(App):
             self._worker_check.cancel()
         if getattr(self, "scanner", None) is not None:
             self.scanner.stop()
+            self.after_frame.cancel()
         if self.hub_sync is not None:
             self.hub_sync.stop(timeout=3.0)
         if self.session is not None:
@@ -369,7 +372,8 @@ class KioskApp(App):
             clock=Clock.get_time,
             support=self._support_for(pack),
         )
-        self.session.schedule = Clock.create_trigger(lambda _dt: self.session and self.session.flush(), 0)
+        session = self.session
+        session.schedule = lambda: self.after_frame(session.flush)  # the picture first (kiosk.ui.frames)
         self.screen("step").prepare(session=self.session)
         self._start_worker_flow("step")
 

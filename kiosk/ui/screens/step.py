@@ -100,7 +100,7 @@ class StepScreen(KioskScreen):
                 app.step_pictures.prefetch(pack.display_image(neighbours[0]))
         app.audio.stop()
         if app.worker_settings().autoplay and session.level is Level.FULL:
-            Clock.schedule_once(lambda _dt: self._play(session, step), 0)
+            app.after_frame(lambda: self._play(session, step))  # the picture first, then the voice
         Clock.schedule_once(lambda _dt: self._prepare_neighbours(session), 0.05)
 
     def _words(self, steps: list[Any]) -> str:
