@@ -76,17 +76,19 @@ def pack_sources(folder: Path) -> list[Path]:
 
 def fingerprint(source: Path) -> Fingerprint | None:
     """What changes whenever the pack's content may have changed; None when it cannot be read
-    (then the pack is always read again)."""
+    (then the pack is always read again). Size and mtime alone miss a same-size edit whose mtime
+    was put back (a copy tool that keeps times, ``touch -r``); the inode change time cannot be
+    set back by a user, and the inode number changes when a file is replaced by another."""
     try:
         if source.is_file():
             info = source.stat()
-            return ("zip", info.st_size, info.st_mtime_ns)
+            return ("zip", info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         return ("folder", tuple(_folder_entries(str(source), "")))
     except OSError:
         return None
 
 
-def _folder_entries(path: str, prefix: str) -> Iterable[tuple[str, int, int]]:
+def _folder_entries(path: str, prefix: str) -> Iterable[tuple[str, int, int, int, int]]:
     with os.scandir(path) as entries:
         listed = sorted(entries, key=lambda entry: entry.name)
     for entry in listed:
@@ -98,9 +100,9 @@ def _folder_entries(path: str, prefix: str) -> Iterable[tuple[str, int, int]]:
             continue
         try:
             info = entry.stat()
-            yield (relative, info.st_size, info.st_mtime_ns)
+            yield (relative, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         except OSError:  # a link pointing nowhere
-            yield (relative, -1, -1)
+            yield (relative, -1, -1, -1, -1)
 
 
 def without_duplicate_ids(results: Sequence[Loaded]) -> list[Loaded]:
