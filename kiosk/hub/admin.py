@@ -12,7 +12,11 @@ import re
 import secrets
 import uuid as uuidlib
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
 from urllib.parse import quote
+
+import psycopg
 
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
@@ -183,3 +187,134 @@ def hub_people(url: str) -> list[HubPerson]:
             "FROM hub.people p ORDER BY p.workshop, lower(p.name), p.uuid"
         ).fetchall()
     return [HubPerson(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Merged:
+    keep_name: str
+    other_name: str
+    runs_moved: int
+
+
+def merge_people(url: str, keep: str, other: str) -> Merged:
+    """Merge ``other`` (the same worker added again, say on a kiosk that was offline) into ``keep``
+    on the hub (``hub.merge_people``); every kiosk moves its own records at its next sync."""
+    keep, other = str(parse_uuid(keep)), str(parse_uuid(other))
+    if keep == other:
+        raise HubError("A person cannot be merged with themselves.", "Give two different hub ids.")
+    with hub_errors(url), connect(url) as conn:
+        names: dict[str, str] = dict(
+            conn.execute("SELECT uuid::text, name FROM hub.people WHERE uuid = ANY(%s::uuid[])", ([keep, other],))
+        )
+        for wanted in (keep, other):
+            if wanted not in names:
+                raise HubError(
+                    f"There is no person {wanted} on the hub (or not in your workshop).", "See `kiosk hub people`."
+                )
+        try:
+            with conn.transaction():
+                row = conn.execute("SELECT hub.merge_people(%s, %s)", (keep, other)).fetchone()
+        except psycopg.errors.InvalidParameterValue:
+            raise HubError(
+                "These two people are in different workshops and cannot be merged.", "See `kiosk hub people`."
+            ) from None
+    return Merged(names[keep], names[other], int(row[0]) if row else 0)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A losing version of a concurrent edit, or a merge, as the hub's change log keeps it."""
+
+    kind: str  # person, setting, merge
+    subject: str  # the person's uuid or the setting's key
+    stamp: int
+    origin: str
+    version: dict[str, Any]
+    winner_stamp: int | None
+    noted_at: datetime
+    name: str | None  # the person's name on the hub now (None: gone, or a setting)
+
+    def describe(self) -> str:
+        when = _stamp_time(self.stamp)
+        if self.kind == "merge":
+            return (
+                f"{self.noted_at:%Y-%m-%d %H:%M}  merged {self.version.get('name')!r} ({self.subject}) into "
+                f"{self.name or self.version.get('merged_into')!r}; {self.version.get('runs_moved', 0)} runs moved; "
+                f"was: {_version_text(self.version, skip=('merged_into', 'runs_moved'))}"
+            )
+        what = f"{self.name!r} ({self.subject})" if self.kind == "person" else f"setting {self.subject}"
+        by = f" on {self.version['kiosk']}" if self.version.get("kiosk") else ""
+        return (
+            f"{self.noted_at:%Y-%m-%d %H:%M}  {what}: an edit of {when}{by} lost to a later one of "
+            f"{_stamp_time(self.winner_stamp)}; it was: {_version_text(self.version, skip=('kiosk', 'kiosk_edit'))}"
+        )
+
+
+def _stamp_time(stamp: int | None) -> str:
+    if not stamp:
+        return "an unknown time"
+    return datetime.fromtimestamp(stamp / 1000, tz=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _version_text(version: dict[str, Any], skip: tuple[str, ...] = ()) -> str:
+    return ", ".join(f"{key}={value!r}" for key, value in version.items() if key not in skip)
+
+
+def hub_changes(url: str, person_uuid: str | None = None) -> list[Change]:
+    """The change log, oldest first (a coach sees their workshop's)."""
+    with hub_errors(url), connect(url) as conn:
+        rows = conn.execute(
+            "SELECT c.kind, c.subject, c.stamp, c.origin, c.version, c.winner_stamp, c.noted_at, p.name "
+            "FROM hub.changes c LEFT JOIN hub.people p ON c.kind <> 'setting' AND p.workshop = c.workshop "
+            "AND p.uuid::text = CASE WHEN c.kind = 'merge' THEN c.version->>'merged_into' ELSE c.subject END "
+            "WHERE %s::text IS NULL OR c.subject = %s::text OR c.version->>'merged_into' = %s::text "
+            "ORDER BY c.noted_at, c.stamp",
+            (person_uuid, person_uuid, person_uuid),
+        ).fetchall()
+    return [
+        Change(
+            kind=row[0],
+            subject=row[1],
+            stamp=int(row[2]),
+            origin=row[3],
+            version=dict(row[4] or {}),
+            winner_stamp=row[5],
+            noted_at=row[6],
+            name=row[7],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ClearedCall:
+    uuid: str
+    person_name: str
+    kiosk_name: str
+
+
+def clear_by_prefix(url: str, prefix: str, cleared_by: str | None = None) -> ClearedCall:
+    """Clear the open help call whose id starts with ``prefix`` (what ``help-calls`` prints); it is
+    recorded as cleared by ``cleared_by``, by default the coach's name."""
+    text = prefix.strip().lower()
+    if not re.fullmatch(r"[0-9a-f-]{4,36}", text):
+        raise HubError(
+            f"{prefix!r} is not a help call's id.", "Use the id in brackets that `kiosk hub help-calls` prints."
+        )
+    with hub_errors(url), connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT uuid::text, person_name, kiosk_name FROM hub.help_calls WHERE cleared_at IS NULL "
+            "AND uuid::text LIKE %s",
+            (text + "%",),
+        ).fetchall()
+        if not rows:
+            raise HubError(
+                f"There is no open help call {prefix}.", "It may have been cleared already; see `kiosk hub help-calls`."
+            )
+        if len(rows) > 1:
+            raise HubError(f"More than one open call starts with {prefix}.", "Give more of its id.")
+        from kiosk.hub.help_calls import clear_call
+
+        row = conn.execute("SELECT name FROM hub.members WHERE role = current_user").fetchone()
+        clear_call(conn, rows[0][0], cleared_by or (str(row[0]) if row else "administrator"))
+    return ClearedCall(*rows[0])

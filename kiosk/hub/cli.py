@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import uuid as uuidlib
 import os
 import sys
 from datetime import datetime
@@ -20,7 +21,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ContextManager, Mapping, TextIO
 
 from kiosk.cli import Commands, printable, problem
-from kiosk.hub.admin import add_member, delete_person, hub_people, init_hub, parse_uuid
+from kiosk.hub.admin import (
+    HubPerson,
+    add_member,
+    clear_by_prefix,
+    delete_person,
+    hub_changes,
+    hub_people,
+    init_hub,
+    merge_people,
+    parse_uuid,
+)
+from kiosk.hub.help_calls import HelpCall, command_hook, open_calls
 from kiosk.hub.errors import HubError, connect, hub_errors, where
 from kiosk.hub.progress import format_progress, hub_person_progress
 from kiosk.hub.sync import DEFAULT_BATCH_RUNS, sync_once
@@ -112,6 +124,43 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
     )
     _db(people)
     people.set_defaults(handler=_handles_hub_errors(_people))
+
+    calls = hub.add_parser(
+        "help-calls",
+        help="Show the workshop's open help calls live, or clear one",
+        description="Print the open help calls of the workshop (who, which kiosk, which task and "
+        "step, waiting how long) and every call that appears or is cleared, as it happens (LISTEN/NOTIFY), "
+        "until Ctrl+C. Use a coach's connection string (`kiosk hub add-coach`).",
+    )
+    calls.add_argument("--clear", metavar="ID", help="clear the open call with this id (its first characters do)")
+    calls.add_argument("--once", action="store_true", help="print the open calls once and stop")
+    calls.add_argument(
+        "--on-call", metavar="COMMAND", help="run COMMAND when a call appears or is cleared (docs/hub.md, a lamp)"
+    )
+    _db(calls)
+    calls.set_defaults(handler=_handles_hub_errors(_help_calls))
+
+    changes = hub.add_parser(
+        "changes",
+        help="The edits that lost to a later one, and the merges, kept by the hub",
+        description="When a person or a setting was edited on two kiosks at once, the later edit "
+        "won; the other one is kept here whole. Merges of people are listed too.",
+    )
+    changes.add_argument("--person", metavar="PERSON_UUID", help="only this person's")
+    _db(changes)
+    changes.set_defaults(handler=_handles_hub_errors(_changes))
+
+    merge = hub.add_parser(
+        "merge",
+        help="Merge a person added twice into one (runs moved, nothing lost)",
+        description="KEEP stays; OTHER's runs (on the hub now, on each kiosk at its next sync), "
+        "photo and family PIN (when KEEP has none) move to KEEP, and OTHER's last version is kept "
+        "in `kiosk hub changes`. Use a coach's or the administrator's connection string.",
+    )
+    merge.add_argument("keep", metavar="KEEP_UUID", help="the person to keep (see `kiosk hub people`)")
+    merge.add_argument("other", metavar="OTHER_UUID", help="the same person added again")
+    _db(merge)
+    merge.set_defaults(handler=_handles_hub_errors(_merge))
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
@@ -241,7 +290,136 @@ def _people(args: argparse.Namespace) -> int:
             f"{person.uuid}  {printable(person.workshop)}  {printable(person.name)}  [{printable(person.language)}]  "
             f"{person.runs} runs{archived}"
         )
+    twice = same_names(people)
+    for names in twice:
+        print(
+            f"{printable(names[0].name)} is on the hub {len(names)} times in {printable(names[0].workshop)}; if this is "
+            f"one person, merge them: kiosk hub merge {names[0].uuid} {names[1].uuid}",
+            file=sys.stderr,
+        )
     return 0
+
+
+def same_names(people: list[HubPerson]) -> list[list[HubPerson]]:
+    """People of one workshop with the same name (letter case and spaces aside): added twice?"""
+    groups: dict[tuple[str, str], list[HubPerson]] = {}
+    for person in people:
+        groups.setdefault((person.workshop, " ".join(person.name.casefold().split())), []).append(person)
+    return [sorted(group, key=lambda p: -p.runs) for group in groups.values() if len(group) > 1]
+
+
+def _merge(args: argparse.Namespace) -> int:
+    url = _url(args)
+    keep, other = str(parse_uuid(args.keep)), str(parse_uuid(args.other))
+    merged = merge_people(url, keep, other)
+    print(
+        f"Merged {printable(merged.other_name)} into {printable(merged.keep_name)}: {merged.runs_moved} runs moved on "
+        "the hub; each kiosk moves its own at its next sync. The merged version is kept in `kiosk hub changes`."
+    )
+    return 0
+
+
+def _changes(args: argparse.Namespace) -> int:
+    url = _url(args)
+    person = str(parse_uuid(args.person)) if args.person else None
+    entries = hub_changes(url, person)
+    if not entries:
+        print("No edit was lost to a later one, and no one was merged.")
+        return 0
+    for entry in entries:
+        print(printable(entry.describe()))
+    return 0
+
+
+def _help_calls(args: argparse.Namespace) -> int:
+    url = _url(args)
+    if args.clear:
+        cleared = clear_by_prefix(url, args.clear)
+        print(
+            f"Cleared the help call of {printable(cleared.person_name or 'a worker')} on {printable(cleared.kiosk_name)}."
+        )
+        return 0
+    with hub_errors(url), connect(url, autocommit=True) as conn:
+        calls = open_calls(conn)
+    _print_calls(calls)
+    if args.once:
+        return 0
+    hook = command_hook(args.on_call) if args.on_call else None
+    if hook is not None:
+        for call in calls:
+            hook("call", call)  # the lamp lights for calls already open, too
+    return watch_calls(url, hook=hook, shown=calls)
+
+
+def _print_calls(calls: list[HelpCall]) -> None:
+    if not calls:
+        print("No open help calls.", flush=True)
+    for call in calls:
+        print(f"OPEN     {describe_call(call)}", flush=True)
+
+
+def describe_call(call: HelpCall, now: datetime | None = None) -> str:
+    """``Anna at Station 3 - Wash hands, step 4 of 9 - waiting 1 min 20 s [3f2b8c1e]``."""
+    who = printable(call.person_name or "A worker")
+    where_ = f" - {printable(call.where())}" if call.where() else ""
+    return f"{who} at {printable(call.kiosk_name)}{where_} - waiting {_duration(call.waited_s(now))} [{call.uuid[:8]}]"
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def watch_calls(
+    url: str,
+    *,
+    hook: Callable[[str, HelpCall], None] | None = None,
+    shown: list[HelpCall] | None = None,
+    reprint_s: float = 60.0,
+) -> int:
+    """Print each call as it appears (``CALL``) and goes (``CLEARED``), and the open ones again
+    every ``reprint_s`` with their waiting times, until Ctrl+C. ``shown``: printed already."""
+    import threading
+    import time
+
+    from kiosk.hub.help_calls import HelpCallHub
+
+    changed = threading.Event()
+
+    def printing_hook(event: str, call: HelpCall) -> None:
+        word = "CALL    " if event == "call" else "CLEARED "
+        print(f"{word} {describe_call(call)}", flush=True)
+        if hook is not None:
+            hook(event, call)
+        changed.set()
+
+    watcher = HelpCallHub(url, device_uuid=str(uuidlib.UUID(int=0)), kiosk_name="", hook=printing_hook)
+    watcher.already_shown(shown or [])
+    watcher.start_reading()
+    last = time.monotonic()
+    try:
+        while True:
+            changed.wait(1.0)
+            changed.clear()
+            if time.monotonic() - last >= reprint_s:
+                last = time.monotonic()
+                try:
+                    with hub_errors(url), connect(url, autocommit=True) as conn:
+                        calls = open_calls(conn)  # waiting times by the hub's clock
+                except HubError as error:  # the listener reconnects by itself; say so and go on
+                    print(f"-- {datetime.now().strftime('%H:%M')}: {error.message} Trying again.", flush=True)
+                    continue
+                if calls:
+                    print(f"-- {len(calls)} open at {datetime.now().strftime('%H:%M')}:", flush=True)
+                    _print_calls(calls)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        watcher.stop(timeout=2.0)
 
 
 # -- `kiosk export --hub URL` and `kiosk report --hub URL` (registered by kiosk/journal/cli.py and

@@ -76,10 +76,25 @@ def explain(error: BaseException, url: str) -> HubError:
             f"The hub at {place} did not allow this for this user.",
             "Use the hub administrator's connection string, or the kiosk's own for `kiosk hub sync`.",
         )
-    if isinstance(error, psycopg.errors.UndefinedTable | psycopg.errors.InvalidSchemaName):
+    if isinstance(error, psycopg.errors.InvalidSchemaName):
         return HubError(
             f"The database at {place} is not a Step Kiosk hub yet.",
             "Run `kiosk hub init --db URL` with the administrator's connection string first.",
+        )
+    if isinstance(
+        error, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedColumn | psycopg.errors.UndefinedFunction
+    ):
+        # a kiosk updated before its hub: the hub lacks a table, column or function of a later schema
+        return HubError(
+            f"The database at {place} is not a Step Kiosk hub yet, or its schema is older than this program's "
+            f"({_first_line(error)}).",
+            "Run `kiosk hub init --db URL` with the administrator's connection string: it brings the hub up to date.",
+        )
+    if isinstance(error, psycopg.errors.TransactionRollback):
+        return HubError(
+            f"The hub at {place} was busy with another kiosk's records ({_first_line(error)}).",
+            "Nothing is lost: the kiosk sends them again at its next sync.",
+            reachable=False,
         )
     if "password authentication failed" in text or "no password supplied" in text:
         return HubError(

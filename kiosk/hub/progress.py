@@ -44,6 +44,19 @@ def hub_person_progress(
     return [_pack_progress(key, history, rule) for key in sorted(history.attempts, key=lambda key: (key[1], key[2]))]
 
 
+def workshop_person_progress(url: str, person_uuid: str, *, rule: MasteryRule = _DEFAULT_RULE) -> list[PackProgress]:
+    """A person's progress over every kiosk's runs, asked by a kiosk (or a coach) of their
+    workshop: for the kiosk's progress and family views, which count only the kiosk's own runs
+    without the hub. ``hub.person_runs`` gives a kiosk the run summaries, never the step events.
+    Blocking (the network): call it off the UI thread; ``HubError`` when the hub cannot be asked."""
+    from kiosk.hub.errors import connect, hub_errors
+
+    with hub_errors(url), connect(url) as conn:
+        rows = conn.execute("SELECT * FROM hub.person_runs(%s)", (str(person_uuid),)).fetchall()
+    history = _history(rows)
+    return [_pack_progress(key, history, rule) for key in sorted(history.attempts, key=lambda key: (key[1], key[2]))]
+
+
 def _duration(seconds: float | None) -> str:
     if seconds is None:
         return "-"

@@ -206,6 +206,263 @@ ALTER TABLE hub.step_events ADD COLUMN level integer CHECK (level IS NULL OR lev
 """
 
 
+# What a workshop shares besides people and runs, and how changes reach every kiosk at once:
+#
+# * ``settings``: workshop-wide values (``ui.*``) and each person's family PIN (``family_pin/<uuid>``,
+#   the scrypt record, never the PIN), last writer wins by the hybrid-logical-clock stamp.
+# * ``photos``: a person's photo, content-addressed (``people.photo_sha256`` names it), so an edit of
+#   the photo is an edit of the person and resolves like one.
+# * ``changes``: the losing side of every concurrent edit, whole, and every merge (``kiosk hub
+#   changes``): last writer wins, but nothing is silently lost.
+# * ``merges``: a person added twice offline, merged by a coach (``hub.merge_people``): the runs move
+#   to the person kept, kiosks move theirs at their next sync, and the other UUID never comes back.
+# * ``help_calls``: a worker's call for help, on every kiosk of the workshop and a coach's laptop.
+# * ``person_runs``: one worker's run summaries for a kiosk's progress and family view (no events).
+# * NOTIFY: every change above wakes the workshop's kiosks (one channel per workshop, named by a hash
+#   of it; payloads carry no personal data, since any member may LISTEN on any channel: the kiosk
+#   reads the rows themselves through row-level security).
+_V3 = """
+ALTER TABLE hub.people ADD COLUMN photo_sha256 text;
+
+CREATE TABLE hub.photos (
+    workshop text   NOT NULL,
+    sha256   text   NOT NULL,
+    suffix   text   NOT NULL CHECK (suffix IN ('.jpg', '.jpeg', '.png')),
+    data     bytea  NOT NULL CHECK (length(data) <= 8388608),
+    PRIMARY KEY (workshop, sha256)
+);
+
+CREATE TABLE hub.settings (
+    workshop      text   NOT NULL,
+    key           text   NOT NULL,                -- ui.<name> or family_pin/<person uuid>
+    value         jsonb,                          -- NULL: cleared
+    changed_stamp bigint NOT NULL,
+    origin        text   NOT NULL,                -- the device that made the edit
+    PRIMARY KEY (workshop, key)
+);
+
+CREATE TABLE hub.changes (
+    workshop     text        NOT NULL,
+    kind         text        NOT NULL CHECK (kind IN ('person', 'setting', 'merge')),
+    subject      text        NOT NULL,            -- the person's uuid, or the setting's key
+    stamp        bigint      NOT NULL,            -- the stamp of the version kept here
+    origin       text        NOT NULL,            -- the device (or role) whose version it is
+    version      jsonb,                           -- the losing (or merged-away) version, whole
+    winner_stamp bigint,
+    winner_origin text,
+    noted_by     name        NOT NULL DEFAULT current_user,
+    noted_at     timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (workshop, kind, subject, stamp, origin)
+);
+
+CREATE TABLE hub.merges (
+    workshop  text        NOT NULL,
+    from_uuid uuid        NOT NULL,               -- the person merged away
+    into_uuid uuid        NOT NULL,               -- the person kept
+    merged_at timestamptz NOT NULL DEFAULT now(),
+    merged_by name        NOT NULL DEFAULT session_user,
+    PRIMARY KEY (workshop, from_uuid)
+);
+
+CREATE TABLE hub.help_calls (
+    workshop    text        NOT NULL,
+    uuid        uuid        NOT NULL,             -- made on the kiosk: sending twice changes nothing
+    person_uuid uuid,
+    person_name text        NOT NULL DEFAULT '',
+    device_uuid uuid        NOT NULL,
+    kiosk_name  text        NOT NULL,
+    pack_title  text,
+    step_number integer,
+    step_count  integer,
+    raised_at   timestamptz NOT NULL DEFAULT now(),
+    cleared_at  timestamptz,
+    cleared_by  text,
+    PRIMARY KEY (workshop, uuid)
+);
+CREATE INDEX help_calls_open ON hub.help_calls (workshop, raised_at) WHERE cleared_at IS NULL;
+CREATE INDEX help_calls_by_time ON hub.help_calls (raised_at);
+
+-- A call names a person: the hub keeps it 30 days (the kiosk's journal keeps the wait itself).
+-- Each new call prunes the old ones; SECURITY DEFINER, since kiosks may not delete.
+CREATE FUNCTION hub.prune_help_calls() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM hub.help_calls WHERE raised_at < now() - interval '30 days';
+    RETURN NULL;
+END $$;
+CREATE TRIGGER prune_old_calls AFTER INSERT ON hub.help_calls
+    FOR EACH STATEMENT EXECUTE FUNCTION hub.prune_help_calls();
+
+-- The channel a workshop's kiosks LISTEN on; the same text as kiosk.hub.listen.channel_for.
+CREATE FUNCTION hub.channel(in_workshop text) RETURNS text LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT 'step_kiosk_' || left(md5(in_workshop), 16) $$;
+
+CREATE FUNCTION hub.notify_change() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- one notification per transaction and payload: PostgreSQL folds identical ones
+    PERFORM pg_notify(hub.channel(CASE WHEN TG_OP = 'DELETE' THEN OLD.workshop ELSE NEW.workshop END), TG_ARGV[0]);
+    RETURN NULL;
+END $$;
+"""
+_V3_NOTIFIED = {
+    "people": "people",
+    "settings": "people",
+    "photos": "people",
+    "merges": "people",
+    "tombstones": "people",
+    "help_calls": "help",
+}
+_V3 += "".join(
+    f"""
+CREATE TRIGGER notify_kiosks AFTER INSERT OR UPDATE OR DELETE ON hub.{table}
+    FOR EACH ROW EXECUTE FUNCTION hub.notify_change('{payload}');
+"""
+    for table, payload in _V3_NOTIFIED.items()
+)
+_V3 += "".join(
+    f"""
+ALTER TABLE hub.{table} ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_workshop ON hub.{table}
+    USING (workshop = (SELECT hub.my_workshop())) WITH CHECK (workshop = (SELECT hub.my_workshop()));
+"""
+    for table in ("photos", "settings", "changes", "merges", "help_calls")
+)
+_V3 += """
+-- A person merged away is as gone as a deleted one: no kiosk that has not heard yet brings them back.
+CREATE OR REPLACE FUNCTION hub.refuse_deleted_person() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM hub.tombstones t WHERE t.workshop = NEW.workshop AND t.uuid = NEW.uuid)
+       OR EXISTS (SELECT 1 FROM hub.merges m WHERE m.workshop = NEW.workshop AND m.from_uuid = NEW.uuid) THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END $$;
+
+-- Deleting a person now also takes what the hub holds about them besides runs: their photo (unless
+-- another person uses the same picture), family PIN, change-log entries, help calls, and the
+-- people merged into them (each gets a tombstone of its own, so an offline kiosk cannot bring them
+-- back either).
+CREATE OR REPLACE FUNCTION hub.delete_person(target uuid, in_workshop text) RETURNS bigint LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+DECLARE runs_deleted bigint; photo text;
+BEGIN
+    LOCK TABLE hub.people IN EXCLUSIVE MODE;
+    SELECT count(*) INTO runs_deleted FROM hub.runs WHERE workshop = in_workshop AND person_uuid = target;
+    SELECT photo_sha256 INTO photo FROM hub.people WHERE workshop = in_workshop AND uuid = target;
+    DELETE FROM hub.step_events e USING hub.runs r
+        WHERE r.workshop = in_workshop AND r.person_uuid = target AND e.workshop = r.workshop AND e.run_uuid = r.uuid;
+    DELETE FROM hub.people WHERE workshop = in_workshop AND uuid = target;
+    IF photo IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM hub.people WHERE workshop = in_workshop AND photo_sha256 = photo) THEN
+        DELETE FROM hub.photos WHERE workshop = in_workshop AND sha256 = photo;
+    END IF;
+    DELETE FROM hub.settings WHERE workshop = in_workshop AND key = 'family_pin/' || target::text;
+    DELETE FROM hub.help_calls WHERE workshop = in_workshop AND person_uuid = target;
+    INSERT INTO hub.tombstones (workshop, uuid)
+        SELECT in_workshop, from_uuid FROM hub.merges WHERE workshop = in_workshop AND into_uuid = target
+        ON CONFLICT DO NOTHING;
+    DELETE FROM hub.changes WHERE workshop = in_workshop AND (subject = target::text OR subject IN (
+        SELECT from_uuid::text FROM hub.merges WHERE workshop = in_workshop AND into_uuid = target));
+    DELETE FROM hub.merges WHERE workshop = in_workshop AND (into_uuid = target OR from_uuid = target);
+    INSERT INTO hub.tombstones (workshop, uuid) VALUES (in_workshop, target) ON CONFLICT DO NOTHING;
+    RETURN runs_deleted;
+END $$;
+
+-- A coach merges a person added twice: ``other``'s runs, and its photo and family PIN when ``keep``
+-- has none, move to ``keep``; ``other``'s last version goes to the change log; ``other`` is gone
+-- from the hub and, at their next sync, from every kiosk (which move their own runs first).
+-- SECURITY DEFINER, since a coach may otherwise only read; session_user is the coach's role.
+CREATE FUNCTION hub.merge_people(keep uuid, other uuid) RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    member_workshop text; member_kind text; kept hub.people; gone hub.people; moved bigint; stamp bigint;
+BEGIN
+    SELECT workshop, kind INTO member_workshop, member_kind FROM hub.members WHERE role = session_user;
+    IF member_kind IS NOT NULL AND member_kind <> 'coach' THEN
+        RAISE EXCEPTION 'only a coach or the administrator can merge people' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    LOCK TABLE hub.people IN EXCLUSIVE MODE;
+    SELECT * INTO kept FROM hub.people WHERE uuid = keep AND (member_workshop IS NULL OR workshop = member_workshop);
+    SELECT * INTO gone FROM hub.people WHERE uuid = other AND (member_workshop IS NULL OR workshop = member_workshop);
+    IF kept.uuid IS NULL OR gone.uuid IS NULL THEN
+        RAISE EXCEPTION 'no such person in this workshop' USING ERRCODE = 'no_data_found';
+    END IF;
+    IF kept.uuid = gone.uuid OR kept.workshop <> gone.workshop THEN
+        RAISE EXCEPTION 'these two cannot be merged' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    stamp := GREATEST((extract(epoch FROM clock_timestamp()) * 1000)::bigint,
+                      kept.changed_stamp + 1, gone.changed_stamp + 1);
+    UPDATE hub.runs SET person_uuid = keep WHERE workshop = kept.workshop AND person_uuid = other;
+    GET DIAGNOSTICS moved = ROW_COUNT;
+    UPDATE hub.help_calls SET person_uuid = keep WHERE workshop = kept.workshop AND person_uuid = other;
+    INSERT INTO hub.settings (workshop, key, value, changed_stamp, origin)
+        SELECT workshop, 'family_pin/' || keep::text, value, stamp, 'merge'
+        FROM hub.settings WHERE workshop = kept.workshop AND key = 'family_pin/' || other::text AND value IS NOT NULL
+        ON CONFLICT (workshop, key) DO UPDATE SET value = excluded.value, changed_stamp = excluded.changed_stamp,
+            origin = excluded.origin WHERE hub.settings.value IS NULL;
+    DELETE FROM hub.settings WHERE workshop = kept.workshop AND key = 'family_pin/' || other::text;
+    UPDATE hub.people SET photo_sha256 = COALESCE(kept.photo_sha256, gone.photo_sha256), changed_stamp = stamp
+        WHERE workshop = kept.workshop AND uuid = keep;
+    INSERT INTO hub.changes (workshop, kind, subject, stamp, origin, version, winner_stamp, winner_origin)
+        VALUES (kept.workshop, 'merge', other::text, gone.changed_stamp, session_user::text,
+                jsonb_build_object('name', gone.name, 'language', gone.language, 'preferences', gone.preferences,
+                                   'archived', gone.archived, 'photo_sha256', gone.photo_sha256,
+                                   'merged_into', keep::text, 'runs_moved', moved),
+                stamp, session_user::text)
+        ON CONFLICT DO NOTHING;
+    INSERT INTO hub.merges (workshop, from_uuid, into_uuid) VALUES (kept.workshop, other, keep);
+    UPDATE hub.merges SET into_uuid = keep WHERE workshop = kept.workshop AND into_uuid = other;
+    DELETE FROM hub.people WHERE workshop = kept.workshop AND uuid = other;
+    RETURN moved;
+END $$;
+REVOKE ALL ON FUNCTION hub.merge_people(uuid, uuid) FROM PUBLIC;
+
+-- A kiosk may not read runs, but its family view and progress should count every kiosk's runs of a
+-- worker: this gives it one person's run summaries of its own workshop (what kiosk.journal.progress
+-- reads; no step events), nothing else.
+CREATE FUNCTION hub.person_runs(target uuid) RETURNS TABLE (
+    uuid text, person_uuid text, pack_id text, pack_version integer, started_at_ms bigint, ended_at_ms bigint,
+    outcome text, resumed_from text, step_count integer, furthest_step integer, help_by_step text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT r.uuid::text, r.person_uuid::text, r.pack_id, r.pack_version, r.started_at_ms, r.ended_at_ms, r.outcome,
+           r.resumed_from::text, r.step_count, r.furthest_step, r.help_by_step::text
+    FROM hub.runs r JOIN hub.members m ON m.role = session_user AND m.workshop = r.workshop
+    WHERE r.person_uuid = target
+    ORDER BY r.started_at_ms, r.device_uuid, r.local_id
+$$;
+REVOKE ALL ON FUNCTION hub.person_runs(uuid) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION hub.grant_member(member name, member_kind text) RETURNS void LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), member);
+    EXECUTE format('GRANT USAGE ON SCHEMA hub TO %I', member);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION hub.my_workshop(), hub.channel(text) TO %I', member);
+    EXECUTE format('GRANT SELECT ON hub.members, hub.people, hub.tombstones, hub.settings, hub.photos, '
+                   'hub.merges, hub.changes, hub.help_calls TO %I', member);
+    EXECUTE format('GRANT UPDATE (cleared_at, cleared_by) ON hub.help_calls TO %I', member);
+    IF member_kind = 'kiosk' THEN
+        EXECUTE format('GRANT INSERT ON hub.people, hub.devices, hub.runs, hub.step_events, hub.settings, '
+                       'hub.photos, hub.changes, hub.help_calls TO %I', member);
+        -- edits of a person and of shared settings, last writer wins (by changed_stamp)
+        EXECUTE format('GRANT UPDATE (name, language, preferences, archived, changed_stamp, photo_sha256) '
+                       'ON hub.people TO %I', member);
+        EXECUTE format('GRANT UPDATE (value, changed_stamp, origin) ON hub.settings TO %I', member);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION hub.forget_person(uuid), hub.person_runs(uuid) TO %I', member);
+    ELSE
+        EXECUTE format('GRANT SELECT ON hub.devices, hub.runs, hub.step_events TO %I', member);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION hub.merge_people(uuid, uuid), hub.person_runs(uuid) TO %I',
+                       member);
+    END IF;
+END $$;
+REVOKE ALL ON FUNCTION hub.grant_member(name, text) FROM PUBLIC;
+SELECT hub.grant_member(role, kind) FROM hub.members;
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -217,6 +474,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "people, devices, runs, step events, tombstones; members and row-level security", _V1),
     Migration(2, "the kiosk's person id and the support levels, for exports and reports from the hub", _V2),
+    Migration(3, "shared photos, family PINs and settings; change log; merges; help calls; NOTIFY", _V3),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -14,8 +14,14 @@ the hub being away (for minutes or for a week) loses nothing and blocks nothing.
    hub committed a batch does the high-water mark (the setting ``hub.sync.run_mark``, a local run
    id) move; it never moves past a run that is still open, so a run is sent once it has ended,
    whole, and never changes on the hub afterwards.
-4. **Pull**: the workshop's people, so a worker added on one kiosk (or on the hub) can work on
-   every kiosk as the same person (the same UUID).
+4. **Pull**: the workshop's people with their photos, family PINs and settings, so a worker added
+   on one kiosk (or on the hub) can work on every kiosk as the same person (the same UUID).
+
+People, photos, family PINs and settings are sent only when edited here; a concurrent edit resolves
+last-writer-wins and the losing version is kept in the hub's change log; people merged by a coach
+are merged here before anything is sent (``kiosk.hub.shared``). Between rounds, a ``HubListener``
+(LISTEN/NOTIFY) starts a round as soon as another kiosk changed something, and a look at the
+journal every second starts one when something was edited here.
 
 ``HubSync`` runs rounds in a background thread with its own journal connection (WAL lets it read
 while the kiosk writes) and backs off when the hub cannot be reached.
@@ -30,13 +36,17 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import psycopg
 
+from kiosk.hub import shared
 from kiosk.hub.errors import HubError, connect, hub_errors, where
 from kiosk.journal import Journal, JournalError
 from kiosk.journal.schema import furthest_step_sql, help_by_step_sql
+
+if TYPE_CHECKING:
+    from kiosk.hub.listen import HubListener
 
 MARK_SETTING = "hub.sync.run_mark"
 STATUS_SETTING = "hub.sync.status"
@@ -53,14 +63,6 @@ _LOCAL_RUNS = (
 _LOCAL_EVENTS = (
     "SELECT e.uuid, r.uuid, e.id, e.step_number, e.event, e.at_ms, e.duration_ms, e.level "
     "FROM step_events e JOIN runs r ON r.id = e.run_id WHERE e.run_id IN ({ids}) ORDER BY e.id"
-)
-_PUSH_PEOPLE = (
-    "INSERT INTO hub.people AS p (workshop, uuid, name, language, preferences, archived, changed_stamp) "
-    "SELECT %s, u, n, l, pr::jsonb, a, c "
-    "FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::boolean[], %s::bigint[]) AS t(u, n, l, pr, a, c) "
-    "ON CONFLICT (workshop, uuid) DO UPDATE SET name = excluded.name, language = excluded.language, "
-    "preferences = excluded.preferences, archived = excluded.archived, changed_stamp = excluded.changed_stamp "
-    "WHERE p.changed_stamp < excluded.changed_stamp"
 )
 _PUSH_RUNS = (
     "INSERT INTO hub.runs (workshop, uuid, person_uuid, device_uuid, local_id, pack_id, pack_version, content_hash, "
@@ -92,6 +94,10 @@ class RoundResult:
     people_received: int = 0
     deleted_here: int = 0  # people deleted on this kiosk because the hub said so
     deletions_sent: int = 0  # deletions made here, passed on to the hub
+    settings_sent: int = 0  # shared settings and family PINs edited here
+    settings_received: int = 0
+    conflicts_kept: int = 0  # losing versions of concurrent edits put in the hub's change log
+    merged_here: int = 0  # people merged on the hub whose records were moved here
     runs_waiting: int = 0  # ended runs not yet on the hub after the round (0 when it finished)
     seconds: float = 0.0
 
@@ -140,10 +146,13 @@ def sync_round(
     result = RoundResult()
     with hub_errors(url):
         workshop = my_workshop(conn, url)
+        state = shared.note_local_changes(journal)
         _pull_deletions(journal, conn, result)
+        result.merged_here = shared.pull_merges(journal, conn, state)
         _push_deletions(journal, conn, result)
-        _push_runs(journal, conn, workshop, result, batch_runs, should_stop)
-        _pull_people(journal, conn, result)
+        _push_runs(journal, conn, workshop, result, batch_runs, should_stop, state)
+        result.people_received = shared.pull_people(journal, conn, state)
+        result.settings_received = shared.pull_settings(journal, conn, state)
     result.runs_waiting = runs_waiting(journal)
     result.seconds = time.perf_counter() - started
     return result
@@ -170,20 +179,22 @@ def _push_deletions(journal: Journal, conn: psycopg.Connection, result: RoundRes
         result.deletions_sent += 1
 
 
-def _push_people(journal: Journal, conn: psycopg.Connection, workshop: str, result: RoundResult) -> None:
+def _push_people(
+    journal: Journal, conn: psycopg.Connection, workshop: str, result: RoundResult, state: shared.SharedState
+) -> shared.PeoplePush:
+    """This device, the people and shared settings edited here (inside the caller's transaction);
+    what the hub has is remembered by the caller once the transaction committed."""
     device = journal.device
     conn.execute(
         "INSERT INTO hub.devices (workshop, uuid, name, member) VALUES (%s, %s, %s, current_user) "
         "ON CONFLICT DO NOTHING",
         (workshop, device.id, device.name),
     )
-    rows = [
-        (p.uuid, p.name, p.language, _json(p.preferences), p.archived, stamp)
-        for p, stamp in journal.person_stamps()
-        if p.uuid
-    ]
-    conn.execute(_PUSH_PEOPLE, (workshop, *_columns(rows, 6)))
-    result.people_sent = len(rows)
+    pushed = shared.push_people(journal, conn, workshop, state, device.id)
+    settings, lost = shared.push_settings(conn, workshop, state, device.id)
+    result.people_sent, result.settings_sent = pushed.sent, settings
+    result.conflicts_kept += pushed.lost + lost
+    return pushed
 
 
 def _push_runs(
@@ -193,6 +204,7 @@ def _push_runs(
     result: RoundResult,
     batch_runs: int,
     should_stop: Callable[[], bool],
+    state: shared.SharedState,
 ) -> None:
     mark = int(journal.get_setting(MARK_SETTING, 0) or 0)
     cursor = mark
@@ -204,9 +216,10 @@ def _push_runs(
         if first_open is None:
             first_open = next((row[0] for row in rows if row[9] is None), None)
         events = journal.db.read(_LOCAL_EVENTS.format(ids=",".join(str(int(r[0])) for r in ended))) if ended else []
+        pushed: shared.PeoplePush | None = None
         with conn.transaction():
             if not people_pushed:
-                _push_people(journal, conn, workshop, result)  # runs need their people on the hub
+                pushed = _push_people(journal, conn, workshop, result, state)  # runs need their people
                 people_pushed = True
             if ended:
                 # uuid, person, device, local id, then the run's own columns
@@ -216,6 +229,9 @@ def _push_runs(
                     _PUSH_EVENTS, (workshop, json.dumps(events, separators=(",", ":")))
                 ).rowcount
         # the hub has committed: now, and only now, the mark may move
+        if pushed is not None:
+            shared.people_sent(state, journal, pushed)
+            shared.settings_sent(state, journal)
         result.runs_sent += len(ended)
         result.events_sent += len(events)
         if not rows:
@@ -227,32 +243,6 @@ def _push_runs(
             mark = new_mark
         if len(rows) < batch_runs:
             break
-
-
-def _pull_people(journal: Journal, conn: psycopg.Connection, result: RoundResult) -> None:
-    local = {person.uuid: stamp for person, stamp in journal.person_stamps()}
-    rows = conn.execute(
-        "SELECT uuid::text, name, language, preferences, archived, changed_stamp FROM hub.people ORDER BY changed_stamp"
-    ).fetchall()
-    for person_uuid, name, language, preferences, archived, stamp in rows:
-        if person_uuid in local and local[person_uuid] >= stamp:
-            continue
-        if (
-            journal.merge_person(
-                person_uuid,
-                name=name,
-                language=language,
-                preferences=preferences or {},
-                archived=archived,
-                changed_stamp=stamp,
-            )
-            is not None
-        ):
-            result.people_received += 1
-
-
-def _json(value: Any) -> str:
-    return json.dumps(dict(value), ensure_ascii=False, sort_keys=True)
 
 
 def sync_once(journal: Journal, url: str, *, batch_runs: int = DEFAULT_BATCH_RUNS) -> RoundResult:
@@ -311,8 +301,13 @@ class HubSync:
         max_backoff_s: float = 600.0,
         batch_runs: int = DEFAULT_BATCH_RUNS,
         on_status: Callable[[SyncStatus], None] | None = None,
+        listener: HubListener | None = None,
+        watch_s: float = 1.0,
     ) -> None:
         self.journal_path = Path(journal_path)
+        self.watch_s = watch_s
+        if listener is not None:  # another kiosk changed something: a round now, not at the interval
+            listener.subscribe(lambda payload: self.sync_soon() if payload == "people" else None, self.sync_soon)
         self.hub_url = hub_url
         self.interval_s = interval_s
         self.min_backoff_s = min_backoff_s
@@ -363,6 +358,29 @@ class HubSync:
             except Exception:  # noqa: BLE001 - a listener's bug must not stop the sync
                 pass
 
+    def _wait(self, delay: float, journal: Journal | None, *, hub_answered: bool) -> None:
+        """Until ``delay`` has passed or ``sync_soon()`` was called, looking at the journal every
+        ``watch_s`` seconds (a local query: nothing for the hub). A person or shared setting edited
+        here is stamped at once, offline too (last writer wins by when an edit was made, not when
+        it reached the hub), and starts a round when the hub answered last time."""
+        deadline = time.monotonic() + delay
+        before = _fingerprint(journal)
+        while not self._stopping.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0 or self._wake.wait(min(left, self.watch_s)):
+                break
+            now = _fingerprint(journal)
+            if journal is None or now == before:
+                continue
+            before = now
+            try:
+                shared.note_local_changes(journal)
+            except JournalError:
+                pass  # stamped at the next round instead
+            if hub_answered:
+                break
+        self._wake.clear()
+
     def _loop(self) -> None:
         journal: Journal | None = None
         conn: psycopg.Connection | None = None
@@ -404,12 +422,28 @@ class HubSync:
                         next_try_in_s=delay,
                         last_round=result,
                     )
-                self._wake.wait(delay)
-                self._wake.clear()
+                self._wait(delay, journal, hub_answered=failures == 0)
         finally:
             _close(conn)
             _close(journal)
             self._set(running=False, next_try_in_s=None)
+
+
+_FINGERPRINT = (
+    "SELECT (SELECT COALESCE(MAX(changed_stamp), 0) || ':' || COUNT(*) FROM people), "
+    "(SELECT group_concat(key || '=' || value, ';') FROM settings "
+    "WHERE key GLOB 'ui.*' OR key GLOB 'family_pin.*' OR key = 'support.fading')"
+)
+
+
+def _fingerprint(journal: Journal | None) -> Any:
+    """What changes when a person or a shared setting is edited here (None: not known)."""
+    if journal is None:
+        return None
+    try:
+        return journal.db.read_one(_FINGERPRINT)
+    except JournalError:
+        return None
 
 
 def _sentence(error: BaseException) -> str:
