@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "kiosk.report.cli",  # kiosk report
     "kiosk.appliance.cli",  # kiosk appliance install|remove (systemd user service)
     "kiosk.hub.cli",  # kiosk hub init|add-kiosk|add-coach|sync|delete-person|progress|people
+    "kiosk.plan.cli",  # kiosk plan check|import|export|show|copy (day plans)
 )
 
 GROUPS = {
@@ -46,6 +47,7 @@ GROUPS = {
     "person": "People on this kiosk and their personal data",
     "trainer": "Trainer administration (needs access to the device)",
     "hub": "The workshop hub: many kiosks share people and records through PostgreSQL",
+    "plan": "Day plans: each worker's picture schedule (docs/plan-format.md)",
 }
 
 DATA_HELP = "data folder (journal, caches); default: the per-user data folder"

@@ -35,6 +35,8 @@ import psycopg
 
 from kiosk.hub.errors import HubError, connect, hub_errors
 from kiosk.journal import Journal
+from kiosk.journal.journal import PULLED_AT_SETTING
+from kiosk.journal.model import to_ms
 from kiosk.journal.export import CSV_COLUMNS, csv_line, csv_rows, xapi_statements
 
 _RUN_COLUMNS = (
@@ -167,7 +169,9 @@ def kiosk_journals(conn: psycopg.Connection, person_uuid: str | None = None) -> 
         if row[1] in people:  # a person deleted right now: their runs are going too
             by_device.setdefault(row[2] or "", []).append(row)
     for device, device_runs in sorted(by_device.items()):
-        journal = Journal.open_in_memory()
+        # that kiosk is "this device" in its rebuilt journal: its runs are the journal's own, which
+        # are what the kiosk's exporter writes (it leaves out copies of other kiosks' runs)
+        journal = Journal.open_in_memory(device=(device, names.get(device, "kiosk")) if device else None)
         try:
             person_id: dict[str, int] = {}
             for row in device_runs:
@@ -224,7 +228,8 @@ PERSON_ID = 1
 
 def person_journal(conn: psycopg.Connection, person_uuid: str) -> Journal:
     """One in-memory journal with the person (as ``PERSON_ID``) and their ended runs from every
-    kiosk of the workshop, for the kiosk's own report builder. The caller closes it.
+    kiosk of the workshop, for the kiosk's own report builder. The caller closes it. It says it
+    has every kiosk's runs as of now (``PULLED_AT_SETTING``), so the report says so too.
 
     Raises ``HubError`` when the hub has no such person (or not in the coach's workshop)."""
     people = _people(conn, [person_uuid])
@@ -243,6 +248,7 @@ def person_journal(conn: psycopg.Connection, person_uuid: str) -> Journal:
         run_id = {row[0]: number for number, row in enumerate(runs, start=1)}
         numbers = {(row[0], row[2]): number for number, row in enumerate(events, start=1)}
         _insert_runs(journal, runs, events, run_id, {person_uuid: PERSON_ID}, lambda row: numbers[(row[0], row[2])])
+        journal.set_setting(PULLED_AT_SETTING, to_ms(journal.now()))
     except BaseException:
         journal.close()
         raise

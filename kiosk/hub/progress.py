@@ -9,19 +9,24 @@ person by theirs. One worker's year is one range of the index ``runs_by_person_t
 
 from __future__ import annotations
 
+import uuid as uuidlib
 from datetime import date, datetime
 from typing import Sequence
 
 import psycopg
 
 # The kiosk's own attempt logic, run over the hub's rows (same columns, UUIDs for ids).
-from kiosk.journal.progress import MasteryRule, PackProgress, _history, _pack_progress
 from kiosk.journal.model import iso_utc, start_of, to_ms
+from kiosk.journal.progress import MasteryRule, PackProgress, progress_from_runs
 
+# The columns of kiosk.journal.progress.PERSON_RUNS_SQL. The support level is not read: the hub's
+# person_runs does not give it to a kiosk, and both views must give the same figures.
+_COLUMNS = (
+    "uuid::text, pack_id, pack_version, started_at_ms, ended_at_ms, outcome, resumed_from::text, step_count, "
+    "furthest_step, help_by_step::text, NULL::integer"
+)
 _HUB_RUNS = (
-    "SELECT uuid::text, person_uuid::text, pack_id, pack_version, started_at_ms, ended_at_ms, outcome, "
-    "resumed_from::text, step_count, furthest_step, help_by_step::text "
-    "FROM hub.runs WHERE person_uuid = %s AND started_at_ms >= %s "
+    f"SELECT {_COLUMNS} FROM hub.runs WHERE person_uuid = %s AND started_at_ms >= %s "
     "ORDER BY started_at_ms, device_uuid, local_id"
 )
 
@@ -39,9 +44,8 @@ def hub_person_progress(
     """A person's progress on every pack version, from all kiosks' runs on the hub (the
     administrator sees every workshop; a coach only theirs, by row-level security)."""
     since_ms = to_ms(start_of(since)) if since is not None else -(2**62)
-    rows = conn.execute(_HUB_RUNS, (str(person_uuid), since_ms)).fetchall()
-    history = _history(rows)
-    return [_pack_progress(key, history, rule) for key in sorted(history.attempts, key=lambda key: (key[1], key[2]))]
+    person = _canonical(person_uuid)
+    return progress_from_runs(conn.execute(_HUB_RUNS, (person, since_ms)).fetchall(), person, rule)
 
 
 def workshop_person_progress(url: str, person_uuid: str, *, rule: MasteryRule = _DEFAULT_RULE) -> list[PackProgress]:
@@ -51,10 +55,18 @@ def workshop_person_progress(url: str, person_uuid: str, *, rule: MasteryRule = 
     Blocking (the network): call it off the UI thread; ``HubError`` when the hub cannot be asked."""
     from kiosk.hub.errors import connect, hub_errors
 
+    person = _canonical(person_uuid)
     with hub_errors(url), connect(url) as conn:
-        rows = conn.execute("SELECT * FROM hub.person_runs(%s)", (str(person_uuid),)).fetchall()
-    history = _history(rows)
-    return [_pack_progress(key, history, rule) for key in sorted(history.attempts, key=lambda key: (key[1], key[2]))]
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM hub.person_runs(%s)", (person,)).fetchall()
+    return progress_from_runs(rows, person, rule)
+
+
+def _canonical(person_uuid: str) -> str:
+    """The UUID as PostgreSQL writes it (``uuid::text``), which names the person in the figures."""
+    try:
+        return str(uuidlib.UUID(str(person_uuid)))
+    except ValueError:
+        return str(person_uuid)  # PostgreSQL says what is wrong with it
 
 
 def _duration(seconds: float | None) -> str:

@@ -463,6 +463,80 @@ SELECT hub.grant_member(role, kind) FROM hub.members;
 """
 
 
+# One view across kiosks (docs/hub.md, "Runs from other kiosks"): each kiosk keeps a copy of the run
+# summaries the other kiosks of its workshop recorded, so its progress, family view, report and
+# mastery count every kiosk's runs, offline too.
+#
+# * ``runs.xact``: the transaction that inserted the run. A kiosk pulls the runs inserted since its
+#   high-water mark, and that mark is the oldest transaction still running when it read
+#   (``pg_snapshot_xmin``): every run of an older transaction was visible to that read, so a push
+#   that commits late (a big batch, a slow kiosk) is never skipped, which a time stamp or a sequence
+#   cannot promise. Runs read twice are ignored by their UUID on the kiosk.
+# * ``hub.workshop_runs``: a page of those run summaries for a kiosk (kiosks may not read runs),
+#   of its own workshop only, without its own runs; never step events.
+# * ``runs`` NOTIFY: a run of the workshop arrived, so the other kiosks pull it at once (one
+#   notification per statement, not per row: the sync sends 500 runs in one statement).
+_V4 = """
+ALTER TABLE hub.runs ADD COLUMN xact xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX runs_by_xact ON hub.runs (workshop, xact, started_at_ms, uuid);
+
+CREATE FUNCTION hub.workshop_runs(after_xact xid8, after_started bigint, after_uuid uuid, not_from uuid, page integer)
+    RETURNS TABLE (
+        xact text, uuid text, person_uuid text, device_uuid text, device_name text, pack_id text,
+        pack_version integer, content_hash text, started_at_ms bigint, ended_at_ms bigint, outcome text,
+        resumed_from text, step_count integer, furthest_step integer, help_by_step text, support_level integer)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT r.xact::text, r.uuid::text, r.person_uuid::text, r.device_uuid::text, d.name, r.pack_id, r.pack_version,
+           r.content_hash, r.started_at_ms, r.ended_at_ms, r.outcome, r.resumed_from::text, r.step_count,
+           r.furthest_step, r.help_by_step::text, r.support_level
+    FROM hub.runs r
+    JOIN hub.members m ON m.role = session_user AND m.workshop = r.workshop
+    LEFT JOIN hub.devices d ON d.workshop = r.workshop AND d.uuid = r.device_uuid
+    WHERE (r.xact, r.started_at_ms, r.uuid) > (after_xact, after_started, after_uuid)
+      AND r.device_uuid IS DISTINCT FROM not_from
+    ORDER BY r.xact, r.started_at_ms, r.uuid
+    LIMIT page
+$$;
+REVOKE ALL ON FUNCTION hub.workshop_runs(xid8, bigint, uuid, uuid, integer) FROM PUBLIC;
+
+CREATE FUNCTION hub.notify_runs() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pg_notify(hub.channel(w.workshop), 'runs') FROM (SELECT DISTINCT workshop FROM new_runs) w;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER notify_kiosks_runs AFTER INSERT ON hub.runs REFERENCING NEW TABLE AS new_runs
+    FOR EACH STATEMENT EXECUTE FUNCTION hub.notify_runs();
+
+CREATE OR REPLACE FUNCTION hub.grant_member(member name, member_kind text) RETURNS void LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), member);
+    EXECUTE format('GRANT USAGE ON SCHEMA hub TO %I', member);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION hub.my_workshop(), hub.channel(text) TO %I', member);
+    EXECUTE format('GRANT SELECT ON hub.members, hub.people, hub.tombstones, hub.settings, hub.photos, '
+                   'hub.merges, hub.changes, hub.help_calls TO %I', member);
+    EXECUTE format('GRANT UPDATE (cleared_at, cleared_by) ON hub.help_calls TO %I', member);
+    IF member_kind = 'kiosk' THEN
+        EXECUTE format('GRANT INSERT ON hub.people, hub.devices, hub.runs, hub.step_events, hub.settings, '
+                       'hub.photos, hub.changes, hub.help_calls TO %I', member);
+        -- edits of a person and of shared settings, last writer wins (by changed_stamp)
+        EXECUTE format('GRANT UPDATE (name, language, preferences, archived, changed_stamp, photo_sha256) '
+                       'ON hub.people TO %I', member);
+        EXECUTE format('GRANT UPDATE (value, changed_stamp, origin) ON hub.settings TO %I', member);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION hub.forget_person(uuid), hub.person_runs(uuid), '
+                       'hub.workshop_runs(xid8, bigint, uuid, uuid, integer) TO %I', member);
+    ELSE
+        EXECUTE format('GRANT SELECT ON hub.devices, hub.runs, hub.step_events TO %I', member);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION hub.merge_people(uuid, uuid), hub.person_runs(uuid) TO %I',
+                       member);
+    END IF;
+END $$;
+REVOKE ALL ON FUNCTION hub.grant_member(name, text) FROM PUBLIC;
+SELECT hub.grant_member(role, kind) FROM hub.members;
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -475,6 +549,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "people, devices, runs, step events, tombstones; members and row-level security", _V1),
     Migration(2, "the kiosk's person id and the support levels, for exports and reports from the hub", _V2),
     Migration(3, "shared photos, family PINs and settings; change log; merges; help calls; NOTIFY", _V3),
+    Migration(4, "run summaries of the other kiosks for each kiosk (one view across kiosks); runs NOTIFY", _V4),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -15,7 +15,12 @@ the hub being away (for minutes or for a week) loses nothing and blocks nothing.
    id) move; it never moves past a run that is still open, so a run is sent once it has ended,
    whole, and never changes on the hub afterwards.
 4. **Pull**: the workshop's people with their photos, family PINs and settings, so a worker added
-   on one kiosk (or on the hub) can work on every kiosk as the same person (the same UUID).
+   on one kiosk (or on the hub) can work on every kiosk as the same person (the same UUID); then
+   the summaries of the runs the other kiosks of the workshop sent since the last round
+   (``hub.workshop_runs``, by a high-water mark on the inserting transaction; docs/hub.md), into the
+   journal as those kiosks' runs (``Journal.import_runs``), so progress, mastery, the family view
+   and the report count every kiosk's runs, offline too. A pulled run is never pushed back, exported
+   or resumed here: only this kiosk's own runs are (the journal's ``OWN_RUN_SQL``).
 
 People, photos, family PINs and settings are sent only when edited here; a concurrent edit resolves
 last-writer-wins and the losing version is kept in the hub's change log; people merged by a coach
@@ -43,6 +48,7 @@ import psycopg
 from kiosk.hub import shared
 from kiosk.hub.errors import HubError, connect, hub_errors, where
 from kiosk.journal import Journal, JournalError
+from kiosk.journal.journal import OWN_RUN_SQL, PULLED_AT_SETTING, PulledRun
 from kiosk.journal.schema import furthest_step_sql, help_by_step_sql
 
 if TYPE_CHECKING:
@@ -50,7 +56,12 @@ if TYPE_CHECKING:
 
 MARK_SETTING = "hub.sync.run_mark"
 STATUS_SETTING = "hub.sync.status"
+#: The pull's high-water mark: a hub transaction id (xid8, as text); every run the hub inserted in
+#: an older transaction is in this journal already (or its person is deleted here).
+PULL_MARK_SETTING = "hub.sync.pull_mark"
 DEFAULT_BATCH_RUNS = 500  # about 16,000 step events: large batches are cheaper per row
+PULL_PAGE_RUNS = 2000  # run summaries only (about 200 bytes each): a page is one journal transaction
+_BEFORE_ANY_RUN = (-(2**63), "00000000-0000-0000-0000-000000000000")  # (started_at_ms, uuid) below any run
 
 _LOCAL_RUNS = (
     "SELECT r.id, r.uuid, p.uuid, r.device_id, r.pack_id, r.pack_version, r.content_hash, r.started_at_ms, "
@@ -58,7 +69,7 @@ _LOCAL_RUNS = (
     f"COALESCE(r.furthest_step, {furthest_step_sql('r.id')}), COALESCE(r.help_by_step, {help_by_step_sql('r.id')}), "
     "r.person_id, r.support_level "
     "FROM runs r JOIN people p ON p.id = r.person_id LEFT JOIN runs prev ON prev.id = r.resumed_from "
-    "WHERE r.id >= ? ORDER BY r.id LIMIT ?"
+    f"WHERE r.id >= ? AND {OWN_RUN_SQL} ORDER BY r.id LIMIT ?"  # never another kiosk's run as ours
 )
 _LOCAL_EVENTS = (
     "SELECT e.uuid, r.uuid, e.id, e.step_number, e.event, e.at_ms, e.duration_ms, e.level "
@@ -99,6 +110,7 @@ class RoundResult:
     conflicts_kept: int = 0  # losing versions of concurrent edits put in the hub's change log
     merged_here: int = 0  # people merged on the hub whose records were moved here
     runs_waiting: int = 0  # ended runs not yet on the hub after the round (0 when it finished)
+    runs_pulled: int = 0  # other kiosks' runs new to this journal
     seconds: float = 0.0
 
     @property
@@ -123,9 +135,12 @@ def my_workshop(conn: psycopg.Connection, url: str) -> str:
 
 
 def runs_waiting(journal: Journal) -> int:
-    """Ended runs this kiosk has not sent to the hub yet."""
+    """Ended runs this kiosk has not sent to the hub yet (copies of other kiosks' runs are not
+    this kiosk's to send)."""
     mark = int(journal.get_setting(MARK_SETTING, 0) or 0)
-    row = journal.db.read_one("SELECT COUNT(*) FROM runs WHERE id >= ? AND outcome IS NOT NULL", (mark,))
+    row = journal.db.read_one(
+        f"SELECT COUNT(*) FROM runs r WHERE r.id >= ? AND r.outcome IS NOT NULL AND {OWN_RUN_SQL}", (mark,)
+    )
     return int(row[0]) if row else 0
 
 
@@ -153,9 +168,65 @@ def sync_round(
         _push_runs(journal, conn, workshop, result, batch_runs, should_stop, state)
         result.people_received = shared.pull_people(journal, conn, state)
         result.settings_received = shared.pull_settings(journal, conn, state)
+        if not should_stop():
+            result.runs_pulled = pull_runs(journal, conn, should_stop=should_stop)
     result.runs_waiting = runs_waiting(journal)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def pull_runs(
+    journal: Journal,
+    conn: psycopg.Connection,
+    *,
+    page_runs: int = PULL_PAGE_RUNS,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> int:
+    """Take in the run summaries the other kiosks of the workshop sent since the last pull; returns
+    how many were new here. Runs are read in pages from one snapshot of the hub, each page one
+    journal transaction; the mark then moves to the oldest hub transaction still running at that
+    snapshot (``pg_snapshot_xmin``), so a push that commits after this read, even one that began
+    long before, is read next time. Runs read twice are ignored by their UUID. Stopped half-way,
+    the mark moves only past what was read whole; runs of a person this kiosk does not have yet
+    hold the mark before them (read again once ``pull_people`` has brought the person).
+
+    On success the time is kept (``PULLED_AT_SETTING``): the progress views' "updated 10:42"."""
+    mark = int(str(journal.get_setting(PULL_MARK_SETTING, "0") or "0"))
+    added = 0
+    held: int | None = None  # the oldest transaction with runs of a person not here yet
+    complete = False
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        row = conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()
+        horizon = int(row[0]) if row else mark
+        after: tuple[int, int, str] = (mark, *_BEFORE_ANY_RUN)
+        done_below = mark  # every run of a transaction below this one is in the journal
+        while not should_stop():
+            rows = conn.execute(
+                "SELECT * FROM hub.workshop_runs(%s::xid8, %s, %s::uuid, %s::uuid, %s)",
+                (str(after[0]), after[1], after[2], journal.device.id, page_runs),
+            ).fetchall()
+            pulled = [PulledRun(*row[1:]) for row in rows]
+            imported = journal.import_runs(pulled)
+            added += imported.added
+            if imported.unknown_people:
+                waiting = set(imported.unknown_people)
+                oldest = min(int(row[0]) for row, run in zip(rows, pulled) if run.person_uuid in waiting)
+                held = oldest if held is None else min(held, oldest)
+            if len(rows) < page_runs:
+                complete = True
+                break
+            last = rows[-1]
+            after = (int(last[0]), int(last[8]), str(last[1]))
+            done_below = int(last[0])  # that transaction may go on into the next page
+    new_mark = horizon if complete else min(horizon, done_below)
+    if held is not None:
+        new_mark = min(new_mark, held)
+    if new_mark > mark:
+        journal.set_setting(PULL_MARK_SETTING, str(new_mark))
+    if complete:
+        journal.set_setting(PULLED_AT_SETTING, int(journal.now().timestamp() * 1000))
+    return added
 
 
 def _pull_deletions(journal: Journal, conn: psycopg.Connection, result: RoundResult) -> None:
@@ -307,7 +378,10 @@ class HubSync:
         self.journal_path = Path(journal_path)
         self.watch_s = watch_s
         if listener is not None:  # another kiosk changed something: a round now, not at the interval
-            listener.subscribe(lambda payload: self.sync_soon() if payload == "people" else None, self.sync_soon)
+            # people: a person or setting changed; runs: another kiosk sent runs, to pull at once
+            listener.subscribe(
+                lambda payload: self.sync_soon() if payload in ("people", "runs") else None, self.sync_soon
+            )
         self.hub_url = hub_url
         self.interval_s = interval_s
         self.min_backoff_s = min_backoff_s

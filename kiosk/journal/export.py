@@ -8,15 +8,16 @@ not have to fit in memory.
 from __future__ import annotations
 
 import base64
+import heapq
 import itertools
 import json
 import mimetypes
 from datetime import date, datetime
 from typing import Any, Iterable, Iterator, TextIO
 
-from kiosk.journal.journal import Journal
+from kiosk.journal.journal import OWN_RUN_SQL, Journal
 from kiosk.journal.model import from_ms, iso_utc, start_of, to_ms
-from kiosk.journal.xapi import RunStatements
+from kiosk.journal.xapi import RunStatements, plan_statement
 
 CSV_COLUMNS = (
     "event_id",
@@ -32,6 +33,7 @@ CSV_COLUMNS = (
     "duration_ms",
     "outcome",
     "support_level",
+    "plan_item",
 )
 #: ``step_events.level`` in words (``kiosk.support.Level``); empty for events from before levels.
 LEVEL_WORDS = {0: "grouped", 1: "reduced", 2: "full"}
@@ -77,7 +79,11 @@ def csv_line(values: Iterable[Any]) -> str:
 
 
 def _filters(person_id: int | None, since: date | datetime | None) -> tuple[list[str], list[Any], int | None]:
-    where: list[str] = []
+    """The WHERE terms of a step export. Only runs this kiosk recorded: copies of other kiosks'
+    runs (pulled from the hub for the progress views) are theirs to export, and the hub's export
+    is the union of every kiosk's (docs/hub.md); an xAPI statement id made here for another
+    kiosk's run would name a statement that kiosk never sent."""
+    where: list[str] = [OWN_RUN_SQL]
     params: list[Any] = []
     if person_id is not None:
         where.append("r.person_id = ?")
@@ -101,7 +107,59 @@ def csv_rows(
     )
     for event_id, at_ms, *middle, outcome, level in journal.db.iterate(sql, params):
         # person id and name, pack id, version and hash, run id, step, event, duration: as read
-        yield (event_id, iso_utc(from_ms(at_ms)), *middle, outcome or "", LEVEL_WORDS.get(level, ""))
+        yield (event_id, iso_utc(from_ms(at_ms)), *middle, outcome or "", LEVEL_WORDS.get(level, ""), "")
+
+
+def plan_csv_rows(
+    journal: Journal, *, person_id: int | None = None, since: date | datetime | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """One tuple per day-plan event (``kiosk.plan``), in ``CSV_COLUMNS`` order, oldest first: the
+    event is ``plan_started``, ``plan_done``, ``plan_skipped`` or ``plan_reminded``, ``plan_item``
+    names the item, ``event_id`` is ``plan-<id>`` (plan events are numbered apart from step events),
+    and the pack columns are filled when the item ran a pack."""
+    where, params = [], []
+    if person_id is not None:
+        where.append("e.person_id = ?")
+        params.append(person_id)
+    if since is not None:
+        where.append("e.at_ms >= ?")
+        params.append(to_ms(start_of(since)))
+    sql = (
+        "SELECT e.id, e.at_ms, p.id, p.name, r.pack_id, r.pack_version, r.content_hash, e.run_id, e.event, "
+        "r.outcome, e.item_id FROM plan_events e JOIN people p ON p.id = e.person_id "
+        "LEFT JOIN runs r ON r.id = e.run_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY e.at_ms, e.id"
+    )
+    for (
+        event_id,
+        at_ms,
+        pid,
+        name,
+        pack_id,
+        version,
+        content_hash,
+        run_id,
+        event,
+        outcome,
+        item_id,
+    ) in journal.db.iterate(sql, params):
+        yield (
+            f"plan-{event_id}",
+            iso_utc(from_ms(at_ms)),
+            pid,
+            name,
+            pack_id or "",
+            version if version is not None else "",
+            content_hash or "",
+            run_id if run_id is not None else "",
+            "",
+            f"plan_{event}",
+            "",
+            outcome or "",
+            "",
+            item_id,
+        )
 
 
 def write_csv(
@@ -116,7 +174,9 @@ def write_csv(
     """
     out.write(csv_line(CSV_COLUMNS))
     count = 0
-    for row in csv_rows(journal, person_id=person_id, since=since):
+    steps = csv_rows(journal, person_id=person_id, since=since)
+    plans = plan_csv_rows(journal, person_id=person_id, since=since)
+    for row in heapq.merge(steps, plans, key=lambda row: row[1]):  # both oldest first, by timestamp
         out.write(csv_line(row))
         count += 1
     return count
@@ -190,6 +250,40 @@ def xapi_statements(
             yield statements.ended(outcome, from_ms(ended_ms), max(0, ended_ms - started_ms))
 
 
+def plan_xapi_statements(
+    journal: Journal, *, person_id: int | None = None, since: date | datetime | None = None, include_names: bool = False
+) -> Iterator[dict[str, Any]]:
+    """xAPI statements for the day-plan events (``kiosk.xapi.plan_statement``), oldest first."""
+    where, params = [], []
+    if person_id is not None:
+        where.append("e.person_id = ?")
+        params.append(person_id)
+    if since is not None:
+        where.append("e.at_ms >= ?")
+        params.append(to_ms(start_of(since)))
+    sql = (
+        "SELECT e.id, e.person_id, p.name, p.language, e.day, e.item_id, e.event, e.at_ms, e.due_at_ms, e.run_id "
+        "FROM plan_events e JOIN people p ON p.id = e.person_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY e.at_ms, e.id"
+    )
+    device_id = journal.device.id
+    for event_id, pid, name, language, day, item_id, event, at_ms, due_ms, run_id in journal.db.iterate(sql, params):
+        yield plan_statement(
+            device_id=device_id,
+            event_id=event_id,
+            person_id=pid,
+            person_name=name if include_names else None,
+            language=language,
+            day=day,
+            item_id=item_id,
+            event=event,
+            at=from_ms(at_ms),
+            due_at=from_ms(due_ms) if due_ms is not None else None,
+            run_id=run_id,
+        )
+
+
 def write_xapi(
     journal: Journal,
     out: TextIO,
@@ -202,7 +296,11 @@ def write_xapi(
     POST); returns how many were written."""
     count = 0
     out.write("[")
-    for statement in xapi_statements(journal, person_id=person_id, since=since, include_names=include_names):
+    statements = itertools.chain(
+        xapi_statements(journal, person_id=person_id, since=since, include_names=include_names),
+        plan_xapi_statements(journal, person_id=person_id, since=since, include_names=include_names),
+    )
+    for statement in statements:
         out.write(",\n" if count else "\n")
         out.write(json.dumps(statement, ensure_ascii=False, separators=(",", ":")))
         count += 1
@@ -212,12 +310,19 @@ def write_xapi(
 
 def person_export(journal: Journal, person_id: int) -> dict[str, Any]:
     """Everything the journal holds about one person, as one JSON-ready dict: the person (with
-    their preferences), their own settings (secrets redacted), their photo (embedded), their runs
-    and every step event."""
+    their preferences), their own settings (secrets redacted), their photo (embedded), the runs
+    recorded on this kiosk and every step event; and, apart (``runs_from_other_kiosks``), the
+    summaries of their runs on other kiosks that this kiosk keeps for its progress views (the
+    right of access covers what is held here; they are not this kiosk's records to export as its
+    own)."""
     person = journal.person(person_id)
     if person is None:
         raise KeyError(f"no person with id {person_id}")
-    runs = journal.runs(person_id)
+    own_device = journal.device.id
+    everything = journal.runs(person_id)
+    runs = [run for run in everything if run.device_id is None or run.device_id == own_device]
+    elsewhere = [run for run in everything if run.device_id is not None and run.device_id != own_device]
+    device_names = dict(journal.db.read("SELECT id, name FROM devices WHERE this_device = 0"))
     events = journal.db.read(
         "SELECT e.id, e.run_id, e.step_number, e.event, e.at_ms, e.duration_ms FROM step_events e "
         "JOIN runs r ON r.id = e.run_id WHERE r.person_id = ? ORDER BY e.id",
@@ -265,7 +370,39 @@ def person_export(journal: Journal, person_id: int) -> dict[str, Any]:
             }
             for event_id, run_id, step, event, at_ms, duration_ms in events
         ],
+        "runs_from_other_kiosks": [
+            {
+                "uuid": run.uuid,
+                "kiosk": {"id": run.device_id, "name": device_names.get(run.device_id, "")},
+                "pack_id": run.pack_id,
+                "pack_version": run.pack_version,
+                "started_at": iso_utc(run.started_at),
+                "ended_at": iso_utc(run.ended_at) if run.ended_at else None,
+                "outcome": run.outcome,
+                "step_count": run.step_count,
+            }
+            for run in elsewhere
+        ],
+        # the day plan (kiosk.plan) and what happened to its items
+        "plan": _plan_document(journal, person_id),
+        "plan_events": [
+            {"id": i, "day": day, "item": item, "event": event, "timestamp": iso_utc(from_ms(at_ms)), "run_id": run}
+            for i, day, item, event, at_ms, run in journal.db.read(
+                "SELECT id, day, item_id, event, at_ms, run_id FROM plan_events WHERE person_id = ? ORDER BY id",
+                (person_id,),
+            )
+        ],
     }
+
+
+def _plan_document(journal: Journal, person_id: int) -> Any:
+    row = journal.db.read_one("SELECT document FROM plans WHERE person_id = ?", (person_id,))
+    if row is None:
+        return None
+    try:
+        return json.loads(row[0])
+    except ValueError:
+        return row[0]  # kept as stored: the person's data, even when unreadable
 
 
 _SECRET_WORDS = ("pin", "secret", "password")

@@ -52,6 +52,14 @@ _RUN_SUMMARY = (
 )
 #: The trainer's problem list (kept by the UI, ``kiosk.ui.problems``): scrubbed of a deleted person.
 PROBLEMS_SETTING = "ui.problems"
+#: When this kiosk last had every run the other kiosks of its workshop had sent to the hub (epoch
+#: ms; ``import_runs``' caller, the hub sync, sets it): the "updated 10:42" of the progress views.
+#: Never set: the journal holds this kiosk's runs only.
+PULLED_AT_SETTING = "hub.sync.pulled_at_ms"
+#: Runs this kiosk recorded itself (not copies of other kiosks' runs): exports, the sync's push,
+#: crash recovery and resuming touch only these. A NULL device is this kiosk's (migration 2 gave
+#: every older run this device; only hub-made journals can hold a run without one).
+OWN_RUN_SQL = "(r.device_id IS NULL OR r.device_id = (SELECT id FROM devices WHERE this_device = 1))"
 _UPDATABLE_PERSON_FIELDS = frozenset({"name", "photo", "language", "preferences", "archived"})
 # The hybrid logical clock stamp of an edit of a person (docs/hub.md): the wall clock in
 # milliseconds, but always past every stamp this journal has seen (its own edits and those pulled
@@ -65,6 +73,36 @@ _INSERT_EVENT = (
     "SELECT id, ?, ?, ?, ?, ?, ? FROM runs WHERE id = ? AND outcome IS NULL "
     "AND (step_count IS NULL OR step_count >= ?)"
 )
+
+
+@dataclass(frozen=True)
+class PulledRun:
+    """A run another kiosk of the workshop recorded, as the hub gives it (``hub.workshop_runs``): its
+    summary only (what progress reads), never its step events."""
+
+    uuid: str
+    person_uuid: str
+    device_uuid: str | None
+    device_name: str | None
+    pack_id: str
+    pack_version: int
+    content_hash: str
+    started_at_ms: int
+    ended_at_ms: int
+    outcome: str
+    resumed_from: str | None  # the UUID of the interrupted run it continues (on the same kiosk)
+    step_count: int | None
+    furthest_step: int | None
+    help_by_step: str | None  # JSON [[step, help events], ...]
+    support_level: int | None
+
+
+@dataclass(frozen=True)
+class RunsImported:
+    """What ``Journal.import_runs`` did."""
+
+    added: int  # runs new to this journal
+    unknown_people: tuple[str, ...]  # person UUIDs not (yet) here and not deleted here: runs left out
 
 
 @dataclass(frozen=True)
@@ -103,9 +141,18 @@ class Journal:
         return cls._wrap(Database.open_read_only(path), clock)
 
     @classmethod
-    def open_in_memory(cls, *, clock: Clock = utc_now) -> "Journal":
-        """A journal kept in memory only (nothing survives the process): see ``Database.open_in_memory``."""
-        return cls._wrap(Database.open_in_memory(), clock)
+    def open_in_memory(cls, *, clock: Clock = utc_now, device: tuple[str, str] | None = None) -> "Journal":
+        """A journal kept in memory only (nothing survives the process): see ``Database.open_in_memory``.
+        ``device`` (id, name) makes it another kiosk's journal rebuilt (the hub's exports): that
+        kiosk is "this device" there, so its runs are the journal's own runs."""
+        database = Database.open_in_memory()
+        if device is not None:
+            try:
+                database.write("UPDATE devices SET id = ?, name = ? WHERE this_device = 1", device)
+            except BaseException:
+                database.close()
+                raise
+        return cls._wrap(database, clock)
 
     @classmethod
     def _wrap(cls, database: Database, clock: Clock) -> "Journal":
@@ -479,10 +526,16 @@ class Journal:
             raise ValueError(f"run {run_id} has already ended ({run.outcome})")
 
     def recover_interrupted(self) -> list[Run]:
-        """At start-up: every run still open was cut short (crash, power loss). Mark them
-        ``interrupted``, ending when their last event was recorded, and return them."""
+        """At start-up: every run of this kiosk still open was cut short (crash, power loss). Mark
+        them ``interrupted``, ending when their last event was recorded, and return them. Another
+        kiosk's run is never touched: whether it is still going there is that kiosk's to say."""
         with self.db.transaction() as db:
-            open_ids = [row[0] for row in db.execute("SELECT id FROM runs WHERE outcome IS NULL ORDER BY id")]
+            open_ids = [
+                row[0]
+                for row in db.execute(
+                    f"SELECT r.id FROM runs r WHERE r.outcome IS NULL AND {OWN_RUN_SQL} ORDER BY r.id"
+                )
+            ]
             for run_id in open_ids:
                 _mark_interrupted(db, run_id)
         return [run for run_id in open_ids if (run := self.run(run_id)) is not None]
@@ -491,8 +544,9 @@ class Journal:
         """The run to offer to continue: this person's latest run, if it was interrupted.
 
         Its ``last_shown_step`` is where to pick up (None: nothing was shown yet, start at step 1).
-        A later run of any pack means the person moved on, so nothing is offered. Call
-        ``recover_interrupted`` at start-up first; runs still open are not offered.
+        A later run of any pack, on any kiosk, means the person moved on, so nothing is offered. A
+        run of another kiosk (pulled from the hub) is never offered: it is resumed there or not at
+        all. Call ``recover_interrupted`` at start-up first; runs still open are not offered.
         """
         row = self.db.read_one(
             f"SELECT {_RUN_COLUMNS} FROM runs r WHERE r.person_id = ? ORDER BY r.started_at_ms DESC, r.id DESC LIMIT 1",
@@ -501,20 +555,25 @@ class Journal:
         if row is None:
             return None
         run = _run(row)
-        return run if run.outcome == "interrupted" else None
+        own = run.device_id is None or run.device_id == self._device.id
+        return run if run.outcome == "interrupted" and own else None
 
     def resume_run(self, run_id: int) -> int:
         """Start a new run that continues an interrupted one (same person, pack, version and
         content), linked to it by ``resumed_from``; returns the new run's id. A run still open is
-        first marked interrupted. Progress counts the two as one attempt."""
+        first marked interrupted. Progress counts the two as one attempt. Only runs of this kiosk:
+        another kiosk's run (a copy from the hub) raises ValueError and is left as it is."""
         with self.db.transaction() as db:
             row = db.execute(
-                "SELECT person_id, pack_id, pack_version, content_hash, step_count, outcome FROM runs WHERE id = ?",
+                "SELECT person_id, pack_id, pack_version, content_hash, step_count, outcome, device_id FROM runs "
+                "WHERE id = ?",
                 (run_id,),
             ).fetchone()
             if row is None:
                 raise KeyError(f"no run with id {run_id}")
-            person_id, pack_id, pack_version, content_hash, step_count, outcome = row
+            person_id, pack_id, pack_version, content_hash, step_count, outcome, device_id = row
+            if device_id is not None and device_id != self._device.id:
+                raise ValueError(f"run {run_id} was recorded on another kiosk; it can only be resumed there")
             if outcome is None:
                 _mark_interrupted(db, run_id)
             elif outcome != "interrupted":
@@ -553,6 +612,75 @@ class Journal:
         """A run's step events in the order they were recorded."""
         rows = self.db.read(f"SELECT {_EVENT_COLUMNS} FROM step_events WHERE run_id = ? ORDER BY id", (run_id,))
         return [_event(row) for row in rows]
+
+    # -- runs of other kiosks ------------------------------------------------------------------
+
+    def import_runs(self, runs: Iterable[PulledRun]) -> RunsImported:
+        """Keep copies of runs other kiosks of the workshop recorded (from the hub), so progress,
+        mastery, the family view and the report count every kiosk's runs, offline too.
+
+        Idempotent by the run's UUID (a run read twice is added once); in one transaction. A copy
+        belongs to its own kiosk (a ``devices`` row with ``this_device = 0``) and has no step
+        events: exports, the sync's push, crash recovery and resuming leave it alone, and it goes
+        with its person (``delete_person``, a merge). Runs of this kiosk are never taken in; runs
+        of a person deleted here are dropped; runs of a person not here yet are left out and named
+        in ``unknown_people`` (the caller reads them again once it has the person)."""
+        added = 0
+        unknown: set[str] = set()
+        now_ms = self._now_ms()
+        with self.db.transaction() as db:
+            people = dict(db.execute("SELECT uuid, id FROM people WHERE uuid IS NOT NULL").fetchall())
+            deleted: dict[str, bool] = {}
+            devices: set[str] = set()
+            for run in runs:
+                if run.device_uuid is not None and run.device_uuid == self._device.id:
+                    continue
+                person_id = people.get(run.person_uuid)
+                if person_id is None:
+                    if run.person_uuid not in deleted:
+                        deleted[run.person_uuid] = bool(
+                            db.execute("SELECT 1 FROM tombstones WHERE uuid = ?", (run.person_uuid,)).fetchone()
+                        )
+                    if not deleted[run.person_uuid]:
+                        unknown.add(run.person_uuid)
+                    continue
+                if run.device_uuid is not None and run.device_uuid not in devices:
+                    db.execute(
+                        "INSERT INTO devices (id, name, created_at_ms, this_device) VALUES (?, ?, ?, 0) "
+                        "ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE devices.this_device = 0",
+                        (run.device_uuid, run.device_name or "kiosk", now_ms),
+                    )
+                    devices.add(run.device_uuid)
+                cursor = db.execute(
+                    "INSERT INTO runs (uuid, person_id, device_id, pack_id, pack_version, content_hash, started_at_ms, "
+                    "ended_at_ms, outcome, resumed_from, step_count, furthest_step, help_by_step, support_level) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM runs WHERE uuid = ?), ?, ?, ?, ?) "
+                    "ON CONFLICT (uuid) DO NOTHING",
+                    (
+                        run.uuid,
+                        person_id,
+                        run.device_uuid,
+                        run.pack_id,
+                        run.pack_version,
+                        run.content_hash,
+                        run.started_at_ms,
+                        run.ended_at_ms,
+                        run.outcome,
+                        run.resumed_from,
+                        run.step_count,
+                        run.furthest_step,
+                        _compact_json(run.help_by_step),
+                        run.support_level,
+                    ),
+                )
+                added += cursor.rowcount
+        return RunsImported(added, tuple(sorted(unknown)))
+
+    def pulled_at(self) -> datetime | None:
+        """When this kiosk last had every run of the other kiosks of its workshop (None: never;
+        its figures are its own runs only)."""
+        value = self.get_setting(PULLED_AT_SETTING)
+        return from_ms(int(value)) if isinstance(value, int) and not isinstance(value, bool) else None
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -636,6 +764,16 @@ def _clean_name(name: str) -> str:
 
 def _photo_text(photo: str | Path | None) -> str | None:
     return None if photo is None or photo == "" else str(photo)
+
+
+def _compact_json(text: str | None) -> str | None:
+    """JSON as the journal writes it (SQLite's compact form; the hub's jsonb text has spaces)."""
+    if text is None:
+        return None
+    try:
+        return json.dumps(json.loads(text), separators=(",", ":"))
+    except ValueError:
+        return None  # an unreadable summary: progress works it out as for a run without one
 
 
 def _json(value: Any) -> str:

@@ -246,6 +246,41 @@ def _v6_support_levels_and_help_calls(db: sqlite3.Connection) -> None:
     )
 
 
+def _v7_day_plans(db: sqlite3.Connection) -> None:
+    """Day plans (``kiosk.plan``, docs/plan-format.md): one plan per worker, and what happened to
+    its items.
+
+    * ``plans``: the worker's plan as one JSON document (format 1, the same shape as the coach's
+      YAML file), so a plan is replaced whole: a half-saved plan cannot exist.
+    * ``plan_events``: started, done, skipped, reminded, per item and *local* day (``day`` as
+      ``YYYY-MM-DD`` in the plan's time zone, so a clock set back or a DST change never moves an
+      event to another day); ``due_at_ms`` is when the item was planned that day (on time or not,
+      for the report), ``run_id`` the pack run that did it. Both go with the person (cascade).
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE plans (
+            person_id     INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+            document      TEXT    NOT NULL,                -- JSON, kiosk.plan format 1
+            changed_at_ms INTEGER NOT NULL
+        );
+        CREATE TABLE plan_events (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: exports may key on it
+            person_id   INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            day         TEXT    NOT NULL,                   -- local date, YYYY-MM-DD
+            item_id     TEXT    NOT NULL,
+            event       TEXT    NOT NULL CHECK (event IN ('started', 'done', 'skipped', 'reminded')),
+            at_ms       INTEGER NOT NULL,
+            due_at_ms   INTEGER,
+            run_id      INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+            uuid        TEXT    NOT NULL
+        );
+        CREATE INDEX plan_events_by_person_day ON plan_events(person_id, day);
+        """,
+    )
+
+
 #: Step N (1-based) brings a journal from user_version N-1 to N.
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
@@ -254,6 +289,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v4_run_summaries,
     _v5_global_ids,
     _v6_support_levels_and_help_calls,
+    _v7_day_plans,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

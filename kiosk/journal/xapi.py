@@ -220,3 +220,67 @@ class RunStatements:
         """``completed`` (finished), ``exited`` (abandoned) or ``suspended`` (interrupted)."""
         result = {"completion": outcome == "finished", "duration": iso_duration(duration_ms)}
         return self._statement(("end",), OUTCOME_VERBS[outcome], pack_activity(self.pack_id), at, result, {}, False)
+
+
+# --- day plans (kiosk.plan) ---------------------------------------------------------------------
+
+#: What a plan event says in xAPI: started = attempted, done = completed, skipped = interacted
+#: (with the event name in ``urn:step-kiosk:xapi:event``), reminded = experienced (the worker saw
+#: the reminder card; also with the event name).
+PLAN_EVENT_VERBS = {"started": "attempted", "done": "completed", "skipped": "interacted", "reminded": "experienced"}
+EXT_PLAN_DAY = EXTENSION + "plan-day"
+EXT_PLAN_DUE = EXTENSION + "plan-due"
+PLAN_ITEM_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/objective"
+
+
+def plan_item_activity(person_id: int, item_id: str) -> dict[str, Any]:
+    """A worker's plan item (item ids are the plan's own, so the person is part of the id)."""
+    return {
+        "objectType": "Activity",
+        "id": f"urn:step-kiosk:plan:{person_id}:item:{quote(item_id, safe='-._~')}",
+        "definition": {"name": {"en": item_id}, "type": PLAN_ITEM_ACTIVITY_TYPE},
+    }
+
+
+def plan_statement(
+    *,
+    device_id: str,
+    event_id: int,
+    person_id: int,
+    person_name: str | None,
+    language: str,
+    day: str,
+    item_id: str,
+    event: str,
+    at: datetime,
+    due_at: datetime | None,
+    run_id: int | None,
+) -> dict[str, Any]:
+    """One plan event as a statement. Its id is derived from the device and the event's id (stable
+    over exports); one day of one worker's plan shares a ``registration``."""
+    extensions: dict[str, Any] = {EXT_PLAN_DAY: day}
+    if PLAN_EVENT_VERBS[event] in ("interacted", "experienced"):
+        extensions[EXT_EVENT] = event
+    if due_at is not None:
+        extensions[EXT_PLAN_DUE] = iso_utc(due_at)
+    if run_id is not None:
+        extensions[EXT_RUN] = run_id
+    context: dict[str, Any] = {
+        "registration": statement_id(device_id, "plan-day", person_id, day),
+        "platform": PLATFORM,
+    }
+    if language:
+        context["language"] = language
+    context["extensions"] = extensions
+    statement: dict[str, Any] = {
+        "id": statement_id(device_id, "plan-event", event_id),
+        "actor": actor(device_id, person_id, person_name),
+        "verb": verb(PLAN_EVENT_VERBS[event]),
+        "object": plan_item_activity(person_id, item_id),
+    }
+    if event == "done":
+        statement["result"] = {"completion": True}
+    statement["context"] = context
+    statement["timestamp"] = iso_utc(at)
+    statement["version"] = XAPI_VERSION
+    return statement

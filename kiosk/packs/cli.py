@@ -7,6 +7,9 @@ packs (then each of its sub-folders and zips is checked). Exit code 0 when no pa
 File names and messages come from the packs, so they are printed with control characters made
 visible (kiosk.cli's ``printable``): a file named with a terminal escape sequence must not clear or
 rewrite the trainer's screen. ``--json`` needs nothing of the kind, as JSON escapes them itself.
+
+``--words de`` (or zh) prints the problems as a German (Chinese) kiosk shows them to its trainer;
+English is the default, for scripts and for reports sent to the developers.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Mapping, TextIO
+from typing import Callable, Mapping, TextIO
 
 from kiosk.cli import Commands, printable
+from kiosk.i18n import LANGUAGES, translator
 from kiosk.packs.library import Loaded, pack_sources, without_duplicate_ids
 from kiosk.packs.loader import MANIFEST_NAMES, load_pack
 from kiosk.packs.model import Problem, Severity
@@ -40,6 +44,12 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
         "--cache", metavar="DIR", help="keep unpacked zips and prepared pictures here (default: a temporary folder)"
     )
     parser.add_argument("--language", default="en", help="the kiosk's default language (default: en)")
+    parser.add_argument(
+        "--words",
+        default="en",
+        choices=LANGUAGES,
+        help="the language of the problems' words, as a trainer's kiosk shows them (default: en)",
+    )
     parser.set_defaults(handler=validate_command)
 
 
@@ -56,10 +66,11 @@ def validate_command(args: argparse.Namespace) -> int:
     else:
         with tempfile.TemporaryDirectory(prefix="kiosk-validate-") as cache:
             results = validate(sources, Path(cache), args.language)
+    gettext = None if args.words == "en" else translator(args.words)
     if args.json:
-        sys.stdout.write(json_text([result_as_json(loaded) for loaded in results]) + "\n")
+        sys.stdout.write(json_text([result_as_json(loaded, gettext) for loaded in results]) + "\n")
     else:
-        print_results(results, sys.stdout)
+        print_results(results, sys.stdout, gettext)
     return 1 if any(loaded.pack is None for loaded in results) else 0
 
 
@@ -102,29 +113,29 @@ def json_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def result_as_json(loaded: Loaded) -> dict:
+def result_as_json(loaded: Loaded, gettext: Callable[[str], str] | None = None) -> dict:
+    """One pack's result; message and hint in the language of ``gettext`` (English without)."""
     return {
         "pack": loaded.label,
         "path": str(loaded.source),
         "ok": loaded.pack is not None,
         "problems": [
-            {
-                "severity": problem.severity.value,
-                "file": problem.file,
-                "step": problem.step,
-                "message": problem.message,
-                "hint": problem.hint,
-            }
+            dict(
+                zip(
+                    ("severity", "file", "step", "message", "hint"),
+                    (problem.severity.value, problem.file, problem.step, *problem.in_words(gettext)),
+                )
+            )
             for problem in loaded.problems
         ],
     }
 
 
-def print_results(results: list[Loaded], out: TextIO) -> None:
+def print_results(results: list[Loaded], out: TextIO, gettext: Callable[[str], str] | None = None) -> None:
     for loaded in results:
         out.write(f"{printable(loaded.label)} ({printable(loaded.source)}): {_verdict(loaded)}\n")
         for problem in loaded.problems:
-            out.write(f"  {_problem_line(problem)}\n")
+            out.write(f"  {_problem_line(problem, gettext)}\n")
     broken = sum(loaded.pack is None for loaded in results)
     warned = sum(loaded.pack is not None and bool(loaded.problems) for loaded in results)
     ok = len(results) - broken - warned
@@ -144,13 +155,15 @@ def _verdict(loaded: Loaded) -> str:
     return "OK"
 
 
-def _problem_line(problem: Problem) -> str:
+def _problem_line(problem: Problem, gettext: Callable[[str], str] | None = None) -> str:
     label = "ERROR  " if problem.severity is Severity.ERROR else "warning"
-    where = ", ".join(
-        part for part in (problem.file, f"step {problem.step}" if problem.step is not None else None) if part
-    )
+    step = None
+    if problem.step is not None:
+        step = (gettext or str)("step {number}").format(number=problem.step)
+    where = ", ".join(part for part in (problem.file, step) if part)
     prefix = f"{printable(where)}: " if where else ""
-    return f"{label} {prefix}{printable(problem.message)} — {printable(problem.hint)}"
+    message, hint = problem.in_words(gettext)
+    return f"{label} {prefix}{printable(message)} — {printable(hint)}"
 
 
 def _count(number: int, noun: str) -> str:

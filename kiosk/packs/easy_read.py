@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from kiosk.packs.words import Msg
+
 MAX_WORDS = 20
 MAX_SENTENCES = 2
 
@@ -42,3 +44,17 @@ def too_long(text: str) -> str | None:
     if sentences > MAX_SENTENCES:
         reasons.append(f"{sentences} sentences")
     return " and ".join(reasons) or None
+
+
+def reason_words(reason: str) -> Msg:
+    """``too_long``'s reason ("34 words and 3 sentences") as words the trainer's language can show."""
+
+    words = re.search(r"(\d+) words", reason)
+    sentences = re.search(r"(\d+) sentences", reason)
+    if words and sentences:
+        return Msg("{words} words and {sentences} sentences", words=int(words[1]), sentences=int(sentences[1]))
+    if words:
+        return Msg("{words} words", words=int(words[1]))
+    if sentences:
+        return Msg("{sentences} sentences", sentences=int(sentences[1]))
+    return Msg(reason)

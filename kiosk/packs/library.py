@@ -27,6 +27,7 @@ from kiosk.packs.cache import CachePolicy, prune_cache
 from kiosk.packs.loader import LoadOptions, load_pack
 from kiosk.packs.model import Pack, PackReport, Problem, ScanResult, Severity
 from kiosk.packs.pack_files import is_ignored_name
+from kiosk.packs.words import Msg
 
 Fingerprint = Hashable
 log = logging.getLogger(__name__)
@@ -118,15 +119,17 @@ def without_duplicate_ids(results: Sequence[Loaded]) -> list[Loaded]:
         if first == loaded.source:
             checked.append(loaded)
             continue
-        duplicate = Problem(
-            Severity.ERROR,
-            pack.id,
-            None,
-            None,
-            f"Two packs have the same id '{pack.id}': {first} and {loaded.source}. Only the first one is shown.",
-            "Give one of them a different id in its pack.yaml (or a different folder name), "
-            "or remove the copy that is not needed.",
+        message = Msg(
+            "Two packs have the same id '{id}': {first} and {second}. Only the first one is shown.",
+            id=pack.id,
+            first=str(first),
+            second=str(loaded.source),
         )
+        hint = Msg(
+            "Give one of them a different id in its pack.yaml (or a different folder name), "
+            "or remove the copy that is not needed."
+        )
+        duplicate = Problem(Severity.ERROR, pack.id, None, None, str(message), str(hint), message, hint)
         checked.append(replace(loaded, pack=None, problems=(*loaded.problems, duplicate)))
     return checked
 

@@ -27,6 +27,7 @@ from kiosk.packs.manifest import KINDS, MANIFEST_NAME, Manifest, StepSpec, read_
 from kiosk.packs.model import FrozenMap, Pack, Problem, Severity, Step
 from kiosk.packs.pack_files import Found, PackFile, PackFiles
 from kiosk.packs.problems import ProblemList
+from kiosk.packs.words import Msg
 from kiosk.packs.references import References
 from kiosk.packs.safe_zip import ZipLimits
 
@@ -65,15 +66,20 @@ def load_pack(
         pack = reader.read()
     except OSError as error:  # a device fault met somewhere unexpected: still say it is one
         log.exception("storage failure loading pack %s", source)
-        message, hint = storage.storage_words(error, "this pack could not be read")
+        message, hint = storage.storage_words(error, Msg("this pack could not be read"))
         problems.error(message, hint)
         pack = None
     except Exception as error:  # the promise: one broken pack never stops the kiosk
         log.exception("unexpected failure loading pack %s", source)
         problems.error(
-            f"Something unexpected went wrong while reading this pack ({type(error).__name__}: {error}).",
-            "Check that the pack's files can be opened on a computer. If this keeps happening, "
-            "send the pack to the Step Kiosk developers.",
+            Msg(
+                "Something unexpected went wrong while reading this pack ({error}).",
+                error=f"{type(error).__name__}: {error}",
+            ),
+            Msg(
+                "Check that the pack's files can be opened on a computer. If this keeps happening, "
+                "send the pack to the Step Kiosk developers."
+            ),
         )
         pack = None
     labelled = problems.labelled(reader.label)
@@ -125,6 +131,7 @@ class _PackReader:
         self.step_pictures: dict[int, PackFile] = {}
         self.step_videos: dict[int, PackFile] = {}  # clips that passed the probe
         self.video_sound = False
+        self.video_loop = False  # pack.yaml's default for steps that do not say
         self.video_sounds: dict[str, Path] = {}
         self.display_images: dict[str, Path] = {}
         self.thumbnail: Path | None = None
@@ -159,6 +166,7 @@ class _PackReader:
             manifest = read
             self._use(manifest_file)
         self.video_sound = bool(manifest.video_sound)
+        self.video_loop = bool(manifest.video_loop)
         pack_id = manifest.id or slugify(self.name)
         self.label = pack_id
         language = manifest.language or self.default_language
@@ -190,6 +198,7 @@ class _PackReader:
             display_images=FrozenMap(self.display_images),
             thumbnail_image=self.thumbnail,
             video_sound=self.video_sound,
+            video_loop=self.video_loop,
             video_sounds=FrozenMap(self.video_sounds),
         )
 
@@ -198,14 +207,14 @@ class _PackReader:
             return self.source
         if not self.source.exists():
             self.problems.error(
-                f"The pack {self.source.name} cannot be found.",
-                "Check that the pack was copied completely, then look again.",
+                Msg("The pack {name} cannot be found.", name=self.source.name),
+                Msg("Check that the pack was copied completely, then look again."),
             )
             return None
         if not self.source.is_file() or not self._is_zip:
             self.problems.error(
-                f"{self.source.name} is not a pack: a pack is a folder or a .zip file.",
-                "Put the pack's photos into a folder (or a .zip of that folder), and copy that.",
+                Msg("{name} is not a pack: a pack is a folder or a .zip file.", name=self.source.name),
+                Msg("Put the pack's photos into a folder (or a .zip of that folder), and copy that."),
             )
             return None
         return safe_zip.unpack(self.source, self.cache_dir / "zips", self.options.zip_limits, self.problems)
@@ -216,15 +225,18 @@ class _PackReader:
             if lookup.found is Found.EXACT and lookup.file is not None:
                 if name != MANIFEST_NAME:
                     self.problems.warning(
-                        f"The pack description is called {lookup.file.key}; it is read, but its usual name is pack.yaml.",
-                        f"Rename {lookup.file.key} to pack.yaml.",
+                        Msg(
+                            "The pack description is called {name}; it is read, but its usual name is pack.yaml.",
+                            name=lookup.file.key,
+                        ),
+                        Msg("Rename {name} to pack.yaml.", name=lookup.file.key),
                         file=lookup.file.key,
                     )
                 return lookup.file
             if lookup.found is Found.IGNORING_CASE and lookup.file is not None:
                 self.problems.warning(
-                    f"The pack description is called {lookup.file.key}, not pack.yaml (small letters).",
-                    f"Rename {lookup.file.key} to pack.yaml.",
+                    Msg("The pack description is called {name}, not pack.yaml (small letters).", name=lookup.file.key),
+                    Msg("Rename {name} to pack.yaml.", name=lookup.file.key),
                     file=lookup.file.key,
                 )
                 return lookup.file
@@ -233,20 +245,22 @@ class _PackReader:
     def _no_steps(self, listed_in_manifest: bool) -> None:
         if listed_in_manifest:
             self.problems.error(
-                "This pack has no steps: the list of steps in pack.yaml is empty.",
-                "Add at least one step to pack.yaml, with an 'image:' and a 'text:'.",
+                Msg("This pack has no steps: the list of steps in pack.yaml is empty."),
+                Msg("Add at least one step to pack.yaml, with an 'image:' and a 'text:'."),
                 file=MANIFEST_NAME,
             )
         elif self.files is not None and not self.files.files:
             self.problems.error(
-                "This pack has no steps: its folder is empty.",
-                "Copy the pack's photos into the folder, or check that you chose the right folder.",
+                Msg("This pack has no steps: its folder is empty."),
+                Msg("Copy the pack's photos into the folder, or check that you chose the right folder."),
             )
         else:
             self.problems.error(
-                "This pack has no steps: there are no numbered pictures in it.",
-                "Name the photos with numbers in the order of the steps, like '01 Wet your hands.jpg', "
-                "or list the steps in pack.yaml.",
+                Msg("This pack has no steps: there are no numbered pictures in it."),
+                Msg(
+                    "Name the photos with numbers in the order of the steps, like '01 Wet your hands.jpg', "
+                    "or list the steps in pack.yaml."
+                ),
             )
 
     # --- 3. every file the pack refers to -----------------------------------------------------
@@ -270,10 +284,16 @@ class _PackReader:
             reason = easy_read.too_long(text)
             if reason:
                 self.problems.warning(
-                    f"The text of step {spec.number} ({language}) is long for easy reading: {reason}. "
-                    f"Easy-read guidance suggests at most {easy_read.MAX_WORDS} words and "
-                    f"{easy_read.MAX_SENTENCES} short sentences.",
-                    "Shorten the text, or split the step into two steps.",
+                    Msg(
+                        "The text of step {step} ({language}) is long for easy reading: {reason}. "
+                        "Easy-read guidance suggests at most {words} words and {sentences} short sentences.",
+                        step=spec.number,
+                        language=language,
+                        reason=easy_read.reason_words(reason),
+                        words=easy_read.MAX_WORDS,
+                        sentences=easy_read.MAX_SENTENCES,
+                    ),
+                    Msg("Shorten the text, or split the step into two steps."),
                     file=self.texts_file or spec.image,
                     step=spec.number,
                 )
@@ -287,6 +307,7 @@ class _PackReader:
             timer=spec.timer,
             count=spec.count,
             video=clip.relative if clip is not None else None,
+            video_loop=clip is not None and (self.video_loop if spec.video_loop is None else spec.video_loop),
         )
 
     def _video(self, spec: StepSpec, *, has_picture: bool) -> PackFile | None:
@@ -360,8 +381,12 @@ class _PackReader:
                 pack_file,
                 step,
                 is_cover,
-                f"The picture {pack_file.key} is too big a file ({pack_file.size // (1024 * 1024)} MB).",
-                "Use a smaller copy of the photo (a phone's normal photo size is fine).",
+                Msg(
+                    "The picture {name} is too big a file ({size} MB).",
+                    name=pack_file.key,
+                    size=pack_file.size // (1024 * 1024),
+                ),
+                Msg("Use a smaller copy of the photo (a phone's normal photo size is fine)."),
                 kind="big file",
             )
             return False
@@ -385,15 +410,21 @@ class _PackReader:
             return True
         except images.ImageRefused as refusal:
             if refusal.too_large:
-                size = f" ({_pixels_in_words(refusal.pixels)})" if refusal.pixels else ""
-                message = (
-                    f"The picture {pack_file.key} is far too large to open{size}; a phone photo has about "
-                    "12 million. Pictures this large can freeze the kiosk, so it is not used."
+                size: str | Msg = _pixels_in_words(refusal.pixels) if refusal.pixels else ""
+                message = Msg(
+                    "The picture {name} is far too large to open{size}; a phone photo has about "
+                    "12 million. Pictures this large can freeze the kiosk, so it is not used.",
+                    name=pack_file.key,
+                    size=size,
                 )
-                hint = "Use a normal photo, or save the picture again at a smaller size (for example 2000 pixels wide)."
+                hint = Msg(
+                    "Use a normal photo, or save the picture again at a smaller size (for example 2000 pixels wide)."
+                )
             else:
-                message = f"The picture {pack_file.key} cannot be opened: the file is damaged or is not a picture."
-                hint = "Open the picture on a computer to check it, then save or copy it again."
+                message = Msg(
+                    "The picture {name} cannot be opened: the file is damaged or is not a picture.", name=pack_file.key
+                )
+                hint = Msg("Open the picture on a computer to check it, then save or copy it again.")
             self._picture_refused(
                 pack_file, step, is_cover, message, hint, kind="too large" if refusal.too_large else "damaged"
             )
@@ -451,17 +482,21 @@ class _PackReader:
         log.warning("cannot save prepared pictures of %s in %s: %s", self.source, self.cache_dir, error)
         message, hint = storage.storage_words(
             error,
-            "the screen-sized copies of this pack's pictures could not be saved. The pack can still be "
-            "used: it shows its own pictures, which may make it slower",
+            Msg(
+                "the screen-sized copies of this pack's pictures could not be saved. The pack can still be "
+                "used: it shows its own pictures, which may make it slower"
+            ),
         )
         self.problems.warning(message, hint)
 
     def _picture_refused(
-        self, pack_file: PackFile, step: int | None, is_cover: bool, message: str, hint: str, *, kind: str
+        self, pack_file: PackFile, step: int | None, is_cover: bool, message: Msg, hint: Msg, *, kind: str
     ) -> None:
         if is_cover:
             self.problems.warning(
-                message + " The first step's picture is shown as the cover instead.", hint, file=pack_file.key
+                Msg("{problem} The first step's picture is shown as the cover instead.", problem=message),
+                hint,
+                file=pack_file.key,
             )
         else:
             self.problems.error(message, hint, file=pack_file.key, step=step, kind=("picture refused", kind))
@@ -475,8 +510,10 @@ class _PackReader:
                 return stream.read()
         except OSError as error:
             self.problems.error(
-                f"The file {pack_file.key} cannot be read ({error.strerror or error}).",
-                "Copy the file into the pack again; check that it opens on a computer.",
+                Msg(
+                    "The file {name} cannot be read ({error}).", name=pack_file.key, error=str(error.strerror or error)
+                ),
+                Msg("Copy the file into the pack again; check that it opens on a computer."),
                 file=pack_file.key,
                 step=step,
             )
@@ -488,8 +525,8 @@ class _PackReader:
             if key in self.used:
                 continue
             self.problems.warning(
-                f"Nothing in the pack uses the file {key}.",
-                "Delete the file if it is not needed, or add it to the steps (check its name and number).",
+                Msg("Nothing in the pack uses the file {name}.", name=key),
+                Msg("Delete the file if it is not needed, or add it to the steps (check its name and number)."),
                 file=key,
             )
 
@@ -519,5 +556,7 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _pixels_in_words(pixels: int) -> str:
-    return f"{pixels / 1e6:.0f} million pixels" if pixels >= 1_000_000 else f"{pixels:,} pixels"
+def _pixels_in_words(pixels: int) -> Msg:
+    if pixels >= 1_000_000:
+        return Msg(" ({count} million pixels)", count=f"{pixels / 1e6:.0f}")
+    return Msg(" ({count} pixels)", count=f"{pixels:,}")

@@ -18,6 +18,7 @@ import yaml
 
 from kiosk.packs.languages import normalise_language_tag
 from kiosk.packs.problems import ProblemList
+from kiosk.packs.words import Msg
 
 # The C loader is many times faster; it reports the same line and column marks.
 SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -28,8 +29,8 @@ MAX_MANIFEST_BYTES = 1024 * 1024
 # Values in pack.yaml once its aliases ('*name') are expanded. A pack of 1,000 steps with texts in
 # five languages has about 20,000; a few KB of nested aliases can stand for billions.
 MAX_MANIFEST_NODES = 100_000
-TOP_LEVEL_KEYS = ("format", "id", "title", "language", "kind", "version", "cover", "video_sound", "steps")
-STEP_KEYS = ("image", "video", "text", "audio", "timer", "count")
+TOP_LEVEL_KEYS = ("format", "id", "title", "language", "kind", "version", "cover", "video_sound", "video_loop", "steps")
+STEP_KEYS = ("image", "video", "video_loop", "text", "audio", "timer", "count")
 KINDS = ("life-skill", "assembly", "routine", "other")
 MAX_TIMER_SECONDS = 24 * 60 * 60
 MAX_COUNT = 1000
@@ -47,6 +48,7 @@ class StepSpec:
     timer: int | None = None
     count: int | None = None
     video: str | None = None  # a clip of the step (next to or instead of its picture)
+    video_loop: bool | None = None  # play the clip again and again (None: the pack's default)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Manifest:
     version: int | None = None
     cover: str | None = None
     video_sound: bool | None = None  # play the clips' own sound (default: muted)
+    video_loop: bool | None = None  # every step's clip plays again and again (default: once)
     steps: tuple[StepSpec, ...] | None = None
     steps_written: int = 0  # how many entries the trainer wrote under 'steps' (valid or not)
 
@@ -139,16 +142,16 @@ def _check_expanded_size(root: yaml.Node, max_nodes: int) -> None:
                 stack.append((child, False))
 
 
-def _describe(value: Any) -> str:
-    """A value as a trainer would recognise it in their file."""
+def _describe(value: Any) -> str | Msg:
+    """A value as a trainer would recognise it in their file (the kiosk's own words as ``Msg``)."""
     if value is None:
-        return "empty"
+        return Msg("empty")
     if isinstance(value, bool):
         return f"'{'yes' if value else 'no'}'"
     if isinstance(value, (list, tuple)):
-        return "a list"
+        return Msg("a list")
     if isinstance(value, dict):
-        return "a group of settings"
+        return Msg("a group of settings")
     text = str(value)
     return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
 
@@ -167,8 +170,12 @@ class _ManifestReader:
     def parse(self, data: bytes) -> Any:
         if len(data) > MAX_MANIFEST_BYTES:
             self.problems.error(
-                f"{self.file} is far too big ({len(data) // 1024} KB) to be a pack description.",
-                f"Check that {self.file} is the right file; it is normally a few lines long.",
+                Msg(
+                    "{file} is far too big ({size} KB) to be a pack description.",
+                    file=self.file,
+                    size=len(data) // 1024,
+                ),
+                Msg("Check that {file} is the right file; it is normally a few lines long.", file=self.file),
                 file=self.file,
             )
             return _UNREADABLE
@@ -183,34 +190,39 @@ class _ManifestReader:
             self._report_syntax(error)
         except yaml.YAMLError as error:
             self.problems.error(
-                f"{self.file} cannot be read: {error}.",
-                f"Open {self.file} in a text editor and check how it is written.",
+                Msg("{file} cannot be read: {error}.", file=self.file, error=str(error)),
+                Msg("Open {file} in a text editor and check how it is written.", file=self.file),
                 file=self.file,
             )
         except RecursionError:
             self.problems.error(
-                f"{self.file} is nested too deeply to read.",
-                f"Check {self.file}: the steps should be a simple list.",
+                Msg("{file} is nested too deeply to read.", file=self.file),
+                Msg("Check {file}: the steps should be a simple list.", file=self.file),
                 file=self.file,
             )
         return _UNREADABLE
 
     def _refuse_expansion(self, refusal: _TooManyValues) -> None:
         if refusal.recursive:
-            message = (
-                f"{self.file} refers to a part of itself from inside that part (a '*' mark inside "
-                "the '&' part it names), so it never ends."
+            message = Msg(
+                "{file} refers to a part of itself from inside that part (a '*' mark inside "
+                "the '&' part it names), so it never ends.",
+                file=self.file,
             )
         else:
-            message = (
-                f"{self.file} is far too long to be a pack description: with its repeats ('*' marks) "
-                f"it holds more than {MAX_MANIFEST_NODES:,} values. It is not read, because checking "
-                "it could freeze the kiosk."
+            message = Msg(
+                "{file} is far too long to be a pack description: with its repeats ('*' marks) "
+                "it holds more than {count} values. It is not read, because checking it could freeze the kiosk.",
+                file=self.file,
+                count=f"{MAX_MANIFEST_NODES:,}",
             )
         self.problems.error(
             message,
-            f"Write each step out plainly in {self.file}, without '&' and '*' marks. If you did not "
-            "write this file yourself, do not use the pack.",
+            Msg(
+                "Write each step out plainly in {file}, without '&' and '*' marks. If you did not "
+                "write this file yourself, do not use the pack.",
+                file=self.file,
+            ),
             file=self.file,
         )
 
@@ -225,8 +237,8 @@ class _ManifestReader:
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             self.problems.error(
-                f"{self.file} has characters that are not in UTF-8 text (line {line}).",
-                f"Open {self.file} in a text editor and save it again as 'UTF-8'.",
+                Msg("{file} has characters that are not in UTF-8 text (line {line}).", file=self.file, line=line),
+                Msg("Open {file} in a text editor and save it again as 'UTF-8'.", file=self.file),
                 file=self.file,
             )
             return None
@@ -236,15 +248,23 @@ class _ManifestReader:
         what = (error.problem or error.context or "the text cannot be understood").strip()
         if mark is not None:
             line, column = mark.line + 1, mark.column + 1
-            message = f"{self.file} has a writing mistake on line {line}, column {column}: {what}."
-            hint = (
-                f"Check line {line} of {self.file} (and the line before it): each setting is written "
+            message = Msg(
+                "{file} has a writing mistake on line {line}, column {column}: {what}.",
+                file=self.file,
+                line=line,
+                column=column,
+                what=what,
+            )
+            hint = Msg(
+                "Check line {line} of {file} (and the line before it): each setting is written "
                 "'name: value', steps start with '- ', and indents use spaces, not tabs. Put text "
-                "with a ':' or '#' in quotes."
+                "with a ':' or '#' in quotes.",
+                line=line,
+                file=self.file,
             )
         else:
-            message = f"{self.file} has a writing mistake: {what}."
-            hint = f"Open {self.file} in a text editor and check how it is written."
+            message = Msg("{file} has a writing mistake: {what}.", file=self.file, what=what)
+            hint = Msg("Open {file} in a text editor and check how it is written.", file=self.file)
         self.problems.error(message, hint, file=self.file)
 
     # --- checking the values ------------------------------------------------------------------
@@ -254,8 +274,12 @@ class _ManifestReader:
             document = {}
         if not isinstance(document, dict):
             self.problems.error(
-                f"{self.file} should be a list of settings like 'format: 1', but it is {_describe(document)}.",
-                f"Start {self.file} with the line 'format: 1', then one setting per line.",
+                Msg(
+                    "{file} should be a list of settings like 'format: 1', but it is {value}.",
+                    file=self.file,
+                    value=_describe(document),
+                ),
+                Msg("Start {file} with the line 'format: 1', then one setting per line.", file=self.file),
                 file=self.file,
             )
             return None
@@ -274,6 +298,7 @@ class _ManifestReader:
             version=self._version(document.get("version")),
             cover=self._file_reference(document.get("cover"), "cover", step=None),
             video_sound=self._yes_no(document.get("video_sound"), "video_sound"),
+            video_loop=self._yes_no(document.get("video_loop"), "video_loop"),
             steps=None if steps_value is None else self._steps(steps_value, pack_language),
         )
 
@@ -283,22 +308,24 @@ class _ManifestReader:
         value = document.get("format")
         if value is None:
             self.problems.error(
-                f"{self.file} does not say which format it is written in.",
-                f"Add the line 'format: 1' at the top of {self.file}.",
+                Msg("{file} does not say which format it is written in.", file=self.file),
+                Msg("Add the line 'format: 1' at the top of {file}.", file=self.file),
                 file=self.file,
             )
             return True
         if _is_whole_number(value) and value > FORMAT_VERSION:
             self.problems.error(
-                f"{self.file} is written for a newer version of Step Kiosk (format {value}).",
-                "Update Step Kiosk on this device, or make the pack again with this version.",
+                Msg(
+                    "{file} is written for a newer version of Step Kiosk (format {value}).", file=self.file, value=value
+                ),
+                Msg("Update Step Kiosk on this device, or make the pack again with this version."),
                 file=self.file,
             )
             return False
         if value != FORMAT_VERSION or isinstance(value, bool):
             self.problems.error(
-                f"The format in {self.file} must be 1, but it is {_describe(value)}.",
-                "Write 'format: 1'.",
+                Msg("The format in {file} must be 1, but it is {value}.", file=self.file, value=_describe(value)),
+                Msg("Write 'format: 1'."),
                 file=self.file,
             )
         return True
@@ -310,22 +337,40 @@ class _ManifestReader:
             name = str(key)
             close = difflib.get_close_matches(name.lower(), known, n=1)
             hint = (
-                f"Did you mean '{close[0]}'? Fix the spelling, or remove the line."
+                Msg("Did you mean '{close}'? Fix the spelling, or remove the line.", close=close[0])
                 if close
-                else f"Remove the line, or check the spelling. Known settings are: {', '.join(known)}."
+                else Msg("Remove the line, or check the spelling. Known settings are: {known}.", known=", ".join(known))
             )
-            self.problems.warning(
-                f"{where} has a setting the kiosk does not know: '{name}'.", hint, file=self.file, step=step
+            message = (
+                Msg("{file} has a setting the kiosk does not know: '{name}'.", file=where, name=name)
+                if step is None
+                else Msg("Step {step} has a setting the kiosk does not know: '{name}'.", step=step, name=name)
             )
+            self.problems.warning(message, hint, file=self.file, step=step)
 
-    def _wrong(self, setting: str, value: Any, expected: str, example: str, step: int | None) -> None:
-        where = f"In step {step}, the" if step is not None else "The"
+    def _wrong(self, setting: str | Msg, value: Any, expected: Msg, example: str, step: int | None) -> None:
+        message = (
+            Msg(
+                "In step {step}, the {setting} must be {expected}, but it is {value}.",
+                step=step,
+                setting=setting,
+                expected=expected,
+                value=_describe(value),
+            )
+            if step is not None
+            else Msg(
+                "The {setting} must be {expected}, but it is {value}.",
+                setting=setting,
+                expected=expected,
+                value=_describe(value),
+            )
+        )
         self.problems.error(
-            f"{where} {setting} must be {expected}, but it is {_describe(value)}.",
-            f"Write it like this: {example}",
+            message,
+            Msg("Write it like this: {example}", example=example),
             file=self.file,
             step=step,
-            kind=("wrong value", setting),  # one kind per setting, not one for all wrong values
+            kind=("wrong value", str(setting)),  # one kind per setting, not one for all wrong values
         )
 
     def _id(self, value: Any) -> str | None:
@@ -333,7 +378,7 @@ class _ManifestReader:
             return None
         text = value.strip() if isinstance(value, str) else None
         if not text or len(text) > MAX_ID_LENGTH or any(c in text for c in "/\\") or not text.isprintable():
-            self._wrong("id", value, "a short name without slashes", "'id: wash-hands'", None)
+            self._wrong("id", value, Msg("a short name without slashes"), "'id: wash-hands'", None)
             return None
         return text
 
@@ -343,7 +388,7 @@ class _ManifestReader:
         tag = normalise_language_tag(value) if isinstance(value, str) else None
         if tag is None:
             example = "'language: \"no\"' (in quotes)" if value is False else "'language: en' (or de, zh, …)"
-            self._wrong("language", value, "a language code", example, None)
+            self._wrong("language", value, Msg("a language code"), example, None)
         return tag
 
     def _kind(self, value: Any) -> str | None:
@@ -352,8 +397,10 @@ class _ManifestReader:
         if isinstance(value, str) and value.strip().lower() in KINDS:
             return value.strip().lower()
         self.problems.warning(
-            f"The kind {_describe(value)} is not one the kiosk knows, so the pack is listed as 'other'.",
-            f"Write one of: {', '.join(KINDS)}.",
+            Msg(
+                "The kind {value} is not one the kiosk knows, so the pack is listed as 'other'.", value=_describe(value)
+            ),
+            Msg("Write one of: {kinds}.", kinds=", ".join(KINDS)),
             file=self.file,
         )
         return "other"
@@ -362,23 +409,23 @@ class _ManifestReader:
         if value is None:
             return None
         if not _is_whole_number(value) or value < 0:
-            self._wrong("version", value, "a whole number", "'version: 2'", None)
+            self._wrong("version", value, Msg("a whole number"), "'version: 2'", None)
             return None
         return value
 
-    def _yes_no(self, value: Any, setting: str) -> bool | None:
+    def _yes_no(self, value: Any, setting: str, step: int | None = None) -> bool | None:
         if value is None:
             return None
         if isinstance(value, bool):
             return value
-        self._wrong(setting, value, "true or false", f"'{setting}: true'", None)
+        self._wrong(setting, value, Msg("true or false"), f"'{setting}: true'", step)
         return None
 
     def _file_reference(self, value: Any, setting: str, step: int | None) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            self._wrong(setting, value, "a file name", f"'{setting}: 01.jpg'", step)
+            self._wrong(setting, value, Msg("a file name"), f"'{setting}: 01.jpg'", step)
             return None
         return value.strip()
 
@@ -391,19 +438,31 @@ class _ManifestReader:
         example = f"'{setting}: Wash your hands.' or '{setting}: {{en: Wash your hands., de: Hände waschen.}}'"
         if isinstance(value, str):
             if not value.strip():
-                self._wrong(setting, value, "some words", example, step)
+                self._wrong(setting, value, Msg("some words"), example, step)
                 return None
             return {pack_language: value.strip()}
         if not isinstance(value, dict) or not value:
-            self._wrong(setting, value, "words, or words for each language", example, step)
+            self._wrong(setting, value, Msg("words, or words for each language"), example, step)
             return None
         texts: dict[str, str] = {}
         for language, text in value.items():
             tag = normalise_language_tag(language) if isinstance(language, str) else None
             if tag is None:
-                self._wrong(f"language of the {setting}", language, "a language code like en, de or zh", example, step)
+                self._wrong(
+                    Msg("language of the {setting}", setting=setting),
+                    language,
+                    Msg("a language code like en, de or zh"),
+                    example,
+                    step,
+                )
             elif not isinstance(text, str) or not text.strip():
-                self._wrong(f"{setting} in '{tag}'", text, "some words", example, step)
+                self._wrong(
+                    Msg("{setting} in '{language}'", setting=setting, language=tag),
+                    text,
+                    Msg("some words"),
+                    example,
+                    step,
+                )
             else:
                 texts[tag] = text.strip()
         return texts
@@ -415,15 +474,27 @@ class _ManifestReader:
         if isinstance(value, str) and value.strip():
             return {pack_language: value.strip()}
         if not isinstance(value, dict) or not value:
-            self._wrong("audio", value, "a sound file name", example, step)
+            self._wrong("audio", value, Msg("a sound file name"), example, step)
             return {}
         files: dict[str, str] = {}
         for language, reference in value.items():
             tag = normalise_language_tag(language) if isinstance(language, str) else None
             if tag is None:
-                self._wrong("language of the audio", language, "a language code like en, de or zh", example, step)
+                self._wrong(
+                    Msg("language of the {setting}", setting="audio"),
+                    language,
+                    Msg("a language code like en, de or zh"),
+                    example,
+                    step,
+                )
             elif not isinstance(reference, str) or not reference.strip():
-                self._wrong(f"audio in '{tag}'", reference, "a sound file name", example, step)
+                self._wrong(
+                    Msg("{setting} in '{language}'", setting="audio", language=tag),
+                    reference,
+                    Msg("a sound file name"),
+                    example,
+                    step,
+                )
             else:
                 files[tag] = reference.strip()
         return files
@@ -432,15 +503,22 @@ class _ManifestReader:
         if value is None:
             return None
         if not _is_whole_number(value) or not 1 <= value <= maximum:
-            self._wrong(setting, value, f"a whole number of {unit} from 1 to {maximum}", f"'{setting}: 20'", step)
+            expected = (
+                Msg("a whole number of seconds from 1 to {maximum}", maximum=maximum)
+                if unit == "seconds"
+                else Msg("a whole number of times from 1 to {maximum}", maximum=maximum)
+            )
+            self._wrong(setting, value, expected, f"'{setting}: 20'", step)
             return None
         return value
 
     def _steps(self, value: Any, pack_language: str) -> tuple[StepSpec, ...]:
         if not isinstance(value, list):
             self.problems.error(
-                f"The steps in {self.file} must be a list, but they are {_describe(value)}.",
-                "Write each step on its own line starting with '- image:', followed by its 'text:'.",
+                Msg(
+                    "The steps in {file} must be a list, but they are {value}.", file=self.file, value=_describe(value)
+                ),
+                Msg("Write each step on its own line starting with '- image:', followed by its 'text:'."),
                 file=self.file,
             )
             return ()
@@ -451,8 +529,13 @@ class _ManifestReader:
     def _step(self, item: Any, number: int, pack_language: str) -> StepSpec | None:
         if not isinstance(item, dict):
             self.problems.error(
-                f"Step {number} in {self.file} must have an 'image:' and a 'text:', but it is {_describe(item)}.",
-                "Write the step like this: '- image: 01.jpg' and on the next line '  text: Wet your hands.'",
+                Msg(
+                    "Step {step} in {file} must have an 'image:' and a 'text:', but it is {value}.",
+                    step=number,
+                    file=self.file,
+                    value=_describe(item),
+                ),
+                Msg("Write the step like this: '- image: 01.jpg' and on the next line '  text: Wet your hands.'"),
                 file=self.file,
                 step=number,
             )
@@ -462,16 +545,16 @@ class _ManifestReader:
         video = self._file_reference(item.get("video"), "video", number)
         if item.get("image") is None and item.get("video") is None:
             self.problems.error(
-                f"Step {number} has no picture.",
-                "Add a line 'image: <file name>' (or 'video: <file name>' for a clip) to the step.",
+                Msg("Step {step} has no picture.", step=number),
+                Msg("Add a line 'image: <file name>' (or 'video: <file name>' for a clip) to the step."),
                 file=self.file,
                 step=number,
             )
         text = self._text_by_language(item.get("text"), pack_language, "text", number)
         if item.get("text") is None:
             self.problems.error(
-                f"Step {number} has no text.",
-                "Add a line 'text: <what the worker does>' to the step.",
+                Msg("Step {step} has no text.", step=number),
+                Msg("Add a line 'text: <what the worker does>' to the step."),
                 file=self.file,
                 step=number,
             )
@@ -483,6 +566,7 @@ class _ManifestReader:
             timer=self._whole_number(item.get("timer"), "timer", "seconds", MAX_TIMER_SECONDS, number),
             count=self._whole_number(item.get("count"), "count", "times", MAX_COUNT, number),
             video=video,
+            video_loop=self._yes_no(item.get("video_loop"), "video_loop", number),
         )
 
 

@@ -14,9 +14,10 @@ import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Iterator, Mapping, TypeVar
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 from kiosk.packs.languages import pick_for_language
+from kiosk.packs.words import Msg
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -73,13 +74,26 @@ class Problem:
     pack: str  # pack id (or the folder/zip name when no id could be read)
     file: str | None  # path relative to the pack root, "/" separated
     step: int | None  # 1-based step number
-    message: str  # plain words: what is wrong
-    hint: str  # plain words: what to do
+    message: str  # plain words: what is wrong (English)
+    hint: str  # plain words: what to do (English)
+    # The same words as templates, put into the trainer's language when shown (``in_words``);
+    # left out of comparisons: two problems are the same when their English words are.
+    message_msg: Msg | None = field(default=None, compare=False, repr=False)
+    hint_msg: Msg | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = ", ".join(part for part in (self.file, f"step {self.step}" if self.step is not None else None) if part)
         prefix = f"{where}: " if where else ""
         return f"{prefix}{self.message} — {self.hint}"
+
+    def in_words(self, gettext: Callable[[str], str] | None = None) -> tuple[str, str]:
+        """(what is wrong, what to do) in the language of ``gettext`` (English without one); a
+        problem made from plain words is looked up by those words."""
+        if gettext is None:
+            return self.message, self.hint
+        message = (self.message_msg or Msg(self.message)).render(gettext)
+        hint = (self.hint_msg or Msg(self.hint)).render(gettext)
+        return message, hint
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,7 @@ class Step:
     timer: int | None = None  # seconds; a countdown that never forces anything
     count: int | None = None  # "do this N times": a tally to tap
     video: str | None = None  # path relative to pack root: a probed MP4/H.264 or WebM/VP9 clip
+    video_loop: bool = False  # the clip plays again and again while the step is shown (else once)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", _freeze(self.text))
@@ -136,6 +151,7 @@ class Pack:
     display_images: Mapping[str, Path] = field(default_factory=FrozenMap, compare=False, repr=False)
     thumbnail_image: Path | None = field(default=None, compare=False, repr=False)
     video_sound: bool = False  # pack.yaml 'video_sound': play the clips' own sound (else muted)
+    video_loop: bool = False  # pack.yaml 'video_loop': the default of every step's 'video_loop'
     video_sounds: Mapping[str, Path] = field(default_factory=FrozenMap, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -21,6 +21,7 @@ from kiosk.packs.pack_files import (
     extension,
 )
 from kiosk.packs.problems import ProblemList
+from kiosk.packs.words import Msg
 from kiosk.packs.video import VIDEO_EXTENSIONS
 
 _NUMBERED = re.compile(r"^\s*(\d+)(.*)$", re.DOTALL)
@@ -98,10 +99,16 @@ def steps_from_photos(files: PackFiles, language: str, problems: ProblemList) ->
             _add_video(videos, entry, problems)
         elif kind in UNSUPPORTED_IMAGE_EXTENSIONS:
             problems.error(
-                f"The photo {pack_file.key} is a {kind[1:].upper()} picture, which the kiosk cannot show, "
-                "so this step would be left out.",
-                "Save the photo as JPEG (.jpg) or PNG. On an iPhone: Settings > Camera > Formats > "
-                "Most Compatible, for photos taken from now on.",
+                Msg(
+                    "The photo {name} is a {format} picture, which the kiosk cannot show, "
+                    "so this step would be left out.",
+                    name=pack_file.key,
+                    format=kind[1:].upper(),
+                ),
+                Msg(
+                    "Save the photo as JPEG (.jpg) or PNG. On an iPhone: Settings > Camera > Formats > "
+                    "Most Compatible, for photos taken from now on."
+                ),
                 file=pack_file.key,
             )
     specs = []
@@ -113,8 +120,15 @@ def steps_from_photos(files: PackFiles, language: str, problems: ProblemList) ->
             image = _Numbered(image.number, video.text, image.file)
         if not image.text:
             problems.warning(
-                f"Step {position} has no words: the name of the picture {image.file.key} is only a number.",
-                f"Add what the worker does to the file name, like '{number:02d} Wet your hands{extension(image.file.name)}'.",
+                Msg(
+                    "Step {step} has no words: the name of the picture {name} is only a number.",
+                    step=position,
+                    name=image.file.key,
+                ),
+                Msg(
+                    "Add what the worker does to the file name, like '{example}'.",
+                    example=f"{number:02d} Wet your hands{extension(image.file.name)}",
+                ),
                 file=image.file.key,
                 step=position,
             )
@@ -137,9 +151,13 @@ def _add_image(images: dict[int, _Numbered], entry: _Numbered, problems: Problem
         images[entry.number] = entry
         return
     problems.error(
-        f"Two pictures have the number {entry.number}: {earlier.file.key} and {entry.file.key}, "
-        "so the order of the steps is not clear.",
-        "Give every picture its own number (01, 02, 03 …) in the order of the steps.",
+        Msg(
+            "Two pictures have the number {number}: {first} and {second}, so the order of the steps is not clear.",
+            number=entry.number,
+            first=earlier.file.key,
+            second=entry.file.key,
+        ),
+        Msg("Give every picture its own number (01, 02, 03 …) in the order of the steps."),
         file=entry.file.key,
     )
 
@@ -150,9 +168,14 @@ def _add_video(videos: dict[int, _Numbered], entry: _Numbered, problems: Problem
         videos[entry.number] = entry
         return
     problems.error(
-        f"Two videos have the number {entry.number}: {earlier.file.key} and {entry.file.key}, "
-        "so it is not clear which one belongs to the step.",
-        "Keep one video per step number, and delete or renumber the other.",
+        Msg(
+            "Two videos have the number {number}: {first} and {second}, "
+            "so it is not clear which one belongs to the step.",
+            number=entry.number,
+            first=earlier.file.key,
+            second=entry.file.key,
+        ),
+        Msg("Keep one video per step number, and delete or renumber the other."),
         file=entry.file.key,
     )
 
@@ -163,8 +186,12 @@ def _add_audio(audio: dict[int, _Numbered], entry: _Numbered, problems: ProblemL
         audio[entry.number] = entry
         return
     problems.warning(
-        f"Two sound files have the number {entry.number}: {earlier.file.key} and {entry.file.key}. "
-        f"Only {earlier.file.key} is played.",
-        "Keep one recording per step number, and delete or renumber the other.",
+        Msg(
+            "Two sound files have the number {number}: {first} and {second}. Only {first} is played.",
+            number=entry.number,
+            first=earlier.file.key,
+            second=entry.file.key,
+        ),
+        Msg("Keep one recording per step number, and delete or renumber the other."),
         file=entry.file.key,
     )

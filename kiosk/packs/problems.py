@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Hashable, Iterable
 
 from kiosk.packs.model import Problem, Severity
+from kiosk.packs.words import Gettext, Msg, as_msg
 
 MAX_PER_KIND = 10  # a handful of examples shows the trainer the pattern
 MAX_KEPT = 50  # problems listed one by one per pack (summaries come on top: one per kind)
@@ -50,12 +51,26 @@ class ProblemList:
         self._errors = 0
 
     def error(
-        self, message: str, hint: str, *, file: str | None = None, step: int | None = None, kind: Hashable | None = None
+        self,
+        message: str | Msg,
+        hint: str | Msg,
+        *,
+        file: str | None = None,
+        step: int | None = None,
+        kind: Hashable | None = None,
     ) -> None:
+        """An error; ``message`` and ``hint`` as ``Msg`` templates, so they can be shown in the
+        trainer's language (a plain string is looked up as it is)."""
         self._add(Severity.ERROR, message, hint, file, step, kind)
 
     def warning(
-        self, message: str, hint: str, *, file: str | None = None, step: int | None = None, kind: Hashable | None = None
+        self,
+        message: str | Msg,
+        hint: str | Msg,
+        *,
+        file: str | None = None,
+        step: int | None = None,
+        kind: Hashable | None = None,
     ) -> None:
         self._add(Severity.WARNING, message, hint, file, step, kind)
 
@@ -65,12 +80,20 @@ class ProblemList:
             self._keep(problem, ("extended", problem.severity, problem.message))
 
     def _add(
-        self, severity: Severity, message: str, hint: str, file: str | None, step: int | None, kind: Hashable | None
+        self,
+        severity: Severity,
+        message: str | Msg,
+        hint: str | Msg,
+        file: str | None,
+        step: int | None,
+        kind: Hashable | None,
     ) -> None:
         if kind is None:
             caller = sys._getframe(2)  # the line that called error() or warning(): one template
             kind = (caller.f_code.co_filename, caller.f_lineno)
-        self._keep(Problem(severity, self.pack_label, file, step, message, hint), (severity, kind))
+        text, advice = as_msg(message), as_msg(hint)
+        problem = Problem(severity, self.pack_label, file, step, str(text), str(advice), text, advice)
+        self._keep(problem, (severity, kind))
 
     def _keep(self, problem: Problem, kind: Hashable) -> None:
         if problem.severity is Severity.ERROR:
@@ -108,14 +131,34 @@ class ProblemList:
 
 def _summary(pack_label: str, counted: _Kind, more: int) -> Problem:
     example = counted.first
-    shown = example.message if len(example.message) <= 160 else example.message[:157] + "…"
-    listed = "listed above" if counted.kept else "not listed"
-    return Problem(
-        counted.severity,
-        pack_label,
-        None,
-        None,
-        f"… and {more:,} more {'problem' if more == 1 else 'problems'} of the same kind ({listed}), like: {shown}",
-        f"They are not listed one by one. {example.hint} The same fix applies to all of them; "
-        "check the pack again afterwards.",
+    shown = _Shortened(example.message_msg or as_msg(example.message))
+    if more == 1:
+        listed = Msg("… and 1 more problem of the same kind (listed above), like: {example}", example=shown)
+        if not counted.kept:
+            listed = Msg("… and 1 more problem of the same kind (not listed), like: {example}", example=shown)
+    elif counted.kept:
+        listed = Msg(
+            "… and {more} more problems of the same kind (listed above), like: {example}",
+            more=f"{more:,}",
+            example=shown,
+        )
+    else:
+        listed = Msg(
+            "… and {more} more problems of the same kind (not listed), like: {example}", more=f"{more:,}", example=shown
+        )
+    advice = Msg(
+        "They are not listed one by one. {hint} The same fix applies to all of them; check the pack again afterwards.",
+        hint=example.hint_msg or as_msg(example.hint),
     )
+    return Problem(counted.severity, pack_label, None, None, str(listed), str(advice), listed, advice)
+
+
+class _Shortened(Msg):
+    """The example in a summary: at most 160 characters in any language."""
+
+    def __init__(self, inner: Msg) -> None:
+        super().__init__("{text}", text=inner)
+
+    def render(self, gettext: Gettext | None = None) -> str:
+        text = super().render(gettext)
+        return text if len(text) <= 160 else text[:157] + "…"

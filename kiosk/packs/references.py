@@ -23,25 +23,29 @@ from kiosk.packs.pack_files import (
 )
 from kiosk.packs.problems import ProblemList
 from kiosk.packs.video import VIDEO_EXTENSIONS
+from kiosk.packs.words import Msg
 
 
 @dataclass(frozen=True)
 class _Kind:
-    noun: str  # as the trainer would say it: "picture", "recording"
+    noun: Msg  # as the trainer would say it: "picture", "recording"
     extensions: frozenset[str]
     needed: bool  # True: the pack cannot work without it (problems are errors)
-    when_missing: str  # what the kiosk does instead, for the message ("" when needed)
+    when_missing: Msg | None  # what the kiosk does instead, for the message (None when needed)
 
 
-PICTURE = _Kind("picture", IMAGE_EXTENSIONS, True, "")
+PICTURE = _Kind(Msg("picture"), IMAGE_EXTENSIONS, True, None)
 RECORDING = _Kind(
-    "recording", AUDIO_EXTENSIONS, False, "so the kiosk will speak the step's text with a computer voice instead"
+    Msg("recording"),
+    AUDIO_EXTENSIONS,
+    False,
+    Msg("so the kiosk will speak the step's text with a computer voice instead"),
 )
-COVER = _Kind("cover picture", IMAGE_EXTENSIONS, False, "so the first step's picture is shown instead")
+COVER = _Kind(Msg("cover picture"), IMAGE_EXTENSIONS, False, Msg("so the first step's picture is shown instead"))
 # A clip is needed when the step has no picture (it gives the poster); beside a picture, the step
 # still works without it.
-VIDEO_ONLY = _Kind("video", VIDEO_EXTENSIONS, True, "")
-VIDEO_BESIDE_PICTURE = _Kind("video", VIDEO_EXTENSIONS, False, "so the step shows its picture instead")
+VIDEO_ONLY = _Kind(Msg("video"), VIDEO_EXTENSIONS, True, None)
+VIDEO_BESIDE_PICTURE = _Kind(Msg("video"), VIDEO_EXTENSIONS, False, Msg("so the step shows its picture instead"))
 
 
 class References:
@@ -66,9 +70,14 @@ class References:
             wrong = recording_problem(self.files.path_of(found))
             if wrong is not None:
                 self.problems.warning(
-                    f"The recording {found.key} for step {step} {wrong}, so the kiosk will speak the "
-                    "step's sentence with a computer voice instead.",
-                    RECORD_AGAIN,
+                    Msg(
+                        "The recording {name} for step {step} {wrong}, so the kiosk will speak the "
+                        "step's sentence with a computer voice instead.",
+                        name=found.key,
+                        step=step,
+                        wrong=Msg(wrong),  # one of audio_check's fixed phrases (in the catalogs)
+                    ),
+                    Msg(RECORD_AGAIN),
                     file=found.key,
                     step=step,
                 )
@@ -95,9 +104,20 @@ class References:
             return None
         if lookup.found is Found.IGNORING_CASE:
             self.problems.warning(
-                f"The {kind.noun} is written '{shown}' in {self.written_in}, but the file is called "
-                f"{lookup.file.key}. It is used, but upper and lower case letters should match.",
-                f"Write '{lookup.file.key}' in {self.written_in}, or rename the file to '{shown}'.",
+                Msg(
+                    "The {noun} is written '{shown}' in {file}, but the file is called {name}. It is used, "
+                    "but upper and lower case letters should match.",
+                    noun=kind.noun,
+                    shown=shown,
+                    file=self.written_in,
+                    name=lookup.file.key,
+                ),
+                Msg(
+                    "Write '{name}' in {file}, or rename the file to '{shown}'.",
+                    name=lookup.file.key,
+                    file=self.written_in,
+                    shown=shown,
+                ),
                 file=lookup.file.key,
                 step=step,
             )
@@ -106,33 +126,70 @@ class References:
     def _leaves_pack(self, shown: str, kind: _Kind, step: int | None) -> None:
         name_only = os.path.basename(shown.replace("\\", "/")) or "photo.jpg"
         self.problems.error(
-            f"The {kind.noun} '{shown}' is outside the pack folder. A pack may only use its own files.",
-            f"Copy the file into the pack folder and write just its name, like '{name_only}'.",
+            Msg(
+                "The {noun} '{shown}' is outside the pack folder. A pack may only use its own files.",
+                noun=kind.noun,
+                shown=shown,
+            ),
+            Msg("Copy the file into the pack folder and write just its name, like '{name}'.", name=name_only),
             file=shown,
             step=step,
         )
 
     def _missing(self, shown: str, kind: _Kind, step: int | None) -> None:
-        for_step = f" for step {step}" if step is not None else ""
-        instead = f", {kind.when_missing}" if kind.when_missing else ""
+        if step is not None and kind.when_missing is not None:
+            message = Msg(
+                "The {noun} {shown} for step {step} is missing, {instead}.",
+                noun=kind.noun,
+                shown=shown,
+                step=step,
+                instead=kind.when_missing,
+            )
+        elif step is not None:
+            message = Msg("The {noun} {shown} for step {step} is missing.", noun=kind.noun, shown=shown, step=step)
+        elif kind.when_missing is not None:
+            message = Msg(
+                "The {noun} {shown} is missing, {instead}.", noun=kind.noun, shown=shown, instead=kind.when_missing
+            )
+        else:
+            message = Msg("The {noun} {shown} is missing.", noun=kind.noun, shown=shown)
         report = self.problems.error if kind.needed else self.problems.warning
         report(
-            f"The {kind.noun} {shown}{for_step} is missing{instead}.",
-            f"Copy {shown} into the pack folder, or fix the name in {self.written_in}.",
+            message,
+            Msg("Copy {shown} into the pack folder, or fix the name in {file}.", shown=shown, file=self.written_in),
             file=shown,
             step=step,
         )
 
     def _wrong_kind(self, pack_file: PackFile, kind: _Kind, step: int | None) -> None:
         suffix = extension(pack_file.name)
-        if kind.extensions is IMAGE_EXTENSIONS and suffix in UNSUPPORTED_IMAGE_EXTENSIONS:
-            message = f"The {kind.noun} {pack_file.key} is a {suffix[1:].upper()} picture, which the kiosk cannot show."
-            hint = "Save it as JPEG (.jpg) or PNG and use that file instead."
+        names = ", ".join(sorted(kind.extensions))
+        values = {"noun": kind.noun, "name": pack_file.key, "format": suffix[1:].upper(), "kinds": names}
+        picture = kind.extensions is IMAGE_EXTENSIONS and suffix in UNSUPPORTED_IMAGE_EXTENSIONS
+        if kind.when_missing is None:
+            message = (
+                Msg("The {noun} {name} is a {format} picture, which the kiosk cannot show.", **values)
+                if picture
+                else Msg("The {noun} {name} is not a kind of file the kiosk can use here ({kinds}).", **values)
+            )
         else:
-            names = ", ".join(sorted(kind.extensions))
-            message = f"The {kind.noun} {pack_file.key} is not a kind of file the kiosk can use here ({names})."
-            hint = f"Use a {names} file for the {kind.noun}."
-        if kind.when_missing:
-            message = f"{message[:-1]}, {kind.when_missing}."
+            message = (
+                Msg(
+                    "The {noun} {name} is a {format} picture, which the kiosk cannot show, {instead}.",
+                    instead=kind.when_missing,
+                    **values,
+                )
+                if picture
+                else Msg(
+                    "The {noun} {name} is not a kind of file the kiosk can use here ({kinds}), {instead}.",
+                    instead=kind.when_missing,
+                    **values,
+                )
+            )
+        hint = (
+            Msg("Save it as JPEG (.jpg) or PNG and use that file instead.")
+            if picture
+            else Msg("Use a {kinds} file for the {noun}.", kinds=names, noun=kind.noun)
+        )
         report = self.problems.error if kind.needed else self.problems.warning
         report(message, hint, file=pack_file.key, step=step)

@@ -37,6 +37,7 @@ from kiosk.packs import storage
 from kiosk.packs.model import Problem, Severity
 from kiosk.packs.pack_files import is_ignored_name, nfc
 from kiosk.packs.problems import ProblemList
+from kiosk.packs.words import Msg
 
 MARKER_NAME = "unpacked.json"
 FILES_FOLDER = "files"
@@ -86,8 +87,8 @@ def unpack(zip_path: Path, unpack_root: Path, limits: ZipLimits, problems: Probl
     size = zip_path.stat().st_size
     if size > limits.max_total_bytes:
         problems.error(
-            f"The zip file {zip_name} is too big for a pack ({size // (1024 * 1024)} MB).",
-            "Make the pack smaller: use photos from a phone rather than camera originals, and fewer of them.",
+            Msg("The zip file {name} is too big for a pack ({size} MB).", name=zip_name, size=size // (1024 * 1024)),
+            Msg("Make the pack smaller: use photos from a phone rather than camera originals, and fewer of them."),
         )
         return None
     destination = unpack_root / zip_digest(zip_path)
@@ -103,17 +104,23 @@ def unpack(zip_path: Path, unpack_root: Path, limits: ZipLimits, problems: Probl
         pass
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, struct.error, ValueError) as error:
         warnings.error(
-            f"The zip file {zip_name} is damaged or is not a real zip file ({error}).",
-            "Make the zip again from the pack folder and copy it once more.",
+            Msg("The zip file {name} is damaged or is not a real zip file ({error}).", name=zip_name, error=str(error)),
+            Msg("Make the zip again from the pack folder and copy it once more."),
         )
     except OSError as error:
         if _is_reading_error(error, zip_path):
             warnings.error(
-                f"The zip file {zip_name} could not be read ({error.strerror or error}).",
-                "Copy the zip file onto the kiosk again; check that it opens on a computer.",
+                Msg(
+                    "The zip file {name} could not be read ({error}).",
+                    name=zip_name,
+                    error=str(error.strerror or error),
+                ),
+                Msg("Copy the zip file onto the kiosk again; check that it opens on a computer."),
             )
         else:  # writing into the cache failed: the device's fault, not the zip's
-            message, hint = storage.storage_words(error, f"the zip file {zip_name} could not be unpacked")
+            message, hint = storage.storage_words(
+                error, Msg("the zip file {name} could not be unpacked", name=zip_name)
+            )
             warnings.error(message, hint)
     problems.extend(warnings.labelled(problems.pack_label))
     return None if warnings.has_errors else destination / FILES_FOLDER
@@ -140,9 +147,18 @@ def _check_entry_count(zip_path: Path, limits: ZipLimits, problems: ProblemList)
 
 def _refuse_entries(zip_name: str, entries: int, limits: ZipLimits, problems: ProblemList) -> None:
     problems.error(
-        f"The zip file {zip_name} lists {entries:,} entries; a pack may hold at most {limits.max_files:,} "
-        f"files ({limits.max_entries:,} entries with folders and the extra files computers add).",
-        "Check that you zipped the pack folder and not a whole photo library. Do not use a zip you did not make yourself.",
+        Msg(
+            "The zip file {name} lists {entries} entries; a pack may hold at most {files} "
+            "files ({most} entries with folders and the extra files computers add).",
+            name=zip_name,
+            entries=f"{entries:,}",
+            files=f"{limits.max_files:,}",
+            most=f"{limits.max_entries:,}",
+        ),
+        Msg(
+            "Check that you zipped the pack folder and not a whole photo library. "
+            "Do not use a zip you did not make yourself."
+        ),
     )
     raise _Refused
 
@@ -184,8 +200,15 @@ def _checked_entries(archive: zipfile.ZipFile, zip_name: str, limits: ZipLimits,
         parts = _path_parts(raw_name)
         if parts is None:
             problems.error(
-                f"The zip file {zip_name} holds a file that would be unpacked outside its folder: {raw_name}.",
-                "Do not use this zip: it may have been made to harm the device. Make a new zip from the pack folder.",
+                Msg(
+                    "The zip file {name} holds a file that would be unpacked outside its folder: {entry}.",
+                    name=zip_name,
+                    entry=raw_name,
+                ),
+                Msg(
+                    "Do not use this zip: it may have been made to harm the device. "
+                    "Make a new zip from the pack folder."
+                ),
                 file=raw_name,
             )
             raise _Refused
@@ -193,23 +216,32 @@ def _checked_entries(archive: zipfile.ZipFile, zip_name: str, limits: ZipLimits,
             continue
         if stat.S_ISLNK(info.external_attr >> 16):
             problems.warning(
-                f"The zip file {zip_name} holds a link ({raw_name}), which the kiosk does not unpack.",
-                "Put the file itself into the pack instead of a link to it.",
+                Msg(
+                    "The zip file {name} holds a link ({entry}), which the kiosk does not unpack.",
+                    name=zip_name,
+                    entry=raw_name,
+                ),
+                Msg("Put the file itself into the pack instead of a link to it."),
                 file=raw_name,
             )
             continue
         if info.flag_bits & 0x1:
             problems.error(
-                f"The zip file {zip_name} is protected with a password.",
-                "Make the zip again without a password.",
+                Msg("The zip file {name} is protected with a password.", name=zip_name),
+                Msg("Make the zip again without a password."),
                 file=raw_name,
             )
             raise _Refused
         key = "/".join(parts)
         if key in seen:
             problems.error(
-                f"The zip file {zip_name} holds two files with the same name: {seen[key]} and {raw_name}.",
-                "Make the zip again from the pack folder.",
+                Msg(
+                    "The zip file {name} holds two files with the same name: {first} and {second}.",
+                    name=zip_name,
+                    first=seen[key],
+                    second=raw_name,
+                ),
+                Msg("Make the zip again from the pack folder."),
                 file=raw_name,
             )
             raise _Refused
@@ -219,8 +251,13 @@ def _checked_entries(archive: zipfile.ZipFile, zip_name: str, limits: ZipLimits,
         entries.append(_Entry(info, raw_name, parts))
     if len(entries) > limits.max_files:
         problems.error(
-            f"The zip file {zip_name} holds {len(entries)} files; a pack may hold at most {limits.max_files}.",
-            "Check that you zipped the pack folder and not a whole photo library.",
+            Msg(
+                "The zip file {name} holds {count} files; a pack may hold at most {most}.",
+                name=zip_name,
+                count=len(entries),
+                most=limits.max_files,
+            ),
+            Msg("Check that you zipped the pack folder and not a whole photo library."),
         )
         raise _Refused
     if total > limits.max_total_bytes:
@@ -233,10 +270,15 @@ def _check_ratio(info: zipfile.ZipInfo, raw_name: str, zip_name: str, limits: Zi
         return
     if info.compress_size == 0 or info.file_size / info.compress_size > limits.max_ratio:
         problems.error(
-            f"The zip file {zip_name} would unpack {raw_name} to {info.file_size // (1024 * 1024)} MB "
-            f"from {max(info.compress_size, 0) // 1024} KB. Real photos and sounds never shrink that much, "
-            "so this zip is not unpacked (it could fill the device).",
-            "Do not use this zip. Make a new zip from the pack folder.",
+            Msg(
+                "The zip file {name} would unpack {entry} to {size} MB from {packed} KB. Real photos and sounds "
+                "never shrink that much, so this zip is not unpacked (it could fill the device).",
+                name=zip_name,
+                entry=raw_name,
+                size=info.file_size // (1024 * 1024),
+                packed=max(info.compress_size, 0) // 1024,
+            ),
+            Msg("Do not use this zip. Make a new zip from the pack folder."),
             file=raw_name,
         )
         raise _Refused
@@ -249,19 +291,27 @@ def _check_total_ratio(entries: list[_Entry], zip_path: Path, limits: ZipLimits,
     packed = max(zip_path.stat().st_size, 1)
     if total >= limits.total_ratio_applies_from_bytes and total / packed > limits.max_total_ratio:
         problems.error(
-            f"The zip file {zip_path.name} would unpack to {total // (1024 * 1024)} MB from "
-            f"{packed // 1024} KB. Real photos and sounds never shrink that much, so this zip is not "
-            "unpacked (it could fill the device).",
-            "Do not use this zip. Make a new zip from the pack folder.",
+            Msg(
+                "The zip file {name} would unpack to {size} MB from {packed} KB. Real photos and sounds never "
+                "shrink that much, so this zip is not unpacked (it could fill the device).",
+                name=zip_path.name,
+                size=total // (1024 * 1024),
+                packed=packed // 1024,
+            ),
+            Msg("Do not use this zip. Make a new zip from the pack folder."),
         )
         raise _Refused
 
 
 def _refuse_total(zip_name: str, total: int, limits: ZipLimits, problems: ProblemList) -> None:
     problems.error(
-        f"The zip file {zip_name} would unpack to more than {limits.max_total_bytes // (1024 * 1024)} MB "
-        f"({total // (1024 * 1024)} MB or more), too much for a pack.",
-        "Make the pack smaller: use photos from a phone rather than camera originals, and fewer of them.",
+        Msg(
+            "The zip file {name} would unpack to more than {most} MB ({size} MB or more), too much for a pack.",
+            name=zip_name,
+            most=limits.max_total_bytes // (1024 * 1024),
+            size=total // (1024 * 1024),
+        ),
+        Msg("Make the pack smaller: use photos from a phone rather than camera originals, and fewer of them."),
     )
     raise _Refused
 
@@ -331,8 +381,11 @@ def _extract(
         path = target.joinpath(*entry.parts)
         if not os.path.realpath(path).startswith(real_target + os.sep):  # belt and braces
             problems.error(
-                f"The zip file holds a file that would be unpacked outside its folder: {entry.raw_name}.",
-                "Do not use this zip. Make a new zip from the pack folder.",
+                Msg(
+                    "The zip file holds a file that would be unpacked outside its folder: {entry}.",
+                    entry=entry.raw_name,
+                ),
+                Msg("Do not use this zip. Make a new zip from the pack folder."),
                 file=entry.raw_name,
             )
             raise _Refused
@@ -346,9 +399,12 @@ def _extract(
                     _refuse_total(zip_name, total, limits, problems)
                 if written > entry.info.file_size:
                     problems.error(
-                        f"The zip file unpacks {entry.raw_name} to more than its table of contents says, "
-                        "so it is not unpacked (it could fill the device).",
-                        "Do not use this zip. Make a new zip from the pack folder.",
+                        Msg(
+                            "The zip file unpacks {entry} to more than its table of contents says, "
+                            "so it is not unpacked (it could fill the device).",
+                            entry=entry.raw_name,
+                        ),
+                        Msg("Do not use this zip. Make a new zip from the pack folder."),
                         file=entry.raw_name,
                     )
                     raise _Refused
@@ -358,7 +414,14 @@ def _extract(
 def _write_marker(folder: Path, problems: ProblemList) -> None:
     """Remember the unpacking's warnings, so that loading the unpacked copy again reports them too."""
     remembered = [
-        {"file": problem.file, "step": problem.step, "message": problem.message, "hint": problem.hint}
+        {
+            "file": problem.file,
+            "step": problem.step,
+            "message": problem.message,
+            "hint": problem.hint,
+            "message_msg": problem.message_msg.as_json() if problem.message_msg else None,
+            "hint_msg": problem.hint_msg.as_json() if problem.hint_msg else None,
+        }
         for problem in problems.labelled("")
     ]
     (folder / MARKER_NAME).write_text(json.dumps({"warnings": remembered}, ensure_ascii=False), encoding="utf-8")
@@ -370,7 +433,16 @@ def _read_marker(destination: Path, pack_label: str) -> list[Problem] | None:
         if not (destination / FILES_FOLDER).is_dir():
             return None
         return [
-            Problem(Severity.WARNING, pack_label, item["file"], item["step"], item["message"], item["hint"])
+            Problem(
+                Severity.WARNING,
+                pack_label,
+                item["file"],
+                item["step"],
+                item["message"],
+                item["hint"],
+                Msg.from_json(item.get("message_msg")),
+                Msg.from_json(item.get("hint_msg")),
+            )
             for item in remembered
         ]
     except (OSError, ValueError, KeyError, TypeError):

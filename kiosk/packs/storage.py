@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 
 from kiosk.packs.model import Problem
+from kiosk.packs.words import Msg
 
 FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
@@ -29,22 +30,34 @@ def is_full(error: OSError) -> bool:
     return error.errno in FULL
 
 
-def storage_words(error: OSError, what_failed: str) -> tuple[str, str]:
+def storage_words(error: OSError, what_failed: str | Msg) -> tuple[Msg, Msg]:
     """(message, hint) for a failed write to the cache. ``what_failed`` says what could not be
-    done, as the end of a sentence: "the screen-sized copies of its pictures could not be saved"."""
+    done, as the end of a sentence: "the screen-sized copies of its pictures could not be saved".
+    The hint always starts with ``NOT_THE_PACK`` in English (``is_storage_problem`` reads it)."""
     if is_full(error):
         return (
-            f"The kiosk's storage is full, so {what_failed}.",
-            f"{NOT_THE_PACK} Free some space: remove packs, photos or exports the kiosk no longer needs, "
-            "then tap Reload packs.",
+            Msg("The kiosk's storage is full, so {what}.", what=what_failed),
+            Msg(
+                "This is a problem of the kiosk's storage, not of the pack. Free some space: remove packs, "
+                "photos or exports the kiosk no longer needs, then tap Reload packs."
+            ),
         )
     if error.errno in NOT_WRITABLE:
         return (
-            f"The kiosk cannot write to its storage (it is read-only or locked), so {what_failed}.",
-            f"{NOT_THE_PACK} Restart the kiosk. If this stays, the SD card or USB stick may be "
-            "write-protected or failing: check it, or replace it.",
+            Msg("The kiosk cannot write to its storage (it is read-only or locked), so {what}.", what=what_failed),
+            Msg(
+                "This is a problem of the kiosk's storage, not of the pack. Restart the kiosk. If this stays, "
+                "the SD card or USB stick may be write-protected or failing: check it, or replace it."
+            ),
         )
     return (
-        f"The kiosk's storage could not be written ({error.strerror or error}), so {what_failed}.",
-        f"{NOT_THE_PACK} Restart the kiosk. If this stays, the SD card or USB stick may be failing: replace it.",
+        Msg(
+            "The kiosk's storage could not be written ({error}), so {what}.",
+            error=str(error.strerror or error),
+            what=what_failed,
+        ),
+        Msg(
+            "This is a problem of the kiosk's storage, not of the pack. Restart the kiosk. If this stays, "
+            "the SD card or USB stick may be failing: replace it."
+        ),
     )

@@ -13,20 +13,25 @@ This is the one place that decides what the report (and the kiosk's progress scr
   pack makes a new version, and that must not take the word "Learned" away from a worker.
 * The steps that need help come from the version of the pack on the kiosk now (step numbers mean
   different things in different versions), else from the newest version used in the window.
+* Every kiosk's runs count when this kiosk has them: a kiosk with a workshop hub keeps copies of
+  the other kiosks' runs (``kiosk.hub.sync``), and the report says where its figures come from
+  ("From all kiosks of the workshop, updated 10:42." or "From this kiosk only.").
 
 Everything here is Kivy-free and returns plain frozen dataclasses (``kiosk.report.view_model``).
 """
 
 from __future__ import annotations
 
+import sqlite3
+
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from kiosk.journal.progress import MasteryRule, PackProgress, person_progress
 from kiosk.report import scales
-from kiosk.report.strings import counted, format_day_short, format_percent, report_language, text
+from kiosk.report.strings import counted, format_day_short, format_percent, format_updated, report_language, text
 from kiosk.report.view_model import HelpStep, PersonReport, RunPoint, Summary, TaskReport, WeekBar
 
 DEFAULT_WEEKS = 8
@@ -67,6 +72,7 @@ def build_person_report(
     week_starts = scales.window_weeks(now, weeks)
     packs = index_packs(library_or_packs)
 
+    pulled_at = _all_kiosks_as_of(journal)
     everything = person_progress(journal, person_id, rule=rule)
     recent = person_progress(journal, person_id, rule=rule, since=scales.window_start(week_starts))
     learned_at = _learned_at(everything, now)
@@ -107,7 +113,43 @@ def build_person_report(
         has_history=any(run.started_at <= now for progress in everything for run in progress.runs_detail),
         summary=summary,
         tasks=tuple(tasks),
+        day=_day_page(journal, person, lang, week_starts, now),
+        source=source_sentence(lang, pulled_at, now),
+        all_kiosks_as_of=pulled_at,
     )
+
+
+def source_sentence(lang: str, all_kiosks_as_of: datetime | None, now: datetime) -> str:
+    """Where the figures come from, in one sentence: every kiosk of the workshop as of the last
+    time this kiosk brought their runs in (offline, that time says how old they may be), or this
+    kiosk alone (no hub)."""
+    if all_kiosks_as_of is None:
+        return text(lang, "source_here")
+    return text(lang, "source_all", when=format_updated(lang, all_kiosks_as_of, now))
+
+
+def _day_page(journal: Any, person: Any, lang: str, week_starts: Sequence[date], now: datetime) -> Any:
+    """The "the day" page (``kiosk.report.day``); None without a day plan, or on a journal from
+    before plans (read-only, not migrated)."""
+    from kiosk.report.day import build_day_report
+
+    try:
+        return build_day_report(journal, person, lang, week_starts, now)
+    except sqlite3.OperationalError:  # no plan tables: a journal older than migration 7
+        return None
+
+
+def _all_kiosks_as_of(journal: Any) -> datetime | None:
+    """When the journal last had every kiosk's runs (``Journal.pulled_at``); None for this
+    kiosk's runs only, and for a journal object that cannot say."""
+    pulled_at = getattr(journal, "pulled_at", None)
+    if not callable(pulled_at):
+        return None
+    try:
+        moment = pulled_at()
+    except Exception:  # noqa: BLE001 - a damaged setting: the figures are still this kiosk's own
+        return None
+    return moment if isinstance(moment, datetime) else None
 
 
 def index_packs(library_or_packs: Any) -> dict[str, Any]:

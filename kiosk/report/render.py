@@ -15,6 +15,7 @@ from __future__ import annotations
 from html import escape
 
 from kiosk.report import icons
+from kiosk.report.day import DAY_CSS, render_day_section
 from kiosk.report.charts import independence_chart_svg, runs_per_week_svg
 from kiosk.report.images import PHOTO_PX, STEP_PICTURE_PX, TASK_PICTURE_PX, picture_uri
 from kiosk.report.strings import counted, format_day, html_lang, text
@@ -30,12 +31,16 @@ def render_html(report: PersonReport) -> str:
     lang = report.language
     pages = [_cover(report)]
     pages.extend(_task_page(report, task) for task in report.tasks)
+    if report.day is not None:  # the day plan page (kiosk.report.day)
+        pages.append(render_day_section(report.day))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{html_lang(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(text(lang, 'doc_title', name=report.name))}</title>\n"
-        f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(pages) + "\n</main>\n</body>\n</html>\n"
+        f"<style>{CSS}{DAY_CSS if report.day is not None else ''}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(pages)
+        + "\n</main>\n</body>\n</html>\n"
     )
 
 
@@ -57,8 +62,11 @@ def _person_header(report: PersonReport) -> str:
 
 
 def _footer(report: PersonReport) -> str:
+    """Where the figures come from (every kiosk of the workshop, or this one), then when and with
+    what the report was made."""
     lang = report.language
-    return f"<footer>{escape(text(lang, 'made_on', date=format_day(lang, report.generated_on)))}</footer>"
+    source = f'<p class="note source">{escape(report.source)}</p>' if report.source else ""
+    return source + f"<footer>{escape(text(lang, 'made_on', date=format_day(lang, report.generated_on)))}</footer>"
 
 
 def _cover(report: PersonReport) -> str:

@@ -11,7 +11,7 @@ Placeholders use ``str.format`` names. Every language has exactly the same keys 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Mapping
 
 LANGUAGES: tuple[str, ...] = ("en", "de", "zh")
@@ -63,6 +63,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "made_on": "Made on {date} with Step Kiosk",
         "no_runs_chart": "No times in these weeks",
         "star_means": "Star: all steps alone",
+        "source_all": "From all kiosks of the workshop, updated {when}.",
+        "source_here": "From this kiosk only.",
     },
     "de": {
         "support_full": "volle Hilfe (Bild, Text und Stimme)",
@@ -109,6 +111,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "made_on": "Erstellt am {date} mit Step Kiosk",
         "no_runs_chart": "In diesen Wochen nicht gemacht",
         "star_means": "Stern: alle Schritte allein",
+        "source_all": "Von allen Kiosken der Werkstatt, Stand {when}.",
+        "source_here": "Nur von diesem Kiosk.",
     },
     "zh": {
         "support_full": "完整帮助（图片、文字和声音）",
@@ -155,6 +159,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "made_on": "{date}由Step Kiosk生成",
         "no_runs_chart": "这几周没有完成",
         "star_means": "星形：所有步骤都独立完成",
+        "source_all": "来自工坊的所有设备，更新于{when}。",
+        "source_here": "只来自这台设备。",
     },
 }
 
@@ -245,6 +251,15 @@ def format_day(language: str, day: date) -> str:
     if lang == "zh":
         return f"{day.year}年{day.month}月{day.day}日"
     return f"{day.day} {_MONTHS_EN_LONG[day.month - 1]} {day.year}"
+
+
+def format_updated(language: str, moment: datetime, now: datetime) -> str:
+    """When figures were last brought up to date, in the kiosk's local time: "10:42" today, else
+    with the day ("3 Mar 10:42", "3.3. 10:42 Uhr", "3月3日 10:42")."""
+    lang = report_language(language)
+    local, today = moment.astimezone(), now.astimezone().date()
+    clock = f"{local.hour}:{local.minute:02d}" + (" Uhr" if lang == "de" else "")
+    return clock if local.date() == today else f"{format_day_short(lang, local.date())} {clock}"
 
 
 def html_lang(language: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -102,3 +103,9 @@ class PersonReport:
     has_history: bool  # the person has ever started a run
     summary: Summary
     tasks: tuple[TaskReport, ...]  # tasks with runs in the window, most practised first
+    day: Any = None  # the day plan page (``kiosk.report.day.DayReport``), None without a plan
+    # where the figures come from, in one plain sentence ("From all kiosks of the workshop, updated
+    # 10:42." / "From this kiosk only."), and when every kiosk's runs were last brought in (None:
+    # this kiosk's runs only)
+    source: str = ""
+    all_kiosks_as_of: datetime | None = None

@@ -14,6 +14,7 @@ journal's settings, per person, so they are exported and deleted with the person
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -52,16 +53,36 @@ def full_support(pack: Any) -> PackSupport:
 
 
 def step_histories(journal: Any, person_id: int, pack: Any, since_ms: int = 0) -> list[list[StepOutcome]]:
-    """Per step (index), its outcomes in the worker's last ended runs of this pack content."""
-    rows = journal.db.read(
-        "SELECT r.id, r.started_at_ms, e.step_number, e.event, e.duration_ms FROM runs r "
-        "JOIN step_events e ON e.run_id = r.id "
-        "WHERE r.id IN (SELECT id FROM runs WHERE person_id = ? AND pack_id = ? AND content_hash = ? "
-        "AND outcome IS NOT NULL AND started_at_ms >= ? ORDER BY started_at_ms DESC LIMIT ?) "
-        "AND e.event IN ('done', 'help', 'hear_again', 'back') "  # 'shown' (half the rows) tells nothing here
-        "ORDER BY r.started_at_ms, r.id, e.id",
+    """Per step (index), its outcomes in the worker's last ended runs of this pack content.
+
+    Runs of this kiosk give every outcome (from their step events). Runs on other kiosks of the
+    workshop (copies from the hub, summaries without events) give only the help asked there: help
+    at a step on any kiosk brings full support back here, but a step is faded only on what this
+    kiosk saw step by step, since a summary has no Back, Hear again or step times (docs/support.md).
+    """
+    window = journal.db.read(
+        "SELECT r.id, r.started_at_ms, r.help_by_step, "
+        "(r.device_id IS NULL OR r.device_id = (SELECT id FROM devices WHERE this_device = 1)) FROM runs r "
+        "WHERE r.person_id = ? AND r.pack_id = ? AND r.content_hash = ? AND r.outcome IS NOT NULL "
+        "AND r.started_at_ms >= ? ORDER BY r.started_at_ms DESC LIMIT ?",
         (person_id, pack.id, pack.content_hash, since_ms, HISTORY_RUNS),
     )
+    own = [run_id for run_id, _, _, here in window if here]
+    rows: list[tuple[Any, ...]] = []
+    if own:
+        rows = journal.db.read(
+            "SELECT r.id, r.started_at_ms, e.step_number, e.event, e.duration_ms FROM runs r "
+            "JOIN step_events e ON e.run_id = r.id "
+            f"WHERE r.id IN ({','.join('?' * len(own))}) "
+            "AND e.event IN ('done', 'help', 'hear_again', 'back') "  # 'shown' (half the rows) tells nothing here
+            "ORDER BY r.started_at_ms, r.id, e.id",
+            own,
+        )
+    for run_id, started_ms, help_json, here in window:
+        if not here:  # another kiosk's run: its help per step as 'help' events
+            for number, _count in _help_steps(help_json):
+                rows.append((run_id, started_ms, number, "help", None))
+    rows.sort(key=lambda row: (row[1], row[0]))  # stable: a run's events keep their order
     count = len(pack.steps)
     histories: list[list[StepOutcome]] = [[] for _ in range(count)]
     run_id = None
@@ -93,6 +114,15 @@ def step_histories(journal: Any, person_id: int, pack: Any, since_ms: int = 0) -
     if run_id is not None:
         close_run()
     return histories
+
+
+def _help_steps(help_json: str | None) -> list[tuple[int, int]]:
+    """A run summary's help per step (``[[step, help events], ...]``); nothing when unreadable."""
+    try:
+        pairs = json.loads(help_json) if help_json else []
+    except ValueError:
+        return []
+    return [(int(pair[0]), int(pair[1])) for pair in pairs if isinstance(pair, list) and len(pair) == 2]
 
 
 def coach_choices(journal: Any, person_id: int) -> dict[str, Any]:

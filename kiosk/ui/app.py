@@ -28,12 +28,14 @@ from kivy.uix.screenmanager import FadeTransition, Screen
 
 from kiosk.i18n import base_language, translate
 from kiosk.paths import DataDir
+from kiosk.packs.words import Msg
 from kiosk.ui.audio import AudioService
 from kiosk.ui.guard import TapGuard
 from kiosk.ui.keys import Action, action_for
 from kiosk.ui.pack_watcher import PackWatcher
 from kiosk.ui.palette import CALM, HIGH_CONTRAST
 from kiosk.ui.pictures import PictureCache
+from kiosk.ui.plan_service import CHECK_EVERY_S, PlanService
 from kiosk.ui.problems import ProblemLog
 from kiosk.ui.safety import SafetyNet
 from kiosk.ui.screens import SCREENS, WORKER_SCREENS
@@ -52,6 +54,18 @@ log = logging.getLogger(__name__)
 DEFAULT_WORKER_NAME = "Worker"
 TRANSITION_SECONDS = 0.25
 WORKER_CHECK_S = 5.0  # how soon a worker deleted from the command line leaves the screens
+
+
+def _problem_detail(problem: Any) -> Msg:
+    """A pack's first problem as a detail the trainer's Problems screen can translate."""
+    step = Msg("step {number}", number=problem.step) if problem.step is not None else ""
+    where = Msg("{file}{sep}{step}: ", file=problem.file, sep=", ", step=step) if problem.file and step else None
+    return Msg(
+        "{where}{message} — {hint}",
+        where=where or (Msg("{place}: ", place=problem.file or step) if (problem.file or step) else ""),
+        message=problem.message_msg or Msg(problem.message),
+        hint=problem.hint_msg or Msg(problem.hint),
+    )
 
 
 class KioskRoot(FloatLayout):
@@ -84,6 +98,10 @@ class KioskApp(App):
         self.screenshots_dir = Path(screenshots_dir) if screenshots_dir else None
         self.hub_url = hub_url
         self.hub_sync: Any = None
+        self.hub_listener: Any = None  # LISTEN/NOTIFY: the workshop's changes and help calls at once
+        self.help_hub: Any = None  # help calls on every kiosk of the workshop (kiosk.hub.help_calls)
+        self.remote_help: Any = None  # the strip with the other kiosks' calls
+        self._hub_call: str | None = None  # this kiosk's open call on the hub
         self._speech_factory = speech_factory or self._make_speech_worker
         self.theme = Theme()
         self.overlay: CalmOverlay | None = None
@@ -134,6 +152,7 @@ class KioskApp(App):
         self.door = TrainerDoor(
             self.pin_guard, pin_store, writable=self.storage.writable, closed=self.storage.closed_door()
         )
+        self.plans = PlanService(self)  # the day plan: start screen, reminders, plan events
         self.apply_look(self.settings)
         load_all()
         load_kv(__file__)
@@ -161,6 +180,7 @@ class KioskApp(App):
         else:
             self._start_worker_flow("people")
         self._worker_check = Clock.schedule_interval(lambda _dt: self._check_worker(), WORKER_CHECK_S)
+        self._plan_check = Clock.schedule_interval(lambda _dt: self.plans.check(), CHECK_EVERY_S)
         self._start_hub_sync()
         if not self.storage.writable:
             Clock.schedule_once(lambda _dt: self._tell_worker_nothing_is_saved(), TRANSITION_SECONDS)
@@ -171,8 +191,9 @@ class KioskApp(App):
         if getattr(self, "scanner", None) is not None:
             self.scanner.stop()
             self.after_frame.cancel()
-        if self.hub_sync is not None:
-            self.hub_sync.stop(timeout=3.0)
+        if getattr(self, "_plan_check", None) is not None:
+            self._plan_check.cancel()
+        self._stop_hub()
         if self.session is not None:
             try:
                 self.session.flush()
@@ -338,7 +359,7 @@ class KioskApp(App):
         self.worker = person
         self.ui_lang = base_language(person.language)
         self.apply_look(self.worker_settings())
-        self._start_worker_flow("tasks")
+        self._start_worker_flow(self.plans.start_screen(person))  # "Now / Next" with a plan today
         self._entered_tasks_at = Clock.get_time()
         self._resume_checked = False
         if self.shelf.loaded:
@@ -352,7 +373,7 @@ class KioskApp(App):
 
     def back_to_tasks(self) -> None:
         self.session = None
-        self._start_worker_flow("tasks")
+        self._start_worker_flow(self.plans.start_screen(self.worker))
         self._entered_tasks_at = Clock.get_time()
 
     def start_task(self, pack: Any, resume: Any | None = None) -> None:
@@ -397,9 +418,7 @@ class KioskApp(App):
 
     def connect_hub(self, url: str) -> None:
         """Start syncing with the workshop hub at ``url`` (``kiosk run --hub`` does this at start)."""
-        if self.hub_sync is not None:
-            self.hub_sync.stop(timeout=3.0)
-            self.hub_sync = None
+        self._stop_hub()
         self.hub_url = url
         self._start_hub_sync()
 
@@ -420,17 +439,79 @@ class KioskApp(App):
             return
         try:
             from kiosk.hub import HubSync
+            from kiosk.hub.listen import HubListener
 
-            self.hub_sync = HubSync(self.data.journal, self.hub_url)
+            self.hub_listener = HubListener(self.hub_url)
+            self.hub_sync = HubSync(self.data.journal, self.hub_url, listener=self.hub_listener)
             self.hub_sync.start()
+            self._start_help_hub()
+            self.hub_listener.start()
         except Exception as exc:  # noqa: BLE001 - no hub is no reason to stop the kiosk
             self.problems.add("hub", "The workshop hub could not be used.", exc)
-            self.hub_sync = None
+            self._stop_hub()
+
+    def _start_help_hub(self) -> None:
+        """Help calls through the hub: this kiosk's go out, the other kiosks' appear in a strip at
+        the top (``RemoteHelpBanner``) that goes away when they are cleared anywhere; with
+        ``KIOSK_HELP_COMMAND`` set, that command is run on every call and clearing (a lamp or buzzer,
+        docs/hub.md)."""
+        import os
+
+        from kiosk.hub.help_calls import HelpCallHub, command_hook
+        from kiosk.ui.widgets.remote_help import RemoteHelpBanner
+
+        command = os.environ.get("KIOSK_HELP_COMMAND", "").strip()
+        device = self.journal.device
+        self.help_hub = HelpCallHub(
+            self.hub_url or "",
+            device_uuid=device.id,
+            kiosk_name=device.name,
+            listener=self.hub_listener,
+            on_change=lambda _calls: Clock.schedule_once(lambda _dt: self._show_remote_help()),
+            hook=command_hook(command) if command else None,
+        )
+        self.help_hub.start()
+        if self.remote_help is None and self.root is not None:
+            self.remote_help = RemoteHelpBanner(
+                translate=lambda message, **values: self.tr(message, self.kiosk_lang, **values),
+                photo_for=self._hub_person_photo,
+            )
+            self.remote_help.attach(self.root, self.sm)
+
+    def _show_remote_help(self) -> None:
+        if self.remote_help is not None and self.help_hub is not None:
+            self.remote_help.show(self.help_hub.others())
+
+    def _hub_person_photo(self, person_uuid: str | None) -> str | None:
+        """The photo of a person of the workshop, when this kiosk has it (UI thread)."""
+        if not person_uuid:
+            return None
+        try:
+            person = self.journal.person_by_uuid(person_uuid)
+            path = self.journal.photo_path(person.photo) if person is not None else None
+        except Exception:  # noqa: BLE001 - no photo: the help icon
+            return None
+        return str(path) if path is not None and path.is_file() else None
+
+    def _stop_hub(self) -> None:
+        """Stop syncing, listening and the help calls (each returns within seconds)."""
+        for name in ("help_hub", "hub_sync", "hub_listener"):
+            service = getattr(self, name, None)
+            if service is not None:
+                try:
+                    service.stop(timeout=3.0)
+                except Exception as exc:  # noqa: BLE001 - stopping must never fail
+                    log.error("The hub's %s did not stop cleanly: %s", name, exc)
+                setattr(self, name, None)
+        if self.remote_help is not None:
+            self.remote_help.detach()
+            self.remote_help = None
 
     def task_finished(self) -> None:
         if self.hub_sync is not None:
             self.hub_sync.sync_soon()
         self.audio.stop()
+        self.plans.task_finished(self.session)  # a plan item's pack: the item is done
         self.screen("finish").prepare(worker=self.worker, pack=self.session.pack if self.session else None)
         self.session = None
         self._start_worker_flow("finish")
@@ -464,7 +545,9 @@ class KioskApp(App):
             if not report.ok:
                 first = report.problems[0] if report.problems else None
                 self.problems.add(
-                    "packs", f"The pack {report.pack} cannot be used.", str(first) if first else report.path
+                    "packs",
+                    Msg("The pack {pack} cannot be used.", pack=str(report.pack)),
+                    _problem_detail(first) if first else report.path,
                 )
         if self.sm.has_screen("tasks"):
             self.sm.get_screen("tasks").refresh()
@@ -511,11 +594,33 @@ class KioskApp(App):
         self.open_overlay(overlay)
         tone = self.audio.play_ui("help")
         self.audio.say(message, self.ui_lang, delay=tone)
+        self._raise_hub_call(on_step)
+
+    def _raise_hub_call(self, on_step: bool) -> None:
+        """With a hub, the call goes to every kiosk of the workshop and the coaches' laptops; handed
+        to a background thread, so the worker's screen never waits for the network."""
+        if self.help_hub is None:
+            return
+        try:
+            worker, session = self.worker, self.session if on_step else None
+            pack = session.pack if session is not None else None
+            self._hub_call = self.help_hub.raise_call(
+                person_uuid=getattr(worker, "uuid", None),
+                person_name=getattr(worker, "name", "") or "",
+                pack_title=pack.title_for(self.kiosk_lang) if pack is not None else None,  # for the coach
+                step_number=session.number if session is not None else None,
+                step_count=session.total if session is not None else None,
+            )
+        except Exception as exc:  # noqa: BLE001 - the call on this kiosk stands without the hub
+            self.problems.add("hub", "The help call could not be sent to the workshop hub.", exc)
 
     def _help_answered(self, waited_s: float) -> None:
         """A coach ended a help call: how long the worker waited goes to the log (and, with a step,
         the journal's help calls)."""
         log.info("Help call answered after %.0f s", waited_s)
+        if self.help_hub is not None and self._hub_call is not None:
+            self.help_hub.clear_call(self._hub_call)  # gone on every kiosk and laptop too
+        self._hub_call = None
         if self.session is not None and self.sm.current == "step":
             self.session.help_answered(waited_s)
 
@@ -623,8 +728,8 @@ class KioskApp(App):
     def _next_worker_when_idle(self) -> None:
         """The tasks screen left untouched for ``worker_idle_s`` (a trainer setting, 2 min) on a
         shared kiosk returns to "Who are you?". Never inside a task: nothing times out on a worker."""
-        if self.worker is None or self.sm.current != "tasks" or self.overlay is not None:
-            return
+        if self.worker is None or self.sm.current not in ("tasks", "plan_now") or self.overlay is not None:
+            return  # (plan_now: the day plan's Now / Next, the worker's other home screen)
         idle = Clock.get_time() - max(self._last_input, self._entered_tasks_at)
         if idle >= self.settings.worker_idle_s and self.several_workers():
             log.info("Tasks screen idle for %.0f s: back to 'Who are you?'", idle)
@@ -654,14 +759,15 @@ class KioskApp(App):
         if storage.problem is None:
             return
         if storage.kept_as is not None:
-            message = (
-                f"The journal was damaged and is kept as {storage.kept_as.name}; a new journal was started. "
-                "Set a new trainer PIN on the device: kiosk trainer set-pin."
+            message = Msg(
+                "The journal was damaged and is kept as {name}; a new journal was started. "
+                "Set a new trainer PIN on the device: kiosk trainer set-pin.",
+                name=storage.kept_as.name,
             )
         elif storage.mode == "read_only":
-            message = "The journal can be read but not written: steps are not saved."
+            message = Msg("The journal can be read but not written: steps are not saved.")
         else:
-            message = "The journal cannot be read: nothing is saved and trainer mode is closed."
+            message = Msg("The journal cannot be read: nothing is saved and trainer mode is closed.")
         self.problems.add("journal", message, f"{storage.problem.message} {storage.problem.hint}")
 
     def _tell_worker_nothing_is_saved(self) -> None:

@@ -5,15 +5,23 @@ worker: the step is shown anyway. Each problem goes to Python logging, to an in-
 (when the journal can be written) to the journal setting ``ui.problems``, which the trainer screen
 lists. Repeats of the same problem are kept once per session so a broken speaker does not fill
 the journal with one line per step.
+
+The message is kept in English and, when it was given as a ``Msg`` (a template with values), as
+that template too, so the trainer's Problems screen shows it in the kiosk language
+(``problem_words``); a plain literal message is found in the catalogs by its English words.
+Clearing the list can be undone (``clear`` returns what ``restore`` puts back): a trainer who
+tapped Clear by mistake has not lost the only record of what went wrong.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from typing import Any, Callable, Mapping
 
 from kiosk.journal.settings import SettingsStore
+from kiosk.packs.words import Msg
 
 log = logging.getLogger("kiosk.ui.problems")
 
@@ -24,9 +32,11 @@ MAX_KEPT = 50
 @dataclass(frozen=True)
 class UiProblem:
     kind: str  # "audio", "speech", "journal", "picture", "packs"
-    message: str  # plain words for the trainer
+    message: str  # plain words for the trainer (English)
     detail: str  # technical detail (exception text, file)
     at: str  # UTC ISO time
+    words: dict[str, Any] | None = field(default=None)  # ``Msg.as_json`` of the message, when it has values
+    detail_words: dict[str, Any] | None = field(default=None)  # the same for a detail in the kiosk's words
 
 
 class ProblemLog:
@@ -35,14 +45,22 @@ class ProblemLog:
         self.items: list[UiProblem] = []
         self._seen: set[tuple[str, str, str]] = set()
 
-    def add(self, kind: str, message: str, detail: object = "") -> UiProblem | None:
-        """Record one problem; returns it, or None when it was already recorded this session."""
-        detail_text = str(detail)
-        key = (kind, message, detail_text)
+    def add(self, kind: str, message: str | Msg, detail: object = "") -> UiProblem | None:
+        """Record one problem; returns it, or None when it was already recorded this session.
+        ``message`` (and ``detail``) may be a ``Msg``, so they can be shown in the kiosk language."""
+        text, detail_text = str(message), str(detail)
+        key = (kind, text, detail_text)
         if key in self._seen:
             return None
         self._seen.add(key)
-        problem = UiProblem(kind, message, detail_text, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        problem = UiProblem(
+            kind,
+            text,
+            detail_text,
+            datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            message.as_json() if isinstance(message, Msg) else None,
+            detail.as_json() if isinstance(detail, Msg) else None,
+        )
         self.items.append(problem)
         log.warning("%s: %s (%s)", kind, message, detail_text)
         self._persist(problem)
@@ -58,7 +76,9 @@ class ProblemLog:
             return [asdict(p) for p in self.items]
         return list(value) if isinstance(value, list) else []
 
-    def clear(self) -> None:
+    def clear(self) -> list[dict[str, Any]]:
+        """Empty the list; returns what was in it, for ``restore`` (Undo)."""
+        removed = self.stored()
         self.items.clear()
         self._seen.clear()
         if self.store is not None:
@@ -66,6 +86,19 @@ class ProblemLog:
                 self.store.set_setting(SETTING_KEY, [])
             except Exception as exc:  # noqa: BLE001
                 log.warning("Cannot clear stored problems: %s", exc)
+        return removed
+
+    def restore(self, removed: list[dict[str, Any]]) -> None:
+        """Undo ``clear``: the problems it removed come back before any recorded since."""
+        since = self.stored()
+        kept = (list(removed) + since)[-MAX_KEPT:]
+        self.items = [p for p in map(_from_dict, kept) if p is not None]
+        self._seen = {(p.kind, p.message, p.detail) for p in self.items}
+        if self.store is not None:
+            try:
+                self.store.set_setting(SETTING_KEY, kept)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("Cannot restore stored problems: %s", exc)
 
     def _persist(self, problem: UiProblem) -> None:
         if self.store is None:
@@ -77,3 +110,28 @@ class ProblemLog:
             self.store.set_setting(SETTING_KEY, kept[-MAX_KEPT:])
         except Exception as exc:  # noqa: BLE001 - JournalError or a closed journal: keep in memory
             log.warning("Cannot store the problem in the journal: %s", exc)
+
+
+def _from_dict(value: Any) -> UiProblem | None:
+    if not isinstance(value, Mapping):
+        return None
+    return UiProblem(
+        str(value.get("kind", "")),
+        str(value.get("message", "")),
+        str(value.get("detail", "")),
+        str(value.get("at", "")),
+        value.get("words") if isinstance(value.get("words"), dict) else None,
+        value.get("detail_words") if isinstance(value.get("detail_words"), dict) else None,
+    )
+
+
+def problem_words(stored: Mapping[str, Any], gettext: Callable[[str], str] | None) -> tuple[str, str]:
+    """(message, detail) of a stored problem in the language of ``gettext`` (English without one):
+    from its template when it has one, else its English words looked up as they are."""
+    message = str(stored.get("message", ""))
+    detail = str(stored.get("detail", ""))
+    if gettext is None:
+        return message, detail
+    words = Msg.from_json(stored.get("words")) or Msg(message)
+    detail_words = Msg.from_json(stored.get("detail_words"))
+    return words.render(gettext), detail_words.render(gettext) if detail_words is not None else detail

@@ -133,3 +133,25 @@ def test_new_refuses_a_clip_that_is_too_long_or_not_a_video(tmp_path: Path) -> N
     make_clip(photos / "02 Long.mp4", kind="h264", size=(32, 24), seconds=62, fps=2)
     with pytest.raises(PackNewError, match="62 seconds long"):
         make_pack(photos, tmp_path / "pack")
+
+
+def test_build_keeps_the_coachs_video_loop_settings(tmp_path: Path, worker, cache_dir: Path) -> None:
+    """`kiosk pack build` rewrites pack.yaml (converted clips, posters): the loop settings a coach
+    wrote stay, for the pack and for each step, and the built pack loops as written."""
+    photos = tmp_path / "Turn screws"
+    photos.mkdir()
+    iphone_clip(photos / "01 Turn the screw.mov", rotation=None)
+    iphone_clip(photos / "02 Put the lid on.mov", rotation=None)
+    pack_folder = make_pack(photos, tmp_path / "pack").folder
+    document = read_pack_document(pack_folder)
+    document["video_loop"] = True
+    document["steps"][1]["video_loop"] = False
+    from kiosk.authoring.packyaml import render_pack_yaml, write_pack_yaml
+
+    write_pack_yaml(pack_folder, render_pack_yaml(document))
+    built = build_pack(pack_folder, cache_dir=cache_dir, worker=worker)
+    assert built.pack is not None, built.problems
+    assert [step.video_loop for step in built.pack.steps] == [True, False] and built.pack.video_loop
+    again = read_pack_document(pack_folder)
+    assert again["video_loop"] is True and [s.get("video_loop") for s in again["steps"]] == [None, False]
+    assert [s["video"] for s in again["steps"]] == ["video/01.mp4", "video/02.mp4"]

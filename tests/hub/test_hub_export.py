@@ -124,7 +124,12 @@ def test_the_hub_exports_and_reports_the_union_of_the_kiosks(hub_url, tmp_path, 
     # the report: every kiosk's runs, the same as one journal that saw them all
     on_hub = hub_report(coach.url, anna_a.uuid, {}, 4, clock.now, None)
     local = build_person_report(combined, {}, anna_c.id, 4, clock.now)
-    assert on_hub is not None and on_hub.tasks and replace(on_hub, person_id=0) == replace(local, person_id=0)
+    assert on_hub is not None and on_hub.tasks
+    plain = dict(person_id=0, source="", all_kiosks_as_of=None)
+    assert replace(on_hub, **plain) == replace(local, **plain)
+    # ... and says so: the hub has every kiosk's runs (Anna reads German)
+    assert on_hub.source.startswith("Von allen Kiosken der Werkstatt, Stand ") and on_hub.all_kiosks_as_of
+    assert local.source == "Nur von diesem Kiosk." and local.all_kiosks_as_of is None
     html = tmp_path / "anna.html"
     command = ["report", "--hub", coach.url, "--person", anna_a.uuid, "--until", clock.now.date().isoformat()]
     assert main([*command, "--out", str(html), "--data", str(tmp_path / "laptop")]) == 0

@@ -85,7 +85,7 @@ def test_version_1_journal_keeps_its_history(tmp_path):
     path = tmp_path / "journal.sqlite3"
     _make_version_1_journal(path)
     with Journal.open(path) as journal:
-        assert journal.db.schema_version == SCHEMA_VERSION == 6
+        assert journal.db.schema_version == SCHEMA_VERSION == 7
         anna, ben = journal.people(include_archived=True)
         assert (anna.name, anna.photo, anna.language, dict(anna.preferences)) == (
             "Anna",

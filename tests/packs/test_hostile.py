@@ -54,6 +54,11 @@ def test_a_folder_with_20000_stray_files_is_checked_quickly_with_a_summary(corpu
     assert summary.severity is Severity.WARNING
     assert "and 19,990 more problems of the same kind" in summary.message
     assert "Nothing in the pack uses the file" in summary.message and summary.hint.strip()
+    from kiosk.i18n import translator
+
+    message, hint = summary.in_words(translator("de"))  # the summary and its example, in German
+    assert message.startswith("… und 19,990 weitere Probleme derselben Art") and "Nichts im Paket benutzt" in message
+    assert hint.startswith("Sie werden nicht einzeln aufgeführt. Löschen Sie die Datei")
 
 
 def test_errors_that_are_not_listed_still_make_the_pack_broken(tmp_path, cache_dir):

@@ -100,3 +100,18 @@ def test_runs_as_a_command(packs_dir):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[0]["ok"] is True
+
+
+def test_words_show_the_problems_in_german_or_chinese_english_by_default(packs_dir, capsys):
+    """A trainer of a German or Chinese kiosk reads the same problems in their language
+    (``--words``); without it the words stay English, for scripts and bug reports."""
+    folder = broken(packs_dir / "b")
+    assert main(["pack", "validate", "--words", "de", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "ERROR   03.jpg, Schritt 1: Die Datei 03.jpg (Bild) für Schritt 1 fehlt. — Kopieren Sie 03.jpg" in out
+    assert main(["pack", "validate", "--json", "--words", "zh", str(folder)]) == 1
+    problem = next(p for p in json.loads(capsys.readouterr().out)[0]["problems"] if p["file"] == "03.jpg")
+    assert problem["message"] == "第 1 步的图片 03.jpg 不见了。" and "pack.yaml" in problem["hint"]
+    assert main(["pack", "validate", "--json", str(folder)]) == 1
+    english = next(p for p in json.loads(capsys.readouterr().out)[0]["problems"] if p["file"] == "03.jpg")
+    assert english["message"] == "The picture 03.jpg for step 1 is missing."

@@ -162,3 +162,80 @@ def test_video_sound_must_be_true_or_false(tmp_path: Path) -> None:
     write_pack(root, "  - {video: 01.mp4, text: One.}\n", extra="video_sound: loud\n")
     pack, problems = load_pack(root, tmp_path / "cache")
     assert pack is None and any("video_sound must be true or false" in p.message for p in problems)
+
+
+def test_video_loop_per_step_with_the_packs_default(tmp_path: Path) -> None:
+    root = tmp_path / "clips"
+    for name in ("01.mp4", "02.mp4", "03.mp4"):
+        make_clip(root / name)
+    photo(root / "04.jpg")
+    steps = (
+        "  - {video: 01.mp4, text: One.}\n"
+        "  - {video: 02.mp4, text: Two., video_loop: false}\n"
+        "  - {video: 03.mp4, text: Three., video_loop: true}\n"
+        "  - {image: 04.jpg, text: Four., video_loop: true}\n"  # no clip: nothing to loop
+    )
+    write_pack(root, steps)
+    pack, problems = load_pack(root, tmp_path / "cache")
+    assert pack is not None and problems == [], problems
+    assert [s.video_loop for s in pack.steps] == [False, False, True, False] and not pack.video_loop
+    write_pack(root, steps, extra="video_loop: true\n")  # the pack's default: loop, unless a step says not
+    pack, problems = load_pack(root, tmp_path / "cache")
+    assert pack is not None and problems == [], problems
+    assert [s.video_loop for s in pack.steps] == [True, False, True, False] and pack.video_loop
+
+
+def test_the_packs_video_loop_applies_to_a_photo_folder(tmp_path: Path) -> None:
+    root = tmp_path / "screws"
+    make_clip(root / "01 Turn the screw.mp4")
+    photo(root / "02 Done.jpg")
+    (root / "pack.yaml").write_text("format: 1\nvideo_loop: true\n", encoding="utf-8")
+    pack, problems = load_pack(root, tmp_path / "cache")
+    assert pack is not None and problems == [], problems
+    assert [(s.video, s.video_loop) for s in pack.steps] == [("01 Turn the screw.mp4", True), (None, False)]
+
+
+@pytest.mark.parametrize(
+    ("extra", "steps", "where"),
+    [
+        ("video_loop: sometimes\n", "  - {video: 01.mp4, text: One.}\n", None),
+        ("", "  - {video: 01.mp4, text: One., video_loop: 3}\n", 1),
+        ("", "  - {video: 01.mp4, text: One., video_loop: [yes]}\n", 1),
+    ],
+    ids=["pack-words", "step-number", "step-list"],
+)
+def test_video_loop_must_be_true_or_false(tmp_path: Path, extra: str, steps: str, where: int | None) -> None:
+    root = tmp_path / "clips"
+    make_clip(root / "01.mp4")
+    write_pack(root, steps, extra=extra)
+    pack, problems = load_pack(root, tmp_path / "cache")
+    assert pack is None
+    wrong = [p for p in problems if "video_loop must be true or false" in str(p.message)]
+    assert len(wrong) == 1 and wrong[0].step == where and wrong[0].file == "pack.yaml", problems
+    assert "video_loop: true" in str(wrong[0].hint)
+    if where is not None:
+        assert str(wrong[0].message).startswith(f"In step {where}, the video_loop")
+
+
+def test_the_schema_knows_the_video_settings() -> None:
+    import json
+    from importlib import resources
+
+    import jsonschema
+    import yaml
+
+    schema = json.loads(resources.files("kiosk.packs").joinpath("pack.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    good = (
+        "format: 1\nvideo_sound: true\nvideo_loop: false\nsteps:\n"
+        "  - {image: 01.jpg, video: 01.mp4, video_loop: true, text: One.}\n"
+        "  - {video: 02.webm, text: Two.}\n"
+    )
+    assert [e.message for e in validator.iter_errors(yaml.safe_load(good))] == []
+    for wrong in (
+        "format: 1\nvideo_loop: sometimes\n",
+        "format: 1\nvideo_sound: 1\n",
+        "format: 1\nsteps: [{video: 01.mp4, text: One., video_loop: 3}]\n",
+        "format: 1\nsteps: [{video: 01.gif, text: One.}]\n",
+    ):
+        assert list(validator.iter_errors(yaml.safe_load(wrong))), wrong

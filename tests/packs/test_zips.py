@@ -196,6 +196,12 @@ def test_link_inside_a_zip_is_skipped_with_a_warning(packs_dir, load):
     the_problem(problems, Severity.WARNING, file="passwd", step=None, words=["link"])
     _, again = load(source)  # the warning is remembered with the unpacked copy
     assert again == problems
+    from kiosk.i18n import translator
+
+    link = next(p for p in again if p.file == "passwd")  # remembered with its words' template too
+    assert link.in_words(translator("de"))[0] == (
+        "Die ZIP-Datei link.zip enthält eine Verknüpfung (passwd), die der Kiosk nicht entpackt."
+    )
 
 
 def test_two_entries_with_the_same_name_after_normalising(packs_dir, load):

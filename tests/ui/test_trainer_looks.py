@@ -1,11 +1,16 @@
 """Every trainer and family screen, looked at: landscape 1280x800 and portrait 800x1280, text scale
 1.0 and 1.5, English, German and Chinese. Screenshots go to $STEP_KIOSK_SCREENSHOTS; each screen is
 also measured: every visible button is at least the 96 dp touch target, inside the window's width,
-and carries a word (and an icon, except the digit keys); no text is smaller than 28 sp."""
+and carries a word (and an icon, except the digit keys); no text is smaller than 28 sp, and no
+word is broken inside to fit (a word wider than its label's wrapping width; Chinese, which is
+written without spaces, may wrap between any two characters)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.metrics import sp
 from kivy.uix.label import Label
@@ -23,6 +28,26 @@ def visible(widget):
     return True
 
 
+CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def broken_words(label):
+    """The words of ``label`` wider than its wrapping width: Kivy would break them inside."""
+    width = label.text_size[0] if label.text_size else None
+    if not width or not label.text.strip():
+        return []
+    text = re.sub(r"\[/?\w+(=[^\]]*)?\]", "", label.text) if label.markup else label.text
+    broken = []
+    for word in set(text.split()):
+        if CJK.search(word):
+            continue
+        core = CoreLabel(text=word, font_size=label.font_size, bold=label.bold)
+        core.refresh()
+        if core.texture.size[0] > width + 1:
+            broken.append(word)
+    return broken
+
+
 def measure(app, screen, where):
     problems = []
     for widget in screen.walk():
@@ -37,6 +62,11 @@ def measure(app, screen, where):
         elif isinstance(widget, Label) and visible(widget) and widget.text.strip() and widget.font_size < sp(28) - 0.5:
             if not widget.text.startswith(("•", "/")):  # a pack's problem lines and its folder: trainer detail
                 problems.append(f"{where}: {widget.text[:30]!r} at {widget.font_size:.0f} px")
+        if isinstance(widget, Label) and visible(widget) and not widget.text.startswith("/"):  # a folder: a path
+            problems += [
+                f"{where}: {word!r} is broken inside ({type(widget).__name__} {widget.text[:40]!r})"
+                for word in broken_words(widget)
+            ]
     return problems
 
 
@@ -62,12 +92,19 @@ def test_trainer_and_family_screens_look_right(kiosk, ui, tmp_path, size, scale,
     assert app.sm.current == "trainer_home"
     home = ui.screen
     ui.shot("trainer_home")
-    for name in ("trainer_packs", "trainer_people", "trainer_settings"):
+    problems += measure(app, home, "trainer_home")
+    ui.tap(home.ids.exit, wait=False)
+    ui.shot("trainer_home-exit")
+    problems += measure(app, app.overlay, "exit question")
+    ui.tap(app.overlay.buttons[0])  # Stay (after the tap-guard's time: the answers are guarded)
+    for name in ("trainer_packs", "trainer_people", "trainer_settings", "trainer_problems"):
         screen = open_from_home(app, ui, name)
         ui.shot(name)
         problems += measure(app, screen, name)
         if name == "trainer_packs":
             row = next(r for r in screen.rows() if r.usable)
+            screen.ids.scroller.scroll_to(row.ids.preview, animate=False)  # below the fold at 150 %
+            ui.pump(3)
             ui.tap(row.ids.preview, wait=False)
             ui.shot("trainer_preview")
             problems += measure(app, ui.screen, "trainer_preview")
@@ -89,6 +126,12 @@ def test_trainer_and_family_screens_look_right(kiosk, ui, tmp_path, size, scale,
             screen.ids.scroller.scroll_y = 0
             ui.pump(3)
             ui.shot("trainer_settings-pin")
+            problems += measure(app, screen, "trainer_settings (end)")
+        if name == "trainer_problems":
+            ui.tap(screen.ids.clear_button, wait=False)  # the Undo bar, as it shows for 10 s
+            ui.shot("trainer_problems-undo")
+            problems += measure(app, screen, "trainer_problems (undo)")
+            ui.tap(screen.ids.undo.ids.undo, wait=False)
         ui.tap(ui.screen.ids.back, wait=False)
         assert app.sm.current == "trainer_home", name
     ui.tap(next(b for b in home.ids.actions.children if b.text == app.tr("Progress", app.kiosk_lang)), wait=False)

@@ -6,7 +6,6 @@ import shutil
 import time
 
 import pytest
-from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 
 from kiosk.trainer import PinGuard
@@ -38,7 +37,13 @@ def open_from_home(app, ui, name):
         for b in home.ids.actions.children
         if b.text
         == app.tr(
-            {"trainer_packs": "Packs", "trainer_people": "People", "trainer_settings": "Settings"}[name], app.kiosk_lang
+            {
+                "trainer_packs": "Packs",
+                "trainer_people": "People",
+                "trainer_settings": "Settings",
+                "trainer_problems": "Problems",
+            }[name],
+            app.kiosk_lang,
         )
     )
     ui.tap(button, wait=False)
@@ -258,29 +263,40 @@ def test_celebration_off_shows_no_star(kiosk, ui):
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (800, 1280)], ids=["landscape", "portrait"])
-def test_trainer_home_fits_the_screen_with_every_button(kiosk, ui, tmp_path, size):
-    """The trainer home with its four screen buttons, settings and problems fits 1280 x 800 and a
-    portrait tablet (in German, with a broken pack in the problem list): nothing is cut off."""
+def test_trainer_home_is_navigation_with_a_problem_count(kiosk, ui, tmp_path, size):
+    """The trainer home holds navigation only (settings live on the Settings screen), fits 1280 x
+    800 and a portrait tablet in German, and its Problems button counts the problems (here a
+    broken pack's): nothing is cut off, every button has an icon and a word."""
     library = broken_library(tmp_path / "packs")
     app = kiosk(packs=[library], people=[("Anna", "en")], prepare=set_pin, settings={"language": "de"}, size=size)
     home = open_trainer(app, ui)
     assert len(home.ids.actions.children) == len(TRAINER_ACTIONS)
-    assert "fold-towels" in home.problems_text
-    for widget in [
-        home.ids.exit,
-        home.ids.worker_mode,
-        *home.ids.actions.children,
-        *(r for r in home.walk() if hasattr(r, "label") and hasattr(r, "action")),
-    ]:
+    assert not [w for w in home.walk() if hasattr(w, "label") and hasattr(w, "action")]  # no setting toggles
+    problems = home.problems_button()
+    assert problems.text == "Probleme" and problems.icon == "warning"
+    pack_problems = sum(len(r.problems) for r in app.shelf.result.reports)
+    assert pack_problems and problems.badge == str(pack_problems + len(app.problems.stored()))
+    for widget in [home.ids.exit, home.ids.worker_mode, *home.ids.actions.children]:
         x, y = widget.to_window(widget.x, widget.y)
         assert 0 <= x and x + widget.width <= Window.width + 0.5, widget
         assert 0 <= y and y + widget.height <= Window.height + 0.5, widget
         assert widget.height >= app.theme.touch - 0.5
-    for button in home.ids.actions.children:  # each word fits beside or under its icon
-        assert button.text and button.width >= 300
-    for row in (r for r in home.walk() if hasattr(r, "label") and hasattr(r, "action")):
-        label = row.children[1]
-        core = CoreLabel(text=label.text, font_size=label.font_size)
-        core.refresh()
-        assert core.texture.size[0] <= label.width + 0.5, row.label  # the setting's name on one line
+        assert widget.text and widget.icon
+        assert widget.ids.word.natural_width <= widget.width, widget.text  # each word whole
     ui.shot("home-de")
+
+
+def test_exit_kiosk_asks_first(kiosk, ui):
+    app = kiosk(people=[("Anna", "en")], prepare=set_pin)
+    home = open_trainer(app, ui)
+    exits = []
+    app.exit_kiosk = lambda: exits.append(True)
+    ui.tap(home.ids.exit, wait=False)
+    assert app.overlay is not None and "black" in app.overlay.message and exits == []
+    assert [b.text for b in app.overlay.buttons] == ["Stay", "Exit kiosk"] and app.overlay.buttons[0].focused
+    ui.shot("exit-question")
+    ui.tap(app.overlay.buttons[0])  # Stay (the answers are guarded: after the tap-guard time)
+    assert app.overlay is None and exits == [] and app.sm.current == "trainer_home"
+    ui.tap(home.ids.exit, wait=False)
+    ui.tap(app.overlay.buttons[1])  # Exit kiosk (after the tap-guard's time: the answers are guarded)
+    assert exits == [True] and app.overlay is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import gettext
 import io
 import re
@@ -144,3 +145,77 @@ def test_german_worker_sees_german(kiosk, ui):
     ui.shot("step-de")
     ui.tap(step.ids.next)
     assert step.ids.next.text == "Fertig"
+
+
+# -- problems: the packs' and the kiosk's own, shown to the trainer in the kiosk language --------
+
+KIOSK = Path(__file__).resolve().parents[2] / "kiosk"
+
+
+def _literal(node: ast.AST) -> str | None:
+    """A string literal (implicitly joined parts included), else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def problem_messages() -> set[str]:
+    """Every problem template of the code: ``Msg("...")`` anywhere in the kiosk (packs' problems,
+    their parts and the kiosk's own), and the literal messages of ``problems.add(kind, "...")``.
+    Templates that are only placeholders and punctuation ("{where}{message} — {hint}") have no
+    words to translate."""
+    found = set()
+    for path in KIOSK.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name == "Msg":
+                text = _literal(node.args[0])
+            elif name == "add" and isinstance(func, ast.Attribute) and "problems" in ast.unparse(func.value):
+                text = _literal(node.args[1]) if len(node.args) > 1 else None
+            else:
+                continue
+            if (
+                text
+                and re.sub(r"{\w*}", "", text).strip(" —:,.()")
+                and re.search(r"[A-Za-z]", re.sub(r"{\w*}", "", text))
+            ):
+                found.add(text)
+    return found
+
+
+def test_every_problem_is_translated():
+    messages = problem_messages()
+    assert {  # a pack's problem, one of its parts, a kiosk problem
+        "The {noun} {shown} for step {step} is missing.",
+        "picture",
+        "The kiosk cannot speak: the speech engine failed.",
+        "The pack {pack} cannot be used.",
+    } <= messages
+    for language in ("de", "zh"):
+        table = parse_po(po_path(language).read_text(encoding="utf-8"))
+        missing = sorted(m for m in messages if not table.get(m))
+        assert not missing, f"{language}: untranslated problems {missing}"
+        for message in messages:  # placeholders survive translation
+            assert set(re.findall(r"{\w+}", message)) == set(re.findall(r"{\w+}", table[message])), message
+
+
+def test_a_pack_problem_reads_in_the_kiosk_language(tmp_path):
+    """A broken pack's problems, read once, shown in English, German and Chinese; the English
+    words stay as they always were."""
+    from kiosk.i18n import translator
+    from kiosk.packs import load_pack
+
+    pack = tmp_path / "towels"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("format: 1\nsteps:\n  - image: 01.jpg\n    text: Fold it.\n", encoding="utf-8")
+    _, problems = load_pack(pack, tmp_path / "cache")
+    missing = next(p for p in problems if p.file == "01.jpg")
+    assert missing.message == "The picture 01.jpg for step 1 is missing."
+    assert missing.in_words(None) == (missing.message, missing.hint)
+    de_message, de_hint = missing.in_words(translator("de"))
+    zh_message, zh_hint = missing.in_words(translator("zh"))
+    assert "01.jpg" in de_message and "Bild" in de_message and "pack.yaml" in de_hint
+    assert "01.jpg" in zh_message and "图片" in zh_message and zh_hint != missing.hint

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "packs"))
 from video_clips import make_clip  # noqa: E402
 
+from kiosk.ui.widgets.video_step import LOOP_PAUSE  # noqa: E402
 from ui_helpers import photo  # noqa: E402
 
 
@@ -139,25 +141,152 @@ def test_hear_again_replays_the_voice_and_the_clip(kiosk, ui, tmp_path):
     assert wait_for(ui, lambda: not video.playing, 6.0) and pixels(video) == last
 
 
-def test_the_clip_is_muted_when_the_step_speaks(kiosk, ui, tmp_path):
-    """The pack plays its clips' sound, but a step with a voice keeps its clip muted."""
-    packs = tmp_path / "video-packs"
-    root = packs / "film-steps"
+def sound_pack(folder: Path, extra: str = "", audio: bool = True, seconds: float = 1.0) -> Path:
+    """One step filmed with its sound (a tone), and a second step with a photo."""
+    root = folder / "film-steps"
     root.mkdir(parents=True)
-    make_clip(root / "01.mp4", kind="h264", size=(160, 120), seconds=1.0, fps=12, audio=True)
+    make_clip(root / "01.mp4", kind="h264", size=(160, 120), seconds=seconds, fps=12, audio=audio)
+    photo(root / "02.jpg", 2)
     (root / "pack.yaml").write_text(
-        "format: 1\nid: film-steps\ntitle: Film steps\nlanguage: en\nkind: assembly\nvideo_sound: true\n"
-        "steps:\n  - {video: 01.mp4, text: Take the box.}\n",
+        f"format: 1\nid: film-steps\ntitle: Film steps\nlanguage: en\nkind: assembly\n{extra}"
+        "steps:\n  - {video: 01.mp4, text: Take the box.}\n  - {image: 02.jpg, text: Close the box.}\n",
         encoding="utf-8",
     )
+    return root
+
+
+def voices(app) -> int:
+    """How many step voices the kiosk has played so far."""
+    return sum(1 for kind, _what in app.audio.played if kind == "step")
+
+
+class Witness(deque):
+    """``AudioService.played`` that also notes, for each sound the kiosk plays, whether the clip's
+    picture and its own sound were still going at that moment (the real deque's job is unchanged)."""
+
+    def __init__(self, video, seen: list, items=()) -> None:
+        super().__init__(items, maxlen=200)
+        self.video, self.seen = video, seen
+
+    def append(self, item) -> None:
+        if item[0] == "step":
+            self.seen.append(("voice", self.video.playing, self.video.sound_playing))
+        super().append(item)
+
+
+def watch(app) -> tuple[object, list]:
+    """What starts on the step screen, in order: ("clip sound" | "voice", clip playing, its sound
+    playing), from before the worker reaches the step."""
+    video = app.screen("step").ids.video
+    seen: list[tuple[str, bool, bool]] = []
+    app.audio.played = Witness(video, seen, app.audio.played)
+    video.bind(
+        sound_plays=lambda widget, count: count and seen.append(("clip sound", widget.playing, widget.sound_playing))
+    )
+    return video, seen
+
+
+def test_video_sound_plays_the_clip_with_its_sound_then_the_voice(kiosk, ui, tmp_path):
+    """pack.yaml video_sound: true: the clip's own sound plays with its first frame, and the
+    step's sentence is spoken after the clip (never at the same time); Hear again does the same
+    again. A tap on the clip replays it with its sound only."""
+    packs = tmp_path / "video-packs"
+    sound_pack(packs, extra="video_sound: true\n")
     app = kiosk(packs=[packs])
     pack = wait_for_pack(ui, app)
     assert pack is not None and pack.video_sound_file(pack.steps[0]) is not None
+    video, seen = watch(app)
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "film-steps"))
+    step = ui.screen
+    assert video.source_path.endswith("01.mp4") and video.sound_file is not None
+    assert wait_for(ui, lambda: len(seen) == 2, 6.0), seen
+    assert seen == [("clip sound", True, True), ("voice", False, False)], "the voice spoke over the clip"
+    assert video.showing and not video.playing and video.sound_plays == 1
+    ui.shot("video-sound-then-voice")
+
+    seen.clear()
+    ui.tap(step.ids.hear)  # Hear again: the clip with its sound, then the voice, again
+    assert video.plays == 2
+    assert wait_for(ui, lambda: len(seen) == 2, 6.0), seen
+    assert seen == [("clip sound", True, True), ("voice", False, False)]
+
+    seen.clear()
+    ui.tap(video)  # a tap on the clip: the clip again with its sound, and no voice
+    assert video.plays == 3
+    assert wait_for(ui, lambda: not video.playing and not video.sound_playing, 6.0)
+    run_for(ui, 0.5)
+    assert seen == [("clip sound", True, True)]
+
+
+def test_without_video_sound_the_clip_is_muted_and_the_voice_speaks_at_once(kiosk, ui, tmp_path):
+    packs = tmp_path / "video-packs"
+    sound_pack(packs)  # the clip has sound, but the pack does not ask for it
+    app = kiosk(packs=[packs])
+    pack = wait_for_pack(ui, app)
+    assert pack is not None and not pack.video_sound and pack.video_sound_file(pack.steps[0]) is None
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "film-steps"))
+    video = ui.screen.ids.video
+    assert video.sound_file is None
+    assert wait_for(ui, lambda: voices(app) == 1, 3.0), "the voice did not speak on arrival"
+    assert video.playing, "the voice should speak while the (muted) clip plays"
+    assert wait_for(ui, lambda: not video.playing, 6.0)
+    assert video.sound_plays == 0 and not video.sound_loaded and voices(app) == 1
+
+
+def test_a_video_sound_pack_with_a_silent_clip_speaks_at_once(kiosk, ui, tmp_path):
+    """video_sound: true, but this clip has no sound track: nothing to wait for."""
+    packs = tmp_path / "video-packs"
+    sound_pack(packs, extra="video_sound: true\n", audio=False)
+    app = kiosk(packs=[packs])
+    wait_for_pack(ui, app)
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "film-steps"))
+    video = ui.screen.ids.video
+    assert video.sound_file is None
+    assert wait_for(ui, lambda: voices(app) == 1, 3.0) and video.playing
+
+
+def test_a_broken_clip_with_sound_falls_back_to_the_poster_and_the_voice(kiosk, ui, tmp_path):
+    packs = tmp_path / "video-packs"
+    root = sound_pack(packs, extra="video_sound: true\n")
+    photo(root / "01.jpg", 1)
+    (root / "pack.yaml").write_text(
+        (root / "pack.yaml").read_text(encoding="utf-8").replace("{video: 01.mp4,", "{image: 01.jpg, video: 01.mp4,"),
+        encoding="utf-8",
+    )
+    app = kiosk(packs=[packs])
+    wait_for_pack(ui, app)
+    (root / "01.mp4").write_bytes(b"\0\0\0\x18ftypisom" + bytes(4000))  # damaged after loading
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "film-steps"))
+    step = ui.screen
+    assert wait_for(ui, lambda: any(p.kind == "video" for p in app.problems.items))
+    assert wait_for(ui, lambda: voices(app) == 1, 3.0), "the voice waited for a clip that failed"
+    assert not step.ids.video.showing and step.ids.picture.texture is not None and step.number == 1
+
+
+def test_a_looping_clip_plays_again_after_a_calm_pause_and_only_its_first_play_has_sound(kiosk, ui, tmp_path):
+    packs = tmp_path / "video-packs"
+    root = sound_pack(packs, extra="video_sound: true\n", seconds=0.8)
+    yaml_text = (root / "pack.yaml").read_text(encoding="utf-8")
+    (root / "pack.yaml").write_text(
+        yaml_text.replace("{video: 01.mp4,", "{video: 01.mp4, video_loop: true,"), encoding="utf-8"
+    )
+    app = kiosk(packs=[packs])
+    pack = wait_for_pack(ui, app)
+    assert pack is not None and pack.steps[0].video_loop and not pack.steps[1].video_loop
     ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "film-steps"))
     step = ui.screen
     video = step.ids.video
-    assert video.source_path.endswith("01.mp4") and video.sound_file is None  # the voice speaks
-    assert wait_for(ui, lambda: video.showing) and not video.sound_loaded
+    assert wait_for(ui, lambda: video.showing) and video.plays == 1
+    assert wait_for(ui, lambda: video.plays == 2, 4.0), "the clip did not start again"
+    last = pixels(video)
+    run_for(ui, LOOP_PAUSE - 0.5)  # the calm pause: its last frame stays
+    assert pixels(video) == last and video.plays == 2
+    assert wait_for(ui, lambda: pixels(video) != last, 3.0), "the second play did not move"
+    assert wait_for(ui, lambda: video.plays == 3, 5.0)
+    assert video.sound_plays == 1, "a repeat of a looping clip should be silent"
+    assert voices(app) == 1  # the voice, once, after the first play
+    assert step.number == 1 and video.playing  # it goes on for as long as the step is shown
+    ui.shot("video-loop")
 
 
 def test_next_shows_the_next_clip_fetched_ahead(kiosk, ui, tmp_path):
@@ -214,3 +343,64 @@ def test_reduced_support_shows_the_poster_only(kiosk, ui, tmp_path):
     run_for(ui, 0.5)
     assert step.ids.video.source_path == "" and not step.ids.video.showing
     assert step.ids.picture.texture is not None
+
+
+def test_a_clip_filmed_upright_plays_upright(kiosk, ui, tmp_path):
+    """A phone clip copied in as it is (not built): its rotation note turns every frame upright."""
+    packs = tmp_path / "video-packs"
+    root = packs / "film-steps"
+    make_clip(root / "01.mp4", kind="h264", size=(160, 96), seconds=1.0, fps=12, rotation=90)
+    (root / "pack.yaml").write_text(
+        "format: 1\nid: film-steps\ntitle: Film steps\nlanguage: en\nsteps:\n  - {video: 01.mp4, text: Turn it.}\n",
+        encoding="utf-8",
+    )
+    app = kiosk(packs=[packs])
+    wait_for_pack(ui, app)
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "film-steps"))
+    video = ui.screen.ids.video
+    assert wait_for(ui, lambda: video.showing)
+    assert tuple(video.texture.size) == (96, 160)  # stood up, like its poster
+    assert tuple(ui.screen.ids.picture.texture.size) == (96, 160)
+
+
+def test_five_phone_clips_through_pack_new_and_build_play_on_the_kiosk(kiosk, ui, tmp_path):
+    """The issue's "done when": a coach films five steps with a phone (HEVC .mov, filmed upright
+    or not, with location and sound), runs `kiosk pack new` and `kiosk pack build`; the worker
+    sees each step's poster at once and its clip play, on the kiosk, with PyAV's own FFmpeg."""
+    from kiosk.authoring.build import build_pack
+    from kiosk.authoring.new import make_pack
+    from ui_helpers import FakeSpeech
+
+    phone = tmp_path / "phone"
+    for number, words in enumerate(("Take the box", "Open it", "Take a screw", "Put it in", "Close the box"), 1):
+        make_clip(
+            phone / f"{number:02d} {words}.MOV",
+            kind="hevc-mov",
+            size=(96, 64),
+            seconds=0.8,
+            fps=12,
+            audio=True,
+            rotation=90 if number % 2 else None,
+            metadata={"location": "+52.5200+013.4050/"},
+        )
+    packs = tmp_path / "packs"
+    folder = make_pack(phone, packs / "screw-box", title="Screw box").folder
+    built = build_pack(folder, cache_dir=tmp_path / "build-cache", worker=FakeSpeech())
+    assert built.pack is not None and len(built.video.converted) == 5, built.problems
+    app = kiosk(packs=[packs])
+    assert wait_for(ui, lambda: app.shelf.find(built.pack.id) is not None and not app.shelf.scanning, 60.0)
+    ui.settle()
+    ui.screen.refresh()
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == built.pack.id))
+    step = ui.screen
+    video = step.ids.video
+    for number in range(1, 6):
+        assert step.number == number and step.ids.picture.texture is not None  # the poster, at once
+        assert video.source_path.endswith(f"video/{number:02d}.mp4")
+        assert wait_for(ui, lambda: video.showing and video.frames_shown >= 3), f"step {number}: no clip played"
+        upright = (64, 96) if number % 2 else (96, 64)
+        assert tuple(video.texture.size) == upright
+        if number == 3:
+            ui.shot("video-built-from-phone")
+        ui.tap(step.ids.next)
+    assert app.sm.current != "step" and [p for p in app.problems.items if p.kind == "video"] == []

@@ -14,7 +14,7 @@ from kiosk.journal import Journal
 from kiosk.packs import Library
 from kiosk.trainer import LockoutMemory, PinGuard, TrainerDoor
 from kiosk.ui.models import keyboard
-from kiosk.ui.models.people import FamilyPin, PersonEditor, people_rows
+from kiosk.ui.models.people import FamilyPin, PersonEditor, people_rows, restore_person
 from kiosk.ui.models.packs import packs_view
 from kiosk.ui.models.pin import MAX_DIGITS, DoorFlow, Outcome, PinChange, add_digit, pin_problem
 from kiosk.ui.models.progress import progress_view
@@ -53,10 +53,16 @@ def test_view_models_never_import_kivy(path):
 # -- people -------------------------------------------------------------------------------------
 
 
-def test_a_new_worker_gets_the_kiosk_defaults_and_is_saved_with_their_choices(journal):
+def test_a_new_worker_follows_the_kiosk_and_is_saved_with_only_their_own_choices(journal):
+    """A new worker is "Same as kiosk" in every setting: only what the trainer chose is saved, so
+    a later kiosk-wide change still reaches them (a form that saved every value silently cut
+    workers off from the kiosk's settings)."""
     editor = editor_for(journal, UiSettings(language="de-AT", autoplay=False))
     form = editor.open(None)
-    assert (form.language, form.autoplay, form.family) == ("de", False, FamilyPin.SAVE_FIRST)
+    assert (form.language, form.autoplay, form.family) == ("de", None, FamilyPin.SAVE_FIRST)
+    rows = {row.key: row for row in editor.choice_rows()}
+    assert rows["autoplay"].options[0].value is None and rows["autoplay"].options[0].word == "Same as kiosk (Off)"
+    assert rows["autoplay"].current is None and rows["text_scale"].current is None
     assert editor.title == "New worker" and "Save the worker first" in editor.family_text
     assert editor.save("   ") is None and editor.form.message == "Please type a name."
     editor.choose("language", "zh")
@@ -65,8 +71,10 @@ def test_a_new_worker_gets_the_kiosk_defaults_and_is_saved_with_their_choices(jo
     editor.use_photo("people/worker-2.png")
     chen = editor.save("  Chen ")
     assert chen.name == "Chen" and chen.language == "zh" and chen.photo == "people/worker-2.png"
-    assert dict(chen.preferences) == {"text_scale": 1.25, "autoplay": False, "speech_rate": "slow"}
+    assert dict(chen.preferences) == {"text_scale": 1.25, "speech_rate": "slow"}  # autoplay: the kiosk's
     assert UiSettings().for_person(chen).text_scale == 1.25  # the worker UI reads the same keys
+    assert UiSettings(autoplay=False).for_person(chen).autoplay is False  # the kiosk's value reaches them
+    assert UiSettings(autoplay=True).for_person(chen).autoplay is True
     assert editor.form.person == chen and editor.form.family is FamilyPin.NOT_SET
     with pytest.raises(KeyError):
         editor.choose("name", "x")
@@ -76,12 +84,52 @@ def test_editing_keeps_preferences_it_does_not_show(journal):
     ben = journal.add_person("Ben", language="de", preferences={"high_contrast": True, "text_scale": 1.5})
     editor = editor_for(journal)
     form = editor.open(ben)
-    assert form.text_scale == 1.25 and form.name == "Ben" and editor.title == "Edit worker"
+    assert form.text_scale == 1.5 and form.name == "Ben" and editor.title == "Edit worker"
     rows = {row.key: row for row in editor.choice_rows()}
     assert rows["language"].current == "de" and [c.value for c in rows["language"].options] == ["en", "de", "zh"]
     editor.choose("autoplay", False)
     saved = editor.save("Ben")
     assert saved.preferences["high_contrast"] is True and saved.preferences["autoplay"] is False
+    assert saved.preferences["text_scale"] == 1.5  # an old saved value is kept: nothing migrated away
+
+
+def test_same_as_kiosk_removes_only_that_choice(journal):
+    """A worker saved by the old form (every value) keeps them until the trainer chooses "Same as
+    kiosk" for one: then only that one is removed, and the kiosk's value applies again."""
+    ben = journal.add_person("Ben", preferences={"text_scale": 1.0, "autoplay": True, "speech_rate": "normal"})
+    editor = editor_for(journal, UiSettings(text_scale=1.5))
+    form = editor.open(ben)
+    assert (form.text_scale, form.autoplay, form.speech_rate) == (1.0, True, "normal")
+    assert [c.word for c in editor.choice_rows()[1].options] == ["Same as kiosk (Larger)", "Normal", "Large", "Larger"]
+    editor.choose("text_scale", None)
+    saved = editor.save("Ben")
+    assert dict(saved.preferences) == {"autoplay": True, "speech_rate": "normal"}
+    assert UiSettings(text_scale=1.5).for_person(saved).text_scale == 1.5
+
+
+def test_a_removed_family_pin_comes_back_with_undo(journal):
+    ben = journal.add_person("Ben")
+    editor = editor_for(journal)
+    editor.open(ben)
+    assert editor.set_family_pin("2468")
+    record = editor.clear_family_pin()
+    assert record is not None and not PinGuard(journal).family_pin_is_set(ben.id)
+    assert editor.restore_family_pin(ben, record)
+    assert editor.form.family is FamilyPin.SET and editor.form.message == "The family PIN is back."
+    assert PinGuard(journal).check_family_pin(ben.id, "2468").ok  # the same PIN, not a new one
+    editor.open(journal.add_person("Cleo"))
+    assert editor.clear_family_pin() is None  # nothing to remove, nothing to undo
+
+
+def test_an_archived_worker_is_listed_and_restored(journal):
+    anna = journal.add_person("Anna")
+    journal.add_person("Ben")
+    journal.archive_person(anna.id)
+    problems = ProblemLog()
+    assert [r.name for r in people_rows(journal, problems, archived=True)] == ["Anna"]
+    assert restore_person(journal, problems, anna)
+    assert [r.name for r in people_rows(journal, problems)] == ["Anna", "Ben"]
+    assert people_rows(journal, problems, archived=True) == []
 
 
 def test_family_pin_follows_the_one_rule(journal):
@@ -93,7 +141,7 @@ def test_family_pin_follows_the_one_rule(journal):
     assert editor.set_family_pin("1357") and editor.form.family is FamilyPin.SET
     assert PinGuard(journal).check_family_pin(ben.id, "1357").ok
     assert editor.family_text == "The family has a PIN for this worker's progress."
-    assert editor.clear_family_pin() and editor.form.family is FamilyPin.NOT_SET
+    assert editor.clear_family_pin() is not None and editor.form.family is FamilyPin.NOT_SET
 
 
 def test_storage_failure_is_a_plain_sentence_and_the_form_stays(tmp_path):
@@ -212,6 +260,84 @@ def test_settings_rows_show_the_current_values_and_save_through_change_setting(j
     with pytest.raises(KeyError):
         model.change("finish_pause_s", 1)
     assert all(all(c.icon and c.word for c in row.options) for row in rows.values())  # icon and word
+    assert [c.word for c in rows["tap_guard_s"].options] == ["0,3 s", "0,5 s", "0,8 s", "1,2 s"]  # German decimals
+
+
+def test_every_kiosk_wide_setting_is_on_the_settings_screen(journal):
+    """Settings in one place: text size and speech speed (once toggles on trainer home) and the
+    idle time before "Who are you?" are rows here, saved like the others."""
+    state = {"settings": UiSettings()}
+
+    def change_setting(name, value):
+        state["settings"] = state["settings"].save(journal, name, value)
+
+    model = SettingsModel(lambda: state["settings"], change_setting)
+    keys = [row.key for row in model.rows(tr_in("en"))]
+    assert keys == [
+        "text_scale",
+        "autoplay",
+        "speech_rate",
+        "tap_guard_s",
+        "celebrate",
+        "high_contrast",
+        "worker_idle_s",
+        "language",
+    ]
+    model.change("text_scale", 1.5)
+    model.change("speech_rate", "slow")
+    model.change("worker_idle_s", 300.0)
+    assert journal.get_setting("ui.text_scale") == 1.5 and journal.get_setting("ui.speech_rate") == "slow"
+    assert UiSettings.load(journal).worker_idle_s == 300.0
+    rows = {row.key: row for row in model.rows(tr_in("zh"))}
+    assert rows["text_scale"].current == 1.5 and rows["worker_idle_s"].current == 300.0
+    assert [c.word for c in rows["worker_idle_s"].options] == ["1 分钟", "2 分钟", "5 分钟"]
+
+
+# -- problems -----------------------------------------------------------------------------------
+
+
+def test_problems_are_grouped_counted_and_shown_in_the_kiosk_language(tmp_path, journal):
+    from kiosk.i18n import translator
+    from kiosk.packs.words import Msg
+    from kiosk.ui.models.problems import problem_count, problems_view
+
+    folder = standard_library(tmp_path / "packs")
+    root = make_pack(
+        folder, "fold-towels", {"en": "Fold the towels"}, [{"text": "Take a towel."}, {"text": "Fold it."}]
+    )
+    (root / "02.jpg").unlink()
+    result = Library([folder], tmp_path / "cache").scan()
+    log = ProblemLog(journal)
+    log.add("speech", "The kiosk cannot speak: the speech engine failed.", "RuntimeError: no espeak")
+    log.add("packs", Msg("The pack {pack} cannot be used.", pack="fold-towels"), "02.jpg")
+    english = problems_view(result, log.stored(), result.packs, "en", tr_in("en"), None)
+    pack_problems = sum(len(r.problems) for r in result.reports)
+    assert english.count == pack_problems + 2 == problem_count(result, log.stored()) and english.kiosk_count == 2
+    kinds = [(row.kind, row.title) for row in english.rows]
+    assert kinds[0] == ("group", "fold-towels — Broken")  # the broken pack first, as a heading
+    missing = next(row for row in english.rows if "02.jpg" in row.what)
+    assert missing.title == "02.jpg, step 2" and missing.severity == "error" and "pack.yaml" in missing.todo
+    assert ("group", "This kiosk") in kinds
+    assert english.rows[-1].what == "The kiosk cannot speak: the speech engine failed."  # oldest last
+    german = problems_view(result, log.stored(), result.packs, "de", tr_in("de"), translator("de"))
+    assert german.rows[0].title == "fold-towels — Defekt"
+    missing_de = next(row for row in german.rows if "02.jpg" in row.what and row.kind == "problem")
+    assert missing_de.title == "02.jpg, Schritt 2" and missing_de.what.startswith("Die Datei 02.jpg")
+    kiosk_rows = german.rows[-2:]
+    assert kiosk_rows[0].what == "Das Paket fold-towels kann nicht benutzt werden."
+    assert kiosk_rows[1].what == "Der Kiosk kann nicht sprechen: Die Sprachausgabe ist ausgefallen."
+
+
+def test_clearing_the_kiosk_problems_can_be_undone(journal):
+    log = ProblemLog(journal)
+    log.add("audio", "A sound file is damaged and could not be played.", "01.wav")
+    removed = log.clear()
+    assert log.stored() == [] and [p["detail"] for p in removed] == ["01.wav"]
+    log.add("speech", "The kiosk cannot speak: the speech engine failed.", "x")  # one more meanwhile
+    log.restore(removed)
+    assert [p["detail"] for p in log.stored()] == ["01.wav", "x"]
+    assert log.add("audio", "A sound file is damaged and could not be played.", "01.wav") is None  # once
+    assert [p["detail"] for p in ProblemLog(journal).stored()] == ["01.wav", "x"]  # kept in the journal
 
 
 # -- packs --------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from kiosk.i18n import base_language, translator
+
 Translate = Callable[..., str]
 
 
@@ -41,13 +43,15 @@ def report_state(report: Any) -> tuple[str, str]:
     return "Ready", "ready"
 
 
-def problem_lines(report: Any, tr: Translate) -> tuple[str, ...]:
-    """One line per problem, then where the pack is."""
+def problem_lines(report: Any, tr: Translate, gettext: Callable[[str], str] | None = None) -> tuple[str, ...]:
+    """One line per problem (in the language of ``gettext``; English without), then where the
+    pack is."""
     lines = []
     for problem in report.problems:
         step = tr("step {number}", number=problem.step) if problem.step is not None else None
         where = ", ".join(part for part in (problem.file, step) if part)
-        lines.append(f"• {where + ': ' if where else ''}{problem.message} — {problem.hint}")
+        message, hint = problem.in_words(gettext)
+        lines.append(f"• {where + ': ' if where else ''}{message} — {hint}")
     lines.append(str(report.path))
     return tuple(lines)
 
@@ -69,7 +73,7 @@ def packs_view(
                 title=pack.title_for(language) if pack is not None else str(report.pack),
                 state_word=tr(word),
                 state_icon=icon,
-                lines=problem_lines(report, tr),
+                lines=problem_lines(report, tr, None if base_language(language) == "en" else translator(language)),
                 usable=pack is not None,
                 report=report,
                 pack=pack,

@@ -1,8 +1,13 @@
 """The workers list and one worker's form, for the trainer (Kivy-free).
 
 Preferences are stored in ``person.preferences`` under the names the worker UI reads
-(``kiosk.ui.settings.UiSettings``): ``text_scale`` (1.0 Normal, 1.25 Large), ``autoplay`` (speech
-on arrival) and ``speech_rate`` ("slow" / "normal"). Every journal write is here, and a storage
+(``kiosk.ui.settings.UiSettings``): ``text_scale`` (1.0 Normal, 1.25 Large, 1.5 Larger),
+``autoplay`` (speech on arrival) and ``speech_rate`` ("slow" / "normal"). Each row starts with
+"Same as kiosk": then nothing is saved for the worker, so a later change of the kiosk-wide setting
+reaches them. Only what a trainer chose for this worker is saved (once the form saved every value,
+so kiosk-wide changes never reached workers made in the form; those saved values are kept as they
+are — they may have been meant — and show as the worker's own choice, which "Same as kiosk"
+removes). Every journal write is here, and a storage
 failure (``JournalError`` or a closed journal) becomes one plain sentence in ``message`` and a line
 in the trainer's problem list: the form stays as it was, so nothing typed is lost.
 """
@@ -16,11 +21,14 @@ from typing import Any, Callable
 
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, base_language
 from kiosk.journal import JournalError
+from kiosk.trainer.pin import FAMILY_PIN_KEY
 from kiosk.ui.models.choices import Choice, ChoiceRow
 from kiosk.ui.models.pin import pin_problem
+from kiosk.ui.models.settings import TEXT_SCALE_CHOICES, speech_rate_words, text_scale_words
 
 Translate = Callable[..., str]
 COULD_NOT_SAVE = "Could not save. Please try again."
+OWN_CHOICES = ("text_scale", "autoplay", "speech_rate")  # each may be "Same as kiosk" (None)
 
 
 @dataclass(frozen=True)
@@ -30,14 +38,27 @@ class PersonRow:
     photo: Path | None
 
 
-def people_rows(journal: Any, problems: Any) -> list[PersonRow]:
-    """The workers that are not archived, as tiles show them; none when the journal cannot be read."""
+def people_rows(journal: Any, problems: Any, *, archived: bool = False) -> list[PersonRow]:
+    """The workers that are not archived (``archived``: only the archived ones), as tiles show
+    them; none when the journal cannot be read."""
     try:
-        people = journal.people()
+        people = journal.people(include_archived=True) if archived else journal.people()
     except Exception as exc:  # noqa: BLE001 - JournalError or a closed journal: an empty list, reported
         problems.add("journal", "The list of people could not be read.", exc)
         return []
+    if archived:
+        people = [p for p in people if p.archived]
     return [PersonRow(p, p.name, journal.photo_path(p.photo)) for p in people]
+
+
+def restore_person(journal: Any, problems: Any, person: Any) -> bool:
+    """Bring an archived worker back to the worker screens (their history was kept all along)."""
+    try:
+        journal.update_person(person.id, archived=False)
+    except Exception as exc:  # noqa: BLE001 - JournalError or a closed journal: said, not raised
+        problems.add("journal", "A worker could not be restored.", exc)
+        return False
+    return True
 
 
 class FamilyPin(Enum):
@@ -54,16 +75,21 @@ class PersonForm:
     name: str = ""
     photo: str = ""
     language: str = "en"
-    text_scale: float = 1.0
-    autoplay: bool = True
-    speech_rate: str = "normal"
+    text_scale: float | None = None  # None: same as the kiosk (nothing saved for the worker)
+    autoplay: bool | None = None
+    speech_rate: str | None = None
     family: FamilyPin = FamilyPin.SAVE_FIRST
     message: str = ""
     extra_preferences: dict[str, Any] = field(default_factory=dict)
 
     def preferences(self) -> dict[str, Any]:
-        prefs = dict(self.extra_preferences)
-        prefs.update(text_scale=self.text_scale, autoplay=self.autoplay, speech_rate=self.speech_rate)
+        """What is saved for the worker: their other preferences, and only the choices that are
+        not "Same as kiosk"."""
+        prefs = {k: v for k, v in self.extra_preferences.items() if k not in OWN_CHOICES}
+        for key in OWN_CHOICES:
+            value = getattr(self, key)
+            if value is not None:
+                prefs[key] = value
         return prefs
 
 
@@ -85,18 +111,23 @@ class PersonEditor:
     def open(self, person: Any | None) -> PersonForm:
         """Fill the form for ``person`` (None: a new worker, with the kiosk's defaults)."""
         prefs = dict(person.preferences) if person is not None else {}
+        scale: float | None
         try:
-            scale = float(prefs.get("text_scale", 1.0) or 1.0)
+            scale = float(prefs["text_scale"]) if "text_scale" in prefs else None
         except (TypeError, ValueError):
-            scale = 1.0
+            scale = None
+        if scale is not None:
+            scale = min(TEXT_SCALE_CHOICES, key=lambda s: abs(s - scale))  # type: ignore[operator]
+        autoplay = prefs.get("autoplay")
+        rate = prefs.get("speech_rate")
         self.form = PersonForm(
             person=person,
             name=person.name if person is not None else "",
             photo=(person.photo or "") if person is not None else "",
             language=base_language(person.language if person is not None else self.settings.language),
-            text_scale=1.25 if scale > 1.0 else 1.0,
-            autoplay=bool(prefs.get("autoplay", self.settings.autoplay)),
-            speech_rate="slow" if prefs.get("speech_rate") == "slow" else "normal",
+            text_scale=scale,
+            autoplay=autoplay if isinstance(autoplay, bool) else None,
+            speech_rate=rate if rate in ("slow", "normal") else None,
             extra_preferences=prefs,
         )
         self.form = replace(self.form, family=self._family_state())
@@ -125,8 +156,13 @@ class PersonEditor:
         }[self.form.family]
 
     def choice_rows(self) -> list[ChoiceRow]:
-        """Language, text size, speech, speech speed: each a row of big toggle buttons."""
-        tr, form = self.tr, self.form
+        """Language, text size, speech, speech speed: each a row of big toggle buttons; the last
+        three start with "Same as kiosk (<the kiosk's value>)"."""
+        tr, form, kiosk = self.tr, self.form, self.settings
+
+        def same(value: str) -> Choice:
+            return Choice(None, tr("Same as kiosk ({value})", value=value), "settings")
+
         return [
             ChoiceRow(
                 "language",
@@ -137,19 +173,30 @@ class PersonEditor:
             ChoiceRow(
                 "text_scale",
                 tr("Text size"),
-                (Choice(1.0, tr("Normal"), "edit"), Choice(1.25, tr("Large"), "edit")),
+                (
+                    same(text_scale_words(kiosk.text_scale, tr)),
+                    *(Choice(s, text_scale_words(s, tr), "edit") for s in TEXT_SCALE_CHOICES),
+                ),
                 form.text_scale,
             ),
             ChoiceRow(
                 "autoplay",
                 tr("Speak each step"),
-                (Choice(True, tr("On"), "speaker"), Choice(False, tr("Off"), "close")),
+                (
+                    same(tr("On") if kiosk.autoplay else tr("Off")),
+                    Choice(True, tr("On"), "speaker"),
+                    Choice(False, tr("Off"), "close"),
+                ),
                 form.autoplay,
             ),
             ChoiceRow(
                 "speech_rate",
                 tr("Speech speed"),
-                (Choice("slow", tr("Slow"), "timer"), Choice("normal", tr("Normal"), "timer")),
+                (
+                    same(speech_rate_words(kiosk.speech_rate, tr)),
+                    Choice("slow", tr("Slow"), "timer"),
+                    Choice("normal", tr("Normal"), "timer"),
+                ),
                 form.speech_rate,
             ),
         ]
@@ -230,14 +277,32 @@ class PersonEditor:
         self.form = replace(self.form, family=self._family_state(), message=self.tr("Family PIN saved."))
         return True
 
-    def clear_family_pin(self) -> bool:
+    def clear_family_pin(self) -> Any | None:
+        """Remove the family PIN; returns what ``restore_family_pin`` needs to undo it (the stored
+        hash, never the PIN), or None when nothing was removed."""
         if self.form.person is None:
-            return False
+            return None
+        key = FAMILY_PIN_KEY.format(person_id=self.form.person.id)
         try:
+            record = self.journal.get_setting(key)
             self.pin_guard.clear_family_pin(self.form.person.id)
         except JournalError as error:
             self.problems.add("journal", "The family PIN could not be removed.", error)
             self.say(self.tr(COULD_NOT_SAVE))
-            return False
+            return None
         self.form = replace(self.form, family=self._family_state(), message=self.tr("Family PIN removed."))
+        return record
+
+    def restore_family_pin(self, person: Any, record: Any) -> bool:
+        """Undo ``clear_family_pin``: the same PIN works again (its hash is put back as it was)."""
+        if record is None:
+            return False
+        try:
+            self.journal.set_setting(FAMILY_PIN_KEY.format(person_id=person.id), record)
+        except Exception as exc:  # noqa: BLE001 - JournalError, a closed journal: said, not raised
+            self.problems.add("journal", "The family PIN could not be saved.", exc)
+            self.say(self.tr(COULD_NOT_SAVE))
+            return False
+        if self.form.person is not None and self.form.person.id == person.id:
+            self.form = replace(self.form, family=self._family_state(), message=self.tr("The family PIN is back."))
         return True

@@ -65,6 +65,9 @@ class ProgressView:
     figures: tuple[Figure, ...]  # three, or none when there is nothing to count
     tasks: tuple[TaskView, ...]
     alone_means: str = ""  # what "alone" means, in the same words as the printed report
+    # where the figures come from: "From all kiosks of the workshop, updated 10:42." or "From this
+    # kiosk only." (the printed report's words); a family must not take one tablet's runs for all
+    source: str = ""
 
 
 def progress_view(report: Any) -> ProgressView:
@@ -91,6 +94,7 @@ def progress_view(report: Any) -> ProgressView:
         figures=figures,
         tasks=tuple(_task(task, lang, name) for task in report.tasks),
         alone_means="" if empty else strings.text(lang, "alone_means", name=name),
+        source=getattr(report, "source", ""),
     )
 
 

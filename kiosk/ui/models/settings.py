@@ -1,9 +1,12 @@
-"""Kiosk-wide settings as rows of choices (Kivy-free).
+"""Kiosk-wide settings as rows of choices (Kivy-free): every kiosk-wide setting in one place.
 
-Speak each step (``autoplay``), tap-guard time (``tap_guard_s``: 0.3 / 0.5 / 0.8 / 1.2 s),
-celebration (``celebrate``), the look (``high_contrast``) and the kiosk language (``language``).
+Text size (``text_scale``: 100 / 125 / 150 %), speak each step (``autoplay``), speech speed
+(``speech_rate``), tap-guard time (``tap_guard_s``: 0.3 / 0.5 / 0.8 / 1.2 s), celebration
+(``celebrate``), the look (``high_contrast``), the next worker after an idle tasks screen
+(``worker_idle_s``: 1 / 2 / 5 min) and the kiosk language (``language``).
 Each is a journal setting ``ui.<name>`` saved through the app's ``change_setting`` (which keeps the
-kiosk running when the journal cannot be written); a worker's own preferences still win for them.
+kiosk running when the journal cannot be written). A worker follows them unless the trainer chose
+something else for that worker (``kiosk.ui.models.people``: "Same as kiosk" saves nothing).
 """
 
 from __future__ import annotations
@@ -15,11 +18,33 @@ from kiosk.ui.models.choices import Choice, ChoiceRow
 
 Translate = Callable[..., str]
 TAP_GUARD_CHOICES = (0.3, 0.5, 0.8, 1.2)
+TEXT_SCALE_CHOICES = (1.0, 1.25, 1.5)
+IDLE_CHOICES = (60.0, 120.0, 300.0)
+
+
+def seconds_words(seconds: float, tr: Translate) -> str:
+    """ "0.5 s" in English, "0,5 s" in German: the decimal mark is part of the translation."""
+    whole, tenth = f"{seconds:.1f}".split(".")
+    return tr("{whole}.{tenth} s", whole=whole, tenth=tenth)
+
+
+def text_scale_words(scale: float, tr: Translate) -> str:
+    return {1.0: tr("Normal"), 1.25: tr("Large"), 1.5: tr("Larger")}.get(scale, f"{round(scale * 100)} %")
+
+
+def speech_rate_words(rate: str, tr: Translate) -> str:
+    return tr("Slow") if rate == "slow" else tr("Normal")
 
 
 def setting_rows(settings: Any, tr: Translate) -> list[ChoiceRow]:
     """The settings screen's rows, each with the current value (the nearest offered tap-guard)."""
     return [
+        ChoiceRow(
+            "text_scale",
+            tr("Text size"),
+            tuple(Choice(s, text_scale_words(s, tr), "edit") for s in TEXT_SCALE_CHOICES),
+            min(TEXT_SCALE_CHOICES, key=lambda s: abs(s - settings.text_scale)),
+        ),
         ChoiceRow(
             "autoplay",
             tr("Speak each step"),
@@ -27,9 +52,15 @@ def setting_rows(settings: Any, tr: Translate) -> list[ChoiceRow]:
             settings.autoplay,
         ),
         ChoiceRow(
+            "speech_rate",
+            tr("Speech speed"),
+            (Choice("slow", tr("Slow"), "timer"), Choice("normal", tr("Normal"), "timer")),
+            "slow" if settings.speech_rate == "slow" else "normal",
+        ),
+        ChoiceRow(
             "tap_guard_s",
             tr("Ignore a second tap within"),
-            tuple(Choice(s, f"{s:.1f} s", "timer") for s in TAP_GUARD_CHOICES),
+            tuple(Choice(s, seconds_words(s, tr), "timer") for s in TAP_GUARD_CHOICES),
             min(TAP_GUARD_CHOICES, key=lambda s: abs(s - settings.tap_guard_s)),
         ),
         ChoiceRow(
@@ -43,6 +74,12 @@ def setting_rows(settings: Any, tr: Translate) -> list[ChoiceRow]:
             tr("Look"),
             (Choice(False, tr("Calm"), "settings"), Choice(True, tr("High contrast"), "settings")),
             settings.high_contrast,
+        ),
+        ChoiceRow(
+            "worker_idle_s",
+            tr("Back to 'Who are you?' after"),
+            tuple(Choice(s, tr("{minutes} min", minutes=round(s / 60)), "person") for s in IDLE_CHOICES),
+            min(IDLE_CHOICES, key=lambda s: abs(s - settings.worker_idle_s)),
         ),
         ChoiceRow(
             "language",

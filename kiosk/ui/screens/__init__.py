@@ -25,14 +25,18 @@ SCREENS: dict[str, str] = {
     "trainer_person": "kiosk.ui.screens.trainer_person:TrainerPersonScreen",
     "trainer_settings": "kiosk.ui.screens.trainer_settings:TrainerSettingsScreen",
     "trainer_support": "kiosk.ui.screens.trainer_support:TrainerSupportScreen",
+    "trainer_problems": "kiosk.ui.screens.trainer_problems:TrainerProblemsScreen",
     # the family's progress view (behind that worker's family PIN or the trainer PIN)
     "progress_people": "kiosk.ui.screens.progress_people:ProgressPeopleScreen",
     "progress_pin": "kiosk.ui.screens.progress_pin:ProgressPinScreen",
     "progress_person": "kiosk.ui.screens.progress_person:ProgressPersonScreen",
+    # the day plan: the worker's Now / Next, the coach's plan editor and day view
+    "plan_now": "kiosk.ui.screens.plan_now:PlanNowScreen",
+    "trainer_plan": "kiosk.ui.screens.trainer_plan:TrainerPlanScreen",
 }
 
 #: Screens a worker uses; the hidden trainer gesture works on these (and the keys map to actions).
-WORKER_SCREENS = frozenset({"people", "tasks", "step", "finish"})
+WORKER_SCREENS = frozenset({"people", "tasks", "step", "finish", "plan_now"})
 
 
 @dataclass(frozen=True)
@@ -51,4 +55,6 @@ TRAINER_ACTIONS: list[TrainerAction] = [
     TrainerAction("trainer_settings", "Settings", "settings"),
     TrainerAction("trainer_support", "Support", "help"),
     TrainerAction("progress_people", "Progress", "progress"),
+    TrainerAction("trainer_problems", "Problems", "warning"),  # with a count badge (trainer_home)
+    TrainerAction("trainer_plan", "Day plans", "timer"),  # each worker's day plan (kiosk.plan)
 ]

@@ -39,6 +39,7 @@ class PeopleScreen(TileScreen):
         for tile in self.tiles():
             tile.speaker_beside_picture = True
         self.fit_tiles()
+        self.show_plan_badges(self.app.plans.badges)
 
     def fit_tiles(self, *_args: Any) -> None:
         tiles = self.tiles()
@@ -65,6 +66,22 @@ class PeopleScreen(TileScreen):
 
     def _chosen(self, tile: Tile) -> None:
         self.app.select_worker(tile.item)
+
+    def show_plan_badges(self, badges: frozenset[int]) -> None:
+        """A small clock on the photo of each worker with a day-plan reminder waiting
+        (``kiosk.ui.plan_service``): the reminder itself only comes once they sign in."""
+        from kivy.uix.image import Image
+
+        from kiosk.ui.widgets.icon import icon_path
+
+        for tile in self.tiles():
+            box = tile.ids.picture_box
+            for old in [child for child in box.children if getattr(child, "plan_badge", False)]:
+                box.remove_widget(old)
+            if getattr(tile.item, "id", None) in badges:
+                badge = Image(source=icon_path("timer"), size_hint=(0.22, 0.22), pos_hint={"right": 0.97, "top": 0.97})
+                badge.plan_badge = True
+                box.add_widget(badge)
 
 
 load_kv(__file__)

@@ -59,6 +59,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
     empty_title = StringProperty("")
     empty_body = StringProperty("")
     alone_means = StringProperty("")
+    source = StringProperty("")  # where the figures come from (all kiosks of the workshop, or this one)
     figures = ListProperty([])  # [(number, label, icon)] * 3
     lang = StringProperty("en")  # the worker's language: every word on this screen
     report = ObjectProperty(None, allownone=True)
@@ -77,6 +78,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
         self.empty, self.empty_title, self.empty_body = view.empty, view.empty_title, view.empty_body
         self.sentences = view.sentences
         self.alone_means = view.alone_means
+        self.source = view.source
         self.figures = [(f.number, f.label, f.icon) for f in view.figures]
         for task in view.tasks:
             self.ids.tasks.add_widget(self._task_card(task))
@@ -113,6 +115,7 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
         """Drop everything about the person shown (on Back, and before showing another)."""
         self.report = None
         self.name_text = self.photo = self.sentences = self.empty_title = self.empty_body = self.alone_means = ""
+        self.source = ""
         self.empty = False
         self.figures = []
         self.ids.tasks.clear_widgets()

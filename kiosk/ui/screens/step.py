@@ -41,6 +41,7 @@ class StepScreen(KioskScreen):
     picture_path = StringProperty("")  # the file on screen now (tests and the benchmark read it)
     picture_missing = BooleanProperty(False)
     level = StringProperty("full")  # the support level on screen: full, reduced or grouped
+    _voice_after_clip: Any = None  # the step whose voice waits for its clip's own sound to end
 
     def on_size(self, *_args: Any) -> None:
         self.landscape = self.width >= self.height
@@ -78,13 +79,14 @@ class StepScreen(KioskScreen):
         self.picture_missing = texture is None
         self.picture_path = str(path)
         self.level = session.level.word
-        # The video plays once on full support only; reduced and grouped screens show its poster.
-        # Its own sound only on a step without a voice: voice and video never talk over each other.
-        self.ids.video.play(
-            pack.video_file(step) if self.level == "full" else None,
-            sound=None if self._has_voice(step) else pack.video_sound_file(step),
-            loop=bool(getattr(step, "video_loop", None) or getattr(pack, "video_loop", None)),
-        )
+        # The video plays on full support only; reduced and grouped screens show its poster. With
+        # the pack's video_sound the clip's own sound plays and the step's voice follows it
+        # (_clip_done), so voice and video never talk at once; else the clip is muted.
+        clip = pack.video_file(step) if self.level == "full" else None
+        clip_sound = pack.video_sound_file(step) if clip is not None else None
+        autoplay = app.worker_settings().autoplay
+        self._voice_after_clip = step if clip_sound is not None and autoplay else None
+        self.ids.video.play(clip, sound=clip_sound, sound_now=autoplay, loop=step.video_loop, on_done=self._clip_done)
         self.step_text = self._words(session.steps)
         self.number, self.total = session.last_number, session.total
         self.position_text = self._position(session.number, session.last_number)
@@ -99,7 +101,7 @@ class StepScreen(KioskScreen):
             if neighbours:
                 app.step_pictures.prefetch(pack.display_image(neighbours[0]))
         app.audio.stop()
-        if app.worker_settings().autoplay and session.level is Level.FULL:
+        if app.worker_settings().autoplay and session.level is Level.FULL and self._voice_after_clip is None:
             app.after_frame(lambda: self._play(session, step))  # the picture first, then the voice
         Clock.schedule_once(lambda _dt: self._prepare_neighbours(session), 0.05)
 
@@ -110,10 +112,13 @@ class StepScreen(KioskScreen):
             return steps[0].text_for(language, fallback)
         return "\n".join(f"•  {step.text_for(language, fallback)}" for step in steps)
 
-    def _has_voice(self, step: Any) -> bool:
-        """The step speaks: a recorded voice, or a sentence the kiosk reads aloud."""
-        pack, language = self.session.pack, self._language()
-        return bool(step.audio_for(language, pack.language) or step.text_for(language, pack.language).strip())
+    def _clip_done(self) -> None:
+        """A play of the step's clip is over (played through with its own sound, or failed): the
+        step's voice now, if it waited for the clip (video_sound: the voice after the clip)."""
+        waiting, self._voice_after_clip = self._voice_after_clip, None
+        session = self.session
+        if waiting is not None and session is not None and session.step is waiting:
+            self._play(session, waiting)
 
     def _prepare_neighbours(self, session: Any) -> None:
         """After the step is on screen: render the next and previous screens' words ahead, and
@@ -176,8 +181,13 @@ class StepScreen(KioskScreen):
         self.session.event("hear_again")
         steps = self.session.steps
         if len(steps) == 1:
-            self.app.audio.play_step(self.session.pack, steps[0], self._language())
-            self.ids.video.replay()  # the clip again with the voice (only when it has one)
+            video = self.ids.video
+            if video.sound_file is not None and video.replay():
+                self.app.audio.stop()  # the clip again with its own sound, then the voice (_clip_done)
+                self._voice_after_clip = steps[0]
+            else:
+                self.app.audio.play_step(self.session.pack, steps[0], self._language())
+                video.replay()  # the clip again, muted, with the voice (when the step has a clip)
         else:  # a group: its sentences one after the other
             language = self._language()
             self.app.audio.say(

@@ -29,7 +29,7 @@ class TasksScreen(TileScreen):
         """Rebuild the tiles for the current worker and the packs on the shelf."""
         app = self.app
         focused = self.focused_widget()  # a rescan keeps the highlight on the same task
-        keep = getattr(focused.item, "id", None) if focused is not None else None
+        keep = getattr(getattr(focused, "item", None), "id", None)
         self.clear_tiles()
         self.has_back = len(app.people()) > 1
         photo = shown_photo(app.journal, app.worker)

@@ -1,8 +1,11 @@
-"""The trainer's home: leave the kiosk, go back to worker mode, change the look, see problems.
+"""The trainer's home: navigation only — back to worker mode, exit the kiosk, the trainer screens.
 
-Kept small on purpose: more trainer screens (people, packs, progress) register a button here
-through ``kiosk.ui.screens.TRAINER_ACTIONS``. The settings here are kiosk-wide; a worker's own
-preferences (set per person) still win for that worker.
+Kept small on purpose: every trainer screen (packs, people, settings, support, progress, problems)
+registers a button here through ``kiosk.ui.screens.TRAINER_ACTIONS``. Settings live on the
+Settings screen only, so a trainer never looks for a setting in two places. The Problems button
+carries a badge with the number of problems (packs' and the kiosk's own), so a trainer sees at a
+glance that something needs them, without a strip of clipped problem text here.
+Exit kiosk asks first, calmly: on an appliance the screen stays black until the kiosk restarts.
 """
 
 from __future__ import annotations
@@ -10,26 +13,64 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.clock import Clock
-from kivy.properties import StringProperty
+from kivy.core.text import Label as CoreLabel
+from kivy.metrics import dp
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
+from kiosk.ui.models.problems import problem_count
 from kiosk.ui.screens import TRAINER_ACTIONS
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.theme import TEXT_SCALES
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.buttons import KioskButton
+from kiosk.ui.widgets.overlay import CalmOverlay
 
-PROBLEMS_SHOWN = 8
 HUB_REFRESH_S = 2.0
+BADGE_MOST = 99  # "99+" above: the badge stays one small round mark
+
+
+class BadgedButton(KioskButton):
+    """A trainer-home button with a count in a round badge at its top right ("" hides it).
+
+    The number is drawn from a rendered texture, not a child label: the button lays its
+    children out in its centre (icon and word)."""
+
+    badge = StringProperty("")
+    badge_texture = ObjectProperty(None, allownone=True)
+    badge_side = NumericProperty(0)
+
+    def on_badge(self, _instance: Any, badge: str) -> None:
+        if not badge:
+            self.badge_texture, self.badge_side = None, 0
+            return
+        app = self.app_theme()
+        label = CoreLabel(text=badge, font_size=app.fs_small, bold=True, color=(1, 1, 1, 1))
+        label.refresh()
+        self.badge_texture = label.texture
+        self.badge_side = max(dp(52), label.texture.width + dp(20))
+
+    @staticmethod
+    def app_theme() -> Any:
+        from kivy.app import App
+
+        return App.get_running_app().theme
 
 
 class TrainerHomeScreen(KioskScreen):
+    # The hub's state in plain words ("" without a hub); once this strip also held the problems,
+    # which now have their own screen. (The name stays: the hub tests read it.)
     problems_text = StringProperty("")
-    autoplay_text = StringProperty("")
-    contrast_text = StringProperty("")
-    text_size_text = StringProperty("")
 
     def tr(self, message: str, **values: Any) -> str:
         return self.app.tr(message, self.app.kiosk_lang, **values)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.app.shelf.listeners.append(self._shelf_changed)
+
+    def _shelf_changed(self, _result: Any) -> None:
+        """A pack broke or was fixed while the trainer looks at home: the badge follows."""
+        if self.manager is not None and self.manager.current == self.name:
+            self.update()
 
     def on_pre_enter(self, *_args: Any) -> None:
         self._build_actions()
@@ -44,48 +85,36 @@ class TrainerHomeScreen(KioskScreen):
             self._refresh = None
 
     def update(self) -> None:
-        settings = self.app.settings
-        on, off = self.tr("On"), self.tr("Off")
-        self.autoplay_text = on if settings.autoplay else off
-        self.contrast_text = on if settings.high_contrast else off
-        self.text_size_text = f"{round(settings.text_scale * 100)} %"
-        stored = self.app.problems.stored()[-PROBLEMS_SHOWN:]
-        if stored:
-            lines = [
-                f"{p.get('at', '')[:16].replace('T', ' ')}  {p.get('message', '')}  {p.get('detail', '')}"
-                for p in reversed(stored)
-            ]
-            self.problems_text = "\n".join(lines)
-        else:
-            self.problems_text = self.tr("No problems.")
         hub = self.app.hub_status_text()
-        if hub:  # first: whether this kiosk's records reach the workshop hub
-            self.problems_text = f"{self.tr('Hub')}: {hub}\n{self.problems_text}"
+        self.problems_text = f"{self.tr('Hub')}: {hub}" if hub else ""  # whether records reach the hub
+        button = self.problems_button()
+        if button is not None:
+            count = problem_count(self.app.shelf.result, self.app.problems.stored())
+            button.badge = "" if count == 0 else (str(count) if count <= BADGE_MOST else f"{BADGE_MOST}+")
 
-    def toggle_autoplay(self) -> None:
-        self.app.change_setting("autoplay", not self.app.settings.autoplay)
-        self.update()
+    def problems_button(self) -> BadgedButton | None:
+        return next((b for b in self.ids.actions.children if getattr(b, "screen", "") == "trainer_problems"), None)
 
-    def toggle_contrast(self) -> None:
-        self.app.change_setting("high_contrast", not self.app.settings.high_contrast)
-        self.update()
+    def confirm_exit(self) -> None:
+        """Exit kiosk asks first: leaving is rare, and on an appliance it leaves a black screen."""
+        overlay = CalmOverlay(
+            self.tr("Exit the kiosk? On a kiosk that starts by itself, the screen stays black until it restarts."),
+            icon="lock",
+        )
+        overlay.add_button(self.tr("Stay"), "back", self.app.close_overlay, role="primary")
+        overlay.add_button(self.tr("Exit kiosk"), "lock", self.exit_kiosk)
+        self.app.open_overlay(overlay, focus=0)  # the safe answer has the focus
 
-    def next_text_size(self) -> None:
-        scales = list(TEXT_SCALES)
-        current = self.app.settings.text_scale
-        index = scales.index(current) if current in scales else -1
-        self.app.change_setting("text_scale", scales[(index + 1) % len(scales)])
-        self.update()
-
-    def clear_problems(self) -> None:
-        self.app.problems.clear()
-        self.update()
+    def exit_kiosk(self) -> None:
+        self.app.close_overlay()
+        self.app.exit_kiosk()
 
     def _build_actions(self) -> None:
         box = self.ids.actions
         box.clear_widgets()
         for action in TRAINER_ACTIONS:
-            button = KioskButton(text=self.tr(action.text), icon=action.icon, guarded=False)
+            button = BadgedButton(text=self.tr(action.text), icon=action.icon, guarded=False)
+            button.screen = action.screen
             button.bind(on_activate=lambda _b, name=action.screen: self.app.go(name))
             box.add_widget(button)
 

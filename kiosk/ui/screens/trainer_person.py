@@ -27,7 +27,7 @@ from kivy.uix.vkeyboard import VKeyboard
 
 from kiosk.people import PICTURES_SHOWN, PhotoShelf, camera_photo_name
 from kiosk.ui.models import keyboard
-from kiosk.ui.models.people import PersonEditor
+from kiosk.ui.models.people import FamilyPin, PersonEditor
 from kiosk.ui.pictures import PictureCache
 from kiosk.ui.screens.base import TrainerScreen
 from kiosk.ui.widgets import load_kv
@@ -95,6 +95,7 @@ class TrainerPersonScreen(TrainerScreen):
     photo = StringProperty("")  # as stored in the journal ("people/anna.png"), "" for none
     message = StringProperty("")
     family_text = StringProperty("")
+    family_set = BooleanProperty(False)  # Remove family PIN only when there is one
     camera_text = StringProperty("")
     title = StringProperty("")
     photos_busy = BooleanProperty(False)
@@ -128,6 +129,7 @@ class TrainerPersonScreen(TrainerScreen):
 
     def on_leave(self, *_args: Any) -> None:
         self.ids.name.focus = False  # the on-screen keyboard goes with the form
+        self.ids.undo.hide()  # the removal stays done
 
     # -- showing the model ----------------------------------------------------------------------
 
@@ -135,6 +137,7 @@ class TrainerPersonScreen(TrainerScreen):
         editor, form = self.editor, self.editor.form
         self.person, self.language, self.photo, self.message = form.person, form.language, form.photo, form.message
         self.title, self.family_text = editor.title, editor.family_text
+        self.family_set = form.family is FamilyPin.SET
         name = self.ids.name
         name.language = self.app.kiosk_lang
         name.words = {w: self.tr(w) for w in ("Shift", "Delete", "Done")}
@@ -314,8 +317,17 @@ class TrainerPersonScreen(TrainerScreen):
         self.update(photos=False)
 
     def clear_family_pin(self) -> None:
-        self.editor.clear_family_pin()
+        """Remove the family PIN at once; Undo (10 s) puts the same PIN back."""
+        person = self.editor.form.person
+        record = self.editor.clear_family_pin()
         self.ids.pin.clear()
+        self.ids.pin.message = self.editor.form.message
+        self.update(photos=False)
+        if record is not None:
+            self.ids.undo.show(self.tr("Family PIN removed."), lambda: self.undo_clear_family_pin(person, record))
+
+    def undo_clear_family_pin(self, person: Any, record: Any) -> None:
+        self.editor.restore_family_pin(person, record)
         self.ids.pin.message = self.editor.form.message
         self.update(photos=False)
 

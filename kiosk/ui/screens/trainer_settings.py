@@ -1,8 +1,9 @@
-"""Trainer: kiosk-wide settings and the trainer PIN.
+"""Trainer: every kiosk-wide setting in one place, and the trainer PIN.
 
-The rows (speak each step, tap-guard time, celebration, look, kiosk language) come from
-``kiosk.ui.models.settings`` and are saved through the app's ``change_setting``; a worker's own
-preferences still win for that worker. Changing the trainer PIN (``kiosk.ui.models.pin.PinChange``)
+The rows (text size, speak each step, speech speed, tap-guard time, celebration, look, the next
+worker after an idle tasks screen, kiosk language) come from ``kiosk.ui.models.settings`` and are
+saved through the app's ``change_setting``; a worker follows them unless the trainer chose
+otherwise for that worker (the worker's form: "Same as kiosk"). Changing the trainer PIN (``kiosk.ui.models.pin.PinChange``)
 asks for the old PIN first (through the same door and lockout as the corner hold), then the new one
 twice, on the kiosk's one ``PinPad``.
 """
@@ -20,6 +21,9 @@ from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.choices import fill_choices
 
 ROW_BOXES = {
+    "text_scale": "text_scale",
+    "speech_rate": "speech_rate",
+    "worker_idle_s": "worker_idle",
     "autoplay": "autoplay",
     "tap_guard_s": "tap_guard",
     "celebrate": "celebrate",
