@@ -581,6 +581,7 @@ class KioskApp(App):
             if self.session.expand():  # a faded step: full support at once
                 self.screen("step").show_current()
             picture = self.screen("step").ids.picture.texture
+            self.screen("step").ids.video.stop()  # a clip's own sound never plays under the call
         from kiosk.ui.widgets.help_call import HelpCallOverlay
 
         message = self.tr("Wave to your coach.")

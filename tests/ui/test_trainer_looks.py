@@ -1,73 +1,16 @@
 """Every trainer and family screen, looked at: landscape 1280x800 and portrait 800x1280, text scale
 1.0 and 1.5, English, German and Chinese. Screenshots go to $STEP_KIOSK_SCREENSHOTS; each screen is
-also measured: every visible button is at least the 96 dp touch target, inside the window's width,
-and carries a word (and an icon, except the digit keys); no text is smaller than 28 sp, and no
-word is broken inside to fit (a word wider than its label's wrapping width; Chinese, which is
-written without spaces, may wrap between any two characters)."""
+also measured (``looks.measure``, as the worker screens are: touch targets with icon and word,
+28 sp, text inside its box and the window, no word split inside)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
-from kivy.metrics import sp
-from kivy.uix.label import Label
 
-from kiosk.ui.widgets.buttons import KioskButton
+from looks import measure
 from test_progress_screens import ANNA_PIN, TRAINER_PIN, history
 from test_trainer_screens import broken_library, open_from_home, wait_for_photos
-
-
-def visible(widget):
-    while widget is not None and not isinstance(widget, type(Window)):
-        if widget.opacity == 0 or widget.width <= 1 or widget.height <= 1:
-            return False
-        widget = widget.parent
-    return True
-
-
-CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
-
-
-def broken_words(label):
-    """The words of ``label`` wider than its wrapping width: Kivy would break them inside."""
-    width = label.text_size[0] if label.text_size else None
-    if not width or not label.text.strip():
-        return []
-    text = re.sub(r"\[/?\w+(=[^\]]*)?\]", "", label.text) if label.markup else label.text
-    broken = []
-    for word in set(text.split()):
-        if CJK.search(word):
-            continue
-        core = CoreLabel(text=word, font_size=label.font_size, bold=label.bold)
-        core.refresh()
-        if core.texture.size[0] > width + 1:
-            broken.append(word)
-    return broken
-
-
-def measure(app, screen, where):
-    problems = []
-    for widget in screen.walk():
-        if isinstance(widget, KioskButton) and visible(widget):
-            x, _ = widget.to_window(widget.x, widget.y)
-            if widget.height < app.theme.touch - 0.5:
-                problems.append(f"{where}: {widget.text!r} is {widget.height:.0f} px tall")
-            if x < -0.5 or x + widget.width > Window.width + 0.5:
-                problems.append(f"{where}: {widget.text!r} leaves the window")
-            if not widget.text or not (widget.icon or widget.text.isdigit()):
-                problems.append(f"{where}: a button without an icon and a word: {widget.text!r}")
-        elif isinstance(widget, Label) and visible(widget) and widget.text.strip() and widget.font_size < sp(28) - 0.5:
-            if not widget.text.startswith(("•", "/")):  # a pack's problem lines and its folder: trainer detail
-                problems.append(f"{where}: {widget.text[:30]!r} at {widget.font_size:.0f} px")
-        if isinstance(widget, Label) and visible(widget) and not widget.text.startswith("/"):  # a folder: a path
-            problems += [
-                f"{where}: {word!r} is broken inside ({type(widget).__name__} {widget.text[:40]!r})"
-                for word in broken_words(widget)
-            ]
-    return problems
 
 
 @pytest.mark.parametrize("language", ["en", "de", "zh"])

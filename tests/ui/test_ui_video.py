@@ -404,3 +404,17 @@ def test_five_phone_clips_through_pack_new_and_build_play_on_the_kiosk(kiosk, ui
             ui.shot("video-built-from-phone")
         ui.tap(step.ids.next)
     assert app.sm.current != "step" and [p for p in app.problems.items if p.kind == "video"] == []
+
+
+def test_help_stops_a_clip_and_its_sound(kiosk, ui, tmp_path):
+    """The clip's own sound never plays under "Wave to your coach"."""
+    packs = tmp_path / "video-packs"
+    sound_pack(packs, extra="video_sound: true\n", seconds=3.0)
+    app = kiosk(packs=[packs])
+    wait_for_pack(ui, app)
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "film-steps"))
+    video = ui.screen.ids.video
+    assert wait_for(ui, lambda: video.playing and video.sound_playing, 3.0)
+    ui.tap(ui.screen.ids.help)
+    assert app.overlay is not None
+    assert not video.playing and not video.sound_playing

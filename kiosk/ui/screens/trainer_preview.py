@@ -15,6 +15,7 @@ from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, base_language
 from kiosk.ui.screens.base import TrainerScreen
 from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.fit import FitLabel  # noqa: F401 - used in trainer_preview.kv
 from kiosk.ui.widgets.buttons import KioskButton
 
 

@@ -118,7 +118,7 @@ class _Decoder(threading.Thread):
             return bool(self._items)
 
     def play_now(self) -> None:
-        """A decoder fetched ahead is now the one playing: keep ``QUEUE_FRAMES`` ready."""
+        """The clip is playing: keep ``QUEUE_FRAMES`` ready (a decoder fetched ahead kept one)."""
         with self._changed:
             self.limit = QUEUE_FRAMES
             self._changed.notify()
@@ -209,10 +209,11 @@ def release_freed_memory() -> None:
     Why: every clip is decoded on its own threads (the decoder thread and FFmpeg's frame
     threads), and glibc gives each thread's allocations an arena of their own; what a finished
     clip freed stays in those arenas as resident memory, fragmented, and the next clip's threads
-    seldom reuse it exactly. Measured with ``bench/video.py`` before this (100 video steps): the
-    kiosk grew by about 150 MB after the tenth step, and a naive player grew too. ``malloc_trim``
-    walks every arena once (1-2 ms on the decoder thread, never on the main thread) and returns
-    the free pages."""
+    seldom reuse it exactly. Measured with ``bench/video.py`` (100 video steps): without it the
+    kiosk stayed about 55 MB higher, and the benchmark's first version (ten clips, a new run every
+    ten steps) grew by 148 MB after the tenth step, a naive player by 51 MB. ``malloc_trim`` walks
+    every arena once and returns the free pages: 1-2 ms, on the decoder thread as it ends, never
+    on the main thread."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
@@ -367,8 +368,6 @@ class VideoStep(Image):
         if decoder is None:
             decoder = _Decoder(Path(self.source_path))
             decoder.start()
-        else:
-            decoder.play_now()
         self._decoder = decoder
         self._pending = None
         self._started = time.perf_counter()
@@ -450,6 +449,10 @@ class VideoStep(Image):
             if self._loop_start + at + TICK < now and decoder.next_is_frame():
                 continue  # late: skip to the next frame rather than fall behind (never the last)
             self._show(size, data)
+            if self.frames_shown == 2:
+                # A clip fetched ahead waits with one frame; from its second frame on, keep more
+                # ready (not at Next itself: then the CPU is the new screen's).
+                decoder.play_now()
             return
 
     def _ended(self, now: float) -> None:
