@@ -322,10 +322,18 @@ class _PackReader:
         path = self.files.path_of(found) if self.files is not None else Path(found.relative)
         _info, trouble = video.probe_video(path)
         if trouble is not None:
-            message = f"The video {found.key} for step {spec.number} {trouble.what}"
             report = self.problems.warning if has_picture else self.problems.error
             report(
-                message + (", so the step shows its picture instead." if has_picture else "."),
+                Msg(
+                    "The video {name} for step {number} {what}, so the step shows its picture instead.",
+                    name=found.key,
+                    number=spec.number,
+                    what=trouble.what,
+                )
+                if has_picture
+                else Msg(
+                    "The video {name} for step {number} {what}.", name=found.key, number=spec.number, what=trouble.what
+                ),
                 trouble.hint,
                 file=found.key,
                 step=spec.number,

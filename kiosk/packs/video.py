@@ -36,6 +36,8 @@ from typing import Any
 
 from PIL import Image
 
+from kiosk.packs.words import Msg
+
 #: What a pack may hold; the probe decides whether the content really is one (never the name).
 VIDEO_EXTENSIONS = frozenset({".mp4", ".m4v", ".mov", ".webm", ".mkv"})
 #: Limits for a clip in a pack (per-step clips in studies last 4-42 s).
@@ -54,10 +56,11 @@ MAX_PACKETS = 300
 #: different FFmpeg build cannot read more of a hostile file).
 OPEN_OPTIONS = {"probesize": "5000000", "analyzeduration": "5000000"}
 #: The hint for a clip that cannot be used as it is.
-CONVERT_HINT = (
+CONVERT_HINT = Msg(
     "Run `kiosk pack build` on the pack folder: it converts phone videos to the kiosk's format "
     "(MP4, H.264, at most 720p). Or save the clip again as MP4 (H.264)."
 )
+COPY_AGAIN = Msg("Copy the clip into the pack again.")
 
 _MP4_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
 _EBML = b"\x1a\x45\xdf\xa3"
@@ -81,8 +84,8 @@ class VideoInfo:
 class VideoTrouble:
     """Why a clip cannot be used: ``what`` ends a sentence that starts with the file's name."""
 
-    what: str  # e.g. "is 95 seconds long; a step's video may be at most 60 seconds"
-    hint: str
+    what: Msg  # e.g. "is 95 seconds long; a step's video may be at most 60 seconds"
+    hint: Msg  # (kiosk.packs.words: English as written, translated where shown)
     kind: str  # "too long", "too large", "resolution", "codec", "damaged", "not a video"
 
 
@@ -102,9 +105,7 @@ def probe_video(path: str | Path) -> tuple[VideoInfo | None, VideoTrouble | None
     try:
         info = os.stat(path)
     except OSError as error:
-        return None, VideoTrouble(
-            f"cannot be read ({error.strerror or error})", "Copy the clip into the pack again.", "damaged"
-        )
+        return None, VideoTrouble(Msg("cannot be read ({error})", error=error.strerror or error), COPY_AGAIN, "damaged")
     return _probed(os.fspath(path), info.st_size, info.st_mtime_ns, info.st_ino)
 
 
@@ -112,12 +113,15 @@ def probe_video(path: str | Path) -> tuple[VideoInfo | None, VideoTrouble | None
 def _probed(path: str, size: int, _mtime_ns: int, _inode: int) -> tuple[VideoInfo | None, VideoTrouble | None]:
     """The probe itself, once per file version (the arguments after ``path`` are the cache key)."""
     if size == 0:
-        return None, VideoTrouble("is empty: there is no video in it", "Copy the clip into the pack again.", "damaged")
+        return None, VideoTrouble(Msg("is empty: there is no video in it"), COPY_AGAIN, "damaged")
     if size > MAX_BYTES:
         return None, VideoTrouble(
-            f"is too big a file ({-(-size // (1024 * 1024))} MB; a step's video may be at most "
-            f"{MAX_BYTES // (1024 * 1024)} MB)",
-            "Film a shorter clip of just this step, or run `kiosk pack build`, which makes phone videos smaller.",
+            Msg(
+                "is too big a file ({size} MB; a step's video may be at most {most} MB)",
+                size=-(-size // (1024 * 1024)),
+                most=MAX_BYTES // (1024 * 1024),
+            ),
+            Msg("Film a shorter clip of just this step, or run `kiosk pack build`, which makes phone videos smaller."),
             "too large",
         )
     try:
@@ -125,25 +129,24 @@ def _probed(path: str, size: int, _mtime_ns: int, _inode: int) -> tuple[VideoInf
             demuxer = sniff_demuxer(stream.read(16))
             if demuxer is None:
                 return None, VideoTrouble(
-                    "is not a video the kiosk can play: it is not an MP4 or WebM video (or it is damaged)",
+                    Msg("is not a video the kiosk can play: it is not an MP4 or WebM video (or it is damaged)"),
                     CONVERT_HINT,
                     "not a video",
                 )
             stream.seek(0)
             return _probe_stream(stream, demuxer, poster=False)[:2]
     except OSError as error:
-        return None, VideoTrouble(
-            f"cannot be read ({error.strerror or error})", "Copy the clip into the pack again.", "damaged"
-        )
+        return None, VideoTrouble(Msg("cannot be read ({error})", error=error.strerror or error), COPY_AGAIN, "damaged")
     except Exception as error:  # noqa: BLE001 - hostile bytes must end as a problem, never a crash
         return None, _damaged(f"{type(error).__name__}")
 
 
-def _damaged(detail: str = "") -> VideoTrouble:
-    extra = f" ({detail})" if detail else ""
+def _damaged(detail: str | Msg = "") -> VideoTrouble:
     return VideoTrouble(
-        f"cannot be played: the file is damaged or cut short{extra}",
-        "Play the clip on a computer to check it, then copy it into the pack again (or film the step again).",
+        Msg("cannot be played: the file is damaged or cut short ({detail})", detail=detail)
+        if detail
+        else Msg("cannot be played: the file is damaged or cut short"),
+        Msg("Play the clip on a computer to check it, then copy it into the pack again (or film the step again)."),
         "damaged",
     )
 
@@ -164,8 +167,8 @@ def _probe_stream(
             return (
                 None,
                 VideoTrouble(
-                    "has no moving picture in it (only sound, or nothing)",
-                    "Use a clip filmed with the camera.",
+                    Msg("has no moving picture in it (only sound, or nothing)"),
+                    Msg("Use a clip filmed with the camera."),
                     "not a video",
                 ),
                 None,
@@ -178,24 +181,32 @@ def _probe_stream(
         fps = float(video.average_rate or video.guessed_rate or 25) or 25.0
         base = VideoInfo(demuxer, codec, width, height, seconds, fps, 0, bool(container.streams.audio))
         if codec not in PLAYABLE_CODECS:
-            named = {"hevc": "HEVC (H.265, what iPhones film)", "mpeg4": "MPEG-4 Part 2", "av1": "AV1"}.get(
-                codec, codec or "an unknown form"
+            named = {"hevc": Msg("HEVC (H.265, what iPhones film)"), "mpeg4": "MPEG-4 Part 2", "av1": "AV1"}.get(
+                codec, codec or Msg("an unknown form")
             )
             return (
                 base,
                 VideoTrouble(
-                    f"is stored as {named}, which the kiosk cannot play (it plays H.264 and VP9)", CONVERT_HINT, "codec"
+                    Msg("is stored as {named}, which the kiosk cannot play (it plays H.264 and VP9)", named=named),
+                    CONVERT_HINT,
+                    "codec",
                 ),
                 None,
             )
         if width <= 0 or height <= 0:
-            return base, _damaged("no picture size"), None
+            return base, _damaged(Msg("no picture size")), None
         if max(width, height) > MAX_LONG_SIDE or min(width, height) > MAX_SHORT_SIDE:
             return (
                 base,
                 VideoTrouble(
-                    f"has too big a picture ({width} x {height}; the kiosk plays at most {MAX_LONG_SIDE} x {MAX_SHORT_SIDE})",
-                    "Run `kiosk pack build` (it makes phone videos 720p), or film at 1080p or less.",
+                    Msg(
+                        "has too big a picture ({width} x {height}; the kiosk plays at most {long} x {short})",
+                        width=width,
+                        height=height,
+                        long=MAX_LONG_SIDE,
+                        short=MAX_SHORT_SIDE,
+                    ),
+                    Msg("Run `kiosk pack build` (it makes phone videos 720p), or film at 1080p or less."),
                     "resolution",
                 ),
                 None,
@@ -204,15 +215,19 @@ def _probe_stream(
             return (
                 base,
                 VideoTrouble(
-                    f"is {seconds:.0f} seconds long; a step's video may be at most {MAX_SECONDS:.0f} seconds",
-                    "Cut the clip to just this step (5 to 30 seconds work best), or split it into two steps.",
+                    Msg(
+                        "is {seconds} seconds long; a step's video may be at most {most} seconds",
+                        seconds=f"{seconds:.0f}",
+                        most=f"{MAX_SECONDS:.0f}",
+                    ),
+                    Msg("Cut the clip to just this step (5 to 30 seconds work best), or split it into two steps."),
                     "too long",
                 ),
                 None,
             )
         first, rotation = _first_frames(container, video)
         if first is None:
-            return base, _damaged("no frame could be decoded"), None
+            return base, _damaged(Msg("no frame could be decoded")), None
         if rotation % 180:
             width, height = height, width
         info = VideoInfo(demuxer, codec, width, height, seconds, fps, rotation, base.has_sound)
