@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import fields
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -258,7 +259,7 @@ def test_settings_rows_show_the_current_values_and_save_through_change_setting(j
     assert journal.get_setting("ui.celebrate") is False
     assert {r.key: r for r in setting_rows(state["settings"], tr_in("en"))}["celebrate"].current is False
     with pytest.raises(KeyError):
-        model.change("finish_pause_s", 1)
+        model.change("no_such_setting", 1)
     assert all(all(c.icon and c.word for c in row.options) for row in rows.values())  # icon and word
     assert [c.word for c in rows["tap_guard_s"].options] == ["0,3 s", "0,5 s", "0,8 s", "1,2 s"]  # German decimals
 
@@ -279,10 +280,16 @@ def test_every_kiosk_wide_setting_is_on_the_settings_screen(journal):
         "speech_rate",
         "tap_guard_s",
         "celebrate",
+        "finish_pause_s",
+        "timer_digits",
+        "scan_s",
         "high_contrast",
         "worker_idle_s",
         "language",
     ]
+    assert sorted(keys) == sorted(f.name for f in fields(UiSettings))  # every kiosk-wide setting, none left out
+    model.change("scan_s", 2.5)
+    assert UiSettings.load(journal).scan_s == 2.5
     model.change("text_scale", 1.5)
     model.change("speech_rate", "slow")
     model.change("worker_idle_s", 300.0)

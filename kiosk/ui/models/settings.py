@@ -2,8 +2,10 @@
 
 Text size (``text_scale``: 100 / 125 / 150 %), speak each step (``autoplay``), speech speed
 (``speech_rate``), tap-guard time (``tap_guard_s``: 0.3 / 0.5 / 0.8 / 1.2 s), celebration
-(``celebrate``), the look (``high_contrast``), the next worker after an idle tasks screen
-(``worker_idle_s``: 1 / 2 / 5 min) and the kiosk language (``language``).
+(``celebrate``) and how long "Well done" stays (``finish_pause_s``), the seconds on a timer step
+(``timer_digits``), switch scanning (``scan_s``: off / 1.5 / 2.5 / 4 s), the look
+(``high_contrast``), the next worker after an idle tasks screen (``worker_idle_s``: 1 / 2 / 5 min)
+and the kiosk language (``language``).
 Each is a journal setting ``ui.<name>`` saved through the app's ``change_setting`` (which keeps the
 kiosk running when the journal cannot be written). A worker follows them unless the trainer chose
 something else for that worker (``kiosk.ui.models.people``: "Same as kiosk" saves nothing).
@@ -20,6 +22,8 @@ Translate = Callable[..., str]
 TAP_GUARD_CHOICES = (0.3, 0.5, 0.8, 1.2)
 TEXT_SCALE_CHOICES = (1.0, 1.25, 1.5)
 IDLE_CHOICES = (60.0, 120.0, 300.0)
+FINISH_CHOICES = (3.0, 6.0, 10.0)
+SCAN_CHOICES = (0.0, 1.5, 2.5, 4.0)  # 0: no scanning
 
 
 def seconds_words(seconds: float, tr: Translate) -> str:
@@ -68,6 +72,26 @@ def setting_rows(settings: Any, tr: Translate) -> list[ChoiceRow]:
             tr("Celebration"),
             (Choice(True, tr("On"), "celebrate"), Choice(False, tr("Off"), "close")),
             settings.celebrate,
+        ),
+        ChoiceRow(
+            "finish_pause_s",
+            tr("'Well done' stays for"),
+            tuple(Choice(s, seconds_words(s, tr), "celebrate") for s in FINISH_CHOICES),
+            min(FINISH_CHOICES, key=lambda s: abs(s - settings.finish_pause_s)),
+        ),
+        ChoiceRow(
+            "timer_digits",
+            tr("Seconds on the timer"),
+            (Choice(True, tr("Show"), "timer"), Choice(False, tr("Hide"), "close")),
+            settings.timer_digits,
+        ),
+        ChoiceRow(
+            "scan_s",
+            tr("Switch scanning"),
+            tuple(
+                Choice(s, seconds_words(s, tr) if s else tr("Off"), "next" if s else "close") for s in SCAN_CHOICES
+            ),
+            min(SCAN_CHOICES, key=lambda s: abs(s - settings.scan_s)),
         ),
         ChoiceRow(
             "high_contrast",

@@ -27,6 +27,9 @@ ROW_BOXES = {
     "autoplay": "autoplay",
     "tap_guard_s": "tap_guard",
     "celebrate": "celebrate",
+    "finish_pause_s": "finish_pause",
+    "timer_digits": "timer_digits",
+    "scan_s": "scan",
     "high_contrast": "look",
     "language": "language",
 }
