@@ -420,3 +420,17 @@ def test_keyboard_layouts_fill_their_rows_and_have_the_languages_letters(languag
     specials = [k for k in keys if len(k) > 1 and k != " "]
     assert specials == [s for s in specials if " " in s] and len(specials) == 3  # a symbol and a word each
     assert layout["cols"] == (12 if wide else 8)
+
+
+def test_switch_scanning_is_set_per_worker_or_follows_the_kiosk(journal):
+    editor = editor_for(journal, UiSettings(scan_s=0.0))
+    editor.open(None)
+    rows = {row.key: row for row in editor.choice_rows()}
+    assert rows["scan_s"].current is None and rows["scan_s"].options[0].word == "Same as kiosk (Off)"
+    editor.choose("scan_s", 2.5)
+    ben = editor.save("Ben")
+    assert ben.preferences == {"scan_s": 2.5}
+    assert UiSettings(scan_s=0.0).for_person(ben).scan_s == 2.5  # Ben's screens scan, the kiosk's do not
+    editor.open(ben)
+    editor.choose("scan_s", None)
+    assert "scan_s" not in editor.save("Ben").preferences

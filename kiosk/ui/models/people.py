@@ -24,11 +24,17 @@ from kiosk.journal import JournalError
 from kiosk.trainer.pin import FAMILY_PIN_KEY
 from kiosk.ui.models.choices import Choice, ChoiceRow
 from kiosk.ui.models.pin import pin_problem
-from kiosk.ui.models.settings import TEXT_SCALE_CHOICES, speech_rate_words, text_scale_words
+from kiosk.ui.models.settings import (
+    SCAN_CHOICES,
+    TEXT_SCALE_CHOICES,
+    seconds_words,
+    speech_rate_words,
+    text_scale_words,
+)
 
 Translate = Callable[..., str]
 COULD_NOT_SAVE = "Could not save. Please try again."
-OWN_CHOICES = ("text_scale", "autoplay", "speech_rate")  # each may be "Same as kiosk" (None)
+OWN_CHOICES = ("text_scale", "autoplay", "speech_rate", "scan_s")  # each may be "Same as kiosk" (None)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class PersonForm:
     text_scale: float | None = None  # None: same as the kiosk (nothing saved for the worker)
     autoplay: bool | None = None
     speech_rate: str | None = None
+    scan_s: float | None = None  # switch scanning for this worker (0: off; None: as the kiosk)
     family: FamilyPin = FamilyPin.SAVE_FIRST
     message: str = ""
     extra_preferences: dict[str, Any] = field(default_factory=dict)
@@ -120,6 +127,12 @@ class PersonEditor:
             scale = min(TEXT_SCALE_CHOICES, key=lambda s: abs(s - scale))  # type: ignore[operator]
         autoplay = prefs.get("autoplay")
         rate = prefs.get("speech_rate")
+        scan = prefs.get("scan_s")
+        scan_s = (
+            min(SCAN_CHOICES, key=lambda s: abs(s - float(scan)))
+            if isinstance(scan, (int, float)) and not isinstance(scan, bool)
+            else None
+        )
         self.form = PersonForm(
             person=person,
             name=person.name if person is not None else "",
@@ -128,6 +141,7 @@ class PersonEditor:
             text_scale=scale,
             autoplay=autoplay if isinstance(autoplay, bool) else None,
             speech_rate=rate if rate in ("slow", "normal") else None,
+            scan_s=scan_s,
             extra_preferences=prefs,
         )
         self.form = replace(self.form, family=self._family_state())
@@ -156,8 +170,8 @@ class PersonEditor:
         }[self.form.family]
 
     def choice_rows(self) -> list[ChoiceRow]:
-        """Language, text size, speech, speech speed: each a row of big toggle buttons; the last
-        three start with "Same as kiosk (<the kiosk's value>)"."""
+        """Language, text size, speech, speech speed, switch scanning: each a row of big toggle
+        buttons; all but the language start with "Same as kiosk (<the kiosk's value>)"."""
         tr, form, kiosk = self.tr, self.form, self.settings
 
         def same(value: str) -> Choice:
@@ -199,13 +213,25 @@ class PersonEditor:
                 ),
                 form.speech_rate,
             ),
+            ChoiceRow(
+                "scan_s",
+                tr("Switch scanning"),
+                (
+                    same(seconds_words(kiosk.scan_s, tr) if kiosk.scan_s else tr("Off")),
+                    *(
+                        Choice(s, seconds_words(s, tr) if s else tr("Off"), "next" if s else "close")
+                        for s in SCAN_CHOICES
+                    ),
+                ),
+                form.scan_s,
+            ),
         ]
 
     # -- changing -------------------------------------------------------------------------------
 
     def choose(self, key: str, value: Any) -> PersonForm:
         """One of the ``choice_rows`` changed (nothing is saved until ``save``)."""
-        if key not in ("language", "text_scale", "autoplay", "speech_rate"):
+        if key not in ("language", *OWN_CHOICES):
             raise KeyError(key)
         self.form = replace(self.form, **{key: value}, message="")
         return self.form

@@ -147,6 +147,7 @@ class TrainerPersonScreen(TrainerScreen):
             ("text_scale", "text_sizes"),
             ("autoplay", "speech"),
             ("speech_rate", "rates"),
+            ("scan_s", "scanning"),
         ):
             row = rows[key]
             fill_choices(self.ids[box], row.as_tuples(), row.current, lambda v, k=key: self.choose(k, v))
