@@ -434,3 +434,19 @@ def test_switch_scanning_is_set_per_worker_or_follows_the_kiosk(journal):
     editor.open(ben)
     editor.choose("scan_s", None)
     assert "scan_s" not in editor.save("Ben").preferences
+
+
+def test_workers_who_show_the_same_picture_are_named_for_the_trainer(journal):
+    from kiosk.ui.models.people import shared_photo_warning
+
+    problems = ProblemLog(journal)
+    for name in ("Anna", "Ben"):
+        journal.add_person(name)
+    assert shared_photo_warning(journal, problems, tr_in("en")) == ""  # each has their own face
+    for person in journal.people():
+        journal.update_person(person.id, photo="people/same.jpg")
+    assert shared_photo_warning(journal, problems, tr_in("en")) == (
+        "Anna, Ben show the same picture. Give each their own photo."
+    )
+    assert "Anna, Ben" in shared_photo_warning(journal, problems, tr_in("de"))
+    assert shared_photo_warning(journal, problems, tr_in("de")) != shared_photo_warning(journal, problems, tr_in("en"))

@@ -24,6 +24,7 @@ from kiosk.journal import JournalError
 from kiosk.trainer.pin import FAMILY_PIN_KEY
 from kiosk.ui.models.choices import Choice, ChoiceRow
 from kiosk.ui.models.pin import pin_problem
+from kiosk.people import shared_photos, shown_photo
 from kiosk.ui.models.settings import (
     SCAN_CHOICES,
     TEXT_SCALE_CHOICES,
@@ -54,7 +55,22 @@ def people_rows(journal: Any, problems: Any, *, archived: bool = False) -> list[
         return []
     if archived:
         people = [p for p in people if p.archived]
-    return [PersonRow(p, p.name, journal.photo_path(p.photo)) for p in people]
+    return [PersonRow(p, p.name, shown_photo(journal, p)) for p in people]
+
+
+def shared_photo_warning(journal: Any, problems: Any, tr: Translate) -> str:
+    """One sentence per picture that more than one worker shows ("" when every face is its own):
+    a worker who cannot read finds themselves by their face, so two alike is a problem to fix."""
+    try:
+        people = journal.people()
+    except Exception as exc:  # noqa: BLE001 - the people list says so already
+        problems.add("journal", "The list of people could not be read.", exc)
+        return ""
+    lines = [
+        tr("{names} show the same picture. Give each their own photo.", names=", ".join(names))
+        for names in shared_photos(people, lambda person: shown_photo(journal, person)).values()
+    ]
+    return "\n".join(lines)
 
 
 def restore_person(journal: Any, problems: Any, person: Any) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.ui.models.people import people_rows, restore_person
+from kiosk.ui.models.people import people_rows, restore_person, shared_photo_warning
 from kiosk.ui.screens.tiles import TileScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.icon import icon_path
@@ -39,6 +39,7 @@ class ArchivedRow(BoxLayout):
 
 class TrainerPeopleScreen(TileScreen):
     archived_count = NumericProperty(0)
+    photo_warning = StringProperty("")  # workers who show the same picture
 
     def tr(self, message: str, **values: Any) -> str:
         return self.app.tr(message, self.app.kiosk_lang, **values)
@@ -48,6 +49,7 @@ class TrainerPeopleScreen(TileScreen):
 
     def refresh(self) -> None:
         self.clear_tiles()
+        self.photo_warning = shared_photo_warning(self.app.journal, self.app.problems, self.tr)
         for row in people_rows(self.app.journal, self.app.problems):
             tile = Tile(title=row.name, item=row.person, guarded=False)
             tile.set_picture(row.photo, fallback_icon="person")
