@@ -101,6 +101,7 @@ class KioskApp(App):
         self.hub_listener: Any = None  # LISTEN/NOTIFY: the workshop's changes and help calls at once
         self.help_hub: Any = None  # help calls on every kiosk of the workshop (kiosk.hub.help_calls)
         self.remote_help: Any = None  # the strip with the other kiosks' calls
+        self.just_saved = ""  # the worker a trainer just saved (the People screen says so once)
         self._hub_call: str | None = None  # this kiosk's open call on the hub
         self._speech_factory = speech_factory or self._make_speech_worker
         self.theme = Theme()
@@ -317,7 +318,8 @@ class KioskApp(App):
 
     def person_saved(self, person: Any) -> None:
         """A trainer saved a person: if they are the current worker, their new name, language and
-        preferences apply at once."""
+        preferences apply at once; the People screen says it was saved (``just_saved``)."""
+        self.just_saved = person.name
         if self.worker is not None and self.worker.id == person.id:
             self.worker = person
 

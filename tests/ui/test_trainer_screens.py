@@ -148,6 +148,7 @@ def test_add_edit_and_archive_a_worker(kiosk, ui):
     ui.tap(person.ids.save, wait=False)
     assert person.message == "Please type a name." and app.sm.current == "trainer_person"
     person.ids.name.text = "Chen"
+    assert person.message == ""  # the request goes once a name is there
     tap_in(ui, choice(person.ids.languages, "zh"))
     tap_in(ui, choice(person.ids.text_sizes, 1.25))
     tap_in(ui, choice(person.ids.rates, "slow"))
@@ -178,11 +179,23 @@ def test_add_edit_and_archive_a_worker(kiosk, ui):
     for digit in "1357":
         tap_in(ui, digit_key(person.ids.pin, digit))
     tap_in(ui, person.ids.pin.ids.ok)
+    assert person.message == "Type the same PIN again."  # once is not enough: a slip would lock the family out
+    assert not app.pin_guard.family_pin_is_set(person.person.id)
+    for digit in "1357":
+        tap_in(ui, digit_key(person.ids.pin, digit))
+    tap_in(ui, person.ids.pin.ids.ok)
     assert app.pin_guard.family_pin_is_set(person.person.id)
     assert app.pin_guard.check_family_pin(person.person.id, "1357").ok
+    assert app.overlay is not None and "1357" in app.overlay.message  # the slip to copy for the family
+    ui.shot("family-pin-slip")
+    ui.tap(app.overlay.buttons[0], wait=False)
+    assert app.overlay is None
     ui.shot("person-edit")
     ui.tap(person.ids.save, wait=False)
     assert next(p for p in app.journal.people() if p.name == "Ben").language == "en"
+    assert people.saved_text == "Ben is saved."  # said where the trainer lands
+    ui.advance(7)
+    assert people.saved_text == ""
 
     # Archive Anna (after the question); the worker screen no longer shows her.
     ui.tap(next(t for t in people.tiles() if t.title == "Anna"), wait=False)

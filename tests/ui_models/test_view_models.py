@@ -450,3 +450,17 @@ def test_workers_who_show_the_same_picture_are_named_for_the_trainer(journal):
     )
     assert "Anna, Ben" in shared_photo_warning(journal, problems, tr_in("de"))
     assert shared_photo_warning(journal, problems, tr_in("de")) != shared_photo_warning(journal, problems, tr_in("en"))
+
+
+def test_a_family_pin_is_typed_twice_and_shown_once_on_a_slip(journal):
+    editor = editor_for(journal)
+    editor.open(None)
+    ben = editor.save("Ben")
+    editor.open(ben)
+    assert editor.enter_family_pin("12") == "" and editor.form.message == "A PIN has 4 to 8 digits."
+    assert editor.enter_family_pin("2468") == "again" and not PinGuard(journal).family_pin_is_set(ben.id)
+    assert editor.enter_family_pin("2469") == "different"  # a slip of a finger: nothing saved, start over
+    assert not PinGuard(journal).family_pin_is_set(ben.id)
+    assert editor.enter_family_pin("2468") == "again"
+    assert editor.enter_family_pin("2468") == "saved" and PinGuard(journal).check_family_pin(ben.id, "2468").ok
+    assert "2468" in editor.family_slip("2468") and "Ben" in editor.family_slip("2468")

@@ -128,6 +128,7 @@ class PersonEditor:
             tr,
         )
         self.form = PersonForm()
+        self._first_family_pin: str | None = None  # typed once, waiting to be typed again
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -161,6 +162,7 @@ class PersonEditor:
             extra_preferences=prefs,
         )
         self.form = replace(self.form, family=self._family_state())
+        self._first_family_pin = None
         return self.form
 
     def _family_state(self) -> FamilyPin:
@@ -301,6 +303,33 @@ class PersonEditor:
             self.say(self.tr(COULD_NOT_SAVE))
             return False
         return True
+
+    def enter_family_pin(self, pin: str) -> str:
+        """The family PIN pad's OK: the new PIN, then the same again, since a slip of a finger
+        would lock a family out of their relative's progress. Returns "again" (type it again),
+        "different" (start over), "saved", or "" (a problem; ``form.message`` says which)."""
+        if self._first_family_pin is None:
+            problem = pin_problem(pin, self.tr)
+            if problem:
+                self.say(problem)
+                return ""
+            self._first_family_pin = pin
+            self.say(self.tr("Type the same PIN again."))
+            return "again"
+        first, self._first_family_pin = self._first_family_pin, None
+        if pin != first:
+            self.say(self.tr("The two PINs were not the same. Type the new PIN again."))
+            return "different"
+        return "saved" if self.set_family_pin(pin) else ""
+
+    def family_slip(self, pin: str) -> str:
+        """What the trainer copies onto a card for the family (shown once, right after saving)."""
+        name = self.form.person.name if self.form.person is not None else ""
+        return self.tr(
+            "The family PIN for {name} is {pin}. Write it on a card for the family: it is not shown again.",
+            name=name,
+            pin=pin,
+        )
 
     def set_family_pin(self, pin: str) -> bool:
         """Give the family ``pin`` (the one PIN rule); True when saved."""

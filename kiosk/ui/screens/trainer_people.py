@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -19,6 +20,10 @@ from kiosk.ui.screens.tiles import TileScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.icon import icon_path
 from kiosk.ui.widgets.tile import Tile
+
+
+#: How long "Anna is saved." stays on the People screen.
+SAVED_SECONDS = 6.0
 
 
 class ArchivedRow(BoxLayout):
@@ -40,12 +45,17 @@ class ArchivedRow(BoxLayout):
 class TrainerPeopleScreen(TileScreen):
     archived_count = NumericProperty(0)
     photo_warning = StringProperty("")  # workers who show the same picture
+    saved_text = StringProperty("")  # "Anna is saved." after the worker form's Save, for a while
 
     def tr(self, message: str, **values: Any) -> str:
         return self.app.tr(message, self.app.kiosk_lang, **values)
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.refresh()
+        saved, self.app.just_saved = self.app.just_saved, ""
+        self.saved_text = self.tr("{name} is saved.", name=saved) if saved else ""
+        if saved:
+            Clock.schedule_once(lambda _dt: setattr(self, "saved_text", ""), SAVED_SECONDS)
 
     def refresh(self) -> None:
         self.clear_tiles()

@@ -111,6 +111,13 @@ class TrainerPersonScreen(TrainerScreen):
 
     def on_kv_post(self, base_widget: Any) -> None:
         self.ids.pin.bind(on_ok=lambda _pad, pin: self.set_family_pin(pin))
+        self.ids.name.bind(text=self._name_typed)
+
+    def _name_typed(self, _field: Any, text: str) -> None:
+        """ "Please type a name." goes as soon as there is one."""
+        if text.strip() and self.message == self.tr("Please type a name."):
+            self.editor.say("")
+            self.message = ""
 
     def prepare(self, person: Any | None) -> None:
         """Fill the form for ``person`` (None: a new worker)."""
@@ -312,10 +319,15 @@ class TrainerPersonScreen(TrainerScreen):
         self.app.back()
 
     def set_family_pin(self, pin: str) -> None:
-        """The family PIN pad's OK."""
-        self.editor.set_family_pin(pin)
+        """The family PIN pad's OK: typed twice, then shown once on a slip to copy for the family."""
+        outcome = self.editor.enter_family_pin(pin)
+        self.ids.pin.clear()
         self.ids.pin.message = self.editor.form.message
         self.update(photos=False)
+        if outcome == "saved":
+            slip = CalmOverlay(self.editor.family_slip(pin), icon="lock")
+            slip.add_button(self.tr("Done"), "check", self.app.close_overlay, role="primary")
+            self.app.open_overlay(slip, focus=0)
 
     def clear_family_pin(self) -> None:
         """Remove the family PIN at once; Undo (10 s) puts the same PIN back."""
