@@ -232,6 +232,7 @@ def _sync(args: argparse.Namespace) -> int:
         f"People: {result.people_sent} sent, {result.people_received} received. Deletions: "
         f"{result.deleted_here} made here, {result.deletions_sent} passed on to the hub."
     )
+    print(f"Runs from the other kiosks of the workshop: {result.runs_pulled} new here (for progress and reports).")
     if result.runs_waiting:
         print(f"{result.runs_waiting} runs are still waiting; run the sync again.")
     return 0

@@ -2,14 +2,14 @@
 
 Why LISTEN/NOTIFY and not a faster poll: a help call must reach every kiosk of the workshop within
 two seconds, and twenty kiosks polling every second would keep the hub busy for nothing all day.
-PostgreSQL's own triggers (hub schema 3) send a notification when a workshop's people, settings,
-photos, merges, deletions or help calls change; the payload names only what changed (``people``,
-``help``), never a person, because any member may LISTEN on any channel. The listener then reads
+PostgreSQL's own triggers (hub schemas 3 and 4) send a notification when a workshop's people,
+settings, photos, merges, deletions, help calls or runs change; the payload names only what changed
+(``people``, ``help``, ``runs``), never a person, because any member may LISTEN on any channel. The listener then reads
 the rows themselves, through row-level security.
 
 The listener keeps one autocommit connection of its own and tells its subscribers:
 
-* ``on_notify(payload)`` for every notification (``people``, ``help``);
+* ``on_notify(payload)`` for every notification (``people``, ``help``, ``runs``);
 * ``on_connect()`` after every (re)connection: notifications sent while it was away are lost, so a
   subscriber reads the current state then (the help calls that are open, a sync round).
 
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 PEOPLE = "people"
 HELP = "help"
+RUNS = "runs"  # another kiosk of the workshop sent runs (hub schema 4): pull them
 
 
 def channel_for(workshop: str) -> str:

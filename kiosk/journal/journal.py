@@ -632,6 +632,7 @@ class Journal:
             people = dict(db.execute("SELECT uuid, id FROM people WHERE uuid IS NOT NULL").fetchall())
             deleted: dict[str, bool] = {}
             devices: set[str] = set()
+            links: list[tuple[str, str]] = []  # (the run continued, the piece continuing it)
             for run in runs:
                 if run.device_uuid is not None and run.device_uuid == self._device.id:
                     continue
@@ -674,6 +675,14 @@ class Journal:
                     ),
                 )
                 added += cursor.rowcount
+                if run.resumed_from is not None:
+                    links.append((run.resumed_from, run.uuid))
+            # a piece that came before the run it continues is linked now that both are here
+            db.executemany(
+                "UPDATE runs SET resumed_from = (SELECT p.id FROM runs p WHERE p.uuid = ?) "
+                "WHERE uuid = ? AND resumed_from IS NULL",
+                links,
+            )
         return RunsImported(added, tuple(sorted(unknown)))
 
     def pulled_at(self) -> datetime | None:

@@ -165,7 +165,10 @@ def test_a_person_added_twice_offline_is_merged_with_every_run(hub_url, tmp_path
     assert result.merged_here == 1
     assert [p.uuid for p in kiosk_b.people(include_archived=True)] == [anna_a.uuid]
     kept_b = kiosk_b.person_by_uuid(anna_a.uuid)
-    assert len(kiosk_b.runs(kept_b.id)) == 4 and kiosk_b.db.read_one("SELECT count(*) FROM step_events")[0] == events_b
+    # B's own 4 runs of its Anna (the open one too), and the copies of A's 3 it pulled earlier
+    own_b = [run for run in kiosk_b.runs(kept_b.id) if run.device_id == kiosk_b.device.id]
+    assert len(own_b) == 4 and len(kiosk_b.runs(kept_b.id)) == 4 + 3
+    assert kiosk_b.db.read_one("SELECT count(*) FROM step_events")[0] == events_b
     assert PinGuard(kiosk_b).check_family_pin(kept_b.id, "5555").ok  # the PIN came along
     assert kiosk_b.photo_path(kept_b.photo).is_file()
     kiosk_b.record_step(open_run, 3, "shown")  # the open run goes on, now as the kept person's
@@ -382,14 +385,16 @@ def test_a_kiosk_sees_a_workers_progress_over_every_kiosk(hub_url, tmp_path, clo
     on_b = workshop_person_progress(b_member.url, anna.uuid)
     with psycopg.connect(hub_url) as conn:
         assert format_progress(on_b) == format_progress(hub_person_progress(conn, anna.uuid))
-    assert [p.runs for p in on_b] == [6] and [p.runs for p in person_progress(kiosk_b, anna_b.id)] == [3]
+    # B's own figures count A's runs too (pulled by its sync): the same as the hub's
+    assert [p.runs for p in on_b] == [6]
+    assert format_progress(person_progress(kiosk_b, anna_b.id)) == format_progress(on_b)
     assert workshop_person_progress(stranger.url, anna.uuid) == []
     kiosk_a.close()
     kiosk_b.close()
 
 
 def test_a_hub_of_schema_2_is_brought_up_to_date_with_its_kiosks_rights(postgres, tmp_path, clock, monkeypatch):
-    """A kiosk updated before its hub says what to do; `kiosk hub init` then adds schema 3 and gives
+    """A kiosk updated before its hub says what to do; `kiosk hub init` then adds schemas 3 and 4 and gives
     the kiosks that already exist their new rights (photos, settings, help calls ...)."""
     import kiosk.hub.admin as admin
     import kiosk.hub.schema as schema
@@ -406,7 +411,7 @@ def test_a_hub_of_schema_2_is_brought_up_to_date_with_its_kiosks_rights(postgres
         with pytest.raises(HubError, match="older than this program") as raised:
             sync_once(journal, member.url)
         assert "kiosk hub init" in raised.value.hint
-        assert [step.version for step in init_hub(url).applied] == [3]
+        assert [step.version for step in init_hub(url).applied] == [3, 4]
         assert sync_once(journal, member.url).people_sent == 1
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM hub.photos").fetchone()[0] == 1
