@@ -23,7 +23,7 @@ from kiosk.journal.progress import MasteryRule, PackProgress, progress_from_runs
 # person_runs does not give it to a kiosk, and both views must give the same figures.
 _COLUMNS = (
     "uuid::text, pack_id, pack_version, started_at_ms, ended_at_ms, outcome, resumed_from::text, step_count, "
-    "furthest_step, help_by_step::text, NULL::integer"
+    "furthest_step, NULLIF(help_by_step::text, '[]'), NULL::integer"
 )
 _HUB_RUNS = (
     f"SELECT {_COLUMNS} FROM hub.runs WHERE person_uuid = %s AND started_at_ms >= %s "

@@ -29,13 +29,18 @@ computed from the events holds every figure to the same value (tests/journal/tes
 
 from __future__ import annotations
 
+import gc
+import itertools
 import json
 import json.scanner
+import os
+import sqlite3
 import statistics
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from kiosk.journal.journal import Journal
 from kiosk.journal.model import from_ms, start_of, to_ms
@@ -157,11 +162,12 @@ class WorkshopRow:
 # Everything comes from the runs: the furthest step and the help per step are written on a run
 # when it ends (schema migration 4), so for a worker the whole read is one range of the covering
 # index runs_by_person_time. Runs that ended before migration 4 have NULL there and are worked out
-# from their events (COALESCE only evaluates the subquery then). Open runs are not counted.
+# from their events (COALESCE only evaluates the subquery then). Open runs are not counted. No help
+# comes as NULL rather than '[]' (most runs of a worker who has learned the task).
 _RUN_FIELDS = (
     "r.id, r.pack_id, r.pack_version, r.started_at_ms, r.ended_at_ms, r.outcome, r.resumed_from, r.step_count, "
     f"CASE WHEN r.outcome IS NULL THEN NULL ELSE COALESCE(r.furthest_step, {furthest_step_sql('r.id')}) END, "
-    f"CASE WHEN r.outcome IS NULL THEN NULL ELSE COALESCE(r.help_by_step, {help_by_step_sql('r.id')}) END, "
+    f"CASE WHEN r.outcome IS NULL THEN NULL ELSE NULLIF(COALESCE(r.help_by_step, {help_by_step_sql('r.id')}), '[]') END, "
     "r.support_level"
 )
 
@@ -172,8 +178,109 @@ PERSON_RUNS_SQL = (
 )
 
 
-def _person_runs(journal: Journal, person_id: int, since_ms: int) -> list[tuple]:
+def person_runs(journal: Journal, person_id: int, since_ms: int = -(2**62)) -> list[tuple]:
+    """One person's run rows as progress reads them (``PERSON_RUNS_SQL``, their index pages asked
+    for at once first): what ``person_progress`` computes from, and the benchmark's lower bound."""
+    _prefetch_person_pages(journal, person_id)
     return journal.db.read(PERSON_RUNS_SQL, (person_id, since_ms))
+
+
+_INDEX_INTERIOR, _INDEX_LEAF = 0x02, 0x0A  # SQLite's b-tree page types
+
+
+def _prefetch_person_pages(journal: Journal, person_id: int) -> list[int]:
+    """Ask the storage for all the index pages holding one person's runs at once.
+
+    A worker's year is one range of ``runs_by_person_time``: about 90 leaf pages of 4 KB that, written
+    a day at a time over the year (as a kiosk writes them), lie scattered over the file. SQLite reads
+    them one after the other, so out of the page cache that is 90 waits on the storage in a row. Here
+    the few interior pages on the way to the range are read from the file (SQLite's documented file
+    format, unchanged since 2004: https://www.sqlite.org/fileformat2.html) and the leaves are asked
+    for with ``posix_fadvise(WILLNEED)``, which queues all their reads at once; SQLite's own reads
+    then find them in the page cache. It is only a hint: the query reads through SQLite as always,
+    so a page that is newer in the log, a layout not understood or an error means no prefetch, never
+    another figure. Nothing happens without ``posix_fadvise`` or for a journal in memory. Returns
+    the leaf pages asked for."""
+    advise = getattr(os, "posix_fadvise", None)
+    path = journal.path
+    asked: list[int] = []
+    if advise is None or str(path) == ":memory:":
+        return asked
+    try:
+        found = journal.db.read_one("SELECT rootpage FROM sqlite_master WHERE name = 'runs_by_person_time'")
+        page_size = journal.db.read_one("PRAGMA page_size")
+        if found is None or page_size is None or not found[0]:
+            return asked
+        size = page_size[0]
+        fd = os.open(path, os.O_RDONLY)
+    except (OSError, sqlite3.Error):
+        return asked
+    try:
+        level = [found[0]]
+        for _depth in range(10):  # a b-tree of 4 KB pages is 4 or 5 levels deep even at 100 million rows
+            below: list[int] = []
+            for page in level:
+                data = os.pread(fd, size, (page - 1) * size)
+                header = 100 if page == 1 else 0
+                if data[header] != _INDEX_INTERIOR:
+                    return asked  # a leaf (a small index: it is read already) or not understood
+                below.extend(_children_holding(data, header, person_id))
+            for page in below:
+                advise(fd, (page - 1) * size, size, os.POSIX_FADV_WILLNEED)
+            if not below or os.pread(fd, 1, (below[0] - 1) * size)[0] == _INDEX_LEAF:
+                return below  # the leaves' reads are queued (reading the first one waited for it only)
+            level = below
+    except (OSError, ValueError, IndexError):
+        pass
+    finally:
+        os.close(fd)
+    return asked
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """SQLite's variable-length integer at ``at``: (value, where the next field starts)."""
+    value = 0
+    for offset in range(8):
+        byte = data[at + offset]
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value, at + offset + 1
+    return (value << 8) | data[at + 8], at + 9
+
+
+def _children_holding(data: bytes, header: int, person_id: int) -> list[int]:
+    """The child pages of an interior index page whose key range can hold ``person_id``'s entries.
+    Each cell is (left child, key); a child holds the keys between its cell's key and the one
+    before; the first column of a key here is the person id."""
+    cells = int.from_bytes(data[header + 3 : header + 5], "big")
+
+    def cell(number: int) -> tuple[int, int]:
+        at = int.from_bytes(data[header + 12 + 2 * number : header + 14 + 2 * number], "big")
+        _, record = _varint(data, at + 4)  # the left child's page number, then the key's size
+        header_size, types = _varint(data, record)
+        kind, _ = _varint(data, types)  # the first column's type: 1-6 integers, 8 and 9 the constants 0 and 1
+        width = {1: 1, 2: 2, 3: 3, 4: 4, 5: 6, 6: 8}.get(kind)
+        if width is None and kind not in (8, 9):
+            raise ValueError(f"not an integer person id (type {kind})")
+        body = record + header_size
+        key = kind - 8 if width is None else int.from_bytes(data[body : body + width], "big", signed=True)
+        return int.from_bytes(data[at : at + 4], "big"), key
+
+    low, high = 0, cells
+    while low < high:  # the first cell whose key's person is this one or later
+        middle = (low + high) // 2
+        if cell(middle)[1] < person_id:
+            low = middle + 1
+        else:
+            high = middle
+    children = []
+    for number in range(low, cells):
+        child, key = cell(number)
+        children.append(child)
+        if key > person_id:
+            return children
+    children.append(int.from_bytes(data[header + 8 : header + 12], "big"))  # the right-most child
+    return children
 
 
 def _week_runs(journal: Journal, start_ms: int, end_ms: int) -> list[tuple]:
@@ -204,24 +311,27 @@ class _Tally:
     """One person's attempts on one pack version, and what the figures need from them, gathered in
     one pass over the runs."""
 
-    __slots__ = ("key", "attempts", "finished_s", "weeks", "help_items", "row", "mastery")
+    __slots__ = ("key", "attempts", "finished_s", "weeks", "helps", "row", "mastery")
 
     def __init__(self, key: PackKey) -> None:
         self.key = key
         self.attempts: list[RunSummary] = []
         self.finished_s: list[float] = []  # durations of the finished attempts
         self.weeks: dict[int, list[Any]] = {}  # week number -> [independence of its attempts, finished ones]
-        self.help_items: list[tuple[int, int]] = []  # (step, help events) of every attempt with help
+        self.helps: list[dict[int, int]] = []  # step -> help events, of every attempt with help
         self.row = 0  # good finished attempts in a row so far
         self.mastery: RunSummary | None = None  # the attempt that completed the first row
 
     def help_per_step(self) -> tuple[dict[int, int], dict[int, int]]:
-        """Per step: help events, and attempts with help on it (an attempt names a step once)."""
-        help_count: dict[int, int] = {}
-        helped: dict[int, int] = {}
-        for (step, count), attempts in Counter(self.help_items).items():
-            help_count[step] = help_count.get(step, 0) + count * attempts
-            helped[step] = helped.get(step, 0) + attempts
+        """Per step: help events, and attempts with help on it (an attempt names a step once).
+        Counted by C code (``Counter``, ``itertools.chain``): a year has thousands of attempts with help."""
+        helped = dict(Counter(itertools.chain.from_iterable(self.helps)))
+        help_count = dict(helped)  # one event each, plus those of the steps asked about more than once
+        if max(itertools.chain.from_iterable(map(dict.values, self.helps)), default=1) > 1:
+            steps = itertools.chain.from_iterable(self.helps)
+            counts = itertools.chain.from_iterable(map(dict.values, self.helps))
+            for step, count in [(step, count) for step, count in zip(steps, counts) if count != 1]:
+                help_count[step] += count - 1
         return help_count, helped
 
 
@@ -275,10 +385,11 @@ def _tally(runs: Sequence[Sequence[Any]], person: Any, rule: MasteryRule) -> dic
     tally = _Tally((person, "", 0))  # a stand-in until the first run names a pack
     last_pack: str | None = None
     last_version: int | None = None
-    append_attempt, append_finished, add_help = tally.attempts.append, tally.finished_s.append, tally.help_items.extend
+    append_attempt, append_finished, append_help = tally.attempts.append, tally.finished_s.append, tally.helps.append
     weeks = tally.weeks
     this_week: int | None = None  # the week of the pack version's last attempt, and its entry in weeks
     in_week: list[Any] = [[], 0]
+    append_independence = in_week[0].append
     good_in_a_row, mastery = 0, None
     helps: dict[int, int] | None
     for row in runs:
@@ -314,20 +425,17 @@ def _tally(runs: Sequence[Sequence[Any]], person: Any, rule: MasteryRule) -> dic
                 independent = 0
         independence = independent / steps if steps else 0.0
         duration_s = duration_ms / 1000
-        summary = new(summary_class)
-        summary.__dict__.update(
-            {
-                "run_id": run_id,
-                "_started_at_ms": started,
-                "_ended_at_ms": ended,
-                "outcome": outcome,
-                "duration_s": duration_s,
-                "steps_total": steps,
-                "steps_independent": independent,
-                "independence": independence,
-                "support_level": support,
-            }
-        )
+        summary = new(summary_class)  # a frozen dataclass: its fields go straight into its __dict__
+        fields = summary.__dict__
+        fields["run_id"] = run_id
+        fields["_started_at_ms"] = started
+        fields["_ended_at_ms"] = ended
+        fields["outcome"] = outcome
+        fields["duration_s"] = duration_s
+        fields["steps_total"] = steps
+        fields["steps_independent"] = independent
+        fields["independence"] = independence
+        fields["support_level"] = support
 
         if pack_id != last_pack or version != last_version:
             tally.row, tally.mastery = good_in_a_row, mastery
@@ -336,10 +444,10 @@ def _tally(runs: Sequence[Sequence[Any]], person: Any, rule: MasteryRule) -> dic
             if (found := tallies.get(key)) is None:
                 found = tallies[key] = _Tally(key)
             tally = found
-            append_attempt, append_finished, add_help = (
+            append_attempt, append_finished, append_help = (
                 tally.attempts.append,
                 tally.finished_s.append,
-                tally.help_items.extend,
+                tally.helps.append,
             )
             weeks, this_week = tally.weeks, None
             good_in_a_row, mastery = tally.row, tally.mastery
@@ -349,10 +457,10 @@ def _tally(runs: Sequence[Sequence[Any]], person: Any, rule: MasteryRule) -> dic
             this_week = week
             if (found_week := weeks.get(week)) is None:
                 found_week = weeks[week] = [[], 0]
-            in_week = found_week
-        in_week[0].append(independence)
+            in_week, append_independence = found_week, found_week[0].append
+        append_independence(independence)
         if helps is not None:
-            add_help(helps.items())
+            append_help(helps)
         if outcome == "finished":
             append_finished(duration_s)
             in_week[1] += 1
@@ -440,8 +548,23 @@ def _pack_progress(tally: _Tally) -> PackProgress:
 def progress_from_runs(runs: Sequence[Sequence[Any]], person: Any, rule: MasteryRule) -> list[PackProgress]:
     """The figures of one person's runs (rows with the columns of ``PERSON_RUNS_SQL``, in time
     order), by pack id and version: the core of ``person_progress`` and of the hub's progress."""
-    tallies = _tally(runs, person, rule)
-    return [_pack_progress(tallies[key]) for key in sorted(tallies, key=lambda key: (key[1], key[2]))]
+    with _collector_paused():
+        tallies = _tally(runs, person, rule)
+        return [_pack_progress(tallies[key]) for key in sorted(tallies, key=lambda key: (key[1], key[2]))]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a year of attempts is made: thousands of new
+    objects without a cycle among them, which it would otherwise walk again and again (a tenth of
+    the time). Switched back on afterwards, on an error too, unless it was off already."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def person_progress(
@@ -456,7 +579,8 @@ def person_progress(
     ``since`` (a date means midnight UTC) keeps only attempts that started then or later.
     """
     since_ms = to_ms(start_of(since)) if since is not None else -(2**62)
-    return progress_from_runs(_person_runs(journal, person_id, since_ms), person_id, rule)
+    with _collector_paused():
+        return progress_from_runs(person_runs(journal, person_id, since_ms), person_id, rule)
 
 
 def workshop_weekly_summary(journal: Journal, week_start: date) -> list[WorkshopRow]:
@@ -485,9 +609,7 @@ def workshop_weekly_summary(journal: Journal, week_start: date) -> list[Workshop
                     completion_rate=finished / len(attempts),
                     independence=_mean([attempt.independence for attempt in attempts]),
                     median_duration_s=statistics.median(tally.finished_s) if tally.finished_s else None,
-                    help_count=sum(
-                        step_count * attempts for (_, step_count), attempts in Counter(tally.help_items).items()
-                    ),
+                    help_count=sum(itertools.chain.from_iterable(map(dict.values, tally.helps))),
                 )
             )
     rows.sort(key=lambda row: (row.person_name.casefold(), row.person_id, row.pack_id, row.pack_version))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import gc
 import pickle
 import random
 import statistics
@@ -31,6 +32,7 @@ from kiosk.journal.progress import (
     WeekFigure,
     WorkshopRow,
     person_progress,
+    progress_from_runs,
     workshop_weekly_summary,
 )
 
@@ -366,3 +368,21 @@ def test_a_summary_from_progress_behaves_like_any_run_summary(generated):
     with pytest.raises(AttributeError):
         made.no_such_field  # noqa: B018
     assert not hasattr(made, "finished_at")
+
+
+def test_the_garbage_collector_is_as_it_was_afterwards(generated):
+    """Progress pauses the collector while it makes a year of attempts; it must be back on after,
+    on an error too, and stay off for a caller that had switched it off."""
+    journal, people = generated
+    assert gc.isenabled()
+    person_progress(journal, people[0])
+    assert gc.isenabled()
+    with pytest.raises(IndexError):
+        progress_from_runs([("not", "a", "run")], people[0], DEFAULT_RULE)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        person_progress(journal, people[0])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
