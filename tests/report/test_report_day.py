@@ -70,3 +70,21 @@ def test_the_full_report_has_the_page_only_with_a_plan(fresh):
     assert report.day is not None and report.day.language == "de"
     html = render_html(report)
     assert 'class="page day"' in html and "Der Tag" in html and "Ankommen" in html
+
+
+def test_the_family_screen_shows_the_day_with_the_reports_words(fresh):
+    """The in-app family view maps the same page (kiosk.ui.models.progress, no Kivy)."""
+    from kiosk.ui.models.progress import progress_view
+
+    kiosk = fresh(with_history=False)
+    store = PlanStore(kiosk.journal)
+    assert progress_view(build_person_report(kiosk.journal, kiosk.library, kiosk.anna.id, 4, NOW)).day is None
+    store.set_plan(kiosk.anna.id, PLAN)
+    _day(kiosk, store, (NOW - timedelta(days=1)).date())
+    report = build_person_report(kiosk.journal, kiosk.library, kiosk.anna.id, 4, NOW, language="de")
+    day = progress_view(report).day
+    assert day is not None and day.title == "Der Tag"
+    assert day.summary == render_day_section(report.day).split('class="day-summary">')[1].split("<")[0]
+    arrive = next(row for row in day.rows if row.title == "Ankommen")
+    assert arrive.sentence.startswith("Erledigt 1 von") and "Pünktlich 1 von 1" in arrive.sentence
+    assert sum(day.counts) == report.day.done

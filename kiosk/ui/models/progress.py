@@ -54,6 +54,18 @@ class TaskView:
 
 
 @dataclass(frozen=True)
+class DayView:
+    """The day plan part ("the day"), with the printed report's words and figures."""
+
+    title: str
+    summary: str
+    chart_title: str
+    rows: tuple[HelpStepView, ...]  # picture, the item's sentence, "Done 4 of 5 · On time 3 of 4 ..."
+    counts: tuple[int, ...]
+    week_labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ProgressView:
     language: str
     name: str
@@ -65,6 +77,7 @@ class ProgressView:
     figures: tuple[Figure, ...]  # three, or none when there is nothing to count
     tasks: tuple[TaskView, ...]
     alone_means: str = ""  # what "alone" means, in the same words as the printed report
+    day: DayView | None = None  # the day plan's page; None without a plan
     # where the figures come from: "From all kiosks of the workshop, updated 10:42." or "From this
     # kiosk only." (the printed report's words); a family must not take one tablet's runs for all
     source: str = ""
@@ -74,6 +87,7 @@ def progress_view(report: Any) -> ProgressView:
     """Everything the progress screen shows about one worker, in their language."""
     lang, name = report.language, report.name
     empty = not report.tasks
+    day = _day(report.day) if getattr(report, "day", None) is not None else None
     figures = (
         ()
         if empty
@@ -90,10 +104,12 @@ def progress_view(report: Any) -> ProgressView:
         sentences="\n".join(report.summary.sentences),
         empty=empty,
         empty_title=strings.text(lang, "empty_title" if not report.has_history else "quiet_title"),
-        empty_body=strings.text(lang, "empty_body", name=name),
+        # no tasks yet, but a day plan being followed: no "nothing here yet" above the day
+        empty_body="" if (day is not None and day.rows) else strings.text(lang, "empty_body", name=name),
         figures=figures,
         tasks=tuple(_task(task, lang, name) for task in report.tasks),
         alone_means="" if empty else strings.text(lang, "alone_means", name=name),
+        day=day,
         source=getattr(report, "source", ""),
     )
 
@@ -130,4 +146,43 @@ def _task(task: Any, lang: str, name: str) -> TaskView:
             )
             for step in task.help_steps
         ),
+    )
+
+
+def _day(day: Any) -> DayView:
+    from kiosk.report.day import day_text
+
+    lang = day.language
+
+    def share(label: str, k: int, m: int) -> str:
+        return f"{day_text(lang, label)} {day_text(lang, 'of', k=k, m=m)}" if m else ""
+
+    rows = tuple(
+        HelpStepView(
+            picture=str(row.picture) if row.picture else "",
+            title=row.text,
+            sentence=" · ".join(
+                part
+                for part in (
+                    share("done", row.done, row.planned),
+                    share("on_time", row.on_time, row.done),
+                    share("alone", row.alone, row.with_pack),
+                )
+                if part
+            ),
+            times="",
+        )
+        for row in day.rows
+    )
+    return DayView(
+        title=day_text(lang, "heading"),
+        summary=(
+            day_text(lang, "summary", name=day.name, k=day.done, m=day.planned, t=day.on_time)
+            if day.rows
+            else day_text(lang, "none")
+        ),
+        chart_title=day_text(lang, "chart"),
+        rows=rows,
+        counts=tuple(week.runs for week in day.weeks),
+        week_labels=tuple(week.label for week in day.weeks),
     )

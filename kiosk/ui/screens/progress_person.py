@@ -18,7 +18,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.ui.screens.base import KioskScreen, LeavesWhenIdle
 from kiosk.ui.widgets import charts  # noqa: F401 - registers the chart classes for the .kv
 from kiosk.ui.widgets import load_kv
-from kiosk.ui.models.progress import WEEKS_SHOWN, ProgressView, TaskView, progress_view
+from kiosk.ui.models.progress import DayView, WEEKS_SHOWN, ProgressView, TaskView, progress_view
 
 
 class HelpStepCard(BoxLayout):
@@ -49,6 +49,16 @@ class ProgressTaskCard(BoxLayout):
     counts = ListProperty([])
     help_count = NumericProperty(0)
     axis_labels = ListProperty(["0%", "50%", "100%"])
+
+
+class DayCard(BoxLayout):
+    """The day plan: which items were done, on time, alone, and a bar per week."""
+
+    title = StringProperty("")
+    summary = StringProperty("")
+    chart_title = StringProperty("")
+    counts = ListProperty([])
+    week_labels = ListProperty([])
 
 
 class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
@@ -82,6 +92,21 @@ class ProgressPersonScreen(LeavesWhenIdle, KioskScreen):
         self.figures = [(f.number, f.label, f.icon) for f in view.figures]
         for task in view.tasks:
             self.ids.tasks.add_widget(self._task_card(task))
+        if view.day is not None:
+            self.ids.tasks.add_widget(self._day_card(view.day))
+
+    @staticmethod
+    def _day_card(day: DayView) -> DayCard:
+        card = DayCard(
+            title=day.title,
+            summary=day.summary,
+            chart_title=day.chart_title,
+            counts=list(day.counts),
+            week_labels=list(day.week_labels),
+        )
+        for row in day.rows:
+            card.ids.rows.add_widget(HelpStepCard(picture=row.picture, title=row.title, sentence=row.sentence))
+        return card
 
     @staticmethod
     def _task_card(task: TaskView) -> ProgressTaskCard:

@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 import math
 
+from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Ellipse, Line, Rectangle
 from kivy.metrics import dp, sp
@@ -33,8 +34,12 @@ class _Chart(Widget):
     axis_labels = ListProperty(["0%", "50%", "100%"])  # in the worker's language ("100 %" in German)
 
     def __init__(self, **kwargs: Any) -> None:
+        # one drawing per frame, after the layout has placed the chart: drawn on every property
+        # change, a chart filled before its card was laid out kept labels placed for its first,
+        # empty geometry
+        self._redraw = Clock.create_trigger(lambda _dt: self.redraw(), -1)
         super().__init__(**kwargs)
-        self.bind(pos=self.redraw, size=self.redraw, week_labels=self.redraw, font_size=self.redraw)
+        self.bind(pos=self._redraw, size=self._redraw, week_labels=self._redraw, font_size=self._redraw)
 
     def plot_box(self) -> tuple[float, float, float, float]:
         x, y = self.x + AXIS_WIDTH, self.y + LABEL_HEIGHT
@@ -83,7 +88,7 @@ class IndependenceChart(_Chart):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.bind(points=self.redraw, axis_labels=self.redraw)
+        self.bind(points=self._redraw, axis_labels=self._redraw)
 
     def redraw(self, *_args: Any) -> None:
         self.canvas.clear()
@@ -121,7 +126,7 @@ class RunsPerWeekChart(_Chart):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.bind(counts=self.redraw)
+        self.bind(counts=self._redraw)
 
     def redraw(self, *_args: Any) -> None:
         self.canvas.clear()
