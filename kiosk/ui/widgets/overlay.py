@@ -19,14 +19,13 @@ from kiosk.ui.widgets.buttons import KioskButton
 from kiosk.ui.widgets.icon import icon_path
 
 
-class CalmOverlay(ModalView):
-    message = StringProperty("")
-    icon_source = StringProperty("")
+class AnswerDialog(ModalView):
+    """What every dialog in front of a screen shares: big answer buttons (``add_button``), the
+    keyboard and the switch going through them (``handle``), and the app told when it closes.
+    A subclass's kv rule has a ``buttons`` box."""
 
-    def __init__(self, message: str, icon: str = "", **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(auto_dismiss=False, **kwargs)
-        self.message = message
-        self.icon_source = icon_path(icon)
         self.buttons: list[KioskButton] = []
         self.focus_index = 0
 
@@ -38,12 +37,14 @@ class CalmOverlay(ModalView):
         return button
 
     def focus(self, index: int) -> None:
+        if not self.buttons:
+            return
         self.focus_index = index % len(self.buttons)
         for number, button in enumerate(self.buttons):
             button.focused = number == self.focus_index
 
     def handle(self, action: Action) -> bool:
-        """Keys while the overlay is open: it takes them all, so nothing moves behind it."""
+        """Keys while the dialog is open: it takes them all, so nothing moves behind it."""
         if not self.buttons:
             return True
         if action == Action.MAIN:
@@ -58,6 +59,16 @@ class CalmOverlay(ModalView):
         app = App.get_running_app()
         if getattr(app, "overlay", None) is self:
             app.overlay = None
+
+
+class CalmOverlay(AnswerDialog):
+    message = StringProperty("")
+    icon_source = StringProperty("")
+
+    def __init__(self, message: str, icon: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.message = message
+        self.icon_source = icon_path(icon)
 
 
 load_kv(__file__)
