@@ -6,6 +6,7 @@ from kivy.base import EventLoop
 from kivy.core.window import Window
 
 from kiosk.trainer import PinGuard
+from test_trainer_screens import choice, open_from_home, tap_in
 
 PIN = "2468"
 
@@ -111,6 +112,12 @@ def test_new_kiosk_asks_for_a_pin_twice_then_exit(kiosk, ui, monkeypatch):
     stopped = []
     monkeypatch.setattr(app, "stop", lambda *a: stopped.append(True))
     ui.tap(ui.screen.ids.exit)
+    assert stopped == [] and app.overlay is not None  # Exit kiosk asks first (a black screen follows)
+    stay, leave = app.overlay.buttons
+    ui.tap(stay)
+    assert stopped == [] and app.overlay is None and app.sm.current == "trainer_home"
+    ui.tap(ui.screen.ids.exit)
+    ui.tap(app.overlay.buttons[1])
     assert stopped == [True]
 
 
@@ -118,14 +125,14 @@ def test_trainer_settings_change_the_look(kiosk, ui):
     app = kiosk(prepare=set_pin)
     ui.hold(*corner(), seconds=3.1)
     type_pin(ui, PIN)
-    home = ui.screen
-    contrast = next(r for r in home.walk() if getattr(r, "label", "") == "High contrast")
-    ui.tap(contrast.children[0])
+    settings = open_from_home(app, ui, "trainer_settings")  # every kiosk-wide setting is there
+    tap_in(ui, choice(settings.ids.look, True))
     assert app.settings.high_contrast and app.theme.palette_name == "high_contrast"
-    size = next(r for r in home.walk() if getattr(r, "label", "") == "Text size")
-    ui.tap(size.children[0])
+    tap_in(ui, choice(settings.ids.text_scale, 1.25))
     assert app.settings.text_scale == 1.25
-    ui.shot("trainer-home-high-contrast")
+    ui.shot("trainer-settings-high-contrast")
+    ui.tap(settings.ids.back, wait=False)
+    home = ui.screen
     ui.tap(home.ids.worker_mode)
     ui.shot("tasks-high-contrast")
     assert app.journal.get_setting("ui.high_contrast") is True
