@@ -225,7 +225,7 @@ def merge_people(url: str, keep: str, other: str) -> Merged:
 class Change:
     """A losing version of a concurrent edit, or a merge, as the hub's change log keeps it."""
 
-    kind: str  # person, setting, merge
+    kind: str  # person, setting, merge, plan
     subject: str  # the person's uuid or the setting's key
     stamp: int
     origin: str
@@ -242,6 +242,14 @@ class Change:
                 f"{self.name or self.version.get('merged_into')!r}; {self.version.get('runs_moved', 0)} runs moved; "
                 f"was: {_version_text(self.version, skip=('merged_into', 'runs_moved'))}"
             )
+        if self.kind == "plan":
+            by = f" on {self.version['kiosk']}" if self.version.get("kiosk") else ""
+            if self.version.get("merged_from"):
+                by = f" of the person merged into them ({self.version['merged_from']})"
+            return (
+                f"{self.noted_at:%Y-%m-%d %H:%M}  {self.name!r} ({self.subject}): a day plan of {when}{by} lost to a "
+                f"later one of {_stamp_time(self.winner_stamp)}; it was: {_plan_text(self.version.get('document'))}"
+            )
         what = f"{self.name!r} ({self.subject})" if self.kind == "person" else f"setting {self.subject}"
         by = f" on {self.version['kiosk']}" if self.version.get("kiosk") else ""
         return (
@@ -254,6 +262,23 @@ def _stamp_time(stamp: int | None) -> str:
     if not stamp:
         return "an unknown time"
     return datetime.fromtimestamp(stamp / 1000, tz=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _plan_text(document: Any) -> str:
+    """A plan in one line: its items' times and sentences (the whole document is on the hub)."""
+    items = document.get("items") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        return repr(document)
+    parts = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        text = item.get("text")
+        if isinstance(text, dict):
+            text = text.get("en") or next(iter(text.values()), "")
+        when = item.get("at") or ("after the previous one" if item.get("after") else "")
+        parts.append(f"{when} {text or item.get('id') or item.get('pack') or ''}".strip())
+    return f"{len(parts)} items: " + "; ".join(parts)
 
 
 def _version_text(version: dict[str, Any], skip: tuple[str, ...] = ()) -> str:

@@ -25,6 +25,8 @@ workshop with ``--person`` or ``--since``.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import uuid as uuidlib
 from dataclasses import dataclass
@@ -37,7 +39,14 @@ from kiosk.hub.errors import HubError, connect, hub_errors
 from kiosk.journal import Journal
 from kiosk.journal.journal import PULLED_AT_SETTING
 from kiosk.journal.model import to_ms
-from kiosk.journal.export import CSV_COLUMNS, csv_line, csv_rows, xapi_statements
+from kiosk.journal.export import (
+    CSV_COLUMNS,
+    csv_line,
+    csv_rows,
+    plan_csv_rows,
+    plan_xapi_statements,
+    xapi_statements,
+)
 
 _RUN_COLUMNS = (
     "r.uuid::text, r.person_uuid::text, r.device_uuid::text, r.local_id, r.pack_id, r.pack_version, r.content_hash, "
@@ -47,6 +56,13 @@ _RUN_COLUMNS = (
 _EVENTS = (
     "SELECT e.run_uuid::text, e.uuid::text, e.local_id, e.step_number, e.event, e.at_ms, e.duration_ms, e.level "
     "FROM hub.step_events e WHERE e.run_uuid = ANY(%s::uuid[]) ORDER BY e.run_uuid, e.local_id"
+)
+
+# A day-plan event (hub schema 5) with its kiosk's ids: uuid, person, device, local id, person's
+# local id, day, item, event, at, due, run.
+_PLAN_EVENTS = (
+    "SELECT e.uuid::text, e.person_uuid::text, e.device_uuid::text, e.local_id, e.person_local_id, "
+    "to_char(e.day, 'YYYY-MM-DD'), e.item_id, e.event, e.at_ms, e.due_at_ms, e.run_uuid::text FROM hub.plan_events e"
 )
 
 
@@ -78,6 +94,27 @@ def _runs(conn: psycopg.Connection, person_uuid: str | None) -> list[tuple[Any, 
     params = (person_uuid,) if person_uuid is not None else ()
     sql = f"SELECT {_RUN_COLUMNS} FROM hub.runs r{where} ORDER BY r.device_uuid, r.local_id"
     return conn.execute(sql, params).fetchall()
+
+
+def _plan_events(conn: psycopg.Connection, person_uuid: str | None) -> list[tuple[Any, ...]]:
+    where = " WHERE e.person_uuid = %s::uuid" if person_uuid is not None else ""
+    params = (person_uuid,) if person_uuid is not None else ()
+    return conn.execute(f"{_PLAN_EVENTS}{where} ORDER BY e.device_uuid, e.local_id", params).fetchall()
+
+
+def _insert_plan_events(
+    journal: Journal, rows: Sequence[tuple[Any, ...]], event_id: Any, person_id: dict[str, int], run_id: dict[str, int]
+) -> None:
+    """Write hub plan events into ``journal`` as its own (no device), with the ids given."""
+    with journal.db.transaction() as db:
+        db.executemany(
+            "INSERT INTO plan_events (id, uuid, person_id, day, item_id, event, at_ms, due_at_ms, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (event_id(row), row[0], person_id[row[1]], *row[5:10], run_id.get(row[10]) if row[10] else None)
+                for row in rows
+            ),
+        )
 
 
 def _events(conn: psycopg.Connection, run_uuids: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -162,12 +199,18 @@ def kiosk_journals(conn: psycopg.Connection, person_uuid: str | None = None) -> 
     exactly that kiosk's ended runs, events and their people, with the kiosk's own ids; and the
     kiosk's id of ``person_uuid`` (None without a person). Each journal is closed after its turn."""
     runs = _runs(conn, person_uuid)
-    people = _people(conn, sorted({row[1] for row in runs}))
+    plan_events = _plan_events(conn, person_uuid)
+    people = _people(conn, sorted({row[1] for row in runs} | {row[1] for row in plan_events}))
     names = _device_names(conn)
     by_device: dict[str, list[tuple[Any, ...]]] = {}
+    plans_by_device: dict[str, list[tuple[Any, ...]]] = {}
     for row in runs:
         if row[1] in people:  # a person deleted right now: their runs are going too
             by_device.setdefault(row[2] or "", []).append(row)
+    for row in plan_events:
+        if row[1] in people:
+            plans_by_device.setdefault(row[2], []).append(row)
+            by_device.setdefault(row[2], [])
     for device, device_runs in sorted(by_device.items()):
         # that kiosk is "this device" in its rebuilt journal: its runs are the journal's own, which
         # are what the kiosk's exporter writes (it leaves out copies of other kiosks' runs)
@@ -176,6 +219,9 @@ def kiosk_journals(conn: psycopg.Connection, person_uuid: str | None = None) -> 
             person_id: dict[str, int] = {}
             for row in device_runs:
                 person_id.setdefault(row[1], int(row[14]) if row[14] is not None else _stand_in_id(row[1]))
+            device_plan_events = plans_by_device.get(device, [])
+            for row in device_plan_events:
+                person_id.setdefault(row[1], int(row[4]) if row[4] is not None else _stand_in_id(row[1]))
             for person, local in person_id.items():
                 _insert_person(journal, local, people[person])
             if device:
@@ -183,6 +229,7 @@ def kiosk_journals(conn: psycopg.Connection, person_uuid: str | None = None) -> 
             run_id = {row[0]: int(row[3]) for row in device_runs}
             events = _events(conn, list(run_id))
             _insert_runs(journal, device_runs, events, run_id, person_id, lambda row: int(row[2]))
+            _insert_plan_events(journal, device_plan_events, lambda row: int(row[3]), person_id, run_id)
             yield journal, (person_id.get(person_uuid) if person_uuid is not None else None)
         finally:
             journal.close()
@@ -195,7 +242,9 @@ def write_hub_csv(
     out.write(csv_line(CSV_COLUMNS))
     count = 0
     for journal, person_id in kiosk_journals(conn, person_uuid):
-        for row in csv_rows(journal, person_id=person_id, since=since):
+        steps = csv_rows(journal, person_id=person_id, since=since)
+        plans = plan_csv_rows(journal, person_id=person_id, since=since)
+        for row in heapq.merge(steps, plans, key=lambda row: row[1]):  # as kiosk.journal.export.write_csv
             out.write(csv_line(row))
             count += 1
     return count
@@ -214,7 +263,10 @@ def write_hub_xapi(
     count = 0
     out.write("[")
     for journal, person_id in kiosk_journals(conn, person_uuid):
-        for statement in xapi_statements(journal, person_id=person_id, since=since, include_names=include_names):
+        for statement in itertools.chain(
+            xapi_statements(journal, person_id=person_id, since=since, include_names=include_names),
+            plan_xapi_statements(journal, person_id=person_id, since=since, include_names=include_names),
+        ):
             out.write(",\n" if count else "\n")
             out.write(json.dumps(statement, ensure_ascii=False, separators=(",", ":")))
             count += 1
@@ -248,6 +300,19 @@ def person_journal(conn: psycopg.Connection, person_uuid: str) -> Journal:
         run_id = {row[0]: number for number, row in enumerate(runs, start=1)}
         numbers = {(row[0], row[2]): number for number, row in enumerate(events, start=1)}
         _insert_runs(journal, runs, events, run_id, {person_uuid: PERSON_ID}, lambda row: numbers[(row[0], row[2])])
+        # the day plan and what the worker did of it on every kiosk (the report's "The day")
+        plan = conn.execute(
+            "SELECT document, changed_stamp FROM hub.plans WHERE person_uuid = %s::uuid AND document IS NOT NULL",
+            (person_uuid,),
+        ).fetchone()
+        if plan is not None:  # the stamp is the edit's time in ms (a hybrid logical clock's)
+            journal.db.write(
+                "INSERT INTO plans (person_id, document, changed_at_ms, changed_stamp) VALUES (?, ?, ?, ?)",
+                (PERSON_ID, json.dumps(plan[0], ensure_ascii=False, separators=(",", ":")), plan[1], plan[1]),
+            )
+        plan_events = sorted(_plan_events(conn, person_uuid), key=lambda row: (row[8], row[2], row[3]))
+        plan_numbers = {row[0]: number for number, row in enumerate(plan_events, start=1)}
+        _insert_plan_events(journal, plan_events, lambda row: plan_numbers[row[0]], {person_uuid: PERSON_ID}, run_id)
         journal.set_setting(PULLED_AT_SETTING, to_ms(journal.now()))
     except BaseException:
         journal.close()

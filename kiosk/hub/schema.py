@@ -537,6 +537,164 @@ SELECT hub.grant_member(role, kind) FROM hub.members;
 """
 
 
+# Day plans follow the worker (docs/hub.md, "Day plans"): a worker uses whichever tablet is free, so
+# their plan and what they did of it today must be on every kiosk of the workshop.
+#
+# * ``plans``: one per person, the same JSON document the kiosk's journal holds (``document`` NULL:
+#   the plan was removed), last writer wins by the hybrid-logical-clock stamp exactly like a person
+#   or a setting, the losing version kept whole in ``changes`` (new kind ``plan``, subject the
+#   person's uuid).
+# * ``plan_events``: started, done, skipped, reminded, by the UUID made on the kiosk (sending twice
+#   changes nothing), with the kiosk's own ids (exports from the hub) and the inserting transaction,
+#   so kiosks pull them by the same high-water mark as runs (``hub.workshop_plan_events``).
+# * Both hang on ``people`` by a cascading foreign key: deleting a person (``hub.delete_person``,
+#   unchanged) takes them. ``hub.merge_people`` now moves the plan events to the person kept, and
+#   the plan too when the person kept has none; otherwise the merged-away plan goes to the change log.
+# * NOTIFY ``plans`` on both, so a plan edited or an item done on one kiosk reaches the others at once.
+_V5 = """
+ALTER TABLE hub.changes DROP CONSTRAINT changes_kind_check;
+ALTER TABLE hub.changes ADD CONSTRAINT changes_kind_check CHECK (kind IN ('person', 'setting', 'merge', 'plan'));
+
+CREATE TABLE hub.plans (
+    workshop      text   NOT NULL,
+    person_uuid   uuid   NOT NULL,
+    document      jsonb,                          -- kiosk.plan format 1; NULL: the plan was removed
+    changed_stamp bigint NOT NULL,                -- hybrid logical clock of the last edit
+    origin        text   NOT NULL,                -- the device (or 'merge') that made it
+    PRIMARY KEY (workshop, person_uuid),
+    FOREIGN KEY (workshop, person_uuid) REFERENCES hub.people (workshop, uuid) ON DELETE CASCADE
+);
+
+CREATE TABLE hub.plan_events (
+    workshop        text   NOT NULL,
+    uuid            uuid   NOT NULL,              -- made on the kiosk: sending twice changes nothing
+    person_uuid     uuid   NOT NULL,
+    device_uuid     uuid   NOT NULL,
+    local_id        bigint NOT NULL,              -- the event's id on its kiosk (exports)
+    person_local_id bigint,                       -- the person's id on that kiosk (exports)
+    day             date   NOT NULL,              -- the worker's local day
+    item_id         text   NOT NULL,
+    event           text   NOT NULL CHECK (event IN ('started', 'done', 'skipped', 'reminded')),
+    at_ms           bigint NOT NULL,
+    due_at_ms       bigint,
+    run_uuid        uuid,                         -- the pack run that did it
+    xact            xid8   NOT NULL DEFAULT pg_current_xact_id(),
+    received_at     timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (workshop, uuid),
+    FOREIGN KEY (workshop, person_uuid) REFERENCES hub.people (workshop, uuid) ON DELETE CASCADE
+);
+CREATE INDEX plan_events_by_xact ON hub.plan_events (workshop, xact, uuid);
+CREATE INDEX plan_events_by_person ON hub.plan_events (workshop, person_uuid, day);
+
+ALTER TABLE hub.plans ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_workshop ON hub.plans
+    USING (workshop = (SELECT hub.my_workshop())) WITH CHECK (workshop = (SELECT hub.my_workshop()));
+ALTER TABLE hub.plan_events ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_workshop ON hub.plan_events
+    USING (workshop = (SELECT hub.my_workshop())) WITH CHECK (workshop = (SELECT hub.my_workshop()));
+
+CREATE TRIGGER notify_kiosks AFTER INSERT OR UPDATE OR DELETE ON hub.plans
+    FOR EACH ROW EXECUTE FUNCTION hub.notify_change('plans');
+CREATE FUNCTION hub.notify_plan_events() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pg_notify(hub.channel(w.workshop), 'plans') FROM (SELECT DISTINCT workshop FROM new_events) w;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER notify_kiosks_plan_events AFTER INSERT ON hub.plan_events REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION hub.notify_plan_events();
+
+-- A page of the plan events the other kiosks of the caller's workshop sent, from a mark on the
+-- inserting transaction (as hub.workshop_runs), with the name of the kiosk that recorded each.
+CREATE FUNCTION hub.workshop_plan_events(after_xact xid8, after_uuid uuid, not_from uuid, page integer)
+    RETURNS TABLE (
+        xact text, uuid text, person_uuid text, device_uuid text, device_name text, day text, item_id text,
+        event text, at_ms bigint, due_at_ms bigint, run_uuid text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT e.xact::text, e.uuid::text, e.person_uuid::text, e.device_uuid::text, d.name, to_char(e.day, 'YYYY-MM-DD'),
+           e.item_id, e.event, e.at_ms, e.due_at_ms, e.run_uuid::text
+    FROM hub.plan_events e
+    JOIN hub.members m ON m.role = session_user AND m.workshop = e.workshop
+    LEFT JOIN hub.devices d ON d.workshop = e.workshop AND d.uuid = e.device_uuid
+    WHERE (e.xact, e.uuid) > (after_xact, after_uuid) AND e.device_uuid IS DISTINCT FROM not_from
+    ORDER BY e.xact, e.uuid
+    LIMIT page
+$$;
+REVOKE ALL ON FUNCTION hub.workshop_plan_events(xid8, uuid, uuid, integer) FROM PUBLIC;
+
+-- Merging keeps what the worker did of their day: the plan events of the person merged away move
+-- to the person kept (before the person goes, which would take them by cascade), and so does their
+-- plan when the person kept has none; a plan the person kept already has wins, and the other goes
+-- to the change log. Then the merge of schema 3 (kept as hub.merge_people_runs) does the rest.
+ALTER FUNCTION hub.merge_people(uuid, uuid) RENAME TO merge_people_runs;
+CREATE FUNCTION hub.merge_people(keep uuid, other uuid) RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    member_workshop text; member_kind text; in_workshop text; kept_plan hub.plans; gone_plan hub.plans; stamp bigint;
+BEGIN
+    SELECT workshop, kind INTO member_workshop, member_kind FROM hub.members WHERE role = session_user;
+    IF member_kind IS NOT NULL AND member_kind <> 'coach' THEN
+        RAISE EXCEPTION 'only a coach or the administrator can merge people' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    LOCK TABLE hub.people IN EXCLUSIVE MODE;
+    SELECT k.workshop INTO in_workshop FROM hub.people k JOIN hub.people o ON o.workshop = k.workshop AND o.uuid = other
+        WHERE k.uuid = keep AND keep <> other AND (member_workshop IS NULL OR k.workshop = member_workshop);
+    IF in_workshop IS NOT NULL THEN
+        UPDATE hub.plan_events SET person_uuid = keep WHERE workshop = in_workshop AND person_uuid = other;
+        SELECT * INTO kept_plan FROM hub.plans WHERE workshop = in_workshop AND person_uuid = keep;
+        SELECT * INTO gone_plan FROM hub.plans WHERE workshop = in_workshop AND person_uuid = other;
+        IF gone_plan.document IS NOT NULL THEN
+            IF kept_plan.document IS NULL THEN
+                stamp := GREATEST((extract(epoch FROM clock_timestamp()) * 1000)::bigint,
+                                  COALESCE(kept_plan.changed_stamp, 0) + 1, gone_plan.changed_stamp + 1);
+                INSERT INTO hub.plans (workshop, person_uuid, document, changed_stamp, origin)
+                    VALUES (in_workshop, keep, gone_plan.document, stamp, 'merge')
+                    ON CONFLICT (workshop, person_uuid) DO UPDATE SET document = excluded.document,
+                        changed_stamp = excluded.changed_stamp, origin = excluded.origin;
+            ELSE
+                INSERT INTO hub.changes (workshop, kind, subject, stamp, origin, version, winner_stamp, winner_origin)
+                    VALUES (in_workshop, 'plan', keep::text, gone_plan.changed_stamp, 'merge',
+                            jsonb_build_object('document', gone_plan.document, 'merged_from', other::text),
+                            kept_plan.changed_stamp, kept_plan.origin)
+                    ON CONFLICT DO NOTHING;
+            END IF;
+        END IF;
+    END IF;
+    RETURN hub.merge_people_runs(keep, other);
+END $$;
+REVOKE ALL ON FUNCTION hub.merge_people(uuid, uuid) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION hub.grant_member(member name, member_kind text) RETURNS void LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), member);
+    EXECUTE format('GRANT USAGE ON SCHEMA hub TO %I', member);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION hub.my_workshop(), hub.channel(text) TO %I', member);
+    EXECUTE format('GRANT SELECT ON hub.members, hub.people, hub.tombstones, hub.settings, hub.photos, '
+                   'hub.merges, hub.changes, hub.help_calls, hub.plans TO %I', member);
+    EXECUTE format('GRANT UPDATE (cleared_at, cleared_by) ON hub.help_calls TO %I', member);
+    IF member_kind = 'kiosk' THEN
+        EXECUTE format('GRANT INSERT ON hub.people, hub.devices, hub.runs, hub.step_events, hub.settings, '
+                       'hub.photos, hub.changes, hub.help_calls, hub.plans, hub.plan_events TO %I', member);
+        -- edits of a person, of shared settings and of plans, last writer wins (by changed_stamp)
+        EXECUTE format('GRANT UPDATE (name, language, preferences, archived, changed_stamp, photo_sha256) '
+                       'ON hub.people TO %I', member);
+        EXECUTE format('GRANT UPDATE (value, changed_stamp, origin) ON hub.settings TO %I', member);
+        EXECUTE format('GRANT UPDATE (document, changed_stamp, origin) ON hub.plans TO %I', member);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION hub.forget_person(uuid), hub.person_runs(uuid), '
+                       'hub.workshop_runs(xid8, bigint, uuid, uuid, integer), '
+                       'hub.workshop_plan_events(xid8, uuid, uuid, integer) TO %I', member);
+    ELSE
+        EXECUTE format('GRANT SELECT ON hub.devices, hub.runs, hub.step_events, hub.plan_events TO %I', member);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION hub.merge_people(uuid, uuid), hub.person_runs(uuid) TO %I',
+                       member);
+    END IF;
+END $$;
+REVOKE ALL ON FUNCTION hub.grant_member(name, text) FROM PUBLIC;
+SELECT hub.grant_member(role, kind) FROM hub.members;
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -550,6 +708,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "the kiosk's person id and the support levels, for exports and reports from the hub", _V2),
     Migration(3, "shared photos, family PINs and settings; change log; merges; help calls; NOTIFY", _V3),
     Migration(4, "run summaries of the other kiosks for each kiosk (one view across kiosks); runs NOTIFY", _V4),
+    Migration(5, "day plans and plan events, shared by every kiosk of the workshop; merges move them", _V5),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

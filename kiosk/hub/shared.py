@@ -59,6 +59,10 @@ class SharedState:
     settings: dict[str, list[Any]] = field(default_factory=dict)
     pending: dict[str, list[Any]] = field(default_factory=dict)
     clock: int = 0
+    #: day plans (``kiosk.hub.plans``): person uuid -> [stamp, the hub has a plan (not a removal)]
+    plans: dict[str, list[Any]] = field(default_factory=dict)
+    #: plans removed here, not on the hub yet: person uuid -> the stamp of the removal
+    plan_removals: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, journal: Journal) -> "SharedState":
@@ -70,18 +74,37 @@ class SharedState:
             settings={str(k): list(v) for k, v in dict(raw.get("settings") or {}).items()},
             pending={str(k): list(v) for k, v in dict(raw.get("pending") or {}).items()},
             clock=int(raw.get("clock") or 0),
+            plans={str(k): list(v) for k, v in dict(raw.get("plans") or {}).items()},
+            plan_removals={str(k): int(v) for k, v in dict(raw.get("plan_removals") or {}).items()},
         )
 
     def save(self, journal: Journal) -> None:
         journal.set_setting(
             STATE_SETTING,
-            {"people": self.people, "settings": self.settings, "pending": self.pending, "clock": self.clock},
+            {
+                "people": self.people,
+                "settings": self.settings,
+                "pending": self.pending,
+                "clock": self.clock,
+                "plans": self.plans,
+                "plan_removals": self.plan_removals,
+            },
         )
 
     def next_stamp(self, journal: Journal) -> int:
         """A hybrid-logical-clock stamp: the wall clock in ms, but past every stamp seen here."""
-        row = journal.db.read_one("SELECT COALESCE(MAX(changed_stamp), 0) FROM people")
-        seen = max([self.clock, int(row[0]) if row else 0, *(int(v[0]) for v in self.settings.values())])
+        row = journal.db.read_one(
+            "SELECT MAX((SELECT COALESCE(MAX(changed_stamp), 0) FROM people), "
+            "(SELECT COALESCE(MAX(changed_stamp), 0) FROM plans))"
+        )
+        seen = max(
+            [
+                self.clock,
+                int(row[0]) if row else 0,
+                *(int(v[0]) for v in self.settings.values()),
+                *(int(v[0]) for v in self.plans.values()),
+            ]
+        )
         self.clock = max(int(time.time() * 1000), seen + 1)
         return self.clock
 
@@ -419,20 +442,38 @@ def pull_merges(journal: Journal, conn: psycopg.Connection, state: SharedState) 
             )
             if kept is None:
                 continue
-        move_person(journal, gone, kept)
+        move_person(journal, gone, kept, keep_plan=_plan_edited_here(journal, from_uuid, state))
         state.people.pop(from_uuid, None)
+        state.plans.pop(from_uuid, None)
+        state.plan_removals.pop(from_uuid, None)
         merged += 1
     if merged:
         state.save(journal)
     return merged
 
 
-def move_person(journal: Journal, gone: Person, kept: Person) -> None:
+def _plan_edited_here(journal: Journal, person_uuid: str, state: SharedState) -> bool:
+    """The person's plan here is an edit the hub has not had (so a merge must not drop it)."""
+    known = state.plans.get(person_uuid)
+    return any(u == person_uuid and (known is None or int(known[0]) != stamp) for u, stamp, _ in journal.plan_stamps())
+
+
+def move_person(journal: Journal, gone: Person, kept: Person, *, keep_plan: bool = False) -> None:
     """Everything of ``gone`` on this kiosk becomes ``kept``'s, in one transaction: runs (the open
-    one too), per-person settings the kept person has not got, the photo when kept has none; then
-    ``gone`` is removed with a tombstone the hub already has (so it is never brought back)."""
+    one too), plan events, per-person settings the kept person has not got, the photo when kept has
+    none; then ``gone`` is removed with a tombstone the hub already has (so it is never brought
+    back). ``gone``'s day plan goes with them (the hub's merge decided the kept person's plan, and
+    the next pull brings it), unless ``keep_plan`` (an edit made here the hub never saw) and kept has
+    none here: then it becomes kept's, and is sent as an edit of kept's plan."""
     with journal.db.transaction() as db:
         db.execute("UPDATE runs SET person_id = ? WHERE person_id = ?", (kept.id, gone.id))
+        db.execute("UPDATE plan_events SET person_id = ? WHERE person_id = ?", (kept.id, gone.id))
+        if keep_plan:
+            db.execute(
+                "UPDATE plans SET person_id = ? WHERE person_id = ? "
+                "AND NOT EXISTS (SELECT 1 FROM plans WHERE person_id = ?)",
+                (kept.id, gone.id, kept.id),
+            )
         rows = db.execute(
             "SELECT key, value FROM settings WHERE key GLOB ? OR key GLOB ?", (f"*.{gone.id}", f"*.{gone.id}.*")
         ).fetchall()

@@ -22,6 +22,10 @@ the hub being away (for minutes or for a week) loses nothing and blocks nothing.
    and the report count every kiosk's runs, offline too. A pulled run is never pushed back, exported
    or resumed here: only this kiosk's own runs are (the journal's ``OWN_RUN_SQL``).
 
+Day plans and plan events follow the worker (``kiosk.hub.plans``): plans edited here go out after
+the runs and the hub's newer ones come in after the settings, last writer wins like people; plan
+events are pushed and pulled like runs, by their UUID and a transaction mark.
+
 People, photos, family PINs and settings are sent only when edited here; a concurrent edit resolves
 last-writer-wins and the losing version is kept in the hub's change log; people merged by a coach
 are merged here before anything is sent (``kiosk.hub.shared``). Between rounds, a ``HubListener``
@@ -45,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import psycopg
 
-from kiosk.hub import shared
+from kiosk.hub import plans, shared
 from kiosk.hub.errors import HubError, connect, hub_errors, where
 from kiosk.journal import Journal, JournalError
 from kiosk.journal.journal import OWN_RUN_SQL, PULLED_AT_SETTING, PulledRun
@@ -111,6 +115,11 @@ class RoundResult:
     merged_here: int = 0  # people merged on the hub whose records were moved here
     runs_waiting: int = 0  # ended runs not yet on the hub after the round (0 when it finished)
     runs_pulled: int = 0  # other kiosks' runs new to this journal
+    plans_sent: int = 0  # day plans edited or removed here, sent
+    plans_received: int = 0  # day plans the hub had newer, applied here
+    plan_events_sent: int = 0
+    plan_events_new: int = 0  # of those, new to the hub
+    plan_events_pulled: int = 0  # other kiosks' plan events new to this journal
     seconds: float = 0.0
 
     @property
@@ -162,14 +171,20 @@ def sync_round(
     with hub_errors(url):
         workshop = my_workshop(conn, url)
         state = shared.note_local_changes(journal)
+        plans.note_plan_removals(journal, state)
         _pull_deletions(journal, conn, result)
         result.merged_here = shared.pull_merges(journal, conn, state)
         _push_deletions(journal, conn, result)
         _push_runs(journal, conn, workshop, result, batch_runs, should_stop, state)
+        if not should_stop():  # the plans need their people on the hub, which _push_runs sent unless stopped
+            _push_plans(journal, conn, workshop, result, should_stop, state)
         result.people_received = shared.pull_people(journal, conn, state)
         result.settings_received = shared.pull_settings(journal, conn, state)
+        result.plans_received = plans.pull_plans(journal, conn, state)
         if not should_stop():
             result.runs_pulled = pull_runs(journal, conn, should_stop=should_stop)
+        if not should_stop():  # after the runs: a pulled event then points at this journal's copy of its run
+            result.plan_events_pulled = plans.pull_plan_events(journal, conn, should_stop=should_stop)
     result.runs_waiting = runs_waiting(journal)
     result.seconds = time.perf_counter() - started
     return result
@@ -316,6 +331,26 @@ def _push_runs(
             break
 
 
+def _push_plans(
+    journal: Journal,
+    conn: psycopg.Connection,
+    workshop: str,
+    result: RoundResult,
+    should_stop: Callable[[], bool],
+    state: shared.SharedState,
+) -> None:
+    """The day plans edited or removed here (one hub transaction), then this kiosk's plan events;
+    after the people, which they need on the hub (``_push_runs`` sent them)."""
+    with conn.transaction():
+        pushed = plans.push_plans(journal, conn, workshop, state, journal.device.id)
+    plans.plans_sent(state, journal, pushed)  # the hub has committed
+    result.plans_sent = pushed.sent
+    result.conflicts_kept += pushed.lost
+    result.plan_events_sent, result.plan_events_new = plans.push_plan_events(
+        journal, conn, workshop, should_stop=should_stop
+    )
+
+
 def sync_once(journal: Journal, url: str, *, batch_runs: int = DEFAULT_BATCH_RUNS) -> RoundResult:
     """Connect, run one round, disconnect (``kiosk hub sync``)."""
     with hub_errors(url), connect(url, autocommit=True) as conn:
@@ -378,9 +413,9 @@ class HubSync:
         self.journal_path = Path(journal_path)
         self.watch_s = watch_s
         if listener is not None:  # another kiosk changed something: a round now, not at the interval
-            # people: a person or setting changed; runs: another kiosk sent runs, to pull at once
+            # people: a person or setting changed; runs: another kiosk sent runs; plans: a plan or plan event
             listener.subscribe(
-                lambda payload: self.sync_soon() if payload in ("people", "runs") else None, self.sync_soon
+                lambda payload: self.sync_soon() if payload in ("people", "runs", "plans") else None, self.sync_soon
             )
         self.hub_url = hub_url
         self.interval_s = interval_s
@@ -448,7 +483,7 @@ class HubSync:
                 continue
             before = now
             try:
-                shared.note_local_changes(journal)
+                plans.note_plan_removals(journal, shared.note_local_changes(journal))
             except JournalError:
                 pass  # stamped at the next round instead
             if hub_answered:
@@ -506,7 +541,9 @@ class HubSync:
 _FINGERPRINT = (
     "SELECT (SELECT COALESCE(MAX(changed_stamp), 0) || ':' || COUNT(*) FROM people), "
     "(SELECT group_concat(key || '=' || value, ';') FROM settings "
-    "WHERE key GLOB 'ui.*' OR key GLOB 'family_pin.*' OR key = 'support.fading')"
+    "WHERE key GLOB 'ui.*' OR key GLOB 'family_pin.*' OR key = 'support.fading'), "
+    "(SELECT COALESCE(MAX(changed_stamp), 0) || ':' || COUNT(*) FROM plans), "
+    "(SELECT COALESCE(MAX(id), 0) FROM plan_events)"
 )
 
 

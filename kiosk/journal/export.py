@@ -15,7 +15,7 @@ import mimetypes
 from datetime import date, datetime
 from typing import Any, Iterable, Iterator, TextIO
 
-from kiosk.journal.journal import OWN_RUN_SQL, Journal
+from kiosk.journal.journal import OWN_PLAN_EVENT_SQL, OWN_RUN_SQL, Journal
 from kiosk.journal.model import from_ms, iso_utc, start_of, to_ms
 from kiosk.journal.xapi import RunStatements, plan_statement
 
@@ -110,20 +110,29 @@ def csv_rows(
         yield (event_id, iso_utc(from_ms(at_ms)), *middle, outcome or "", LEVEL_WORDS.get(level, ""), "")
 
 
-def plan_csv_rows(
-    journal: Journal, *, person_id: int | None = None, since: date | datetime | None = None
-) -> Iterator[tuple[Any, ...]]:
-    """One tuple per day-plan event (``kiosk.plan``), in ``CSV_COLUMNS`` order, oldest first: the
-    event is ``plan_started``, ``plan_done``, ``plan_skipped`` or ``plan_reminded``, ``plan_item``
-    names the item, ``event_id`` is ``plan-<id>`` (plan events are numbered apart from step events),
-    and the pack columns are filled when the item ran a pack."""
-    where, params = [], []
+def _own_plan_events(person_id: int | None, since: date | datetime | None) -> tuple[list[str], list[Any]]:
+    """The WHERE terms (on ``plan_events e``) and parameters both plan exports share: this
+    kiosk's own events, of one person, since a moment."""
+    where: list[str] = [OWN_PLAN_EVENT_SQL]
+    params: list[Any] = []
     if person_id is not None:
         where.append("e.person_id = ?")
         params.append(person_id)
     if since is not None:
         where.append("e.at_ms >= ?")
         params.append(to_ms(start_of(since)))
+    return where, params
+
+
+def plan_csv_rows(
+    journal: Journal, *, person_id: int | None = None, since: date | datetime | None = None
+) -> Iterator[tuple[Any, ...]]:
+    """One tuple per day-plan event (``kiosk.plan``), in ``CSV_COLUMNS`` order, oldest first: the
+    event is ``plan_started``, ``plan_done``, ``plan_skipped`` or ``plan_reminded``, ``plan_item``
+    names the item, ``event_id`` is ``plan-<id>`` (plan events are numbered apart from step events),
+    and the pack columns are filled when the item ran a pack. Only this kiosk's own events: copies of
+    other kiosks' events (pulled from the hub) are theirs to export, as with runs."""
+    where, params = _own_plan_events(person_id, since)
     sql = (
         "SELECT e.id, e.at_ms, p.id, p.name, r.pack_id, r.pack_version, r.content_hash, e.run_id, e.event, "
         "r.outcome, e.item_id FROM plan_events e JOIN people p ON p.id = e.person_id "
@@ -253,14 +262,10 @@ def xapi_statements(
 def plan_xapi_statements(
     journal: Journal, *, person_id: int | None = None, since: date | datetime | None = None, include_names: bool = False
 ) -> Iterator[dict[str, Any]]:
-    """xAPI statements for the day-plan events (``kiosk.xapi.plan_statement``), oldest first."""
-    where, params = [], []
-    if person_id is not None:
-        where.append("e.person_id = ?")
-        params.append(person_id)
-    if since is not None:
-        where.append("e.at_ms >= ?")
-        params.append(to_ms(start_of(since)))
+    """xAPI statements for the day-plan events (``kiosk.xapi.plan_statement``), oldest first. Only
+    this kiosk's own events: a statement's id is derived from the recording kiosk's ids, so another
+    kiosk's event (a copy from the hub) is that kiosk's to send."""
+    where, params = _own_plan_events(person_id, since)
     sql = (
         "SELECT e.id, e.person_id, p.name, p.language, e.day, e.item_id, e.event, e.at_ms, e.due_at_ms, e.run_id "
         "FROM plan_events e JOIN people p ON p.id = e.person_id"
@@ -388,7 +393,24 @@ def person_export(journal: Journal, person_id: int) -> dict[str, Any]:
         "plan_events": [
             {"id": i, "day": day, "item": item, "event": event, "timestamp": iso_utc(from_ms(at_ms)), "run_id": run}
             for i, day, item, event, at_ms, run in journal.db.read(
-                "SELECT id, day, item_id, event, at_ms, run_id FROM plan_events WHERE person_id = ? ORDER BY id",
+                "SELECT id, day, item_id, event, at_ms, run_id FROM plan_events e "
+                f"WHERE person_id = ? AND {OWN_PLAN_EVENT_SQL} ORDER BY id",
+                (person_id,),
+            )
+        ],
+        # copies of what the worker did of their plan on other kiosks (the hub): held here, not recorded here
+        "plan_events_from_other_kiosks": [
+            {
+                "uuid": event_uuid,
+                "kiosk": {"id": device, "name": device_names.get(device, "")},
+                "day": day,
+                "item": item,
+                "event": event,
+                "timestamp": iso_utc(from_ms(at_ms)),
+            }
+            for event_uuid, device, day, item, event, at_ms in journal.db.read(
+                "SELECT e.uuid, e.device_id, e.day, e.item_id, e.event, e.at_ms FROM plan_events e "
+                f"WHERE e.person_id = ? AND NOT {OWN_PLAN_EVENT_SQL} ORDER BY e.at_ms, e.id",
                 (person_id,),
             )
         ],

@@ -60,6 +60,18 @@ PULLED_AT_SETTING = "hub.sync.pulled_at_ms"
 #: crash recovery and resuming touch only these. A NULL device is this kiosk's (migration 2 gave
 #: every older run this device; only hub-made journals can hold a run without one).
 OWN_RUN_SQL = "(r.device_id IS NULL OR r.device_id = (SELECT id FROM devices WHERE this_device = 1))"
+#: Plan events this kiosk recorded itself (not copies pulled from the hub, which name their kiosk):
+#: exports and the sync's push read only these (journal migration 8). Needs the alias ``e``.
+OWN_PLAN_EVENT_SQL = "(e.device_id IS NULL OR e.device_id = (SELECT id FROM devices WHERE this_device = 1))"
+#: The latest plan stamp this journal has seen that no plan here carries any more (a removal, from
+#: the hub or made here), so that a plan made again after a removal still orders after it.
+PLAN_CLOCK_SETTING = "hub.sync.plan_clock"
+#: The hybrid logical clock stamp of an edit of a plan (``kiosk.plan.store``): the time in ms (the
+#: parameter), but past every plan stamp this journal has seen, pulled ones and removals included.
+NEXT_PLAN_STAMP_SQL = (
+    "MAX(?, (SELECT COALESCE(MAX(changed_stamp), 0) + 1 FROM plans), "
+    f"COALESCE((SELECT CAST(value AS INTEGER) + 1 FROM settings WHERE key = '{PLAN_CLOCK_SETTING}'), 0))"
+)
 _UPDATABLE_PERSON_FIELDS = frozenset({"name", "photo", "language", "preferences", "archived"})
 # The hybrid logical clock stamp of an edit of a person (docs/hub.md): the wall clock in
 # milliseconds, but always past every stamp this journal has seen (its own edits and those pulled
@@ -103,6 +115,22 @@ class RunsImported:
 
     added: int  # runs new to this journal
     unknown_people: tuple[str, ...]  # person UUIDs not (yet) here and not deleted here: runs left out
+
+
+@dataclass(frozen=True)
+class PulledPlanEvent:
+    """A day-plan event another kiosk of the workshop recorded, as the hub gives it."""
+
+    uuid: str
+    person_uuid: str
+    device_uuid: str
+    device_name: str | None
+    day: str  # the worker's local day, YYYY-MM-DD
+    item_id: str
+    event: str
+    at_ms: int
+    due_at_ms: int | None
+    run_uuid: str | None
 
 
 @dataclass(frozen=True)
@@ -685,6 +713,91 @@ class Journal:
             )
         return RunsImported(added, tuple(sorted(unknown)))
 
+    # -- day plans shared through the hub --------------------------------------------------------
+
+    def plan_stamps(self) -> list[tuple[str, int, str]]:
+        """(person uuid, stamp of the last edit, document) of every plan here, for the hub's sync."""
+        rows = self.db.read(
+            "SELECT p.uuid, pl.changed_stamp, pl.document FROM plans pl JOIN people p ON p.id = pl.person_id "
+            "WHERE p.uuid IS NOT NULL ORDER BY p.id"
+        )
+        return [(str(u), int(stamp), str(document)) for u, stamp, document in rows]
+
+    def merge_plan(self, person_uuid: str, document: str | None, changed_stamp: int) -> bool:
+        """Take in the hub's version of a worker's plan (``None``: the plan was removed) when its
+        stamp is later than this kiosk's last edit of it (last writer wins, by the hybrid logical
+        clock). True when it was applied; a person not here (or deleted here) is left alone."""
+        with self.db.transaction() as db:
+            _see_plan_stamp(db, int(changed_stamp))
+            row = db.execute("SELECT id FROM people WHERE uuid = ?", (str(person_uuid),)).fetchone()
+            if row is None:
+                return False
+            if document is None:
+                cursor = db.execute(
+                    "DELETE FROM plans WHERE person_id = ? AND changed_stamp < ?", (row[0], int(changed_stamp))
+                )
+            else:
+                cursor = db.execute(
+                    "INSERT INTO plans (person_id, document, changed_at_ms, changed_stamp) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (person_id) DO UPDATE SET document = excluded.document, "
+                    "changed_at_ms = excluded.changed_at_ms, changed_stamp = excluded.changed_stamp "
+                    "WHERE excluded.changed_stamp > plans.changed_stamp",
+                    (row[0], document, self._now_ms(), int(changed_stamp)),
+                )
+            return cursor.rowcount > 0
+
+    def next_plan_stamp(self) -> int:
+        """A stamp for an edit of a plan made now (a removal: ``kiosk.hub.plans``), remembered as seen."""
+        with self.db.transaction() as db:
+            stamp = int(db.execute(f"SELECT {NEXT_PLAN_STAMP_SQL}", (self._now_ms(),)).fetchone()[0])
+            _see_plan_stamp(db, stamp)
+        return stamp
+
+    def import_plan_events(self, events: Iterable[PulledPlanEvent]) -> RunsImported:
+        """Keep copies of the plan events other kiosks recorded (from the hub), so Now / Next and
+        the reminders know what the worker already did elsewhere today. Idempotent by the event's
+        UUID, in one transaction; a copy names its kiosk (``device_id``), so exports and the push
+        leave it alone; its run is this journal's copy of that run when there is one. Events of a
+        person deleted here are dropped; of a person not here yet, left out and named."""
+        added = 0
+        unknown: set[str] = set()
+        now_ms = self._now_ms()
+        with self.db.transaction() as db:
+            people = dict(db.execute("SELECT uuid, id FROM people WHERE uuid IS NOT NULL").fetchall())
+            devices: set[str] = set()
+            for event in events:
+                if event.device_uuid == self._device.id:
+                    continue
+                person_id = people.get(event.person_uuid)
+                if person_id is None:
+                    if not db.execute("SELECT 1 FROM tombstones WHERE uuid = ?", (event.person_uuid,)).fetchone():
+                        unknown.add(event.person_uuid)
+                    continue
+                if event.device_uuid not in devices:
+                    db.execute(
+                        "INSERT INTO devices (id, name, created_at_ms, this_device) VALUES (?, ?, ?, 0) "
+                        "ON CONFLICT (id) DO NOTHING",
+                        (event.device_uuid, event.device_name or "kiosk", now_ms),
+                    )
+                    devices.add(event.device_uuid)
+                cursor = db.execute(
+                    "INSERT INTO plan_events (person_id, day, item_id, event, at_ms, due_at_ms, run_id, uuid, device_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, (SELECT id FROM runs WHERE uuid = ?), ?, ?) ON CONFLICT (uuid) DO NOTHING",
+                    (
+                        person_id,
+                        event.day,
+                        event.item_id,
+                        event.event,
+                        event.at_ms,
+                        event.due_at_ms,
+                        event.run_uuid,
+                        event.uuid,
+                        event.device_uuid,
+                    ),
+                )
+                added += cursor.rowcount
+        return RunsImported(added, tuple(sorted(unknown)))
+
     def pulled_at(self) -> datetime | None:
         """When this kiosk last had every run of the other kiosks of its workshop (None: never;
         its figures are its own runs only)."""
@@ -751,6 +864,14 @@ def set_aside_damaged(path: Path | str, now: datetime | None = None) -> Path:
                 companion.rename(target.with_name(target.name + suffix))
         path.rename(target)
     return target
+
+
+def _see_plan_stamp(db: Any, stamp: int) -> None:
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+        "SET value = CAST(MAX(CAST(settings.value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
+        (PLAN_CLOCK_SETTING, str(int(stamp))),
+    )
 
 
 def _mark_interrupted(db: Any, run_id: int) -> None:

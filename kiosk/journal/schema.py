@@ -281,6 +281,30 @@ def _v7_day_plans(db: sqlite3.Connection) -> None:
     )
 
 
+def _v8_plans_on_the_hub(db: sqlite3.Connection) -> None:
+    """What the workshop hub needs to let a worker's day plan follow them across kiosks (docs/hub.md).
+
+    * ``plans.changed_stamp``: a hybrid logical clock stamp of the last edit of the plan, like
+      ``people.changed_stamp``, so the same plan edited on two kiosks resolves to the later edit even
+      when the tablets' clocks drift. Plans edited before this version get their edit time.
+    * ``plan_events.device_id``: the kiosk that recorded the event; NULL is this kiosk (every event
+      before this version, and every event recorded here). Events of other kiosks, pulled from the
+      hub, name their kiosk, so Now / Next and reminders know what the worker did elsewhere today,
+      while exports and the sync's push keep to this kiosk's own (``OWN_PLAN_EVENT_SQL``).
+    * A unique index on ``plan_events.uuid``: an event pulled twice is kept once. Plan events are a
+      few a day per worker, so the index costs nothing that matters (unlike step events).
+    """
+    run_script(
+        db,
+        """
+        ALTER TABLE plans ADD COLUMN changed_stamp INTEGER NOT NULL DEFAULT 0;
+        UPDATE plans SET changed_stamp = changed_at_ms;
+        ALTER TABLE plan_events ADD COLUMN device_id TEXT REFERENCES devices(id);
+        CREATE UNIQUE INDEX plan_events_by_uuid ON plan_events(uuid);
+        """,
+    )
+
+
 #: Step N (1-based) brings a journal from user_version N-1 to N.
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
@@ -290,6 +314,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v5_global_ids,
     _v6_support_levels_and_help_calls,
     _v7_day_plans,
+    _v8_plans_on_the_hub,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

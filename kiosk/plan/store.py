@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Iterable
 
-from kiosk.journal.journal import Journal
+from kiosk.journal.journal import NEXT_PLAN_STAMP_SQL, Journal
 from kiosk.journal.model import from_ms, to_ms
 from kiosk.plan.check import plan_from_document
 from kiosk.plan.day import PLAN_EVENTS, PlanEvent
@@ -25,6 +25,14 @@ log = logging.getLogger(__name__)
 
 #: Per-worker settings (``<topic>.<person id>``, exported and deleted with the person).
 NO_SOUND_SETTING = "plan_no_sound"
+# Every edit of a plan gets a hybrid-logical-clock stamp (journal migration 8; docs/hub.md): the
+# workshop hub resolves the same plan edited on two kiosks to the later edit, even when the tablets'
+# clocks drift, so the stamp is always past every plan stamp this journal has seen.
+_WRITE_PLAN = (
+    f"INSERT INTO plans (person_id, document, changed_at_ms, changed_stamp) VALUES (?, ?, ?, {NEXT_PLAN_STAMP_SQL}) "
+    "ON CONFLICT (person_id) DO UPDATE SET document = excluded.document, changed_at_ms = excluded.changed_at_ms, "
+    "changed_stamp = excluded.changed_stamp"
+)
 #: Kiosk-wide quiet hours: ``["12:00", "13:00"]`` (reminders come without sound).
 QUIET_HOURS_SETTING = "plan.quiet_hours"
 
@@ -74,11 +82,8 @@ class PlanStore:
         if self.journal.person(person_id) is None:
             raise KeyError(f"no person with id {person_id}")
         document = json.dumps(to_document(plan), ensure_ascii=False, separators=(",", ":"))
-        self.journal.db.write(
-            "INSERT INTO plans (person_id, document, changed_at_ms) VALUES (?, ?, ?) "
-            "ON CONFLICT (person_id) DO UPDATE SET document = excluded.document, changed_at_ms = excluded.changed_at_ms",
-            (person_id, document, to_ms(self.journal.now())),
-        )
+        now_ms = to_ms(self.journal.now())
+        self.journal.db.write(_WRITE_PLAN, (person_id, document, now_ms, now_ms))
 
     def delete_plan(self, person_id: int) -> None:
         self.journal.db.write("DELETE FROM plans WHERE person_id = ?", (person_id,))
@@ -97,11 +102,7 @@ class PlanStore:
         now_ms = to_ms(self.journal.now())
         with self.journal.db.transaction() as db:
             for target in targets:
-                db.execute(
-                    "INSERT INTO plans (person_id, document, changed_at_ms) VALUES (?, ?, ?) ON CONFLICT (person_id) "
-                    "DO UPDATE SET document = excluded.document, changed_at_ms = excluded.changed_at_ms",
-                    (target, document, now_ms),
-                )
+                db.execute(_WRITE_PLAN, (target, document, now_ms, now_ms))
         return targets
 
     # -- events ---------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_version_1_journal_keeps_its_history(tmp_path):
     path = tmp_path / "journal.sqlite3"
     _make_version_1_journal(path)
     with Journal.open(path) as journal:
-        assert journal.db.schema_version == SCHEMA_VERSION == 7
+        assert journal.db.schema_version == SCHEMA_VERSION == 8
         anna, ben = journal.people(include_archived=True)
         assert (anna.name, anna.photo, anna.language, dict(anna.preferences)) == (
             "Anna",
@@ -158,3 +158,32 @@ def test_a_failing_migration_leaves_the_journal_as_it_was(tmp_path, monkeypatch)
         assert journal.db.schema_version == SCHEMA_VERSION
         assert journal.db.read("SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
         assert [person.name for person in journal.people()] == ["Anna"]
+
+
+def test_migration_8_readies_a_version_7_journals_plans_for_the_hub(tmp_path):
+    """A plan stored before v8 gets its edit time as its stamp (so a later edit on another kiosk
+    still wins), its plan events count as this kiosk's own, and an event's UUID is kept once."""
+    path = tmp_path / "journal.sqlite3"
+    raw = sqlite3.connect(path, isolation_level=None)
+    for number, migration in enumerate(MIGRATIONS[:7], start=1):
+        raw.execute("BEGIN")
+        migration(raw)
+        raw.execute(f"PRAGMA user_version = {number}")
+        raw.execute("COMMIT")
+    raw.execute("INSERT INTO people (name, uuid) VALUES ('Old Worker', 'u-1')")
+    raw.execute("INSERT INTO plans (person_id, document, changed_at_ms) VALUES (1, '{\"format\": 1}', ?)", (T0,))
+    raw.execute(
+        "INSERT INTO plan_events (person_id, day, item_id, event, at_ms, uuid) VALUES (1, '2026-03-02', 'a', 'done', ?, 'e-1')",
+        (T0,),
+    )
+    raw.close()
+    with Journal.open(path) as journal:
+        assert journal.db.schema_version == SCHEMA_VERSION == 8
+        assert journal.db.read_one("SELECT changed_stamp FROM plans") == (T0,)
+        assert journal.db.read_one("SELECT device_id FROM plan_events") == (None,)
+        with pytest.raises(Exception, match="UNIQUE"):
+            journal.db.write(
+                "INSERT INTO plan_events (person_id, day, item_id, event, at_ms, uuid) "
+                "VALUES (1, '2026-03-02', 'a', 'done', 1, 'e-1')"
+            )
+        assert journal.db.read_one("PRAGMA integrity_check") == ("ok",)
