@@ -88,9 +88,7 @@ def setting_rows(settings: Any, tr: Translate) -> list[ChoiceRow]:
         ChoiceRow(
             "scan_s",
             tr("Switch scanning"),
-            tuple(
-                Choice(s, seconds_words(s, tr) if s else tr("Off"), "next" if s else "close") for s in SCAN_CHOICES
-            ),
+            tuple(Choice(s, seconds_words(s, tr) if s else tr("Off"), "next" if s else "close") for s in SCAN_CHOICES),
             min(SCAN_CHOICES, key=lambda s: abs(s - settings.scan_s)),
         ),
         ChoiceRow(
