@@ -40,6 +40,7 @@ class PackShelf:
         self.listeners: list[Listener] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-packs")
         self._running: Future | None = None
+        self._again = False  # a refresh was asked for while a scan ran: scan once more after it
 
     @property
     def loaded(self) -> bool:
@@ -47,7 +48,8 @@ class PackShelf:
 
     @property
     def scanning(self) -> bool:
-        return self._running is not None and not self._running.done()
+        """A scan runs, or its result has not reached the screens yet (or one more follows)."""
+        return self._running is not None
 
     @property
     def packs(self) -> tuple[Any, ...]:
@@ -57,8 +59,11 @@ class PackShelf:
         return next((p for p in self.packs if p.id == pack_id), None)
 
     def refresh(self) -> None:
-        """Scan in the background (at most one scan at a time); listeners hear the result."""
+        """Scan in the background (at most one scan at a time); listeners hear the result. Asked
+        while a scan runs, one more scan follows it: that scan may have read the folders before
+        the change this refresh is about ("Reload packs" right after a copy, a pack removed)."""
         if self.scanning:
+            self._again = True
             return
         try:
             self._running = self._executor.submit(self.library.scan)
@@ -70,6 +75,7 @@ class PackShelf:
         """Scan on the calling thread (tests and the benchmark want a ready shelf)."""
         if self._running is not None:
             self._running.result()
+            self._running = None
         self._set(self.library.scan())
         return self.result
 
@@ -77,12 +83,18 @@ class PackShelf:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     def _done(self, future: Future) -> None:
+        if future is not self._running:
+            return  # overtaken (``scan_now`` applied a newer result)
+        self._running = None
         try:
             result = future.result()
         except Exception as exc:  # noqa: BLE001 - a scan bug must not take the kiosk down
             log.exception("Pack scan failed: %s", exc)
             result = self.result if self.result is not None else _empty_result()
         self._set(result)
+        if self._again:
+            self._again = False
+            self.refresh()
 
     def _set(self, result: Any) -> None:
         changed = self.result is None or _ids(result) != _ids(self.result)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -59,15 +60,23 @@ class UI:
         self.pump(3)
 
     def settle(self, background: bool = True) -> None:
-        """Finish screen transitions and background work (pictures, packs, speech)."""
+        """Finish screen transitions and background work (pictures, packs, speech). Kivy's clock
+        moves on for 200 frames (10 s) at most; work still running on a thread after that (a pack
+        scan on a busy machine) is waited for in real time, up to 20 s, with the clock standing
+        still, so no idle time-out fires meanwhile."""
         app = self.app
+
+        def busy() -> bool:
+            return app.sm.transition.is_active or (background and _busy(app))
+
         for _ in range(200):
-            busy = app.sm.transition.is_active
-            if background:
-                busy = busy or _busy(app)
-            if not busy:
+            if not busy():
                 break
             _offset[0] += 0.05
+            EventLoop.idle()
+        deadline = time.monotonic() + 20
+        while busy() and time.monotonic() < deadline:
+            time.sleep(0.01)
             EventLoop.idle()
         self.pump(2)
 

@@ -60,7 +60,10 @@ def test_problems_screen_lists_translates_clears_and_undoes(kiosk, ui, tmp_path)
     app.shelf.refresh()
     ui.settle()
     ui.pump(3)
-    assert home.problems_button().badge == ""  # no problems: no badge
+    assert home.problems_button().badge == "", (
+        app.problems.stored(),
+        [str(r.path) for r in app.shelf.result.reports if not r.ok],
+    )  # no problems: no badge
 
 
 def test_a_worker_follows_the_kiosk_until_the_trainer_chooses(kiosk, ui):
@@ -131,6 +134,7 @@ def test_remove_family_pin_has_undo_and_archived_workers_come_back(kiosk, ui):
     ui.tap(person.ids.back, wait=False)
 
     assert app.sm.current == "trainer_people"
+    ui.settle()  # the faces load first (they may move the rows), then scroll to Anna's row
     people.ids.scroller.scroll_to(people.archived_rows()[0], animate=False)
     ui.pump(3)
     ui.tap(people.archived_rows()[0].ids.restore, wait=False)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.clock import Clock
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -20,10 +19,6 @@ from kiosk.ui.screens.tiles import TileScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.icon import icon_path
 from kiosk.ui.widgets.tile import Tile
-
-
-#: How long "Anna is saved." stays on the People screen.
-SAVED_SECONDS = 6.0
 
 
 class ArchivedRow(BoxLayout):
@@ -45,7 +40,7 @@ class ArchivedRow(BoxLayout):
 class TrainerPeopleScreen(TileScreen):
     archived_count = NumericProperty(0)
     photo_warning = StringProperty("")  # workers who show the same picture
-    saved_text = StringProperty("")  # "Anna is saved." after the worker form's Save, for a while
+    saved_text = StringProperty("")  # "Anna is saved." after the worker form's Save, until left
 
     def tr(self, message: str, **values: Any) -> str:
         return self.app.tr(message, self.app.kiosk_lang, **values)
@@ -54,8 +49,9 @@ class TrainerPeopleScreen(TileScreen):
         self.refresh()
         saved, self.app.just_saved = self.app.just_saved, ""
         self.saved_text = self.tr("{name} is saved.", name=saved) if saved else ""
-        if saved:
-            Clock.schedule_once(lambda _dt: setattr(self, "saved_text", ""), SAVED_SECONDS)
+
+    def on_leave(self, *_args: Any) -> None:
+        self.saved_text = ""  # said once; gone when the trainer moves on (never mid-tap: no layout jump)
 
     def refresh(self) -> None:
         self.clear_tiles()
