@@ -34,6 +34,7 @@ from typing import Any, Callable
 import psycopg
 from psycopg.types.json import Jsonb
 
+from kiosk.hub.paging import pull_in_pages
 from kiosk.hub.shared import _LOCK, SharedState, _log
 from kiosk.journal import Journal
 from kiosk.journal.journal import OWN_PLAN_EVENT_SQL, PulledPlanEvent
@@ -233,41 +234,22 @@ def pull_plan_events(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> int:
     """Take in the plan events the other kiosks of the workshop sent since the last pull; returns
-    how many were new here. The same reading as ``kiosk.hub.sync.pull_runs``: one REPEATABLE READ
-    snapshot, pages ordered by (transaction, uuid), the mark then moved to the oldest transaction
-    still running at that snapshot, held before events of a person not here yet."""
-    mark = int(str(journal.get_setting(PULL_MARK_SETTING, "0") or "0"))
-    added = 0
-    held: int | None = None
-    complete = False
-    with conn.transaction():
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        row = conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()
-        horizon = int(row[0]) if row else mark
-        after: tuple[int, str] = (mark, _BEFORE_ANY_EVENT)
-        done_below = mark
-        while not should_stop():
-            rows = conn.execute(
-                "SELECT * FROM hub.workshop_plan_events(%s::xid8, %s::uuid, %s::uuid, %s)",
-                (str(after[0]), after[1], journal.device.id, page),
-            ).fetchall()
-            pulled = [PulledPlanEvent(*row[1:]) for row in rows]
-            imported = journal.import_plan_events(pulled)
-            added += imported.added
-            if imported.unknown_people:
-                waiting = set(imported.unknown_people)
-                oldest = min(int(row[0]) for row, event in zip(rows, pulled) if event.person_uuid in waiting)
-                held = oldest if held is None else min(held, oldest)
-            if len(rows) < page:
-                complete = True
-                break
-            after = (int(rows[-1][0]), str(rows[-1][1]))
-            done_below = int(rows[-1][0])
-    new_mark = horizon if complete else min(horizon, done_below)
-    if held is not None:
-        new_mark = min(new_mark, held)
-    if new_mark > mark:
-        journal.set_setting(PULL_MARK_SETTING, str(new_mark))
+    how many were new here, read like the runs (``kiosk.hub.paging.pull_in_pages``)."""
+    added, _complete = pull_in_pages(
+        journal,
+        conn,
+        mark_setting=PULL_MARK_SETTING,
+        page=page,
+        start=lambda mark: (mark, _BEFORE_ANY_EVENT),
+        fetch=lambda after: conn.execute(
+            "SELECT * FROM hub.workshop_plan_events(%s::xid8, %s::uuid, %s::uuid, %s)",
+            (str(after[0]), after[1], journal.device.id, page),
+        ).fetchall(),
+        make=PulledPlanEvent,
+        take_in=journal.import_plan_events,
+        cursor=lambda last: (int(last[0]), str(last[1])),
+        should_stop=should_stop,
+    )
     return added
 
 

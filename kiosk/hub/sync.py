@@ -51,6 +51,7 @@ import psycopg
 
 from kiosk.hub import plans, shared
 from kiosk.hub.errors import HubError, connect, hub_errors, where
+from kiosk.hub.paging import pull_in_pages
 from kiosk.journal import Journal, JournalError
 from kiosk.journal.journal import OWN_RUN_SQL, PULLED_AT_SETTING, PulledRun
 from kiosk.journal.schema import furthest_step_sql, help_by_step_sql
@@ -198,47 +199,25 @@ def pull_runs(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> int:
     """Take in the run summaries the other kiosks of the workshop sent since the last pull; returns
-    how many were new here. Runs are read in pages from one snapshot of the hub, each page one
-    journal transaction; the mark then moves to the oldest hub transaction still running at that
-    snapshot (``pg_snapshot_xmin``), so a push that commits after this read, even one that began
-    long before, is read next time. Runs read twice are ignored by their UUID. Stopped half-way,
-    the mark moves only past what was read whole; runs of a person this kiosk does not have yet
-    hold the mark before them (read again once ``pull_people`` has brought the person).
+    how many were new here (read as ``kiosk.hub.paging.pull_in_pages`` says: no late commit missed,
+    nothing twice, runs of a person not here yet held back until ``pull_people`` brings them).
 
     On success the time is kept (``PULLED_AT_SETTING``): the progress views' "updated 10:42"."""
-    mark = int(str(journal.get_setting(PULL_MARK_SETTING, "0") or "0"))
-    added = 0
-    held: int | None = None  # the oldest transaction with runs of a person not here yet
-    complete = False
-    with conn.transaction():
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        row = conn.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()
-        horizon = int(row[0]) if row else mark
-        after: tuple[int, int, str] = (mark, *_BEFORE_ANY_RUN)
-        done_below = mark  # every run of a transaction below this one is in the journal
-        while not should_stop():
-            rows = conn.execute(
-                "SELECT * FROM hub.workshop_runs(%s::xid8, %s, %s::uuid, %s::uuid, %s)",
-                (str(after[0]), after[1], after[2], journal.device.id, page_runs),
-            ).fetchall()
-            pulled = [PulledRun(*row[1:]) for row in rows]
-            imported = journal.import_runs(pulled)
-            added += imported.added
-            if imported.unknown_people:
-                waiting = set(imported.unknown_people)
-                oldest = min(int(row[0]) for row, run in zip(rows, pulled) if run.person_uuid in waiting)
-                held = oldest if held is None else min(held, oldest)
-            if len(rows) < page_runs:
-                complete = True
-                break
-            last = rows[-1]
-            after = (int(last[0]), int(last[8]), str(last[1]))
-            done_below = int(last[0])  # that transaction may go on into the next page
-    new_mark = horizon if complete else min(horizon, done_below)
-    if held is not None:
-        new_mark = min(new_mark, held)
-    if new_mark > mark:
-        journal.set_setting(PULL_MARK_SETTING, str(new_mark))
+    added, complete = pull_in_pages(
+        journal,
+        conn,
+        mark_setting=PULL_MARK_SETTING,
+        page=page_runs,
+        start=lambda mark: (mark, *_BEFORE_ANY_RUN),
+        fetch=lambda after: conn.execute(
+            "SELECT * FROM hub.workshop_runs(%s::xid8, %s, %s::uuid, %s::uuid, %s)",
+            (str(after[0]), after[1], after[2], journal.device.id, page_runs),
+        ).fetchall(),
+        make=PulledRun,
+        take_in=journal.import_runs,
+        cursor=lambda last: (int(last[0]), int(last[8]), str(last[1])),
+        should_stop=should_stop,
+    )
     if complete:
         journal.set_setting(PULLED_AT_SETTING, int(journal.now().timestamp() * 1000))
     return added
