@@ -377,7 +377,7 @@ def test_five_phone_clips_through_pack_new_and_build_play_on_the_kiosk(kiosk, ui
             phone / f"{number:02d} {words}.MOV",
             kind="hevc-mov",
             size=(96, 64),
-            seconds=0.8,
+            seconds=2.0,  # long enough that a busy machine's skipped late frames still leave three shown
             fps=12,
             audio=True,
             rotation=90 if number % 2 else None,
