@@ -357,6 +357,13 @@ class KioskApp(App):
                 )
             ]
 
+    def tasks_for_worker(self) -> list[Any]:
+        """The packs the tasks screen offers the current worker, in the order it shows them.
+
+        The one place that decides what a worker sees of the shelf (hidden packs, a worker's own
+        tasks and the coach's order belong here), so the tasks screen only draws the list."""
+        return list(self.shelf.packs)
+
     def select_worker(self, person: Any) -> None:
         self.worker = person
         self.ui_lang = base_language(person.language)

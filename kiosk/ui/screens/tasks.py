@@ -35,7 +35,7 @@ class TasksScreen(TileScreen):
         photo = shown_photo(app.journal, app.worker)
         self.worker_photo = picture_or_icon(str(photo) if photo else "", "person")
         language = app.worker.language if app.worker is not None else app.ui_lang
-        for pack in app.shelf.packs:
+        for pack in app.tasks_for_worker():
             tile = Tile(
                 title=pack.title_for(language), item=pack, speaker=True, speaker_text=app.tr("Hear", app.ui_lang)
             )
@@ -48,7 +48,7 @@ class TasksScreen(TileScreen):
                 self.set_focus(ids.index(keep))
         if not app.shelf.loaded:
             self.ids.empty.text = app.tr("One moment, please.", app.ui_lang)
-        elif not app.shelf.packs:
+        elif not app.tasks_for_worker():
             self.ids.empty.text = app.tr("No tasks yet. Please ask your trainer.", app.ui_lang)
         else:
             self.ids.empty.text = ""
