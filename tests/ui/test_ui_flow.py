@@ -167,3 +167,28 @@ def test_home_asks_before_stopping_the_task(kiosk, ui):
     run, events = events_of(app)
     assert run.outcome == "abandoned"
     assert events[-1] == (2, "shown")
+
+
+def test_turning_the_tablet_there_and_back_keeps_the_step_buttons(kiosk, ui):
+    """Portrait takes the spacers out of the button panel; after the garbage collector has run,
+    landscape must still find them (a weak reference to them crashed the turn back)."""
+    import gc
+    import time
+
+    app = kiosk()
+    ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "sort-screws"))
+    step = ui.screen
+    for size in ((800, 1280), (1280, 800), (800, 1280), (1280, 800)):
+        Window.size = size
+        for _ in range(10):
+            time.sleep(0.03)
+            ui.pump(1)
+        gc.collect()
+        ui.settle()
+        panel = [child.__self__ for child in reversed(step.ids.actions.children)]
+        expected = ["hear", "back", "next"] if size[0] < size[1] else ["spacer_top", "hear", "back", "spacer_gap", "next"]
+        assert panel == [step.ids[name].__self__ for name in expected], size
+    assert app.session is not None and app.sm.current == "step"
+    assert app.problems.stored() == []
+    ui.tap(step.ids.next)
+    assert step.number == 2

@@ -47,10 +47,12 @@ class StepScreen(KioskScreen):
         self.landscape = self.width >= self.height
 
     def on_kv_post(self, base_widget: Any) -> None:
-        ids = self.ids
-        # Strong references: ids are weak, and the spacers leave the tree in portrait.
-        self._landscape_order = [ids.spacer_top, ids.hear, ids.back, ids.spacer_gap, ids.next]
-        self._portrait_order = [ids.hear, ids.back, ids.next]
+        # Strong references: ``ids`` are weak proxies, and the spacers leave the tree in portrait,
+        # so a list of the proxies themselves would let the garbage collector take the spacers and
+        # the turn back to landscape would add a dead widget. ``__self__`` is the widget itself.
+        widgets = {name: self.ids[name].__self__ for name in ("spacer_top", "hear", "back", "spacer_gap", "next")}
+        self._landscape_order = [widgets[name] for name in ("spacer_top", "hear", "back", "spacer_gap", "next")]
+        self._portrait_order = [widgets[name] for name in ("hear", "back", "next")]
         self.on_landscape()
 
     def on_landscape(self, *_args: Any) -> None:
