@@ -136,6 +136,13 @@ class FolderEvents:
         with self._lock:
             self._happened = True
 
+    @property
+    def pending(self) -> bool:
+        """Whether something happened that ``take()`` has not collected yet (tests wait on it:
+        the operating system reports events a moment after the change, on watchdog's thread)."""
+        with self._lock:
+            return self._happened
+
     def take(self) -> bool:
         """Whether anything happened since the last call (and forget it)."""
         with self._lock:

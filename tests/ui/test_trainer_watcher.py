@@ -53,6 +53,17 @@ def poll_until(ui, app, condition, polls=5):
     return None
 
 
+def heard(app, seconds=10.0):
+    """Wait (real time) until the watcher has heard of a change just made to the folders: the
+    file-system events reach it on watchdog's own thread a moment later, and the polls in
+    ``poll_until`` move Kivy's clock much faster than real time. Polling needs no wait."""
+    events = app.pack_watcher.events
+    deadline = time.monotonic() + seconds
+    while events is not None and not events.pending and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert events is None or events.pending, "the watcher heard nothing of the change"
+
+
 def titles(ui):
     return [t.title for t in ui.screen.tiles()]
 
@@ -68,6 +79,7 @@ def test_packs_follow_the_folder_on_an_open_tasks_screen(kiosk, ui, tmp_path, li
     # A pack folder copied in while the worker looks at the tasks appears there, no tap needed.
     make_pack(tmp_path / "usb", "water-plants", {"en": "Water the plants"}, [{"text": "Fill the can."}])
     shutil.copytree(tmp_path / "usb" / "water-plants", library / "water-plants")
+    heard(app)
     used = poll_until(ui, app, lambda: "Water the plants" in titles(ui))
     assert used is not None and used <= 3, "the new pack did not appear within three polls"
     assert app.sm.current == "tasks"
@@ -82,6 +94,7 @@ def test_packs_follow_the_folder_on_an_open_tasks_screen(kiosk, ui, tmp_path, li
     yaml = library / "water-plants" / "pack.yaml"
     yaml.write_text(yaml.read_text().replace("Water the plants", "Water the flowers"))
     shutil.rmtree(library / "wash-hands")
+    heard(app)
     assert poll_until(ui, app, lambda: titles(ui) == ["Sort the screws", "Water the flowers"]) is not None
     assert app.pack_watcher.rescans > rescans
 
@@ -93,6 +106,7 @@ def test_trainer_packs_screen_shows_a_broken_pack_as_it_arrives(kiosk, ui, libra
     assert {row.report.pack for row in screen.rows()} == {"sort-screws", "wash-hands"}
     root = make_pack(library, "fold-towels", {"en": "Fold the towels"}, [{"text": "Take a towel."}])
     (root / "01.jpg").unlink()
+    heard(app)
     assert poll_until(ui, app, lambda: "fold-towels" in {row.report.pack for row in screen.rows()}) is not None
     row = next(row for row in screen.rows() if row.report.pack == "fold-towels")
     assert row.state_word == "Broken" and "01.jpg" in row.details
