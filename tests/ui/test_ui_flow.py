@@ -186,7 +186,9 @@ def test_turning_the_tablet_there_and_back_keeps_the_step_buttons(kiosk, ui):
         gc.collect()
         ui.settle()
         panel = [child.__self__ for child in reversed(step.ids.actions.children)]
-        expected = ["hear", "back", "next"] if size[0] < size[1] else ["spacer_top", "hear", "back", "spacer_gap", "next"]
+        expected = (
+            ["hear", "back", "next"] if size[0] < size[1] else ["spacer_top", "hear", "back", "spacer_gap", "next"]
+        )
         assert panel == [step.ids[name].__self__ for name in expected], size
     assert app.session is not None and app.sm.current == "step"
     assert app.problems.stored() == []
