@@ -6,8 +6,13 @@ Generates (once; kept in the temp folder between runs) a library of PACKS packs 
 small pictures (64x48, alternating PNG and JPEG, every picture different) and a pack.yaml each,
 then measures in one run:
 
-- the lower bound: list the library and each pack folder, and parse each pack.yaml with
-  yaml.safe_load; nothing else. It does no image work at all (and no hashing, no checks).
+- the lower bound, doing only what any scan of this library must do and nothing else: list the
+  library and each pack folder, stat every file (what tells a changed pack from an unchanged one),
+  read and parse each pack.yaml with the same YAML loader as the scan (PyYAML's C ``CSafeLoader``),
+  read and sha256 every picture (the pack's content hash and the key of its prepared copy), and
+  look whether that prepared copy exists. No decoding, no checks, no problems in words. (An older
+  bound parsed with PyYAML's pure-Python loader and read no picture: the scan looked faster than
+  its own bound.)
 - the cold first scan: an empty cache, so every picture is decoded and its display copy written.
 - the first scan with the pictures already prepared (what a kiosk does after a restart).
 - a rescan with nothing changed (what the kiosk does every time it looks for new packs).
@@ -20,6 +25,7 @@ except the cold scan, which runs once).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import os
 import shutil
@@ -69,14 +75,24 @@ def generate_library(folder: Path, packs: int, steps: int) -> None:
     done_marker.write_text("ok")
 
 
-def lower_bound(folder: Path, loader: type) -> float:
-    """List the folders and parse each pack.yaml: the least any scan must do."""
+def lower_bound(folder: Path, cache: Path) -> float:
+    """What any scan must do (see the module): list, stat, parse pack.yaml with the C loader, read
+    and hash every picture, look for its prepared copy."""
+    loader = yaml.CSafeLoader
     started = time.perf_counter()
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.is_dir() and not entry.name.startswith("."):
-            os.listdir(entry.path)
-            with open(os.path.join(entry.path, "pack.yaml"), "rb") as stream:
-                yaml.load(stream.read().decode("utf-8"), Loader=loader)  # noqa: S506 - safe loaders only
+        if not entry.is_dir() or entry.name.startswith("."):
+            continue
+        with os.scandir(entry.path) as listing:
+            files = sorted(listing, key=lambda e: e.name)
+        for file in files:
+            file.stat()
+        with open(os.path.join(entry.path, "pack.yaml"), "rb") as stream:
+            manifest = yaml.load(stream.read(), Loader=loader)  # noqa: S506 - the C safe loader
+        for step in manifest["steps"]:
+            with open(os.path.join(entry.path, step["image"]), "rb") as stream:
+                digest = hashlib.sha256(stream.read()).hexdigest()
+            os.path.isfile(os.path.join(cache, "images", digest, "display.jpg"))
     return time.perf_counter() - started
 
 
@@ -106,9 +122,6 @@ def main() -> int:
     print(f"         (generated or found in {time.perf_counter() - started:.1f} s)")
     print()
 
-    bound = best_of(3, lambda: lower_bound(folder, yaml.SafeLoader))
-    bound_c = best_of(3, lambda: lower_bound(folder, getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-
     cache = Path(tempfile.mkdtemp(prefix="step-kiosk-bench-cache-"))
     try:
         cold, result = timed(lambda: Library([folder], cache).scan())
@@ -118,7 +131,12 @@ def main() -> int:
         def first_scan_with_prepared_pictures():
             return Library([folder], cache).scan()
 
-        warm = best_of(3, first_scan_with_prepared_pictures)
+        # the bound and the scan alternate, so a noisy moment of the machine hits both alike
+        bounds, warms = [], []
+        for _ in range(3):
+            bounds.append(timed(lambda: lower_bound(folder, cache))[0])
+            warms.append(timed(first_scan_with_prepared_pictures)[0])
+        bound, warm = min(bounds), min(warms)
         library = Library([folder], cache)
         library.scan()
         rescan = best_of(5, library.scan)
@@ -126,8 +144,7 @@ def main() -> int:
         shutil.rmtree(cache, ignore_errors=True)
 
     rows = [
-        ("lower bound: list folders + yaml.safe_load each pack.yaml", bound, ""),
-        ("  (stricter: the same with yaml's C loader, as the scan uses)", bound_c, ""),
+        ("lower bound: list, stat, C-parse pack.yaml, read+sha256 pictures, find copies", bound, ""),
         (
             f"cold first scan, EMPTY cache (prepares {prepared} pictures)",
             cold,
@@ -136,7 +153,7 @@ def main() -> int:
         (
             "first scan, pictures already prepared (kiosk restart)",
             warm,
-            f"{warm / bound:5.2f}x the lower bound  [goal <= 2x]; {warm / bound_c:.2f}x the stricter one",
+            f"{warm / bound:5.2f}x the lower bound  [goal <= 2x]",
         ),
         (
             "rescan, nothing changed",

@@ -160,7 +160,7 @@ def _publish(temporary: Path, target: Path) -> None:
         os.fsync(stream.fileno())
     check_target(target)  # again, right before: something may have appeared there meanwhile
     os.replace(temporary, target)
-    _sync_folder(target.parent)
+    sync_folder(target.parent)
 
 
 def _mode_for(target: Path) -> int:
@@ -186,7 +186,7 @@ def _umask() -> int:
     return current
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the new name durable (POSIX); a system that cannot open folders skips it."""
     try:
         handle = os.open(folder, os.O_RDONLY)

@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # systemd: `kiosk appliance` installs a systemd user service, and its tests run systemd-analyze.
+# libportaudio2: recording the coach's voice on the kiosk (sounddevice, kiosk/authoring/microphone.py).
 SYSTEM_PACKAGES=(xvfb xauth espeak-ng alsa-utils libgl1 libegl1 libgl1-mesa-dri libgles2 libmtdev1
-                 fonts-wqy-microhei chromium systemd postgresql)
+                 fonts-wqy-microhei chromium systemd postgresql libportaudio2)
 
 PYTHON=${PYTHON:-python3}
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -18,7 +18,21 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "kiosk"
 SCREENS = ROOT / "ui" / "screens"
 SHARED_BASES = {"kiosk.ui.screens.base", "kiosk.ui.screens.pin_pad", "kiosk.ui.screens.tiles", "kiosk.ui.screens"}
-CORE = ["packs", "journal", "speech", "authoring", "trainer", "report", "i18n", "people", "support", "hub", "ui/models"]
+CORE = [
+    "packs",
+    "journal",
+    "speech",
+    "authoring",
+    "trainer",
+    "report",
+    "i18n",
+    "people",
+    "support",
+    "hub",
+    "fleet",
+    "plan",
+    "ui/models",
+]
 
 
 def _imports(path: Path) -> set[str]:

@@ -55,6 +55,14 @@ ICONS: dict[str, str | tuple[str, str]] = {
     "warning": "26A0",
     "broken": "274C",  # red cross
     "ready": ("drawing", sc.ready_badge()),
+    # the task editor on the tablet (kiosk/ui/screens/trainer_editor.py, trainer_step.py)
+    "record": "1F3A4",  # microphone: record the coach's voice
+    "stop": "1F6D1",  # stop sign: stop recording
+    "up": "2B06",  # up arrow: move a step earlier
+    "down": "2B07",  # down arrow: move a step later
+    "delete": "1F5D1",  # wastebasket
+    "photo": "1F5BC",  # framed picture: photos on the tablet or a USB stick
+    "publish": "1F4E4",  # outbox tray: publish the task
 }
 
 # file name -> (OpenMoji code, background colour, shirt colour replacing OpenMoji's light blue)

@@ -1,4 +1,5 @@
-"""``kiosk hub ...``: set up the workshop hub, add kiosks and coaches, sync, delete, see progress.
+"""``kiosk hub ...``: set up the workshop hub, add kiosks and coaches, sync, delete, see progress;
+what each kiosk runs of the packs published to the fleet (``kiosk hub packs``, kiosk/fleet/).
 
 Exit codes follow kiosk/cli.py: 0 done, 1 a problem said in plain words on stderr (a hub that
 cannot be reached is one sentence, never a traceback), 2 usage error.
@@ -162,6 +163,86 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
     _db(merge)
     merge.set_defaults(handler=_handles_hub_errors(_merge))
 
+    _register_packs(hub)
+
+
+def _register_packs(hub: Commands) -> None:
+    """``kiosk hub packs``: what each kiosk runs and should run; pin, hold, unpin, withdraw."""
+    packs = hub.add_parser(
+        "packs",
+        help="Packs on the hub: what each kiosk runs and should run; pin, hold back, withdraw",
+        description="Without an action: per kiosk of the workshop, the version of each pack it runs "
+        "and the one it should run (latest published, or pinned or held by a coach). Kiosks follow "
+        "the latest published version unless pinned. Publish with `kiosk pack publish PACK --hub URL`. "
+        "Use a coach's connection string (the administrator's shows every workshop).",
+    )
+    packs.add_argument("--versions", action="store_true", help="list the published versions instead")
+    _db(packs)
+    packs.set_defaults(handler=_handles_hub_errors(_packs))
+    actions = packs.add_subparsers(dest="action", metavar="ACTION")
+
+    def kiosks_option(parser: argparse.ArgumentParser, *, all_allowed: bool = True) -> None:
+        parser.add_argument(
+            "--kiosk",
+            dest="kiosks",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="a kiosk's name as given to `kiosk hub add-kiosk`; repeat it for a group of kiosks",
+        )
+        if all_allowed:
+            parser.add_argument("--all-kiosks", action="store_true", help="every kiosk of the workshop")
+        _action_db(parser)
+
+    pin = actions.add_parser(
+        "pin",
+        help="Keep kiosks on one version of a pack",
+        description="The named kiosks run VERSION of PACK (not a later one) until unpinned. A kiosk's "
+        "own pin wins over one for --all-kiosks. If VERSION is withdrawn, they fall back to the version before it.",
+    )
+    pin.add_argument("pack", metavar="PACK", help="the pack's id")
+    pin.add_argument("version", metavar="VERSION", type=int, help="a published version (see --versions)")
+    kiosks_option(pin)
+    pin.set_defaults(handler=_handles_hub_errors(_pin))
+
+    hold = actions.add_parser(
+        "hold",
+        help="Hold kiosks back at the version they run now",
+        description="The named kiosks stay at the version of PACK they run now, whatever is published "
+        "later, until unpinned (for example while a worker there still learns the old way).",
+    )
+    hold.add_argument("pack", metavar="PACK", help="the pack's id")
+    kiosks_option(hold, all_allowed=False)
+    hold.set_defaults(handler=_handles_hub_errors(_hold))
+
+    unpin = actions.add_parser(
+        "unpin",
+        help="Let kiosks follow the latest published version again",
+        description="Remove the pin or hold of the named kiosks for PACK: they get the latest published version.",
+    )
+    unpin.add_argument("pack", metavar="PACK", help="the pack's id")
+    kiosks_option(unpin)
+    unpin.set_defaults(handler=_handles_hub_errors(_unpin))
+
+    withdraw = actions.add_parser(
+        "withdraw",
+        help="Take a version off every kiosk (they fall back to the one before)",
+        description="No kiosk gets VERSION of PACK any more; kiosks that run it switch to the highest "
+        "version before it at their next poll, once no worker is in the pack. Publishing the same "
+        "content again brings it back.",
+    )
+    withdraw.add_argument("pack", metavar="PACK", help="the pack's id")
+    withdraw.add_argument("version", metavar="VERSION", type=int, help="the version to withdraw")
+    _action_db(withdraw)
+    withdraw.set_defaults(handler=_handles_hub_errors(_withdraw))
+
+
+def _action_db(parser: argparse.ArgumentParser) -> None:
+    """``--db`` after the action too; its default must not hide one given before the action."""
+    parser.add_argument(
+        "--db", metavar="URL", default=argparse.SUPPRESS, help=f"the hub's connection string (default: ${URL_ENV})"
+    )
+
 
 def _db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL", default=None, help=f"the hub's connection string (default: ${URL_ENV})")
@@ -317,6 +398,94 @@ def _merge(args: argparse.Namespace) -> int:
         f"Merged {printable(merged.other_name)} into {printable(merged.keep_name)}: {merged.runs_moved} runs moved on "
         "the hub; each kiosk moves its own at its next sync. The merged version is kept in `kiosk hub changes`."
     )
+    return 0
+
+
+def _packs(args: argparse.Namespace) -> int:
+    from kiosk.fleet.channels import fleet_overview, published_versions
+
+    url = _url(args)
+    if args.versions:
+        versions = published_versions(url)
+        if not versions:
+            print("No packs published yet. Publish one with `kiosk pack publish PACK --hub URL`.")
+        for item in versions:
+            withdrawn = "  (withdrawn)" if item.withdrawn else ""
+            note = f" - {printable(item.note)}" if item.note else ""
+            print(
+                f"{printable(item.pack_id)} version {item.version}  {printable(item.title)}  by {printable(item.author)} "
+                f"{item.published_at:%Y-%m-%d %H:%M}  [{item.sha256[:12]}]{note}{withdrawn}"
+            )
+        return 0
+    rows = fleet_overview(url)
+    if not rows:
+        print("No kiosks on the hub yet (`kiosk hub add-kiosk`).")
+        return 0
+    current = None
+    for row in rows:
+        if (row.workshop, row.kiosk) != current:
+            current = (row.workshop, row.kiosk)
+            print(f"{printable(row.kiosk)} ({printable(row.workshop)}):")
+        print(f"  {printable(row.describe())}")
+    return 0
+
+
+def _kiosk_names(args: argparse.Namespace) -> list[str]:
+    from kiosk.fleet.channels import ALL_KIOSKS
+
+    if getattr(args, "all_kiosks", False):
+        if args.kiosks:
+            raise HubError("Give either --kiosk NAME or --all-kiosks, not both.", "")
+        return [ALL_KIOSKS]
+    if not args.kiosks:
+        raise HubError("No kiosk was named.", "Name one or more with --kiosk NAME (or use --all-kiosks).")
+    return list(args.kiosks)
+
+
+def _pin(args: argparse.Namespace) -> int:
+    from kiosk.fleet.channels import pin
+
+    names = pin(_url(args), args.pack, args.version, _kiosk_names(args))
+    print(
+        f"Pinned {printable(', '.join(names))} to version {args.version} of {printable(args.pack)}; "
+        "they switch at their next poll, once no worker is in the pack."
+    )
+    return 0
+
+
+def _hold(args: argparse.Namespace) -> int:
+    from kiosk.fleet.channels import hold
+
+    for name, version in hold(_url(args), args.pack, _kiosk_names(args)):
+        print(f"{printable(name)} is held back at version {version} of {printable(args.pack)}.")
+    return 0
+
+
+def _unpin(args: argparse.Namespace) -> int:
+    from kiosk.fleet.channels import unpin
+
+    removed = unpin(_url(args), args.pack, _kiosk_names(args))
+    if not removed:
+        print(f"Nothing to do: those kiosks already follow the latest version of {printable(args.pack)}.")
+    else:
+        print(f"They follow the latest published version of {printable(args.pack)} again.")
+    return 0
+
+
+def _withdraw(args: argparse.Namespace) -> int:
+    from kiosk.fleet.channels import withdraw
+
+    fallback = withdraw(_url(args), args.pack, args.version)
+    if fallback is None:
+        print(
+            f"Withdrew version {args.version} of {printable(args.pack)}. No earlier version is left, so kiosks "
+            "that run it take the pack off once no worker is in it."
+        )
+    else:
+        print(
+            f"Withdrew version {args.version} of {printable(args.pack)}; kiosks that run it go back to version "
+            f"{fallback} once no worker is in the pack."
+        )
     return 0
 
 

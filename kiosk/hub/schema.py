@@ -695,6 +695,247 @@ SELECT hub.grant_member(role, kind) FROM hub.members;
 """
 
 
+# Packs for a fleet (docs/fleet.md, "Publishing packs to the fleet"): a coach publishes a checked pack
+# once and every kiosk of the workshop gets that version.
+#
+# * ``pack_blobs`` / ``pack_chunks``: the deterministic zip of ``kiosk pack zip``, content-addressed by
+#   its sha256, in bytea chunks of 1 MiB (``STORAGE EXTERNAL``: zips of photos do not compress, so
+#   PostgreSQL does not try). Chunks and not one value: a 200 MB video pack is no giant row, a kiosk
+#   resumes a cut download at the chunk it had, and row-level security, pg_dump and replication cover
+#   them like every other table (large objects have no workshop column and no row-level security).
+# * ``pack_versions``: pack id, the trainer's version number (one content per number), title, author,
+#   note; ``withdrawn_at`` set: no kiosk gets it any more, kiosks fall back to the version before.
+# * ``pack_rules``: a coach pins a kiosk (or every kiosk, ``member = '*'``) to a version, or holds it
+#   back at the one it runs; a kiosk's own rule wins over the workshop's.
+# * ``pack_targets``: what each kiosk should run (the highest live version, at most the pinned one);
+#   kiosks ask through ``my_packs()`` (their own row only), coaches through ``fleet_packs()``, which
+#   puts it beside what each kiosk reported it runs (``report_packs``, into ``pack_reports``).
+# * NOTIFY ``packs`` on versions and rules, so kiosks that are online pull at once.
+_V6 = """
+CREATE TABLE hub.pack_blobs (
+    workshop   text    NOT NULL,
+    sha256     text    NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    size       bigint  NOT NULL CHECK (size >= 0),
+    chunk_size integer NOT NULL CHECK (chunk_size > 0),
+    chunks     integer NOT NULL CHECK (chunks >= 0),
+    PRIMARY KEY (workshop, sha256)
+);
+
+CREATE TABLE hub.pack_chunks (
+    workshop text    NOT NULL,
+    sha256   text    NOT NULL,
+    n        integer NOT NULL CHECK (n >= 0),
+    data     bytea   NOT NULL CHECK (length(data) <= 4194304),
+    PRIMARY KEY (workshop, sha256, n),
+    FOREIGN KEY (workshop, sha256) REFERENCES hub.pack_blobs (workshop, sha256) ON DELETE CASCADE
+);
+ALTER TABLE hub.pack_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+
+CREATE TABLE hub.pack_versions (
+    workshop     text        NOT NULL,
+    pack_id      text        NOT NULL,
+    version      integer     NOT NULL,
+    sha256       text        NOT NULL,
+    title        text        NOT NULL DEFAULT '',
+    steps        integer,
+    author       text        NOT NULL DEFAULT '',
+    note         text        NOT NULL DEFAULT '',
+    published_at timestamptz NOT NULL DEFAULT now(),
+    published_by name        NOT NULL DEFAULT session_user,
+    withdrawn_at timestamptz,
+    withdrawn_by name,
+    PRIMARY KEY (workshop, pack_id, version),
+    UNIQUE (workshop, pack_id, sha256),
+    FOREIGN KEY (workshop, sha256) REFERENCES hub.pack_blobs (workshop, sha256)
+);
+
+CREATE TABLE hub.pack_rules (
+    workshop text        NOT NULL,
+    pack_id  text        NOT NULL,
+    member   text        NOT NULL,                -- a kiosk's role, or '*': every kiosk of the workshop
+    kind     text        NOT NULL CHECK (kind IN ('pin', 'hold')),
+    version  integer     NOT NULL,
+    set_by   name        NOT NULL DEFAULT session_user,
+    set_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (workshop, pack_id, member)
+);
+
+CREATE TABLE hub.pack_reports (
+    workshop        text        NOT NULL,
+    member          name        NOT NULL,         -- the kiosk's role
+    pack_id         text        NOT NULL,
+    sha256          text,                         -- what it runs (NULL: nothing of this pack yet)
+    version         integer,
+    pending_sha256  text,                         -- downloaded, waiting until no worker is in the pack
+    pending_version integer,
+    problem         text,                         -- the last problem, in plain words
+    reported_at     timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (workshop, member, pack_id)
+);
+"""
+_V6 += "".join(
+    f"""
+ALTER TABLE hub.{table} ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_workshop ON hub.{table}
+    USING (workshop = (SELECT hub.my_workshop())) WITH CHECK (workshop = (SELECT hub.my_workshop()));
+"""
+    for table in ("pack_blobs", "pack_chunks", "pack_versions", "pack_rules", "pack_reports")
+)
+_V6 += """
+CREATE TRIGGER notify_kiosks AFTER INSERT OR UPDATE OR DELETE ON hub.pack_versions
+    FOR EACH ROW EXECUTE FUNCTION hub.notify_change('packs');
+CREATE TRIGGER notify_kiosks AFTER INSERT OR UPDATE OR DELETE ON hub.pack_rules
+    FOR EACH ROW EXECUTE FUNCTION hub.notify_change('packs');
+
+-- What each kiosk (of one workshop, or every workshop for NULL; one kiosk or all) should run: per
+-- pack, the highest version not withdrawn, at most the version its rule names (its own rule before
+-- the workshop's '*'). ``sha256`` NULL: nothing of that pack may be on the kiosk (all withdrawn).
+-- Called only by the SECURITY DEFINER functions below, which say whose rows may be seen.
+CREATE FUNCTION hub.pack_targets(in_workshop text, only_member name) RETURNS TABLE (
+    workshop text, member name, kiosk_name text, pack_id text, version integer, sha256 text, size bigint,
+    chunk_size integer, chunks integer, title text, reason text, rule_version integer)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH kiosks AS (
+        SELECT m.workshop, m.role, m.name FROM hub.members m
+        WHERE m.kind = 'kiosk' AND (in_workshop IS NULL OR m.workshop = in_workshop)
+          AND (only_member IS NULL OR m.role = only_member)),
+    packs AS (
+        SELECT DISTINCT v.workshop, v.pack_id FROM hub.pack_versions v
+        WHERE in_workshop IS NULL OR v.workshop = in_workshop),
+    wanted AS (
+        SELECT k.workshop, k.role, k.name, p.pack_id, r.kind, r.version AS rule_version
+        FROM kiosks k JOIN packs p ON p.workshop = k.workshop
+        LEFT JOIN LATERAL (
+            SELECT r.kind, r.version FROM hub.pack_rules r
+            WHERE r.workshop = k.workshop AND r.pack_id = p.pack_id AND r.member IN (k.role::text, '*')
+            ORDER BY r.member = '*' LIMIT 1) r ON true)
+    SELECT w.workshop, w.role, w.name, w.pack_id, v.version, v.sha256, b.size, b.chunk_size, b.chunks, v.title,
+           CASE WHEN w.kind IS NULL THEN 'latest'
+                WHEN v.version <> w.rule_version THEN 'fallback'
+                WHEN w.kind = 'hold' THEN 'held'
+                ELSE 'pinned' END,
+           w.rule_version
+    FROM wanted w
+    LEFT JOIN LATERAL (
+        SELECT v.version, v.sha256, v.title FROM hub.pack_versions v
+        WHERE v.workshop = w.workshop AND v.pack_id = w.pack_id AND v.withdrawn_at IS NULL
+          AND (w.rule_version IS NULL OR v.version <= w.rule_version)
+        ORDER BY v.version DESC LIMIT 1) v ON true
+    LEFT JOIN hub.pack_blobs b ON b.workshop = w.workshop AND b.sha256 = v.sha256
+$$;
+REVOKE ALL ON FUNCTION hub.pack_targets(text, name) FROM PUBLIC;
+
+-- A kiosk's own channel: one row per pack it should run (one query per poll).
+CREATE FUNCTION hub.my_packs() RETURNS TABLE (
+    pack_id text, version integer, sha256 text, size bigint, chunk_size integer, chunks integer, title text,
+    reason text, rule_version integer)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT t.pack_id, t.version, t.sha256, t.size, t.chunk_size, t.chunks, t.title, t.reason, t.rule_version
+    FROM hub.members m, hub.pack_targets(m.workshop, m.role) t
+    WHERE m.role = session_user AND m.kind = 'kiosk' AND t.sha256 IS NOT NULL
+    ORDER BY t.pack_id
+$$;
+REVOKE ALL ON FUNCTION hub.my_packs() FROM PUBLIC;
+
+-- A kiosk says what it runs now: its rows are replaced by ``report`` (a JSON array), nothing else.
+CREATE FUNCTION hub.report_packs(report jsonb) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+DECLARE member_workshop text;
+BEGIN
+    SELECT m.workshop INTO member_workshop FROM hub.members m WHERE m.role = session_user AND m.kind = 'kiosk';
+    IF member_workshop IS NULL THEN
+        RAISE EXCEPTION 'only a kiosk of the hub can report its packs' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    DELETE FROM hub.pack_reports p WHERE p.workshop = member_workshop AND p.member = session_user;
+    INSERT INTO hub.pack_reports (workshop, member, pack_id, sha256, version, pending_sha256, pending_version, problem)
+        SELECT member_workshop, session_user, r.pack_id, r.sha256, r.version, r.pending_sha256, r.pending_version,
+               left(r.problem, 2000)
+        FROM jsonb_to_recordset(report) AS r(pack_id text, sha256 text, version integer, pending_sha256 text,
+                                              pending_version integer, problem text)
+        WHERE r.pack_id IS NOT NULL;
+END $$;
+REVOKE ALL ON FUNCTION hub.report_packs(jsonb) FROM PUBLIC;
+
+-- For a coach (their workshop) or the administrator (every workshop): per kiosk and pack, what it
+-- reported it runs beside what it should run.
+CREATE FUNCTION hub.fleet_packs() RETURNS TABLE (
+    workshop text, kiosk text, member text, pack_id text, runs_version integer, runs_sha256 text,
+    pending_version integer, problem text, reported_at timestamptz, should_version integer,
+    should_sha256 text, reason text, rule_version integer)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH me AS (SELECT m.workshop, m.kind FROM hub.members m WHERE m.role = session_user),
+    scope AS (SELECT (SELECT workshop FROM me) AS workshop WHERE NOT EXISTS (SELECT 1 FROM me WHERE kind = 'kiosk')),
+    kiosks AS (
+        SELECT m.workshop, m.role, m.name FROM hub.members m, scope s
+        WHERE m.kind = 'kiosk' AND (s.workshop IS NULL OR m.workshop = s.workshop)),
+    t AS (SELECT t.* FROM scope s, hub.pack_targets(s.workshop, NULL) t),
+    r AS (SELECT r.* FROM scope s, hub.pack_reports r WHERE s.workshop IS NULL OR r.workshop = s.workshop),
+    both_ AS (
+        SELECT COALESCE(t.workshop, r.workshop) AS workshop, COALESCE(t.member, r.member) AS member,
+               COALESCE(t.pack_id, r.pack_id) AS pack_id, r.version AS runs_version, r.sha256 AS runs_sha256,
+               r.pending_version, r.problem, r.reported_at, t.version AS should_version,
+               t.sha256 AS should_sha256, t.reason, t.rule_version
+        FROM t FULL JOIN r ON r.workshop = t.workshop AND r.member = t.member AND r.pack_id = t.pack_id)
+    SELECT k.workshop, k.name, k.role::text, b.pack_id, b.runs_version, b.runs_sha256, b.pending_version, b.problem,
+           b.reported_at, b.should_version, b.should_sha256, b.reason, b.rule_version
+    FROM kiosks k LEFT JOIN both_ b ON b.workshop = k.workshop AND b.member = k.role
+    ORDER BY k.workshop, k.name, b.pack_id
+$$;
+REVOKE ALL ON FUNCTION hub.fleet_packs() FROM PUBLIC;
+
+-- The kiosks of the caller's workshop by name (a coach pins or holds them by the names they were
+-- given with `kiosk hub add-kiosk`; hub.members shows a member only its own row).
+CREATE FUNCTION hub.workshop_kiosks() RETURNS TABLE (role text, name text, workshop text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT m.role::text, m.name, m.workshop FROM hub.members m
+    WHERE m.kind = 'kiosk' AND NOT EXISTS (SELECT 1 FROM hub.members me WHERE me.role = session_user AND me.kind = 'kiosk')
+      AND (NOT EXISTS (SELECT 1 FROM hub.members me WHERE me.role = session_user)
+           OR m.workshop = (SELECT me.workshop FROM hub.members me WHERE me.role = session_user))
+    ORDER BY m.workshop, m.name
+$$;
+REVOKE ALL ON FUNCTION hub.workshop_kiosks() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION hub.grant_member(member name, member_kind text) RETURNS void LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), member);
+    EXECUTE format('GRANT USAGE ON SCHEMA hub TO %I', member);
+    EXECUTE format('GRANT EXECUTE ON FUNCTION hub.my_workshop(), hub.channel(text) TO %I', member);
+    EXECUTE format('GRANT SELECT ON hub.members, hub.people, hub.tombstones, hub.settings, hub.photos, '
+                   'hub.merges, hub.changes, hub.help_calls, hub.plans TO %I', member);
+    EXECUTE format('GRANT UPDATE (cleared_at, cleared_by) ON hub.help_calls TO %I', member);
+    -- published packs of the workshop (row-level security): a kiosk downloads them, a coach checks them
+    EXECUTE format('GRANT SELECT ON hub.pack_blobs, hub.pack_chunks, hub.pack_versions TO %I', member);
+    IF member_kind = 'kiosk' THEN
+        EXECUTE format('GRANT INSERT ON hub.people, hub.devices, hub.runs, hub.step_events, hub.settings, '
+                       'hub.photos, hub.changes, hub.help_calls, hub.plans, hub.plan_events TO %I', member);
+        -- edits of a person, of shared settings and of plans, last writer wins (by changed_stamp)
+        EXECUTE format('GRANT UPDATE (name, language, preferences, archived, changed_stamp, photo_sha256) '
+                       'ON hub.people TO %I', member);
+        EXECUTE format('GRANT UPDATE (value, changed_stamp, origin) ON hub.settings TO %I', member);
+        EXECUTE format('GRANT UPDATE (document, changed_stamp, origin) ON hub.plans TO %I', member);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION hub.forget_person(uuid), hub.person_runs(uuid), '
+                       'hub.workshop_runs(xid8, bigint, uuid, uuid, integer), '
+                       'hub.workshop_plan_events(xid8, uuid, uuid, integer) TO %I', member);
+        -- its own channel and what it runs; never the rules or the other kiosks' reports
+        EXECUTE format('GRANT EXECUTE ON FUNCTION hub.my_packs(), hub.report_packs(jsonb) TO %I', member);
+    ELSE
+        EXECUTE format('GRANT SELECT ON hub.devices, hub.runs, hub.step_events, hub.plan_events TO %I', member);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION hub.merge_people(uuid, uuid), hub.person_runs(uuid) TO %I',
+                       member);
+        -- publish, withdraw, pin and hold; see what every kiosk runs
+        EXECUTE format('GRANT INSERT ON hub.pack_blobs, hub.pack_chunks, hub.pack_versions TO %I', member);
+        EXECUTE format('GRANT UPDATE (withdrawn_at, withdrawn_by) ON hub.pack_versions TO %I', member);
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON hub.pack_rules TO %I', member);
+        EXECUTE format('GRANT SELECT ON hub.pack_reports TO %I', member);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION hub.fleet_packs(), hub.workshop_kiosks() TO %I', member);
+    END IF;
+END $$;
+REVOKE ALL ON FUNCTION hub.grant_member(name, text) FROM PUBLIC;
+SELECT hub.grant_member(role, kind) FROM hub.members;
+"""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -709,6 +950,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "shared photos, family PINs and settings; change log; merges; help calls; NOTIFY", _V3),
     Migration(4, "run summaries of the other kiosks for each kiosk (one view across kiosks); runs NOTIFY", _V4),
     Migration(5, "day plans and plan events, shared by every kiosk of the workshop; merges move them", _V5),
+    Migration(6, "packs published to the fleet: chunks, versions, pins and holds, what each kiosk runs", _V6),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -1,4 +1,5 @@
-"""``kiosk pack validate``: check packs on a computer before copying them to a kiosk.
+"""``kiosk pack validate``: check packs on a computer before copying them to a kiosk (and ``kiosk
+pack publish``, registered here, whose work is in kiosk/fleet/publish.py).
 
 Each PATH may be a pack (a folder with pack.yaml or numbered photos, or a .zip) or a folder of
 packs (then each of its sub-folders and zips is checked). Exit code 0 when no pack has errors,
@@ -24,6 +25,7 @@ from typing import Callable, Mapping, TextIO
 
 from kiosk.cli import Commands, printable
 from kiosk.i18n import LANGUAGES, translator
+from kiosk.packs import images
 from kiosk.packs.library import Loaded, pack_sources, without_duplicate_ids
 from kiosk.packs.loader import MANIFEST_NAMES, load_pack
 from kiosk.packs.model import Problem, Severity
@@ -51,6 +53,71 @@ def register(groups: Mapping[str, Commands], top: Commands) -> None:  # noqa: AR
         help="the language of the problems' words, as a trainer's kiosk shows them (default: en)",
     )
     parser.set_defaults(handler=validate_command)
+    register_publish(groups)
+
+
+def register_publish(groups: Mapping[str, Commands]) -> None:
+    """Add ``publish`` to ``kiosk pack`` (the work is in kiosk/fleet/publish.py)."""
+    parser = groups["pack"].add_parser(
+        "publish",
+        help="send a checked pack to the workshop hub, for every kiosk of the workshop",
+        description="Build the pack's speech if needed, check it (errors refuse it, warnings are shown), "
+        "and store it on the workshop hub; every kiosk of the workshop gets this version at its next poll "
+        "(docs/fleet.md). Use a coach's connection string (`kiosk hub add-coach`).",
+    )
+    parser.add_argument("pack", metavar="PACK", help="the pack folder")
+    parser.add_argument("--hub", metavar="URL", help="the hub's connection string (default: $KIOSK_HUB_URL)")
+    parser.add_argument("--author", default="", help="who made this version (default: the coach's name on the hub)")
+    parser.add_argument("--note", default="", help="what changed, for the other coaches (`kiosk hub packs --versions`)")
+    parser.add_argument("--workshop", help="the workshop (only with the administrator's connection string)")
+    parser.add_argument("--language", default="en", help="the kiosk's default language (default: en)")
+    parser.set_defaults(handler=publish_command)
+
+
+def publish_command(args: argparse.Namespace) -> int:
+    from kiosk.authoring.errors import PackNotReady
+    from kiosk.cli import problem
+    from kiosk.fleet.publish import publish_pack
+    from kiosk.hub.errors import HubError
+    from kiosk.paths import DataDir
+
+    folder = Path(args.pack)
+    if not folder.is_dir():
+        return problem(f'There is no pack folder "{folder}".', "Give the folder made by `kiosk pack new`.", 2)
+    url = args.hub or os.environ.get("KIOSK_HUB_URL", "").strip()
+    if not url:
+        return problem("No hub was given.", "Give its connection string with --hub URL, or set KIOSK_HUB_URL.", 2)
+    try:
+        result = publish_pack(
+            folder,
+            url,
+            author=args.author,
+            note=args.note,
+            workshop=args.workshop,
+            cache_dir=DataDir(getattr(args, "data", None)).cache,
+            default_language=args.language,
+        )
+    except PackNotReady as refused:
+        for found in refused.problems:
+            print(f"  {_problem_line(found)}", file=sys.stderr)
+        return problem(str(refused), "Fix the errors listed above, then publish again.")
+    except HubError as error:
+        return problem(error.message, error.hint)
+    for warning in result.warnings:
+        print(f"  {_problem_line(warning)}", file=sys.stderr)
+    if result.speech_made:
+        print(f"Speech made for {result.speech_made} steps.")
+    title = f"{printable(result.pack_id)} version {result.version} ({printable(result.title)})"
+    if not result.uploaded and not result.republished:
+        print(f"{title} was already on the hub for {printable(result.workshop)}; nothing was sent.")
+    else:
+        again = " again" if result.republished else ""
+        print(
+            f"Published {title}{again} for {printable(result.workshop)}: {result.size / 1e6:.1f} MB in "
+            f"{result.chunks} chunks, sha256 {result.sha256[:12]}. Kiosks get it at their next poll; "
+            "see `kiosk hub packs`."
+        )
+    return 0
 
 
 def validate_command(args: argparse.Namespace) -> int:
@@ -64,7 +131,9 @@ def validate_command(args: argparse.Namespace) -> int:
     if args.cache:
         results = validate(sources, Path(args.cache), args.language)
     else:
-        with tempfile.TemporaryDirectory(prefix="kiosk-validate-") as cache:
+        # No display copies in a folder thrown away afterwards: pictures are checked by decoding
+        # them at a reduced size (kiosk.packs.images, Copies.NEVER), a fraction of the work.
+        with tempfile.TemporaryDirectory(prefix="kiosk-validate-") as cache, images.copies(images.Copies.NEVER):
             results = validate(sources, Path(cache), args.language)
     gettext = None if args.words == "en" else translator(args.words)
     if args.json:

@@ -12,18 +12,29 @@ with an id already seen is reported as an error naming both places, and left out
 After each scan the cache is pruned (``kiosk.packs.cache``): the library is what knows which packs
 exist, so it pins the cache entries of every current pack (and of the packs the ``keep`` callback
 names, such as the one a worker is doing) and lets the pruner remove the rest by age and budget.
+
+A kiosk's library makes its display copies later (``copies=Copies.LATER``, see
+``kiosk.packs.images``): a scan only checks a big picture's header, so a new pack is usable as soon
+as its files have been read and hashed. ``pending_copies()`` then lists the copies still to make,
+the tiles' pictures first, then the first steps of every pack, then the rest; whoever runs the
+library (the kiosk's ``PackShelf``) makes them one by one with ``make_copy``, on a thread of its
+own (``make_copy`` only reads what the scan left, and adds to a set the scan reads). A
+picture found damaged while its copy is made sends its pack back to a full check at the next scan
+(copies made at once), which reports it as before, so a broken pack never stays on the shelf.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Hashable, Iterable, Sequence
 
-from kiosk.packs import storage
+from kiosk.packs import images, storage, video
 from kiosk.packs.cache import CachePolicy, prune_cache
+from kiosk.packs.images import Copies
 from kiosk.packs.loader import LoadOptions, load_pack
 from kiosk.packs.model import Pack, PackReport, Problem, ScanResult, Severity
 from kiosk.packs.pack_files import is_ignored_name
@@ -48,6 +59,26 @@ class Loaded:
         if self.pack is not None:
             return self.pack.id
         return self.problems[0].pack if self.problems else self.source.name
+
+
+@dataclass(frozen=True)
+class CopyJob:
+    """One picture whose display copy (and tile copy) is still to be made."""
+
+    source: Path  # the pack source it belongs to
+    picture: Path  # the pack's own file: a picture, or a clip whose first frame is the picture
+    digest: str  # the copies' folder in the cache (the sha256 of the picture's bytes)
+    with_thumbnail: bool
+    is_clip: bool
+    rank: tuple[int, int]  # (0: a tile, 1: one of the first steps, 2: the rest; the step)
+    pack_id: str = ""
+
+
+#: The steps of a new pack whose copies are made right after the tiles' pictures.
+FIRST_STEPS = 3
+
+#: Seconds a rescan that changes nothing may skip pruning the cache (see ``Library._prune_due``).
+PRUNE_AGAIN_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -146,17 +177,24 @@ class Library:
         options: LoadOptions | None = None,
         cache_policy: CachePolicy | None = CachePolicy(),
         keep: Callable[[], Iterable[Pack]] | None = None,
+        copies: Copies = Copies.NOW,
     ) -> None:
         """``cache_policy=None`` turns pruning off; ``keep`` names packs in use outside the scan
-        (a task still running on a pack that has just been removed) whose cache must stay."""
+        (a task still running on a pack that has just been removed) whose cache must stay.
+        ``copies``: when display copies are made (``Copies.LATER``: the kiosk; see the module)."""
         self.folders = tuple(Path(folder).absolute() for folder in folders)
         self.cache_dir = Path(cache_dir).absolute()
         self.default_language = default_language
         self.options = options
         self.cache_policy = cache_policy
         self.keep = keep
+        self.copies = copies
         self._remembered: dict[Path, _Remembered] = {}
         self._previously_pinned: frozenset[Path] = frozenset()
+        self._pruned_with: frozenset[Path] | None = None  # what the last prune protected
+        self._pruned_at = 0.0
+        self._check_fully: set[Path] = set()  # sources with a picture found damaged later
+        self._complete: set[Path] = set()  # sources whose copies all exist (not looked at again)
 
     def scan(self) -> ScanResult:
         """Every pack source in the folders; unchanged packs are not read again."""
@@ -186,13 +224,54 @@ class Library:
             previous is not None
             and current is not None
             and previous.fingerprint == current
-            and _still_in_cache(previous.loaded)
+            and source not in self._check_fully
+            and _still_in_cache(previous.loaded, copies_later=self.copies is Copies.LATER)
         ):
             return previous
-        pack, problems = load_pack(source, self.cache_dir, self.default_language, options=self.options)
+        mode = Copies.NOW if source in self._check_fully else self.copies
+        with images.copies(mode):
+            pack, problems = load_pack(source, self.cache_dir, self.default_language, options=self.options)
+        self._check_fully.discard(source)
+        self._complete.discard(source)
         entries = frozenset(pack_cache_entries(pack, self.cache_dir)) if pack is not None else frozenset()
         trouble = any(storage.is_storage_problem(problem) for problem in problems)
         return _Remembered(current, Loaded(source, pack, tuple(problems), entries, trouble))
+
+    def pending_copies(self) -> list[CopyJob]:
+        """The display copies the packs of the last scan still need, in the order to make them:
+        every tile's picture, then the first steps of every pack, then the rest by step number."""
+        self._complete &= set(self._remembered)
+        jobs: list[CopyJob] = []
+        for source, entry in self._remembered.items():
+            pack = entry.loaded.pack
+            if pack is None or source in self._complete:
+                continue
+            found = _missing_copies(source, pack)
+            if not found:
+                self._complete.add(source)
+            jobs.extend(found)
+        return sorted(jobs, key=lambda job: job.rank)
+
+    def make_copy(self, job: CopyJob) -> bool:
+        """Make one job's copies (any one thread; may run beside a scan). False when the picture turned out
+        damaged: its pack is then loaded again, and checked fully, at the next scan."""
+        try:
+            if job.is_clip:
+                data = video.poster_jpeg(job.picture)
+            else:
+                with open(job.picture, "rb") as stream:
+                    data = stream.read()
+            max_pixels = self.options.max_image_pixels if self.options is not None else None
+            images.make_copies(
+                data, job.digest, self.cache_dir, with_thumbnail=job.with_thumbnail, max_pixels=max_pixels
+            )
+        except images.ImageRefused as refusal:
+            log.warning("a picture of %s cannot be prepared (%s): checking the pack again", job.source, refusal)
+            self._check_fully.add(job.source)  # the next scan loads it again, with copies made at once
+            return False
+        except (OSError, ValueError) as error:  # no room, a file gone: the step shows the original
+            log.warning("cannot prepare %s: %s", job.picture, error)
+        return True
 
     def _prune(self, results: Sequence[Loaded]) -> None:
         """Prune the cache, pinning what this scan's packs use, what the previous scan's packs used
@@ -204,10 +283,27 @@ class Library:
         try:
             for pack in self.keep() if self.keep is not None else ():
                 kept.update(pack_cache_entries(pack, self.cache_dir))
-            prune_cache(self.cache_dir, pinned | self._previously_pinned | kept, self.cache_policy)
+            protected = pinned | self._previously_pinned | kept
+            if not self._prune_due(protected):
+                return
+            prune_cache(self.cache_dir, protected, self.cache_policy)
         except Exception:  # noqa: BLE001 - a pruning bug must never cost the kiosk its packs
             log.exception("pruning the pack cache %s failed", self.cache_dir)
-        self._previously_pinned = pinned
+        finally:
+            self._previously_pinned = pinned
+
+    def _prune_due(self, protected: frozenset[Path]) -> bool:
+        """Whether to prune now. Pruning walks every cache entry (on a 1,000-pack library: 20,000
+        folders, most of a rescan's time), so a rescan that pins exactly what the last prune
+        pinned skips it, for up to ``PRUNE_AGAIN_S`` (and never longer than the policy's own
+        times, so nothing stays much longer than the policy says)."""
+        assert self.cache_policy is not None
+        now = time.monotonic()
+        wait = min(PRUNE_AGAIN_S, self.cache_policy.keep_unused_s, self.cache_policy.protect_recent_s)
+        if protected == self._pruned_with and now - self._pruned_at < wait:
+            return False
+        self._pruned_with, self._pruned_at = protected, now
+        return True
 
 
 def pack_cache_entries(pack: Pack, cache_dir: Path) -> set[Path]:
@@ -220,13 +316,35 @@ def pack_cache_entries(pack: Pack, cache_dir: Path) -> set[Path]:
     return entries
 
 
-def _still_in_cache(loaded: Loaded) -> bool:
+def _missing_copies(source: Path, pack: Pack) -> list[CopyJob]:
+    """The pack's pictures whose display copy (or tile copy) does not exist yet."""
+    clips = {step.video for step in pack.steps if step.video and step.video == step.image}
+    first = {pack.cover} if pack.cover is not None else set()
+    first.update(step.image for step in pack.steps[:FIRST_STEPS])
+    step_of = {}
+    for step in reversed(pack.steps):
+        step_of[step.image] = step.number
+    jobs = []
+    for relative, display in pack.display_images.items():
+        tile = pack.thumbnail_image is not None and pack.thumbnail_image.parent == display.parent
+        if os.path.isfile(display) and not (tile and not os.path.isfile(pack.thumbnail_image)):  # type: ignore[arg-type]
+            continue
+        number = step_of.get(relative, 0)
+        rank = (0, 0) if tile else ((1, number) if relative in first else (2, number))
+        jobs.append(CopyJob(source, pack.file(relative), display.parent.name, tile, relative in clips, rank, pack.id))
+    return jobs
+
+
+def _still_in_cache(loaded: Loaded, *, copies_later: bool = False) -> bool:
     """The cache is only derived data and may be cleared; then the pack is prepared again. A pack
-    read while the cache could not be written is read again, so it is prepared once there is room."""
+    read while the cache could not be written is read again, so it is prepared once there is room.
+    With copies made later, missing copies are made by ``make_copy``, not by loading again."""
     if loaded.storage_trouble:
         return False
     pack = loaded.pack
     if pack is None:
         return True
+    if copies_later:
+        return pack.root.is_dir()
     prepared = [*pack.display_images.values(), *([pack.thumbnail_image] if pack.thumbnail_image else [])]
     return pack.root.is_dir() and all(os.path.isfile(path) for path in prepared)

@@ -136,6 +136,7 @@ class _PackReader:
         self.display_images: dict[str, Path] = {}
         self.thumbnail: Path | None = None
         self.storage_trouble = False
+        self.summarised: set[str] = set()  # unused files already reported together (photo_folder)
 
     @property
     def name(self) -> str:
@@ -171,11 +172,13 @@ class _PackReader:
         self.label = pack_id
         language = manifest.language or self.default_language
         specs = manifest.steps
+        photos_only = False  # a folder of camera photos: one problem says so (``photo_folder``)
         if specs is None:
             specs = photo_folder.steps_from_photos(files, language, self.problems)
+            photos_only = self._photos_without_numbers(files, has_steps=bool(specs))
         else:
             self.texts_file = manifest_file.key if manifest_file is not None else None
-        if not specs and not manifest.steps_written:  # steps written wrongly are reported already
+        if not specs and not manifest.steps_written and not photos_only:  # wrongly written: reported
             self._no_steps(listed_in_manifest=manifest.steps is not None)
         steps = tuple(step for spec in specs if (step := self._step(spec)) is not None)
         cover = self._cover(manifest)
@@ -241,6 +244,20 @@ class _PackReader:
                 )
                 return lookup.file
         return None
+
+    def _photos_without_numbers(self, files: PackFiles, *, has_steps: bool) -> bool:
+        """Photos without a step number in a folder without pack.yaml are reported together, once
+        (they are summarised, not listed as unused one by one). True when they are all there is:
+        a folder of camera photos, which the Packs screen can make a task of."""
+        photos = photo_folder.unnumbered_photos(files)
+        if not photos:
+            return False
+        self.summarised.update(photo.key for photo in photos)
+        if has_steps:
+            photo_folder.report_unnumbered(photos, self.problems)
+            return False
+        photo_folder.report_photo_folder(photos, self.problems, can_make_task=not self._is_zip)
+        return True
 
     def _no_steps(self, listed_in_manifest: bool) -> None:
         if listed_in_manifest:
@@ -530,7 +547,7 @@ class _PackReader:
     def _warn_unused(self) -> None:
         assert self.files is not None
         for key in self.files.files:
-            if key in self.used:
+            if key in self.used or key in self.summarised:
                 continue
             self.problems.warning(
                 Msg("Nothing in the pack uses the file {name}.", name=key),

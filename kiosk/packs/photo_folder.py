@@ -3,6 +3,12 @@
 A trainer photographs each step and names the photos in order ("01 Wet your hands.jpg"). The
 leading number orders the steps (numerically: 1, 2, 10), the rest of the name is the step's text,
 and a sound file with the same number is the step's recorded voice. Nothing else is needed.
+
+A folder of photos straight from a phone ("IMG_1234.JPG", no numbers, no pack.yaml) is not a
+pack yet, but it is what a coach copies in first. The loader reports it as one problem of its own
+(``NOT_A_TASK_YET``), not as one "nothing uses this file" per photo, so the trainer's Packs screen
+can offer to make a task of it (``kiosk.authoring.photo_task``) instead of showing a wall of
+problems and advice to rename twelve files.
 """
 
 from __future__ import annotations
@@ -24,6 +30,14 @@ from kiosk.packs.problems import ProblemList
 from kiosk.packs.words import Msg
 from kiosk.packs.video import VIDEO_EXTENSIONS
 
+#: Pictures and clips a phone makes; HEIC counts: ``kiosk pack new`` turns it into JPEG.
+PHOTO_EXTENSIONS = IMAGE_EXTENSIONS | frozenset({".heic", ".heif"}) | VIDEO_EXTENSIONS
+#: The templates of the "photos without numbers" problem of a folder that has no steps at all:
+#: a folder whose report carries one of them can be made a task (``kiosk.authoring.photo_task``).
+NOT_A_TASK_YET = (
+    "These {count} photos have no numbers, so they are not a task yet.",
+    "The photo {name} has no number, so it is not a task yet.",
+)
 _NUMBERED = re.compile(r"^\s*(\d+)(.*)$", re.DOTALL)
 _SEPARATORS_AFTER_NUMBER = re.compile(r"^[\s\-_.,:;)\]]+")
 _SPACES = re.compile(r"\s+")
@@ -56,8 +70,81 @@ def text_from_name(rest: str) -> str:
 
 
 def title_from_name(name: str) -> str:
-    """A pack title from its folder or zip name: dashes and underscores become spaces."""
-    return _SPACES.sub(" ", name.replace("-", " ").replace("_", " ")).strip() or name
+    """A pack title from its folder or zip name, made readable: dashes and underscores become
+    spaces, and a first word in small letters gets a capital ("wash-hands_2026" -> "Wash hands
+    2026"), so a tile never shows a file-name slug. A first word with capitals of its own
+    ("iPhone", "IKEA") is left as the coach wrote it."""
+    title = _SPACES.sub(" ", name.replace("-", " ").replace("_", " ")).strip()
+    if not title:
+        return name
+    first = title.split(" ", 1)[0]
+    if first == first.lower() and first[0].islower():
+        title = title[0].upper() + title[1:]
+    return title
+
+
+def unnumbered_photos(files: PackFiles) -> list[PackFile]:
+    """The photos and clips at the top of the folder whose names have no step number (camera
+    names like IMG_1234.JPG), the cover picture left out; sorted by name."""
+    return sorted(
+        (
+            pack_file
+            for pack_file in files.top_level()
+            if extension(pack_file.name) in PHOTO_EXTENSIONS
+            and leading_number(pack_file.name) is None
+            and os.path.splitext(pack_file.name)[0].casefold() != COVER_STEM
+        ),
+        key=lambda pack_file: pack_file.key,
+    )
+
+
+def names_in_short(names: list[str], shown: int = 3) -> str:
+    """ "a.jpg, b.jpg, c.jpg …" — a few names as examples, so one line stays one line."""
+    listed = ", ".join(names[:shown])
+    return listed + (" …" if len(names) > shown else "")
+
+
+def report_photo_folder(photos: list[PackFile], problems: ProblemList, *, can_make_task: bool) -> None:
+    """The one problem of a folder that holds photos without numbers and no steps: it is not a
+    task yet. ``can_make_task``: the source is a folder the kiosk may turn into a task (a zip is
+    not: nothing is ever written into a zip the coach copied)."""
+    if len(photos) == 1:
+        message = Msg("The photo {name} has no number, so it is not a task yet.", name=photos[0].key)
+    else:  # (literal templates: the catalog test reads them; NOT_A_TASK_YET names the same two)
+        message = Msg("These {count} photos have no numbers, so they are not a task yet.", count=len(photos))
+    if can_make_task:
+        hint = Msg(
+            "Tap 'Make a task from these photos': they are put in the order they were taken. "
+            "Or number them in the order of the steps, like '01 Wet your hands.jpg'."
+        )
+    else:
+        hint = Msg(
+            "Number the photos in the order of the steps, like '01 Wet your hands.jpg'. Or copy the photos "
+            "as a folder, not a zip: then the Packs screen can make a task from them."
+        )
+    problems.error(message, hint, kind="photo folder")
+
+
+def report_unnumbered(photos: list[PackFile], problems: ProblemList) -> None:
+    """Photos without a number in a folder of numbered photos: one warning for all of them
+    ("12 photos have no number"), not one per photo — the fix is the same for each."""
+    if len(photos) == 1:
+        problems.warning(
+            Msg("The photo {name} has no number, so no step uses it.", name=photos[0].key),
+            Msg("Start its name with the number of its step, like '04 Dry your hands.jpg', or delete it."),
+            file=photos[0].key,
+            kind="photo without number",
+        )
+        return
+    problems.warning(
+        Msg(
+            "{count} photos have no number, so no step uses them: {names}",
+            count=len(photos),
+            names=names_in_short([photo.key for photo in photos]),
+        ),
+        Msg("Start each name with the number of its step, like '04 Dry your hands.jpg', or delete the photos."),
+        kind="photo without number",
+    )
 
 
 def has_numbered_photos(names: list[str]) -> bool:
@@ -112,6 +199,7 @@ def steps_from_photos(files: PackFiles, language: str, problems: ProblemList) ->
                 file=pack_file.key,
             )
     specs = []
+    wordless: list[tuple[int, _Numbered]] = []
     for position, number in enumerate(sorted(images.keys() | videos.keys()), start=1):
         video = videos.get(number)
         image = images.get(number) or video
@@ -119,19 +207,7 @@ def steps_from_photos(files: PackFiles, language: str, problems: ProblemList) ->
         if not image.text and video is not None and video.text:
             image = _Numbered(image.number, video.text, image.file)
         if not image.text:
-            problems.warning(
-                Msg(
-                    "Step {step} has no words: the name of the picture {name} is only a number.",
-                    step=position,
-                    name=image.file.key,
-                ),
-                Msg(
-                    "Add what the worker does to the file name, like '{example}'.",
-                    example=f"{number:02d} Wet your hands{extension(image.file.name)}",
-                ),
-                file=image.file.key,
-                step=position,
-            )
+            wordless.append((position, image))
         sound = audio.get(number)
         specs.append(
             StepSpec(
@@ -142,7 +218,38 @@ def steps_from_photos(files: PackFiles, language: str, problems: ProblemList) ->
                 video=video.file.key if video else None,
             )
         )
+    _report_wordless(wordless, problems)
     return tuple(specs)
+
+
+def _report_wordless(wordless: list[tuple[int, _Numbered]], problems: ProblemList) -> None:
+    """Steps whose picture's name is only a number: one warning each for one or two, else one for
+    all ("8 steps have no words"), since the fix is the same for every one."""
+    if len(wordless) <= 2:
+        for position, image in wordless:
+            problems.warning(
+                Msg(
+                    "Step {step} has no words: the name of the picture {name} is only a number.",
+                    step=position,
+                    name=image.file.key,
+                ),
+                Msg(
+                    "Add what the worker does to the file name, like '{example}'.",
+                    example=f"{image.number:02d} Wet your hands{extension(image.file.name)}",
+                ),
+                file=image.file.key,
+                step=position,
+            )
+        return
+    problems.warning(
+        Msg(
+            "{count} steps have no words: the names of their pictures are only numbers ({names}).",
+            count=len(wordless),
+            names=names_in_short([image.file.key for _, image in wordless]),
+        ),
+        Msg("Add what the worker does to each file name, like '01 Wet your hands.jpg'."),
+        kind="steps without words",
+    )
 
 
 def _add_image(images: dict[int, _Numbered], entry: _Numbered, problems: ProblemList) -> None:

@@ -26,6 +26,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import FadeTransition, Screen
 
+from kiosk.authoring.publish import pinned
 from kiosk.i18n import base_language, translate
 from kiosk.paths import DataDir
 from kiosk.packs.words import Msg
@@ -99,6 +100,7 @@ class KioskApp(App):
         self.hub_url = hub_url
         self.hub_sync: Any = None
         self.hub_listener: Any = None  # LISTEN/NOTIFY: the workshop's changes and help calls at once
+        self.fleet: Any = None  # packs published to the workshop (kiosk.fleet.pull.FleetPuller)
         self.help_hub: Any = None  # help calls on every kiosk of the workshop (kiosk.hub.help_calls)
         self.remote_help: Any = None  # the strip with the other kiosks' calls
         self.just_saved = ""  # the worker a trainer just saved (the People screen says so once)
@@ -134,8 +136,12 @@ class KioskApp(App):
         self.kiosk_lang = self.ui_lang = base_language(self.settings.language)
         self.guard = TapGuard(Clock.get_time, self.settings.tap_guard_s)
         self.audio = AudioService(self.problems, self.data.cache, speech_factory=self._speech_factory)
-        self.step_pictures = PictureCache(self.problems, keep=6)
-        self.tile_pictures = PictureCache(self.problems, keep=64)
+        # the step shown, the next and the one before (prefetched), and one spare: each texture is
+        # ~5 MB (1280x960 RGBA), and with a software renderer (llvmpipe) it is process memory
+        self.step_pictures = PictureCache(self.problems, keep=4, defer=lambda work: self.after_frame(work))
+        # tiles are at most ~500 px: an original photo (a new pack's, before its tile copy) is
+        # decoded at 1/8 scale instead of into a 2048 px texture
+        self.tile_pictures = PictureCache(self.problems, keep=64, max_side=512)
         self.shelf = PackShelf(
             self.packs_folders,
             self.data.cache,
@@ -361,8 +367,12 @@ class KioskApp(App):
         """The packs the tasks screen offers the current worker, in the order it shows them.
 
         The one place that decides what a worker sees of the shelf (hidden packs, a worker's own
-        tasks and the coach's order belong here), so the tasks screen only draws the list."""
-        return list(self.shelf.packs)
+        tasks and the coach's order belong here), so the tasks screen only draws the list.
+        The coach's arrangement is read from the journal each time (two small settings), so a
+        change made in trainer mode is never shown stale; see ``kiosk.trainer.shelf_arrangement``."""
+        from kiosk.trainer.shelf_arrangement import ShelfArrangement
+
+        return ShelfArrangement.load(self.journal).for_worker(self.shelf.packs, self.worker)
 
     def select_worker(self, person: Any) -> None:
         self.worker = person
@@ -389,6 +399,7 @@ class KioskApp(App):
         """Open a run (or continue an interrupted one) and show its step."""
         if self.worker is None:
             return
+        pack = pinned(pack)  # a task published on the kiosk: the run keeps the version it started on
         start_index = 0
         if resume is not None and resume.last_shown_step:
             start_index = resume.last_shown_step - 1
@@ -454,6 +465,7 @@ class KioskApp(App):
             self.hub_sync = HubSync(self.data.journal, self.hub_url, listener=self.hub_listener)
             self.hub_sync.start()
             self._start_help_hub()
+            self._start_fleet()
             self.hub_listener.start()
         except Exception as exc:  # noqa: BLE001 - no hub is no reason to stop the kiosk
             self.problems.add("hub", "The workshop hub could not be used.", exc)
@@ -487,6 +499,43 @@ class KioskApp(App):
             )
             self.remote_help.attach(self.root, self.sm)
 
+    def _start_fleet(self) -> None:
+        """Packs published to the workshop (kiosk/fleet/, docs/fleet.md): pulled in the background
+        into the packs folder; a new version is switched here, on the UI thread where runs start,
+        and only when no worker is in that pack."""
+        from kiosk.fleet.pull import FleetPuller
+
+        def in_use(pack_id: str) -> bool:
+            session = self.session
+            return session is not None and session.pack.id == pack_id
+
+        self.fleet = FleetPuller(
+            self.hub_url or "",
+            self.data.root,
+            self.data.packs,
+            self.data.cache,
+            in_use=in_use,
+            switch_in_poll=False,
+            on_change=lambda _result: Clock.schedule_once(lambda _dt: self._switch_fleet_packs()),
+            default_language=self.settings.language,
+        )
+        if self._fleet_shown not in self.shelf.listeners:
+            self.shelf.listeners.append(self._fleet_shown)
+        if self.data.packs.absolute() not in [folder.absolute() for folder in self.packs_folders]:
+            log.warning("Packs from the hub go into %s, which this kiosk does not show (--packs)", self.data.packs)
+        self.fleet.start(self.hub_listener)
+
+    def _switch_fleet_packs(self) -> None:
+        if self.fleet is not None and self.fleet.switch_staged():
+            self.shelf.refresh()
+            self.fleet.poll_soon()  # tell the hub what this kiosk runs now
+
+    def _fleet_shown(self, result: Any) -> None:
+        """A scan showed the packs: a new version from the hub seen without problems lets its previous
+        version go; one that does not load here goes back to it."""
+        if self.fleet is not None and self.fleet.confirm_shown(result):
+            self.shelf.refresh()
+
     def _show_remote_help(self) -> None:
         if self.remote_help is not None and self.help_hub is not None:
             self.remote_help.show(self.help_hub.others())
@@ -504,7 +553,7 @@ class KioskApp(App):
 
     def _stop_hub(self) -> None:
         """Stop syncing, listening and the help calls (each returns within seconds)."""
-        for name in ("help_hub", "hub_sync", "hub_listener"):
+        for name in ("fleet", "help_hub", "hub_sync", "hub_listener"):
             service = getattr(self, name, None)
             if service is not None:
                 try:
@@ -519,6 +568,8 @@ class KioskApp(App):
     def task_finished(self) -> None:
         if self.hub_sync is not None:
             self.hub_sync.sync_soon()
+        if self.fleet is not None:  # a new version of this pack waited for the run to end
+            Clock.schedule_once(lambda _dt: self._switch_fleet_packs(), 0)
         self.audio.stop()
         self.plans.task_finished(self.session)  # a plan item's pack: the item is done
         self.screen("finish").prepare(worker=self.worker, pack=self.session.pack if self.session else None)

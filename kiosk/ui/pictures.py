@@ -7,8 +7,11 @@ Pillow; only the GPU upload (``Texture.blit_buffer``) runs on the main thread, w
 first needed or as soon as the decode is ready. The step screen asks for the next and previous
 steps ahead of time, so Next only swaps a texture. A small LRU keeps memory bounded.
 
-If a pack gives an original photo instead of a prepared copy, it is reduced while decoding
-(``draft`` + ``thumbnail``) so a 12-megapixel photo never becomes a 48 MB texture.
+If a pack gives an original photo instead of a prepared copy (a new pack whose copies are still
+being made, ``kiosk.packs.images.Copies.LATER``), it is reduced while decoding (JPEG ``draft`` +
+``thumbnail``) to the display copies' size, so a 12-megapixel photo never becomes a 48 MB texture
+and decodes in a fraction of the time. Each decode gives its freed buffers back to the system
+(``give_back_memory``: glibc keeps them otherwise, and a kiosk decoding photos all day grows).
 """
 
 from __future__ import annotations
@@ -25,11 +28,12 @@ from kivy.graphics.texture import Texture
 from PIL import Image, ImageOps
 
 from kiosk.imaging import open_picture
+from kiosk.packs.images import DISPLAY_BOX, give_back_memory
 from kiosk.ui.problems import ProblemLog
 
 log = logging.getLogger(__name__)
 
-MAX_SIDE = 2048  # larger than any kiosk screen side we target; beyond this costs memory only
+MAX_SIDE = max(DISPLAY_BOX)  # the display copies' size: an original is shown no larger than its copy
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,13 @@ def decode(path: Path, max_side: int = MAX_SIDE) -> Decoded:
     """Read and decode a picture for upload (thread-safe; Pillow releases the GIL while decoding).
     Only the formats ``kiosk.imaging`` names are decoded: a person photo is anything a trainer
     copied, and Pillow's EPS plugin would run Ghostscript on it."""
+    try:
+        return _decode(path, max_side)
+    finally:
+        give_back_memory()  # Pillow's buffers for this picture are garbage now
+
+
+def _decode(path: Path, max_side: int) -> Decoded:
     with open_picture(path) as image:
         if max(image.size) > max_side:
             image.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced scale, much faster
@@ -62,23 +73,47 @@ def upload(decoded: Decoded) -> Texture:
 class PictureCache:
     """A bounded set of textures for picture files, filled in the background."""
 
-    def __init__(self, problems: ProblemLog, keep: int = 6, max_side: int = MAX_SIDE) -> None:
+    def __init__(
+        self,
+        problems: ProblemLog,
+        keep: int = 6,
+        max_side: int = MAX_SIDE,
+        defer: Callable[[Callable[[], None]], None] | None = None,
+    ) -> None:
+        """``defer(work)``: where a prefetch nobody waits for is uploaded (the app's
+        ``after_frame``: a GPU upload takes tens of milliseconds with a software renderer, and a
+        decode finishing just after Next must not hold back the frame with the new picture)."""
+        self.defer = defer
         self.problems = problems
         self.keep = keep
         self.max_side = max_side
         self._textures: OrderedDict[Path, Texture] = OrderedDict()
         self._pending: dict[Path, Future] = {}
+        self._deferred: set[Path] = set()  # prefetches waiting for the next frame (``defer``)
         self._waiting: dict[Path, list[Callable[[Texture | None], None]]] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-pictures")
 
     @property
     def busy(self) -> bool:
         """Decodes still on their way (tests and the benchmark wait for them)."""
-        return bool(self._pending)
+        return bool(self._pending) or bool(self._deferred)
 
     def prefetch(self, path: Path) -> None:
-        """Start decoding ``path`` if it is neither ready nor on its way."""
+        """Start decoding ``path`` if it is neither ready nor on its way. With ``defer``, the
+        decode starts after the next frame: a decode thread competes with the main thread for
+        the interpreter (Pillow's conversions hold it), which held back the frame with the new
+        picture when the next step's decode started at Next."""
         path = Path(path)
+        if path in self._textures or path in self._pending or path in self._deferred:
+            return
+        if self.defer is not None:
+            self._deferred.add(path)
+            self.defer(lambda: self._start(path))
+        else:
+            self._start(path)
+
+    def _start(self, path: Path) -> None:
+        self._deferred.discard(path)
         if path in self._textures or path in self._pending:
             return
         try:
@@ -86,7 +121,7 @@ class PictureCache:
         except RuntimeError:  # shut down
             return
         self._pending[path] = future
-        future.add_done_callback(lambda _f: Clock.schedule_once(lambda _dt: self._finish(path), 0))
+        future.add_done_callback(lambda _f: Clock.schedule_once(lambda _dt: self._decoded(path), 0))
 
     def get_now(self, path: Path) -> Texture | None:
         """The texture for ``path`` now: ready, or waiting for its decode, or decoded here."""
@@ -109,12 +144,20 @@ class PictureCache:
             self._textures.move_to_end(path)
             return self._textures[path]
         self._waiting.setdefault(path, []).append(callback)
-        self.prefetch(path)
+        self._start(path)  # someone waits: now, not after the next frame
         return None
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
         self._textures.clear()
+
+    def _decoded(self, path: Path) -> None:
+        """Main thread: a decode is ready; upload it now if someone waits for it, else after the
+        next frame (``defer``)."""
+        if self.defer is not None and not self._waiting.get(path):
+            self.defer(lambda: self._finish(path))
+        else:
+            self._finish(path)
 
     def _finish(self, path: Path) -> None:
         """Main thread: upload a finished decode, then tell whoever waits for it."""

@@ -27,7 +27,7 @@ def test_zip_with_files_at_the_root(packs_dir, load, cache_dir):
     source = write_zip(packs_dir / "wash-hands.zip", {"01 Wet.jpg": JPG, "02 Soap.png": PNG})
     pack, problems = load(source)
     assert problems == []
-    assert pack.id == "wash-hands" and pack.title_for("en") == "wash hands"
+    assert pack.id == "wash-hands" and pack.title_for("en") == "Wash hands"
     assert pack.source == source
     assert pack.root.is_relative_to(cache_dir) and pack.file("01 Wet.jpg").read_bytes() == JPG
     assert [step.text_for("en", "en") for step in pack.steps] == ["Wet", "Soap"]

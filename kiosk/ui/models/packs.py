@@ -1,8 +1,11 @@
 """The packs screen as data: one row per pack source, its state in a word and an icon, its problems.
 
 Broken packs come first, then packs with warnings, then ready ones (by name), so what needs the
-trainer is on top. Problem lines read "file, step N: message — hint"; the last line says where the
-pack is. Kivy-free: the rows are built from the shelf's ``ScanResult`` and tested without a window.
+trainer is on top. A pack that came from the workshop hub starts with its fleet line ("Version 3
+here, version 4 on the hub: updating.", kiosk/fleet/status.py), found from the pack's own folder, so
+this needs no word from the app. Problem lines read "file, step N: message — hint"; the last line
+says where the pack is. Kivy-free: the rows are built from the shelf's ``ScanResult`` and tested
+without a window.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from kiosk.fleet.status import line_for_pack_source
 from kiosk.i18n import base_language, translator
 
 Translate = Callable[..., str]
@@ -68,21 +72,34 @@ def packs_view(
         if report.ok:
             pack = next((p for p in packs if p.source == report.path), None) or find(report.pack)
         word, icon = report_state(report)
+        lines = problem_lines(report, tr, None if base_language(language) == "en" else translator(language))
+        fleet = line_for_pack_source(report.path, tr)
         rows.append(
             PackRowView(
                 title=pack.title_for(language) if pack is not None else str(report.pack),
                 state_word=tr(word),
                 state_icon=icon,
-                lines=problem_lines(report, tr, None if base_language(language) == "en" else translator(language)),
+                lines=(fleet, *lines) if fleet else lines,
                 usable=pack is not None,
                 report=report,
                 pack=pack,
                 thumbnail=pack.thumbnail() if pack is not None else None,
             )
         )
+    from kiosk.authoring.photo_task import offers_photo_task
+
     usable = sum(1 for r in result.reports if r.ok)
+    photos = sum(1 for r in result.reports if offers_photo_task(r))  # not broken: a task to make
+    broken = len(result.reports) - usable - photos
     if not result.reports:
         status = tr("No packs found. Copy pack folders into the packs folder, then tap Reload packs.")
+    elif photos:
+        status = tr(
+            "{usable} ready to use, {broken} broken. Photo folders to make into tasks: {photos}.",
+            usable=usable,
+            broken=broken,
+            photos=photos,
+        )
     else:
-        status = tr("{usable} ready to use, {broken} broken.", usable=usable, broken=len(result.reports) - usable)
+        status = tr("{usable} ready to use, {broken} broken.", usable=usable, broken=broken)
     return PacksView(tuple(rows), status)

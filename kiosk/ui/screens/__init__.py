@@ -33,6 +33,10 @@ SCREENS: dict[str, str] = {
     # the day plan: the worker's Now / Next, the coach's plan editor and day view
     "plan_now": "kiosk.ui.screens.plan_now:PlanNowScreen",
     "trainer_plan": "kiosk.ui.screens.trainer_plan:TrainerPlanScreen",
+    # making and changing tasks on the tablet (kiosk.authoring.draft, .publish)
+    "trainer_editor": "kiosk.ui.screens.trainer_editor:TrainerEditorScreen",
+    "trainer_editor_photos": "kiosk.ui.screens.trainer_editor_photos:TrainerEditorPhotosScreen",
+    "trainer_step": "kiosk.ui.screens.trainer_step:TrainerStepScreen",
 }
 
 #: Screens a worker uses; the hidden trainer gesture works on these (and the keys map to actions).
@@ -57,4 +61,5 @@ TRAINER_ACTIONS: list[TrainerAction] = [
     TrainerAction("progress_people", "Progress", "progress"),
     TrainerAction("trainer_problems", "Problems", "warning"),  # with a count badge (trainer_home)
     TrainerAction("trainer_plan", "Day plans", "timer"),  # each worker's day plan (kiosk.plan)
+    TrainerAction("trainer_editor", "Make a task", "add"),  # photos, sentences, voice -> a task
 ]

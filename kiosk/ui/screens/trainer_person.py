@@ -1,4 +1,4 @@
-"""Trainer: one worker — name, photo, language, text size, speech, family PIN; Save / Archive.
+"""Trainer: one worker — name, photo, language, text size, speech, tasks, family PIN; Save / Archive.
 
 The form is ``kiosk.ui.models.people.PersonEditor`` (Kivy-free: reading, choosing, saving and
 archiving, storage errors as a plain sentence); this screen only shows it. Photo work — listing the
@@ -6,37 +6,40 @@ choices (the data folder's ``people`` folder, the newest photos in ``~/Pictures`
 pictures) and copying a chosen one into the data folder (a photo from ``~/Pictures`` downscaled) —
 runs on ``kiosk.people.PhotoShelf``'s worker thread; the results come back through Kivy's clock.
 Thumbnails are decoded in the background too (``PictureCache``), so the screen never waits on a
-12-megapixel photo. The name is typed on the docked on-screen keyboard (``NameInput``) when there is
+12-megapixel photo. The name is typed on the docked on-screen keyboard (``KeyboardField``) when there is
 no hardware keyboard; the family PIN uses the kiosk's one ``PinPad``.
+
+**Tasks for <name>**: "All tasks" or "Only these", then one big toggle per pack (a check mark and
+the filled look when given, a cross when not). The choice is the worker's preference ``tasks``
+(``kiosk.trainer.shelf_arrangement``) and is saved with Save, like the other choices; packs given
+to the worker that are not on this kiosk now stay given.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
 from kivy.clock import Clock
-from kivy.core.window import Window
-from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.image import Image
-from kivy.uix.textinput import TextInput
-from kivy.uix.vkeyboard import VKeyboard
 
 from kiosk.people import PICTURES_SHOWN, PhotoShelf, camera_photo_name
-from kiosk.ui.models import keyboard
+from kiosk.trainer.shelf_arrangement import ShelfArrangement, with_worker_tasks, worker_tasks
 from kiosk.ui.models.people import FamilyPin, PersonEditor
 from kiosk.ui.pictures import PictureCache
 from kiosk.ui.screens.base import TrainerScreen
 from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.buttons import KioskButton
+from kiosk.ui.widgets.camera_shot import SHOT_DELAY_S, open_camera, save_shot
 from kiosk.ui.widgets.choices import fill_choices
+from kiosk.ui.widgets.keyboard_field import KeyboardField  # noqa: F401  (the name field, in the .kv)
 from kiosk.ui.widgets.overlay import CalmOverlay
 
 THUMBNAIL_SIDE = 280  # thumbnails are decoded this small (140 dp on screen)
-KEY_DP = 100  # on-screen keyboard keys: at least the 96 dp touch target, with a seam
-WIDE_KEYBOARD_COLS = 12
 
 
 class PhotoChoice(ButtonBehavior, Image):
@@ -44,49 +47,6 @@ class PhotoChoice(ButtonBehavior, Image):
 
     chosen = BooleanProperty(False)
     path = ObjectProperty(None)
-
-
-class NameInput(TextInput):
-    """A one-line name field that brings Kivy's docked on-screen keyboard in the kiosk's layout.
-
-    With ``keyboard_mode = systemanddock`` (``kiosk.ui.bootstrap``) Kivy docks a ``VKeyboard`` at
-    the bottom of the window while the field has focus; a hardware keyboard keeps working. Here the
-    keyboard gets the layout for the kiosk language (``kiosk.ui.models.keyboard``: umlauts and ß
-    for German, Latin letters for Chinese), keys of at least ``KEY_DP`` and the kiosk's font.
-    """
-
-    language = StringProperty("en")
-    words: dict[str, str] = {}
-
-    def on_focus(self, _instance: Any, focused: bool) -> None:
-        if focused:
-            Clock.schedule_once(lambda _dt: self.fit_keyboard(), 0)
-
-    def keyboard(self) -> VKeyboard | None:
-        """The docked on-screen keyboard while it is shown (None with a hardware keyboard only)."""
-        return next((w for w in Window.children if isinstance(w, VKeyboard)), None)
-
-    def fit_keyboard(self) -> VKeyboard | None:
-        vk = self.keyboard()
-        if vk is None or not self.focus:
-            return vk
-        wide = Window.width >= WIDE_KEYBOARD_COLS * dp(KEY_DP)
-        layout = keyboard.layout(self.language, wide, self.words)
-        name = layout["title"] + "-" + "-".join(f"{k}={v}" for k, v in sorted(self.words.items()))
-        vk.available_layouts[name] = layout
-        vk.margin_hint = [0.02, 0, 0.02, 0]  # the whole width for keys: 8 keys of 100 dp on 800 px
-        vk.font_size = self._font_size()
-        vk.font_name = "Roboto"  # Kivy's default font name: the kiosk registered its CJK font under it
-        vk.size = (Window.width, layout["rows"] * dp(KEY_DP) / 0.96)
-        if vk.layout != name:
-            vk.layout = name
-        vk.setup_mode()
-        return vk
-
-    def _font_size(self) -> float:
-        from kivy.app import App
-
-        return App.get_running_app().theme.fs_small
 
 
 class TrainerPersonScreen(TrainerScreen):
@@ -99,6 +59,8 @@ class TrainerPersonScreen(TrainerScreen):
     camera_text = StringProperty("")
     title = StringProperty("")
     photos_busy = BooleanProperty(False)
+    tasks_label = StringProperty("")  # "Tasks for Anna"
+    tasks_hint = StringProperty("")  # how the pack toggles work, with "Only these"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -115,6 +77,7 @@ class TrainerPersonScreen(TrainerScreen):
 
     def _name_typed(self, _field: Any, text: str) -> None:
         """ "Please type a name." goes as soon as there is one."""
+        self.tasks_label = self.tr("Tasks for {name}", name=text.strip()) if text.strip() else self.tr("Tasks")
         if text.strip() and self.message == self.tr("Please type a name."):
             self.editor.say("")
             self.message = ""
@@ -158,10 +121,58 @@ class TrainerPersonScreen(TrainerScreen):
         ):
             row = rows[key]
             fill_choices(self.ids[box], row.as_tuples(), row.current, lambda v, k=key: self.choose(k, v))
+        self._show_tasks()
         if photos:
             self.list_photos()
         else:
             self._mark_chosen()
+
+    # -- the worker's tasks ---------------------------------------------------------------------
+
+    def given_tasks(self) -> frozenset[str] | None:
+        """The pack ids the form gives the worker ("Only these"), None for all tasks."""
+        return worker_tasks(_Preferences(self.editor.form.extra_preferences))
+
+    def _show_tasks(self) -> None:
+        form, given = self.editor.form, self.given_tasks()
+        name = (self.ids.name.text or form.name).strip()
+        self.tasks_label = self.tr("Tasks for {name}", name=name) if name else self.tr("Tasks")
+        options = [("all", self.tr("All tasks"), "archive"), ("only", self.tr("Only these"), "person")]
+        fill_choices(self.ids.tasks_choice, options, "all" if given is None else "only", self.choose_tasks)
+        box = self.ids.task_packs
+        box.clear_widgets()
+        self.tasks_hint = "" if given is None else self.tr("Tap a task to give it or to take it away.")
+        if given is None:
+            return
+        arrangement = ShelfArrangement.load(self.app.journal)
+        language = self.app.kiosk_lang
+        for pack in arrangement.ordered(self.app.shelf.packs):
+            chosen = pack.id in given
+            title = pack.title_for(language)
+            if arrangement.is_hidden(pack.id):
+                title = self.tr("{title} (hidden)", title=title)
+            button = KioskButton(
+                text=title, icon="check" if chosen else "close", role="help" if chosen else "secondary", guarded=False
+            )
+            button.value, button.chosen = pack.id, chosen
+            button.bind(on_activate=lambda b: self.toggle_task(b.value))
+            box.add_widget(button)
+
+    def choose_tasks(self, value: str) -> None:
+        """ "All tasks" or "Only these" (none given yet: the coach ticks them)."""
+        given = self.given_tasks()
+        if (value == "all") == (given is None):
+            return
+        self._set_tasks(None if value == "all" else frozenset())
+
+    def toggle_task(self, pack_id: str) -> None:
+        given = self.given_tasks() or frozenset()
+        self._set_tasks(given - {pack_id} if pack_id in given else given | {pack_id})
+
+    def _set_tasks(self, tasks: frozenset[str] | None) -> None:
+        form = self.editor.form
+        self.editor.form = replace(form, extra_preferences=with_worker_tasks(form.extra_preferences, tasks))
+        self._show_tasks()
 
     def choose(self, key: str, value: Any) -> None:
         self.editor.choose(key, value)
@@ -253,42 +264,22 @@ class TrainerPersonScreen(TrainerScreen):
 
     def take_photo(self) -> None:
         """Use the camera if Kivy finds one; else say so calmly (photos can still be chosen)."""
-        try:
-            from kivy.core.camera import Camera as CoreCamera
-        except Exception:  # noqa: BLE001
-            CoreCamera = None  # noqa: N806
-        camera = None
-        if CoreCamera is not None:
-            try:
-                camera = CoreCamera(index=0, resolution=(640, 480), stopped=True)
-                camera.start()
-            except Exception:  # noqa: BLE001
-                camera = None
+        camera = open_camera(resolution=(640, 480))
         if camera is None:
             self.camera_text = self.tr("No camera found. Please choose a photo.")
             return
         self.camera_text = self.tr("Smile! The photo is taken in 2 seconds.")
-        Clock.schedule_once(lambda _dt: self._save_camera(camera), 2.0)
+        Clock.schedule_once(lambda _dt: self._save_camera(camera), SHOT_DELAY_S)
 
     def _save_camera(self, camera: Any) -> None:
-        texture = getattr(camera, "texture", None)
         try:
-            if texture is None:
-                raise RuntimeError("no picture from the camera")
-            folder = self.app.data.people_photos
-            folder.mkdir(parents=True, exist_ok=True)
-            target = camera_photo_name(folder)
-            texture.save(str(target), flipped=False)  # a GL texture: only the main thread may read it
-            self.camera_text = ""
-            self.choose_photo(target)
+            target = save_shot(camera, camera_photo_name(self.app.data.people_photos))
         except Exception as exc:  # noqa: BLE001
             self.camera_text = self.tr("No camera found. Please choose a photo.")
             self.app.problems.add("people", "The camera did not give a picture.", exc)
-        finally:
-            try:
-                camera.stop()
-            except Exception:  # noqa: BLE001
-                pass
+            return
+        self.camera_text = ""
+        self.choose_photo(target)
 
     # -- save, archive, family PIN --------------------------------------------------------------
 
@@ -346,6 +337,13 @@ class TrainerPersonScreen(TrainerScreen):
 
     def scroll_to(self, widget: Any) -> None:
         self.ids.scroller.scroll_to(widget, animate=False)
+
+
+class _Preferences:
+    """A form's preferences where ``worker_tasks`` expects a person."""
+
+    def __init__(self, preferences: Any) -> None:
+        self.preferences = preferences
 
 
 load_kv(__file__)
