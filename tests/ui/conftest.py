@@ -210,3 +210,16 @@ def _stop(app: Any) -> None:
         Window.remove_widget(child)
     stopTouchApp()
     App._running_app = None
+    _cancel_kiosk_clock_events()
+
+
+def _cancel_kiosk_clock_events() -> None:
+    """A stopped app's widgets may still have Clock events (a PIN lockout countdown, a blinking
+    cursor); the next test ticks the same Clock with no app running, so cancel every event whose
+    callback is the kiosk's own code. Kivy's own (its cache purge) stay."""
+    for event in Clock.get_events():
+        callback = event.get_callback()
+        owner = getattr(callback, "__self__", None)
+        module = getattr(type(owner), "__module__", "") if owner is not None else getattr(callback, "__module__", "")
+        if (module or "").startswith("kiosk"):
+            event.cancel()

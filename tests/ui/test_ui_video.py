@@ -397,7 +397,10 @@ def test_five_phone_clips_through_pack_new_and_build_play_on_the_kiosk(kiosk, ui
     for number in range(1, 6):
         assert step.number == number and step.ids.picture.texture is not None  # the poster, at once
         assert video.source_path.endswith(f"video/{number:02d}.mp4")
-        assert wait_for(ui, lambda: video.showing and video.frames_shown >= 3), f"step {number}: no clip played"
+        # A starved machine skips late frames (the clip keeps time), so it may play through with
+        # only its first and last frame shown: either way the picture moved.
+        played = wait_for(ui, lambda: video.showing and (video.frames_shown >= 3 or not video.playing))
+        assert played and video.frames_shown >= 2, f"step {number}: no clip played"
         upright = (64, 96) if number % 2 else (96, 64)
         assert tuple(video.texture.size) == upright
         if number == 3:
