@@ -14,7 +14,11 @@ Starts its own Xvfb when there is no DISPLAY. In one run it:
    - the kiosk (``KioskApp`` with its defaults: autoplay on, the real speech engine, the journal
      writes) on that pack, stepping with Next;
    - the bound: a bare Kivy app, one ``Image`` showing one of two textures uploaded beforehand,
-     that swaps to the other on the same input;
+     that swaps to the other on the same input. It draws the picture at the size and place the
+     kiosk's step screen shows it (measured in the kiosk run, which goes first): a software
+     renderer's frame costs about what it fills, so a bound drawing the picture larger than the
+     kiosk does (as a full-window picture did: 1067x800 against 854x552 pixels) would be slower
+     than the work any kiosk must do, and the ratio too kind;
 3. presses, in each, PRESSES times each: the switch (Space), a key (Enter) and a tap (mouse
    button down, 80 ms, up, on Next / on the picture). The inputs are real SDL events pushed into
    SDL's queue (``SDL_PushEvent``) by a second thread at a random moment, so they are read where
@@ -144,7 +148,7 @@ CHILD = textwrap.dedent("""
             raise RuntimeError("SDL_PushEvent failed")
 
     state = {{"t0": None, "drawn": None, "before": None, "result": [], "read": [], "frames": [], "flips": 0,
-              "at_read": 0.0, "flips_at_read": 0}}
+              "at_read": 0.0, "flips_at_read": 0, "drawing": 0.0, "draw": []}}
 
     def real_flip(original=Window.flip):
         state["flips"] += 1
@@ -155,6 +159,7 @@ CHILD = textwrap.dedent("""
             state["result"].append(now - state["t0"])
             state["read"].append(state["at_read"] - state["t0"])
             state["frames"].append(state["flips"] - state["flips_at_read"])
+            state["draw"].append(now - state["drawing"])  # the last frame: drawn and swapped
             state["t0"] = None
 
     def read(*_args):
@@ -162,6 +167,7 @@ CHILD = textwrap.dedent("""
 
 
     Window.flip = real_flip
+    Window.fbind("on_draw", lambda *_a: state.update(drawing=time.perf_counter()))  # before the frame's drawing
 
     def injector():
         window = sdl.SDL_GetWindowID(sdl.SDL_GL_GetCurrentWindow())
@@ -209,6 +215,7 @@ CHILD = textwrap.dedent("""
 
         screen = start()
         picture = screen.ids.picture
+        box = [*picture.to_window(*picture.pos), *picture.size]  # the bound draws the picture here
         picture.canvas.after.add(Callback(lambda _i: state.update(drawn=picture.texture)))
 
         def target():
@@ -246,14 +253,16 @@ CHILD = textwrap.dedent("""
                 self.swap()
                 return True
 
-        picture = Bare(fit_mode="contain", texture=textures[0])
+        box = {box!r}  # where and how large the kiosk shows the picture (window coordinates)
+        picture = Bare(fit_mode="contain", texture=textures[0], size_hint=(None, None), pos=box[:2], size=box[2:])
         runTouchApp(picture, embedded=True)
         Window.bind(on_key_down=lambda *a: picture.swap() or True)
         picture.canvas.after.add(Callback(lambda _i: state.update(drawn=picture.texture)))
         loop_until(lambda: False, 1.0)
 
         def target():
-            return Window.width // 2, Window.height // 2
+            x, y = picture.center
+            return int(x), int(Window.height - y)
 
         def current():
             return picture.texture
@@ -267,7 +276,7 @@ CHILD = textwrap.dedent("""
     threading.Thread(target=injector, daemon=True).start()
     out = {{}}
     for kind in ("switch", "key", "tap"):
-        state["result"], state["read"], state["frames"] = [], [], []
+        state["result"], state["read"], state["frames"], state["draw"] = [], [], [], []
         while len(state["result"]) < PRESSES:
             before_press()
             state["before"], state["drawn"] = current(), None
@@ -279,7 +288,10 @@ CHILD = textwrap.dedent("""
         out[kind] = state["result"]
         out[kind + "-read"] = state["read"]
         out[kind + "-frames"] = state["frames"]
+        out[kind + "-draw"] = state["draw"]
     armed.put(None)
+    if MODE == "kiosk":
+        out["box"] = box
     print("RESULT", json.dumps(out), flush=True)
     if MODE == "kiosk":
         app.abandon_task()
@@ -320,8 +332,8 @@ def main() -> None:
         (pack,) = Library([packs], cache).scan().packs
         print(f"pack: {PHOTOS} photos {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} in {pack_folder}, display copies prepared")
         pictures = [str(pack.display_image(step)) for step in pack.steps[:2]]
-        results = {}
-        for mode in ("bare", "kiosk"):
+        results: dict[str, dict] = {}
+        for mode in ("kiosk", "bare"):  # the kiosk first: the bound draws the picture where it did
             script = work / f"latency_{mode}.py"
             script.write_text(
                 CHILD.format(
@@ -333,6 +345,7 @@ def main() -> None:
                     packs=str(packs),
                     data=str(data),
                     pictures=pictures,
+                    box=results.get("kiosk", {}).get("box"),
                 )
             )
             results[mode] = run_child(script)
@@ -355,15 +368,19 @@ def main() -> None:
             f"{kind:<8} {k50:>10.1f} ms {k90:>7.1f} {b50:>9.1f} ms {b90:>7.1f} {k50 / b50:>12.2f}x {k90 / b90:>9.2f}x"
         )
     print("goals: median <= 1.3x and p90 <= 1.5x the bound, for every input")
+    x, y, w, h = results["kiosk"]["box"]
+    print(f"the picture's box (both): {w:.0f}x{h:.0f} at ({x:.0f}, {y:.0f}) in a {WINDOW[0]}x{WINDOW[1]} window")
     print()
-    print("where the time goes (medians): push -> the input read by Kivy; frames swapped from then to the picture's")
+    print("where the time goes (medians): push -> the input read by Kivy; frames swapped from then to the picture's;")
+    print("the frame with the new picture: start of its drawing -> swapped (+ glFinish)")
     for kind in ("switch", "key", "tap"):
         parts = []
         for mode in ("kiosk", "bare"):
             got = results[mode]
             parts.append(
                 f"{mode} {statistics.median(got[kind + '-read']) * 1000:.1f} ms, "
-                f"{statistics.median(got[kind + '-frames']):.0f} frame(s)"
+                f"{statistics.median(got[kind + '-frames']):.0f} frame(s), "
+                f"frame {statistics.median(got[kind + '-draw']) * 1000:.1f} ms"
             )
         print(f"  {kind:<7} " + ";  ".join(parts))
 

@@ -26,7 +26,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Callable, Iterable
 
 log = logging.getLogger(__name__)
@@ -63,23 +63,36 @@ def prune_cache(
     *,
     clock: Callable[[], float] = time.time,
 ) -> PruneReport:
-    """Prune ``cache_dir`` (see the module); ``pinned`` are the entry folders current packs use."""
+    """Prune ``cache_dir`` (see the module); ``pinned`` are the entry folders current packs use.
+
+    Paths are handled as plain strings inside: a kiosk restart prunes a cache of 20,000 entries,
+    and building, hashing and sorting ``Path`` objects for each cost more than the file-system
+    calls themselves (measured with ``bench/scan.py``)."""
     now = clock()
-    keep = {Path(path) for path in pinned}
-    for path in keep:
-        _touch(path, now)
+    keep = {str(path) if isinstance(path, PurePath) else str(Path(path)) for path in pinned}
+    # A pinned entry's time of use is set again only once it is a quarter of the protected time
+    # old: each touch is a metadata write (an SD card wears), and a kiosk restart pins 20,000
+    # entries it touched minutes ago. Its age is then off by at most that quarter.
+    touch_after = policy.protect_recent_s / 4
+    listed: set[str] = set()
     unused: list[_Entry] = []
     total = 0
     removed: list[Path] = []
-    for path in _entries(cache_dir):
-        if path.name.startswith(PARTIAL_PREFIX):
-            if now - _modified(path, now) > 60 * 60 and _remove(path):
-                removed.append(path)
+    for path, name, modified in _entries(cache_dir, now):
+        listed.add(path)
+        if name.startswith(PARTIAL_PREFIX):
+            if now - modified > 60 * 60 and _remove(Path(path)):
+                removed.append(Path(path))
             continue
         size = _size(path)
         total += size
-        if path not in keep:
-            unused.append(_Entry(path, _modified(path, now), size))
+        if path in keep:
+            if not 0 <= now - modified <= touch_after:
+                _touch(path, now)
+        else:
+            unused.append(_Entry(Path(path), modified, size))
+    for path in keep - listed:  # outside the pruned folders, or not made yet
+        _touch(path, now)
     unused.sort(key=lambda entry: entry.last_used)  # least recently used first
     for entry in unused:
         age = now - entry.last_used
@@ -95,38 +108,51 @@ def prune_cache(
     return PruneReport(tuple(removed), total, total > policy.budget_bytes)
 
 
-def _entries(cache_dir: Path) -> Iterable[Path]:
+def _entries(cache_dir: Path, default: float) -> Iterable[tuple[str, str, float]]:
+    """(path, name, modification time) of every entry folder, in name order within each pruned
+    folder; ``default`` is the time of an entry that cannot be read."""
+    base = str(Path(cache_dir))  # spelled as ``Path`` spells it, like the pinned paths
     for name in PRUNED_FOLDERS:
         try:
-            with os.scandir(cache_dir / name) as listing:
-                children = [Path(entry.path) for entry in listing if entry.is_dir(follow_symlinks=False)]
+            with os.scandir(os.path.join(base, name)) as listing:
+                children = [(entry.name, entry.path, entry) for entry in listing if entry.is_dir(follow_symlinks=False)]
         except OSError:
             continue
-        yield from sorted(children)
+        children.sort(key=lambda child: child[0])
+        for child_name, child_path, entry in children:
+            try:
+                modified = entry.stat(follow_symlinks=False).st_mtime
+            except OSError:
+                modified = default
+            yield child_path, child_name, modified
 
 
-def _touch(path: Path, now: float) -> None:
+def _touch(path: str, now: float) -> None:
     try:
         os.utime(path, (now, now))
     except OSError:
         pass  # a read-only cache: nothing will be written, nothing needs pruning
 
 
-def _modified(path: Path, default: float) -> float:
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return default
-
-
-def _size(path: Path) -> int:
+def _size(path: str) -> int:
+    """Bytes of the files under ``path`` (links not followed, not counted as their targets).
+    One ``scandir`` per folder and one ``lstat`` per file, nothing else: most entries are a
+    folder of one or two pictures, and there are tens of thousands of them."""
     total = 0
-    for folder, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(folder, name)).st_size
-            except OSError:
-                pass
+    folders = [path]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as listing:
+                for entry in listing:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            folders.append(entry.path)
+                        else:
+                            total += entry.stat(follow_symlinks=False).st_size
+                    except OSError:
+                        pass
+        except OSError:
+            pass
     return total
 
 

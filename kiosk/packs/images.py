@@ -103,24 +103,32 @@ def prepared_folder(cache_dir: Path, digest: str) -> Path:
     return cache_dir / "images" / digest
 
 
-def find_prepared(cache_dir: Path, digest: str, with_thumbnail: bool) -> PreparedImage | None:
-    """The copies made earlier for this picture, or None if they still have to be made."""
-    folder = prepared_folder(cache_dir, digest)
-    display = _existing(folder, "display")
+def find_prepared(
+    cache_dir: Path, digest: str, with_thumbnail: bool, *, png_first: bool = False
+) -> PreparedImage | None:
+    """The copies made earlier for this picture, or None if they still have to be made.
+    ``png_first``: look for a ``.png`` copy first (the picture is a PNG, whose copy usually keeps
+    the format), so the common case costs one ``stat`` per copy, not two. Plain strings until a
+    copy is found: this runs for every picture of every first scan."""
+    folder = f"{os.fspath(cache_dir)}{os.sep}images{os.sep}{digest}{os.sep}"  # a digest is hex: no join needed
+    suffixes = (".png", ".jpg") if png_first else (".jpg", ".png")
+    display = _existing(folder + "display", suffixes)
     if display is None:
         return None
     if not with_thumbnail:
-        return PreparedImage(display, None)
-    thumbnail = _existing(folder, "thumb")
-    return PreparedImage(display, thumbnail) if thumbnail is not None else None
+        return PreparedImage(Path(display), None)
+    thumbnail = _existing(folder + "thumb", suffixes)
+    return PreparedImage(Path(display), Path(thumbnail)) if thumbnail is not None else None
 
 
-def _existing(folder: Path, stem: str) -> Path | None:
-    base = os.path.join(folder, stem)  # plain strings: this runs for every picture of every scan
-    for suffix in (".jpg", ".png"):
+def _existing(base: str, suffixes: tuple[str, str]) -> str | None:
+    for suffix in suffixes:
         if os.path.isfile(base + suffix):
-            return folder / f"{stem}{suffix}"
+            return base + suffix
     return None
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def prepare_image(
@@ -129,7 +137,7 @@ def prepare_image(
     """Make (or find) the display copy, and the tile copy when asked; raise ImageRefused when the
     picture cannot be decoded or is absurdly large. ``max_pixels`` defaults to Pillow's limit.
     Under ``Copies.LATER`` / ``NEVER`` (see the module) the paths returned may not exist yet."""
-    existing = find_prepared(cache_dir, digest, with_thumbnail)
+    existing = find_prepared(cache_dir, digest, with_thumbnail, png_first=data.startswith(_PNG_SIGNATURE))
     if existing is not None:
         return existing
     mode = _COPIES.get()

@@ -25,7 +25,7 @@ from kiosk.packs import easy_read, images, photo_folder, safe_zip, storage, vide
 from kiosk.packs.languages import normalise_language_tag
 from kiosk.packs.manifest import KINDS, MANIFEST_NAME, Manifest, StepSpec, read_manifest
 from kiosk.packs.model import FrozenMap, Pack, Problem, Severity, Step
-from kiosk.packs.pack_files import Found, PackFile, PackFiles
+from kiosk.packs.pack_files import FolderListing, Found, PackFile, PackFiles
 from kiosk.packs.problems import ProblemList
 from kiosk.packs.words import Msg
 from kiosk.packs.references import References
@@ -54,14 +54,18 @@ def load_pack(
     default_language: str = "en",
     *,
     options: LoadOptions | None = None,
+    listed: FolderListing | None = None,
 ) -> tuple[Pack | None, list[Problem]]:
     """Load one pack. Returns (pack, problems): a Pack and its warnings, or None and the problems
     (at least one error). Unexpected failures become an error problem too, never an exception;
-    a failure to write the cache is put in words that blame the device, not the pack."""
+    a failure to write the cache is put in words that blame the device, not the pack.
+    ``listed``: a folder source's files as just listed by the caller (the library's scan lists
+    every folder for its fingerprint anyway), so they are not listed and stat'ed twice."""
     source = Path(source).absolute()  # Pack.file() promises absolute paths
     cache_dir = Path(cache_dir).absolute()
     problems = ProblemList(source.name)
     reader = _PackReader(source, cache_dir, default_language, options or LoadOptions(), problems)
+    reader.listed = listed
     try:
         pack = reader.read()
     except OSError as error:  # a device fault met somewhere unexpected: still say it is one
@@ -126,6 +130,7 @@ class _PackReader:
         self.problems = problems
         self.label = source.name
         self.files: PackFiles | None = None
+        self.listed: FolderListing | None = None  # the folder's listing, when the caller made one
         self.texts_file: str | None = None  # where step texts were written (pack.yaml), if anywhere
         self.used: dict[str, _UsedFile] = {}
         self.step_pictures: dict[int, PackFile] = {}
@@ -153,7 +158,8 @@ class _PackReader:
         root = self._find_root()
         if root is None:
             return None
-        files = self.files = PackFiles(root)
+        listed = self.listed if root == self.source else None  # a zip's files are listed in the cache
+        files = self.files = PackFiles(root, listed)
         manifest_file = self._find_manifest(files)
         self.references = References(files, self.problems, manifest_file.key if manifest_file else MANIFEST_NAME)
         manifest = Manifest()

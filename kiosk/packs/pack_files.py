@@ -76,44 +76,96 @@ class Lookup:
     file: PackFile | None = None
 
 
+@dataclass(frozen=True)
+class ListedFile:
+    """One entry of a pack folder as listed once per scan (``list_files``)."""
+
+    relative: str  # as on disk, "/" separated
+    path: str
+    link_info: os.stat_result | None  # lstat; None when it could not be read
+    info: os.stat_result | None  # stat with links followed; None when that fails (a dangling link)
+    folder_link: bool = False  # a link to a folder: not a file of the pack, but still watched
+
+
+@dataclass(frozen=True)
+class FolderListing:
+    """What one walk of a pack folder found: the library's fingerprint of the folder and the
+    pack's file index are both made from it, so each file is listed and stat'ed once per scan."""
+
+    files: tuple[ListedFile, ...]
+    complete: bool  # False when a folder could not be listed (then nothing is assumed unchanged)
+
+
+def list_files(root: str | os.PathLike[str]) -> FolderListing:
+    """Every entry of a pack folder (clutter left out): each folder's files by name, then its
+    sub-folders by name, as ``os.walk`` gives them; linked folders are listed but not entered.
+    ``scandir`` entries rather than ``os.walk`` plus ``relpath`` and ``lstat`` by name: a first
+    scan lists every file of every pack, and the path arithmetic cost more than the calls."""
+    found: list[ListedFile] = []
+    complete = _list_folder(os.fspath(root), "", found)
+    return FolderListing(tuple(found), complete)
+
+
+def _list_folder(path: str, prefix: str, found: list[ListedFile]) -> bool:
+    try:
+        with os.scandir(path) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return False  # as os.walk: a folder that cannot be listed holds nothing usable
+    complete = True
+    folders = []
+    for entry in entries:
+        if is_ignored_name(entry.name):
+            continue
+        try:
+            is_folder = entry.is_dir()  # a link to a folder is a folder here, as in os.walk
+        except OSError:
+            is_folder = False
+        if is_folder and not entry.is_symlink():
+            folders.append(entry)
+            continue
+        try:
+            link_info: os.stat_result | None = entry.stat(follow_symlinks=False)
+        except OSError:
+            link_info = None
+        info = link_info
+        if link_info is not None and stat.S_ISLNK(link_info.st_mode):
+            try:
+                info = os.stat(entry.path)
+            except OSError:
+                info = None
+        found.append(ListedFile(prefix + entry.name, entry.path, link_info, info, folder_link=is_folder))
+    for folder in folders:
+        complete = _list_folder(folder.path, f"{prefix}{folder.name}/", found) and complete
+    return complete
+
+
 class PackFiles:
     """An index of a pack folder's files (clutter left out), for matching references."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, listed: FolderListing | None = None) -> None:
+        """``listed``: the folder as the caller has just listed it (``list_files``), so that it
+        is not listed and stat'ed a second time."""
         self.root = root
         self._real_root = os.path.realpath(root)
         self.files: dict[str, PackFile] = {}
         self._by_folded_key: dict[str, list[PackFile]] = {}
-        self._walk()
-
-    def _walk(self) -> None:
-        for dirpath, dirnames, filenames in os.walk(self.root):
-            dirnames[:] = sorted(name for name in dirnames if not is_ignored_name(name))
-            relative_dir = os.path.relpath(dirpath, self.root)
-            for name in sorted(filenames):
-                if is_ignored_name(name):
-                    continue
-                relative = name if relative_dir == "." else f"{relative_dir}/{name}".replace(os.sep, "/")
-                pack_file = self._describe(relative)
+        for listed_file in (listed or list_files(root)).files:
+            if not listed_file.folder_link:
+                pack_file = self._describe(listed_file)
                 if pack_file is not None:
                     self._add(pack_file)
 
-    def _describe(self, relative: str) -> PackFile | None:
-        path = os.path.join(self.root, relative)
-        try:
-            link_info = os.lstat(path)
-        except OSError:
+    def _describe(self, listed: ListedFile) -> PackFile | None:
+        if listed.link_info is None:
             return None
+        relative = listed.relative
         key = nfc(relative)
-        if stat.S_ISLNK(link_info.st_mode):
-            if not self._inside(path):
+        info = listed.link_info
+        if stat.S_ISLNK(info.st_mode):
+            if not self._inside(listed.path) or listed.info is None:
                 return PackFile(relative, key, 0, outside=True)
-            try:
-                info = os.stat(path)
-            except OSError:
-                return PackFile(relative, key, 0, outside=True)
-        else:
-            info = link_info
+            info = listed.info
         if not stat.S_ISREG(info.st_mode):
             return None  # sockets, pipes, devices: never read
         return PackFile(relative, key, info.st_size)

@@ -4,6 +4,11 @@ Why it looks like this:
 - The picture is a prepared display copy turned into a texture off the main thread
   (``PictureCache``); the next and previous steps are fetched ahead, so Next only swaps textures.
   Journal writes for a step change are queued and run after the new frame (``RunSession``).
+- The frame after Next draws nothing new but those textures: the neighbours' words are rendered
+  ahead, glyphs included (``_render_ahead``); no widget changes ``disabled`` at Next (that
+  re-renders a button's word); the video, the broken-picture sign and the countdown are in the
+  tree only while they show (``_place_layers``); the neighbours' picture files are looked up after
+  the frame. Measured with ``bench/step_latency.py`` (docs/ui.md, "Speed").
 - The voice starts one frame after the picture, so a slow sound device never delays the picture.
 - Landscape puts the buttons in a column on the right (the picture keeps the full height);
   portrait puts them in a row at the bottom. Next is always the biggest button, bottom-right.
@@ -16,6 +21,7 @@ Why it looks like this:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from kivy.clock import Clock
@@ -25,6 +31,7 @@ from kiosk.support import Level
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets import video_step  # noqa: F401 - registers VideoStep for step.kv
+from kiosk.ui.widgets.text import text_texture
 
 
 class StepScreen(KioskScreen):
@@ -42,6 +49,7 @@ class StepScreen(KioskScreen):
     picture_missing = BooleanProperty(False)
     level = StringProperty("full")  # the support level on screen: full, reduced or grouped
     _voice_after_clip: Any = None  # the step whose voice waits for its clip's own sound to end
+    _ahead: list[tuple[Any, Path]] = []  # (step, picture file) of the neighbours fetched ahead
 
     def on_size(self, *_args: Any) -> None:
         self.landscape = self.width >= self.height
@@ -54,6 +62,11 @@ class StepScreen(KioskScreen):
         self._landscape_order = [widgets[name] for name in ("spacer_top", "hear", "back", "spacer_gap", "next")]
         self._portrait_order = [widgets[name] for name in ("hear", "back", "next")]
         self.on_landscape()
+        # The layers over the picture, bottom to top (strong references: they leave the tree).
+        self._layers = [self.ids[name].__self__ for name in ("video", "broken", "timer")]
+        self.ids.video.bind(showing=self._place_layers)
+        self.bind(picture_missing=self._place_layers, timer_seconds=self._place_layers)
+        self._place_layers()
 
     def on_landscape(self, *_args: Any) -> None:
         """A button column with breathing room (landscape) or one row of buttons (portrait)."""
@@ -65,17 +78,50 @@ class StepScreen(KioskScreen):
         for widget in order:
             panel.add_widget(widget)
 
+    def _place_layers(self, *_args: Any) -> None:
+        """Each layer over the picture (the video, the broken-picture sign, the countdown) is in
+        the picture frame only while it shows. Kivy draws a widget of opacity 0 all the same, and
+        with a software renderer (llvmpipe) every pixel it covers costs time in every frame: the
+        three invisible layers made each frame, the one after Next included, several milliseconds
+        slower (``bench/step_latency.py``). Their opacity rules stay, for the moment they show."""
+        video, broken, timer = self._layers
+        shows = {video: video.showing, broken: self.picture_missing, timer: bool(self.timer_seconds)}
+        frame = self.ids.frame
+        above = 0  # layers in the frame above this one (Kivy's children list starts at the top)
+        for layer in reversed(self._layers):
+            if shows[layer]:
+                if layer.parent is None:
+                    frame.add_widget(layer, index=above)
+                above += 1
+            elif layer.parent is not None:
+                frame.remove_widget(layer)
+
     # -- showing a step -------------------------------------------------------------------------
 
     def prepare(self, session: Any) -> None:
         """A new (or resumed) run: show its current step."""
         self.session = session
+        self._ahead = []
         self.show_current()
 
+    def on_enter(self, *_args: Any) -> None:
+        """The first step of a run is shown before the screen has its size (``prepare`` runs
+        before the screen comes in), so the neighbours' words are rendered again at the width
+        they will be shown at; words already rendered at that width cost a look-up."""
+        if self.session is not None:
+            self._prepare_neighbours(self.session)
+
     def show_current(self) -> None:
+        """Show the session's current screen.
+
+        This runs between the worker's key (or tap) and the frame they wait for, so it changes only
+        what that frame shows: the picture (a texture prepared ahead), the words (rendered ahead,
+        ``_render_ahead``) and the controls. What the frame does not show runs after it
+        (``app.after_frame``): the journal writes, the voice, finding and fetching the next and
+        previous steps' pictures."""
         session, app = self.session, self.app
         pack, step = session.pack, session.step
-        path = pack.display_image(step)
+        path = self._ahead_path(step)
         texture = app.step_pictures.get_now(path)
         self.ids.picture.texture = texture
         self.picture_missing = texture is None
@@ -99,13 +145,32 @@ class StepScreen(KioskScreen):
         timer.start(step.timer) if step.timer else timer.stop()
         self.ids.tally.reset(self.count)
         session.arrive()
+        app.audio.stop()
+        if autoplay and session.level is Level.FULL and self._voice_after_clip is None:
+            app.after_frame(lambda: self._play(session, step))  # the picture first, then the voice
+        app.after_frame(lambda: self._fetch_neighbours(session))
+        Clock.schedule_once(lambda _dt: self._prepare_neighbours(session), 0.05)
+
+    def _ahead_path(self, step: Any) -> Path:
+        """The picture file of ``step``: the one found when it was fetched ahead (its texture is
+        ready for that file), else asked of the pack now (``Pack.display_image`` checks that the
+        prepared copy exists: a file-system call the frame need not wait for)."""
+        for ahead, path in self._ahead:
+            if ahead is step:
+                return path
+        return Path(self.session.pack.display_image(step))
+
+    def _fetch_neighbours(self, session: Any) -> None:
+        """After the frame: find the next and previous screens' pictures and fetch them ahead."""
+        if self.session is not session:
+            return
+        ahead: list[tuple[Any, Path]] = []
         for neighbours in (session.next_steps(), session.previous_steps()):
             if neighbours:
-                app.step_pictures.prefetch(pack.display_image(neighbours[0]))
-        app.audio.stop()
-        if app.worker_settings().autoplay and session.level is Level.FULL and self._voice_after_clip is None:
-            app.after_frame(lambda: self._play(session, step))  # the picture first, then the voice
-        Clock.schedule_once(lambda _dt: self._prepare_neighbours(session), 0.05)
+                path = Path(session.pack.display_image(neighbours[0]))
+                ahead.append((neighbours[0], path))
+                self.app.step_pictures.prefetch(path)
+        self._ahead = ahead
 
     def _words(self, steps: list[Any]) -> str:
         """One step's sentence, or a group's sentences as a short list (one line each)."""
@@ -132,9 +197,9 @@ class StepScreen(KioskScreen):
         self.ids.video.prefetch(clip)
         for neighbours in (session.next_steps(), session.previous_steps()):
             if neighbours:
-                self.ids.step_label.prepare(self._words(neighbours))
+                _render_ahead(self.ids.step_label, self._words(neighbours))
                 first = session.pack.steps.index(neighbours[0]) + 1
-                self.ids.position.prepare(self._position(first, first + len(neighbours) - 1))
+                _render_ahead(self.ids.position, self._position(first, first + len(neighbours) - 1))
 
     def _position(self, number: int, last: int | None = None) -> str:
         if last is not None and last != number:
@@ -222,7 +287,8 @@ class StepScreen(KioskScreen):
     def focusables(self) -> list[Any]:
         """Reading order: Home and Help in the top bar, then Hear again, Back and Next."""
         ids = self.ids
-        return [b for b in (ids.home, ids.help, ids.hear, ids.back, ids.next) if not b.disabled]
+        back = () if self.is_first else (ids.back,)  # hidden and inert on the first step (step.kv)
+        return [b for b in (ids.home, ids.help, ids.hear, *back, ids.next) if not b.disabled]
 
     def main_focus_index(self) -> int:
         return self.focusables().index(self.ids.next)
@@ -231,10 +297,26 @@ class StepScreen(KioskScreen):
         self.ids.next.activate()
 
     def go_back(self) -> None:
-        self.ids.back.activate()
+        if not self.is_first:
+            self.ids.back.activate()
 
     def hear(self) -> None:
         self.ids.hear.activate()
+
+
+def _render_ahead(label: Any, text: str) -> None:
+    """Render ``text`` into the texture ``label`` will show for it, pixels included.
+
+    ``PreparedText.prepare`` makes the text's texture, but Kivy's core label only draws the
+    glyphs into it when the texture is first bound, that is, while the frame after Next is drawn
+    (measured: 10-20 ms for a step's sentence). Binding it here, after the current step is on
+    screen, moves that work out of the frame the worker waits for. Binding a texture outside a
+    frame is what every upload does (``Texture.blit_buffer``); Kivy binds each texture again
+    when it draws."""
+    label.prepare(text)
+    texture = text_texture(text, label.font_size, label.width, label.halign, label.bold, label.line_height)
+    if texture is not None:
+        texture.bind()
 
 
 load_kv(__file__)

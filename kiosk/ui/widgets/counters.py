@@ -162,9 +162,14 @@ class TallyDots(BoxLayout):
         self.bind(count=self._rebuild)
 
     def reset(self, count: int) -> None:
-        self.count = count
+        """``count`` empty dots (a new step). Called on every Next, before the new frame: the dots
+        are made again only when their number changes (the ``count`` binding), else emptied."""
         self.filled = 0
-        self._rebuild()
+        if count != self.count:
+            self.count = count  # -> _rebuild
+            return
+        for dot in self.children:
+            dot.filled = False
 
     def tap(self, dot: Any = None, *_args: Any) -> None:
         dots = list(reversed(self.children))
