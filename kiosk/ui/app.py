@@ -166,6 +166,7 @@ class KioskApp(App):
         root = KioskRoot()
         self.sm = root.ids.sm
         self.sm.transition = FadeTransition(duration=TRANSITION_SECONDS)
+        self._paint_background()
         root.ids.corner.bind(on_hold=lambda *_: self.open_trainer_pin())
         self._bind_window()
         if self.screenshots_dir is not None:
@@ -239,7 +240,16 @@ class KioskApp(App):
         self.guard.seconds = settings.tap_guard_s
         self.audio.slow_speech = settings.speech_rate == "slow"
         self.scanner.set_pace(settings.scan_s)
+        self._paint_background()
+
+    def _paint_background(self) -> None:
+        """The theme's background is the window's clear colour (no widget paints it), and the
+        screen fade clears to it too: Kivy's fade draws both screens into buffers cleared to black
+        by default, which flashed dark at every change of screen."""
         Window.clearcolor = self.theme.background
+        sm = getattr(self, "sm", None)
+        if sm is not None and isinstance(sm.transition, FadeTransition):
+            sm.transition.clearcolor = self.theme.background
 
     def worker_settings(self) -> UiSettings:
         return self.settings.for_person(self.worker) if self.worker is not None else self.settings
