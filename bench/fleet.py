@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -45,6 +46,7 @@ from kiosk.fleet.download import Work  # noqa: E402
 from kiosk.fleet.pull import FleetPuller, PollResult  # noqa: E402
 from kiosk.fleet.publish import publish_pack  # noqa: E402
 from kiosk.hub import add_member, init_hub  # noqa: E402
+from private_postgres import hub_database  # noqa: E402
 
 WORKSHOP = "Bench"
 
@@ -154,17 +156,8 @@ def main() -> int:
     parser.add_argument("--polls", type=int, default=20)
     parser.add_argument("--db", metavar="ADMIN_URL", help="an empty database (default: a private server)")
     args = parser.parse_args()
-    server = None
-    if args.db:
-        url = args.db
-    else:
-        from hub_testing import PostgresServer, find_postgres_bin  # type: ignore[import-not-found]
-
-        bindir = find_postgres_bin()
-        if bindir is None:
-            raise SystemExit("PostgreSQL's server programs are not installed (scripts/setup.sh installs them).")
-        server = PostgresServer.start(bindir)
-        url = server.new_database()
+    database = ExitStack()
+    url = database.enter_context(hub_database(args.db))
     scratch = Path(tempfile.mkdtemp(prefix="kiosk-bench-fleet-"))
     try:
         init_hub(url)
@@ -201,8 +194,7 @@ def main() -> int:
             puller.stop()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-        if server is not None:
-            server.stop()
+        database.close()
     return 0
 
 

@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 import uuid as uuidlib
+from contextlib import ExitStack
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -47,6 +48,7 @@ import psycopg  # noqa: E402
 from kiosk.hub import add_member, hub_person_progress, init_hub, sync_once  # noqa: E402
 from kiosk.journal import Journal  # noqa: E402
 from kiosk.journal.progress import person_progress  # noqa: E402
+from private_postgres import hub_database  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out" / "hub"
 GENERATOR_VERSION = 1
@@ -317,18 +319,8 @@ def main() -> int:
     parser.add_argument("--db", metavar="ADMIN_URL", help="an empty database to use (default: a private server)")
     args = parser.parse_args()
 
-    server = None
-    if args.db:
-        admin = args.db
-    else:
-        from hub_testing import PostgresServer, find_postgres_bin  # type: ignore[import-not-found]
-
-        bindir = find_postgres_bin()
-        if bindir is None:
-            print("PostgreSQL's server programs are not installed (scripts/setup.sh installs them).")
-            return 1
-        server = PostgresServer.start(bindir)
-        admin = server.new_database()
+    database = ExitStack()
+    admin = database.enter_context(hub_database(args.db))
     try:
         init_hub(admin)
         members = [add_member(admin, f"Bench {n:02d}", "W", sslmode="disable") for n in range(args.kiosks + 3)]
@@ -399,8 +391,7 @@ def main() -> int:
             "against up to 30 s (the poll interval) without NOTIFY and the journal watch"
         )
     finally:
-        if server is not None:
-            server.stop()
+        database.close()
     return 0
 
 
