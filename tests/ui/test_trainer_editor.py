@@ -346,6 +346,11 @@ def test_change_a_task_of_this_kiosk_opens_a_copy_beside_the_original(kiosk, ui)
     assert [draft.text(i, "en") for i in range(len(draft.steps))] == [s.text["en"] for s in original.steps]
     assert len(rows(editor)) == len(original.steps)
     ui.shot("changed-sample")
+    in_view(ui, editor, rows(editor)[-1])  # the coach scrolled down to the last step ...
+    scrolled = editor.ids.scroller.scroll_y
+    editor.prepare(draft=draft)  # ... and opens the task again later: it starts at the top
+    ui.pump(3)
+    assert scrolled < 1 and editor.ids.scroller.scroll_y == 1
     ui.tap(editor.ids.publish, wait=False)
     wait(ui, editor)
     assert editor.message == "Published. Workers can do the task now."

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kivy.uix.label import Label
 
-from test_trainer_screens import open_from_home, open_trainer, set_pin
+from test_trainer_screens import open_from_home, open_trainer, pack_row, set_pin
 from ui_helpers import standard_library
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -27,9 +27,9 @@ def test_packs_screen_with_hostile_packs_shows_recycled_problems_and_stays_respo
     screen = open_from_home(app, ui, "trainer_packs")
     opened_s = time.perf_counter() - started
     assert opened_s < 10, opened_s
-    rows = {row.report.pack: row for row in screen.rows()}
+    rows = {entry["report"].pack: entry for entry in screen.entries()}
     assert {"many-files", "alias-bomb", "zeros.zip", "sort-screws", "wash-hands"} <= set(rows)
-    many = rows["many-files"]
+    many = pack_row(ui, screen, lambda entry: entry["report"].pack == "many-files")
     assert many.state_word == "Warnings" and many.usable
     assert "19,990 more problems of the same kind" in many.details
     lines = many.ids.details
@@ -38,8 +38,8 @@ def test_packs_screen_with_hostile_packs_shows_recycled_problems_and_stays_respo
     assert 0 < len(drawn) < len(lines.data)  # only the lines in view are widgets
     assert lines.height <= lines.max_height + 1
     assert all(w.texture is None or w.texture.height < 2000 for w in screen.walk() if isinstance(w, Label))
-    assert rows["alias-bomb"].state_word == "Broken" and "100,000 values" in rows["alias-bomb"].details
-    assert rows["zeros.zip"].state_word == "Broken" and "512 MB" in rows["zeros.zip"].details
+    assert rows["alias-bomb"]["state_word"] == "Broken" and "100,000 values" in rows["alias-bomb"]["details"]
+    assert rows["zeros.zip"]["state_word"] == "Broken" and "512 MB" in rows["zeros.zip"]["details"]
     ui.shot("hostile-packs")
 
     # Responsive: scrolling to the row and through its long list, and Reload, still work.
@@ -57,6 +57,6 @@ def test_packs_screen_with_hostile_packs_shows_recycled_problems_and_stays_respo
     ui.settle()
     ui.pump(4)
     assert time.perf_counter() - started < 10
-    assert {row.report.pack for row in screen.rows()} == set(rows)
+    assert {entry["report"].pack for entry in screen.entries()} == set(rows)
     ui.tap(screen.ids.back, wait=False)
     assert app.sm.current == "trainer_home"

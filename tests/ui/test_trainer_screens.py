@@ -51,6 +51,15 @@ def open_from_home(app, ui, name):
     return ui.screen
 
 
+def pack_row(ui, screen, found):
+    """The packs screen's row for the first entry ``found(entry)`` accepts, scrolled into view:
+    the screen is a recycling list, only the rows on screen exist (``screen.entries()`` has all)."""
+    index = next(i for i, entry in enumerate(screen.entries()) if found(entry))
+    screen.row_at(index)
+    ui.pump(6)  # a row seen for the first time is measured, and kept in view, in the next frames
+    return screen.row_at(index)
+
+
 def broken_library(folder):
     from ui_helpers import standard_library
 
@@ -67,12 +76,12 @@ def test_packs_show_broken_reason_reload_and_preview_without_a_run(kiosk, ui, tm
     app = kiosk(packs=[library], people=[("Anna", "en")], prepare=set_pin)
     open_trainer(app, ui)
     screen = open_from_home(app, ui, "trainer_packs")
-    rows = {row.report.pack: row for row in screen.rows()}
+    rows = {entry["report"].pack: entry for entry in screen.entries()}
     assert set(rows) == {"sort-screws", "wash-hands", "fold-towels"}
     broken = rows["fold-towels"]
-    assert broken.state_word == "Broken" and not broken.usable
-    assert "02.jpg" in broken.details and "step 2" in broken.details
-    assert rows["sort-screws"].state_word == "Ready"
+    assert broken["state_word"] == "Broken" and not broken["usable"]
+    assert "02.jpg" in broken["details"] and "step 2" in broken["details"]
+    assert rows["sort-screws"]["state_word"] == "Ready"
     ui.shot("packs")
 
     # A pack copied in while the kiosk runs appears after Reload; a fixed pack becomes Ready.
@@ -81,12 +90,12 @@ def test_packs_show_broken_reason_reload_and_preview_without_a_run(kiosk, ui, tm
     ui.tap(screen.ids.reload, wait=False)
     ui.settle()
     ui.pump(4)
-    rows = {row.report.pack: row for row in screen.rows()}
+    rows = {entry["report"].pack: entry for entry in screen.entries()}
     assert set(rows) == {"sort-screws", "wash-hands", "water-plants"}
-    assert rows["water-plants"].state_word == "Ready"
+    assert rows["water-plants"]["state_word"] == "Ready"
 
     runs_before = len(app.journal.runs())
-    ui.tap(rows["sort-screws"], wait=False)
+    ui.tap(pack_row(ui, screen, lambda entry: entry["report"].pack == "sort-screws"), wait=False)
     assert app.sm.current == "trainer_preview"
     preview = ui.screen
     assert preview.position == "1 of 4" and preview.sentence == "Take the box of screws."

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from test_trainer_screens import open_from_home, open_trainer, set_pin
+from test_trainer_screens import open_from_home, open_trainer, pack_row, set_pin
 from ui_helpers import photo
 
 
@@ -39,8 +39,12 @@ def wait_while_making(ui, screen) -> None:
     ui.settle()
 
 
-def row_at(screen, folder_name: str):
-    return next(row for row in screen.rows() if Path(row.report.path).name == folder_name)
+def row_at(ui, screen, folder_name: str):
+    return pack_row(ui, screen, lambda entry: Path(entry["report"].path).name == folder_name)
+
+
+def row_of(ui, screen, pack_id: str):
+    return pack_row(ui, screen, lambda entry: entry["usable"] and entry["pack"].id == pack_id)
 
 
 def test_a_folder_of_phone_photos_becomes_a_task_in_one_tap(kiosk, ui, library, tmp_path):
@@ -48,7 +52,7 @@ def test_a_folder_of_phone_photos_becomes_a_task_in_one_tap(kiosk, ui, library, 
     app = kiosk(packs=[library], people=[("Anna", "en"), ("Ben", "de")], prepare=set_pin)
     open_trainer(app, ui)
     screen = open_from_home(app, ui, "trainer_packs")
-    row = row_at(screen, photos.name)
+    row = row_at(ui, screen, photos.name)
     assert row.photo_task and not row.usable
     assert row.title == "Wash hands 2026" and row.state_word == "Photos, not a task yet"
     [problem] = [line for line in row.lines if line.startswith("•")]  # one line, no wall of problems
@@ -60,7 +64,7 @@ def test_a_folder_of_phone_photos_becomes_a_task_in_one_tap(kiosk, ui, library, 
     ui.tap(row.ids.make, wait=False)
     wait_while_making(ui, screen)
 
-    row = row_at(screen, photos.name)
+    row = row_at(ui, screen, photos.name)
     assert row.usable and row.state_word == "Ready" and not row.photo_task
     assert screen.status == "3 ready to use, 0 broken."
     assert row.title == "Wash hands 2026"
@@ -119,17 +123,17 @@ def worker_form(app, ui, name: str, opened: bool = False):
 
 
 def usable_ids(screen) -> list[str]:
-    return [row.pack.id for row in screen.rows() if row.usable]
+    return [entry["pack"].id for entry in screen.entries() if entry["usable"]]
 
 
 def test_hide_a_pack_from_workers_and_show_it_again(kiosk, ui, library):
     app = kiosk(packs=[library], people=[("Anna", "en"), ("Ben", "de")], prepare=set_pin)
     assert worker_task_ids(app, ui, "Anna") == ["sort-screws", "wash-hands"]
     screen = packs_screen(app, ui)
-    row = next(r for r in screen.rows() if r.usable and r.pack.id == "wash-hands")
+    row = row_of(ui, screen, "wash-hands")
     assert not row.hidden and row.ids.hide.text == "Hide"
     ui.tap(row.ids.hide, wait=False)
-    row = next(r for r in screen.rows() if r.usable and r.pack.id == "wash-hands")
+    row = row_of(ui, screen, "wash-hands")
     assert row.hidden and row.ids.hide.text == "Show"  # still listed for the trainer
     ui.shot("hidden")
     app.leave_trainer()
@@ -138,7 +142,7 @@ def test_hide_a_pack_from_workers_and_show_it_again(kiosk, ui, library):
     assert worker_task_ids(app, ui, "Ben") == ["sort-screws"]
 
     screen = packs_screen(app, ui)
-    row = next(r for r in screen.rows() if r.usable and r.pack.id == "wash-hands")
+    row = row_of(ui, screen, "wash-hands")
     ui.tap(row.ids.hide, wait=False)
     app.leave_trainer()
     ui.settle()
@@ -149,8 +153,9 @@ def test_the_coach_orders_the_tasks_screen(kiosk, ui, library):
     app = kiosk(packs=[library], people=[("Anna", "en"), ("Ben", "de")], prepare=set_pin)
     screen = packs_screen(app, ui)
     assert usable_ids(screen) == ["sort-screws", "wash-hands"]
-    first, second = (r for r in screen.rows() if r.usable)
-    assert first.ids.up.disabled and second.ids.down.disabled
+    assert row_of(ui, screen, "sort-screws").ids.up.disabled
+    second = row_of(ui, screen, "wash-hands")
+    assert second.ids.down.disabled
     ui.tap(second.ids.up, wait=False)
     assert usable_ids(screen) == ["wash-hands", "sort-screws"]
     ui.shot("moved-up")
@@ -158,7 +163,7 @@ def test_the_coach_orders_the_tasks_screen(kiosk, ui, library):
     ui.settle()
     assert worker_task_ids(app, ui, "Anna") == ["wash-hands", "sort-screws"]
     screen = packs_screen(app, ui)
-    ui.tap(next(r for r in screen.rows() if r.usable).ids.down, wait=False)
+    ui.tap(row_of(ui, screen, "wash-hands").ids.down, wait=False)
     assert usable_ids(screen) == ["sort-screws", "wash-hands"]
 
 
@@ -228,12 +233,12 @@ def test_the_shelf_looks_right(kiosk, ui, library, size, scale, language):
     )
     problems: list[str] = []
     screen = packs_screen(app, ui)
-    photos = next(r for r in screen.rows() if r.photo_task)
+    photos = pack_row(ui, screen, lambda entry: entry["photo_task"])
     screen.ids.scroller.scroll_to(photos.ids.make, animate=False)
     ui.pump(3)
     ui.shot("photo-folder")
     problems += measure(app, screen, "packs (photos)")
-    hidden = next(r for r in screen.rows() if r.hidden)
+    hidden = pack_row(ui, screen, lambda entry: entry["hidden"])
     screen.ids.scroller.scroll_to(hidden.ids.down, animate=False)
     ui.pump(3)
     ui.shot("hidden")
@@ -254,9 +259,9 @@ def test_a_damaged_photo_is_named_on_the_row_and_nothing_changes(kiosk, ui, libr
     before = sorted(path.name for path in photos.iterdir())
     app = kiosk(packs=[library], people=[("Anna", "de")], prepare=set_pin, settings={"language": "de"})
     screen = packs_screen(app, ui)
-    ui.tap(row_at(screen, "fold-towels").ids.make, wait=False)
+    ui.tap(row_at(ui, screen, "fold-towels").ids.make, wait=False)
     wait_while_making(ui, screen)
-    row = row_at(screen, "fold-towels")
+    row = row_at(ui, screen, "fold-towels")
     assert row.photo_task and "IMG_0001.JPG" in row.note
     assert row.note.startswith("Die Aufgabe konnte nicht gemacht werden:") and "Fotos sind unverändert" in row.note
     assert sorted(path.name for path in photos.iterdir()) == before

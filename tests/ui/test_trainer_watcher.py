@@ -7,7 +7,7 @@ import time
 
 from kiosk.ui.pack_watcher import POLL_SECONDS, ChangeDetector, folders_signature
 from ui_helpers import make_pack
-from test_trainer_screens import open_from_home, open_trainer, set_pin
+from test_trainer_screens import open_from_home, open_trainer, pack_row, set_pin
 
 
 def test_change_detector_waits_for_still_folders_and_retries_until_scanned():
@@ -103,12 +103,16 @@ def test_trainer_packs_screen_shows_a_broken_pack_as_it_arrives(kiosk, ui, libra
     app = kiosk(people=[("Anna", "en")], prepare=set_pin)
     open_trainer(app, ui)
     screen = open_from_home(app, ui, "trainer_packs")
-    assert {row.report.pack for row in screen.rows()} == {"sort-screws", "wash-hands"}
+    assert {entry["report"].pack for entry in screen.entries()} == {"sort-screws", "wash-hands"}
     root = make_pack(library, "fold-towels", {"en": "Fold the towels"}, [{"text": "Take a towel."}])
     (root / "01.jpg").unlink()
     heard(app)
-    assert poll_until(ui, app, lambda: "fold-towels" in {row.report.pack for row in screen.rows()}) is not None
-    row = next(row for row in screen.rows() if row.report.pack == "fold-towels")
+
+    def arrived() -> bool:
+        return "fold-towels" in {entry["report"].pack for entry in screen.entries()}
+
+    assert poll_until(ui, app, arrived) is not None
+    row = pack_row(ui, screen, lambda entry: entry["report"].pack == "fold-towels")
     assert row.state_word == "Broken" and "01.jpg" in row.details
     assert screen.status == "2 ready to use, 1 broken."
     ui.shot("packs-arrived-broken")

@@ -45,6 +45,31 @@ def fit_grid(count: int, width: float, height: float, spacing: float, chrome: fl
     return best
 
 
+def bring_into_view(view: Any, layout: Any, index: int, default_height: float, pad: float | None = None) -> None:
+    """Scroll the recycling ``view`` (its layout manager ``layout``) so entry ``index`` is inside
+    the window with ``pad`` around it, and make its view at once: a key or switch press right
+    after the focus moved must find the widget, not wait for the next frame. ``default_height``
+    stands in for an entry whose size is not known yet; ``pad`` defaults to 20 dp."""
+    pad = dp(20) if pad is None else pad
+    view.refresh_views()  # the layout of new data, if it was not laid out yet
+    options = layout.view_opts
+    if not 0 <= index < len(options):
+        return
+    _x, y = options[index]["pos"]
+    _w, height = options[index]["size"]
+    height = height or default_height
+    scrollable = layout.height - view.height
+    if scrollable > 0:
+        bottom = view.scroll_y * scrollable  # the viewport's lower edge in the layout
+        if y + height + pad > bottom + view.height:
+            bottom = y + height + pad - view.height
+        if y - pad < bottom:
+            bottom = y - pad
+        view.scroll_y = min(1.0, max(0.0, bottom / scrollable))
+        view.refresh_from_viewport()
+    view.refresh_views()
+
+
 class TileScreen(KioskScreen):
     """Subclasses fill ``self.ids.grid`` with ``Tile``s and handle ``on_activate``."""
 
@@ -196,25 +221,7 @@ class RecycledTileScreen(TileScreen):
     def scroll_to_index(self, index: int) -> None:
         """Bring entry ``index`` into view and make its tile at once (not at the next frame: a
         switch press right after the highlight moved must find the tile)."""
-        view = self.ids.scroller
-        view.refresh_views()  # the layout of new data, if it was not laid out yet
-        options = self.ids.grid.view_opts
-        if not 0 <= index < len(options):
-            return
-        _x, y = options[index]["pos"]
-        _w, height = options[index]["size"]
-        height = height or self.tile_height
-        scrollable = self.ids.grid.height - view.height
-        if scrollable > 0:
-            bottom = view.scroll_y * scrollable  # the viewport's lower edge in the grid
-            pad = dp(20)
-            if y + height + pad > bottom + view.height:
-                bottom = y + height + pad - view.height
-            if y - pad < bottom:
-                bottom = y - pad
-            view.scroll_y = min(1.0, max(0.0, bottom / scrollable))
-            view.refresh_from_viewport()
-        view.refresh_views()
+        bring_into_view(self.ids.scroller, self.ids.grid, index, self.tile_height)
 
     def scroll_to(self, widget: Any) -> None:
         index = getattr(widget, "index", -1)

@@ -100,6 +100,7 @@ class TrainerEditorScreen(TrainerScreen):
                 draft = None
         self.draft = draft
         self.ids.name.text = ""
+        self.ids.scroller.scroll_y = 1  # a task opens at its first step (the list kept its place)
         self.update()
 
     def on_pre_enter(self, *_args: Any) -> None:

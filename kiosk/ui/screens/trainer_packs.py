@@ -19,6 +19,16 @@ The rows follow the pack folders by themselves (``kiosk.ui.pack_watcher`` polls 
 "Reload packs" asks the shelf for a new scan now. Tapping a usable pack opens ``trainer_preview``.
 What each row says (order, state word and icon, problem lines, the status line) is decided by
 ``kiosk.ui.models.packs`` (Kivy-free); this screen only turns the rows into widgets.
+
+The rows are a recycling list too (issue 20, "Big libraries"): each pack is a plain entry (a dict)
+of a ``RecycleView``, and only the rows on screen exist as ``PackRow`` widgets, each given another
+entry (``refresh_view_attrs``) as the trainer scrolls, so a library of 1,000 packs does not make
+1,000 rows with their pictures, buttons and problem lists. Rows differ in height (a title on two
+lines, a broken pack's problems, a hidden pack's line): each row fits its own height, and the
+screen remembers it, so a new scan after Hide or Move lays the list out without jumps. Focus and
+keyboard go by an entry's place in the list and the part of its row, as on the tasks screen
+(``kiosk.ui.screens.tiles``): Tab reaches every pack, and the focused row is scrolled into view
+and made when the focus gets there.
 """
 
 from __future__ import annotations
@@ -27,12 +37,15 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from kivy.app import App
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.recycleview import RecycleView
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk.authoring.photo_task import PhotoTaskError, make_task_from_photos, offers_photo_task
 from kiosk.i18n import translator
@@ -41,6 +54,7 @@ from kiosk.packs.words import Msg
 from kiosk.trainer.shelf_arrangement import ShelfArrangement
 from kiosk.ui.models.packs import packs_view
 from kiosk.ui.screens.base import TrainerScreen
+from kiosk.ui.screens.tiles import bring_into_view
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.buttons import Focusable, GuardedButtonBehavior
 from kiosk.ui.widgets.icon import icon_path
@@ -50,18 +64,89 @@ MAX_PROBLEMS_HEIGHT_DP = 300  # a long list scrolls inside its row, so the other
 
 
 class ProblemLine(Label):
-    """One problem (or the pack's path) in a row's recycling list; as tall as its wrapped text."""
+    """One problem (or the pack's path) in a row's recycling list; as tall as its wrapped text
+    (measured by ``ProblemLines``, given in its entry)."""
+
+
+_line_heights: dict[tuple[str, float, float], float] = {}  # (text, font size, width) -> height
+
+
+def line_height(text: str, font_size: float, width: float) -> float:
+    """The height of ``text`` wrapped at ``width``, as a ``ProblemLine`` draws it (remembered:
+    the same lines are measured again each time their row comes into view)."""
+    key = (text, font_size, width)
+    known = _line_heights.get(key)
+    if known is None:
+        if len(_line_heights) > 20_000:
+            _line_heights.clear()
+        label = CoreLabel(text=text, font_size=font_size, text_size=(width, None), halign="left", valign="top")
+        label.refresh()
+        known = _line_heights[key] = float(label.texture.height if label.texture is not None else font_size)
+    return known
 
 
 class ProblemLines(RecycleView):
     """A pack's problems as a recycling list: only the lines in view are widgets with textures,
-    however long the list is; the list is as tall as its lines, up to ``max_height``."""
+    however long the list is; the list is as tall as its lines, up to ``max_height``.
+
+    Each line's height is measured here and given in its entry, not found by its widget after it
+    was drawn: inside the screen's own recycling list, a line measured late changed the row's
+    height, the list laid its rows out again, which made the lines be measured again (a loop)."""
 
     max_height = NumericProperty(dp(MAX_PROBLEMS_HEIGHT_DP))
+    lines = ListProperty([])
+    muted = BooleanProperty(False)  # a usable pack's lines are detail: the muted text colour
+
+    def on_kv_post(self, *_args: Any) -> None:
+        self._measure = Clock.create_trigger(self._fill, -1)
+        self.bind(width=self._measure, lines=self._measure, muted=self._measure)
+        App.get_running_app().theme.bind(fs_small=self._measure, text=self._measure, text_muted=self._measure)
+        self._fill()
+
+    def _fill(self, *_args: Any) -> None:
+        theme = App.get_running_app().theme
+        font_size = theme.fs_small * 0.82
+        width = max(1.0, float(self.width))
+        color = theme.text_muted if self.muted else theme.text
+        self.data = [
+            {
+                "text": line,
+                "color": color,
+                "font_size": font_size,
+                "height": line_height(line, font_size, width) + dp(4),
+            }
+            for line in self.lines
+        ]
 
 
-class PackRow(GuardedButtonBehavior, Focusable, BoxLayout):
-    """One pack report; the whole row is a button when the pack can be used."""
+class PackList(RecycleView):
+    """The screen's recycling list of rows."""
+
+    def scroll_to(self, widget: Any, padding: float = 10, animate: Any = False) -> None:
+        """``ScrollView.scroll_to`` (``padding`` in dp) for a widget inside a row, at once: Kivy's
+        own first asks the layout whether a layout is pending, which a recycling layout cannot
+        answer (its trigger is a plain function: AttributeError in Kivy 2.3); its views are laid
+        out by the time they exist. The rows scrolled into view are made now."""
+        if not self.parent:
+            return
+        _x, bottom = self.parent.to_widget(*widget.to_window(widget.x, widget.y))
+        _x, top = self.parent.to_widget(*widget.to_window(widget.right, widget.top))
+        dy = 0.0
+        if bottom < self.y:
+            dy = self.y - bottom + dp(padding)
+        elif top > self.top:
+            dy = self.top - top - dp(padding)
+        _dsx, dsy = self.convert_distance_to_scroll(0, dy)
+        self.scroll_y = min(1.0, max(0.0, self.scroll_y - dsy))  # type: ignore[has-type]
+        self.refresh_from_viewport()
+        self.refresh_views()
+
+
+class PackRow(RecycleDataViewBehavior, GuardedButtonBehavior, Focusable, BoxLayout):
+    """One pack report, as a view of the screen's recycling list: the list makes only the rows
+    on screen and gives each another pack's entry (``refresh_view_attrs``) as the trainer
+    scrolls, so a library of 1,000 packs never makes 1,000 rows. The whole row is a button when
+    the pack can be used; its buttons act on the entry it shows now, through ``owner``."""
 
     title = StringProperty("")
     state_word = StringProperty("")
@@ -79,9 +164,132 @@ class PackRow(GuardedButtonBehavior, Focusable, BoxLayout):
     hidden = BooleanProperty(False)  # hidden from workers (the trainer still sees it here)
     first = BooleanProperty(False)  # first / last of the usable packs: no Move up / Move down
     last = BooleanProperty(False)
+    owner = ObjectProperty(None, allownone=True)  # the screen (a view is made by the RecycleView)
+    index = NumericProperty(-1)  # the entry shown, in the RecycleView's data
+    key = StringProperty("")  # the entry's pack source, to keep its lines' scroll while it stays
+    look: Any = None  # what the row's height depends on (``entry_look``), to remember it
+    _shown: Any = None  # the entry shown now
+
+    def on_kv_post(self, *_args: Any) -> None:
+        # Measured in the frame after a change, when its labels and layouts have settled: a height
+        # measured halfway (the words of the entry it showed before) made the list lay out again
+        # and hand the rows other entries, which changed their heights again (a loop).
+        self._refit = Clock.create_trigger(self._fit_height, 0)
+        self.ids.info.bind(minimum_height=self._refit)
+        for arrow in (self.ids.up, self.ids.down):  # dimmed when it cannot move, word kept
+            arrow.ids.word.disabled_color = App.get_running_app().theme.text
+
+    def refresh_view_attrs(self, rv: Any, index: int, data: dict[str, Any]) -> None:
+        """Show entry ``index``: every property from the entry, never anything of the entry this
+        view showed before (its picture, its focus ring, its problem list's scroll).
+
+        The list lays itself out again whenever a row's height changes, and then gives every row
+        its entry again: a row that already shows that very entry is left as it is (nothing
+        changed; its picture is not dropped and asked for again)."""
+        if data is self._shown and index == self.index:
+            return
+        self.show(index, data)
+
+    def show(self, index: int, data: dict[str, Any]) -> None:
+        """Show entry ``index`` (also when the entry changed in place: ``_update_entry``)."""
+        self._shown = data
+        self.index = index
+        self.owner = data.get("owner")
+        if data["key"] != self.key:
+            self.ids.details.scroll_y = 1
+        self.key = data["key"]
+        self.look = data.get("look")
+        for name in ENTRY_PROPERTIES:
+            setattr(self, name, data[name])
+        self.show_focus(data.get("focus", ""))
+        self.texture = None
+        thumbnail = self._wanted = data.get("thumbnail")
+        if thumbnail is not None:
+            texture = App.get_running_app().tile_pictures.get(thumbnail, lambda t: self._picture_ready(thumbnail, t))
+            if texture is not None:
+                self.texture = texture
+        self._refit()
+
+    def refresh_view_layout(self, rv: Any, index: int, layout: Any, viewport: Any) -> None:
+        """Place and size the row as the list says (its entry's measured height, or a guess for
+        one not measured yet); the row measures itself again in the next frame."""
+        super().refresh_view_layout(rv, index, layout, viewport)
+        self._refit()
+
+    def _picture_ready(self, path: Path, texture: Any) -> None:
+        if texture is not None and path == self._wanted:  # still the pack that asked for it
+            self.texture = texture
+
+    def _fit_height(self, *_args: Any) -> None:
+        """As tall as its content (at least the picture's frame); the screen remembers it, so a
+        new scan (after Hide or Move) lays the list out at once with the rows' real heights."""
+        self.height = max(dp(170), self.ids.info.minimum_height + dp(28))
+        if self.owner is not None and self.look is not None:
+            self.owner.remember_height(self.look, self.width, self.height)
+
+    def show_focus(self, part: str) -> None:
+        """The focus ring on the row (``row``), on one of its buttons, or nowhere (``""``)."""
+        self.focused = part == "row"
+        for name in ("hide", "up", "down", "make"):
+            self.ids[name].focused = part == name
+
+    def on_activate(self) -> None:
+        if self.owner is not None:
+            self.owner.open_row(self)
+
+    def hide_or_show(self) -> None:
+        if self.owner is not None:
+            self.owner.set_hidden(self, not self.hidden)
+
+    def move(self, by: int) -> None:
+        if self.owner is not None:
+            self.owner.move(self, by)
+
+    def make_task(self) -> None:
+        if self.owner is not None:
+            self.owner.make_task(self)
+
+
+#: The entry keys a ``PackRow`` shows as properties of the same name.
+ENTRY_PROPERTIES = (
+    "title",
+    "state_word",
+    "state_icon",
+    "details",
+    "lines",
+    "usable",
+    "placeholder",
+    "report",
+    "pack",
+    "photo_task",
+    "making",
+    "note",
+    "hidden",
+    "first",
+    "last",
+)
+
+
+def entry_look(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """What a row's height depends on besides its width: its words and which parts it shows."""
+    return (
+        entry["key"],
+        entry["title"],
+        entry["state_word"],
+        tuple(entry["lines"]),
+        entry["usable"],
+        entry["photo_task"],
+        entry["making"],
+        entry["note"],
+        entry["hidden"],
+    )
 
 
 class TrainerPacksScreen(TrainerScreen):
+    """The packs as entries (plain dicts) of a recycling list; focus and keyboard go by an
+    entry's place in the list and the part of its row (the row, Hide, Move up, Move down, Make
+    a task), so Tab reaches every pack and the focused row is made when the focus gets there."""
+
     status = StringProperty("")
     making = BooleanProperty(False)  # a task is being made from photos (tests wait for it)
 
@@ -93,6 +301,11 @@ class TrainerPacksScreen(TrainerScreen):
         self._before: Any = None
         self._making: set[Path] = set()  # photo folders being made into tasks
         self._notes: dict[Path, str] = {}  # photo folder -> why the last try failed
+        self._heights: dict[tuple[Any, int], float] = {}  # (look, width) -> the row's measured height
+        self._lit = -1  # the entry whose row has the focus ring (-1: none)
+        self._reveal_at: tuple[int, str] | None = None  # an entry's part to keep in view a few frames
+        self._reveal_frames = 0
+        self._reveal_trigger = Clock.create_trigger(self._keep_revealed, 0)
         self.app.shelf.listeners.append(self._shelf_changed)
 
     def _shelf_changed(self, _result: Any) -> None:
@@ -103,28 +316,41 @@ class TrainerPacksScreen(TrainerScreen):
     def on_pre_enter(self, *_args: Any) -> None:
         self.refresh()
 
+    # -- entries and the rows that exist ------------------------------------------------------------
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every pack's entry, in the list's order (what the rows show, whether they exist or not)."""
+        return list(self.ids.scroller.data)
+
     def rows(self) -> list[PackRow]:
-        return [w for w in reversed(self.ids.rows.children) if isinstance(w, PackRow)]
+        """The rows that exist now (the entries on screen, and one partly shown), in list order."""
+        indices = self.ids.rows.view_indices
+        return sorted((w for w in indices if isinstance(w, PackRow)), key=lambda w: indices[w])
 
-    def focusables(self) -> list[Any]:
-        items: list[Any] = [self.ids.back, self.ids.reload]
-        for row in self.rows():
-            if row.usable:
-                items.extend(b for b in (row, row.ids.hide, row.ids.up, row.ids.down) if not b.disabled)
-            elif row.photo_task:
-                items.append(row.ids.make)
-        return items
+    def row_at(self, index: int) -> PackRow | None:
+        """Entry ``index``'s row, scrolled into view and made now if it was not on screen."""
+        if not 0 <= index < len(self.ids.scroller.data):
+            return None
+        row = self._existing_row(index)
+        if row is None:
+            self.reveal(index, "row")
+            row = self._existing_row(index)
+        return row
 
-    def scroll_to(self, widget: Any) -> None:
-        if isinstance(widget, PackRow):
-            self.ids.scroller.scroll_to(widget, animate=False)
+    def _existing_row(self, index: int) -> PackRow | None:
+        return next((row for row in self.rows() if row.index == index), None)
+
+    def remember_height(self, look: Any, width: float, height: float) -> None:
+        self._heights[(look, round(width))] = height
+
+    def _row_width(self) -> float:
+        layout = self.ids.rows
+        return layout.width - layout.padding[0] - layout.padding[2]
 
     def refresh(self) -> None:
-        """Rebuild the rows from the shelf's last scan."""
+        """Make the entries from the shelf's last scan (the rows on screen follow)."""
         shelf = self.app.shelf
-        box = self.ids.rows
-        box.clear_widgets()
-        self.focus_index = -1
+        self._clear_focus()
         view = packs_view(shelf.result, shelf.packs, shelf.find, self.app.kiosk_lang, self.tr)
         self.status = view.status
         arrangement = self.arrangement = ShelfArrangement.load(self.app.journal)
@@ -136,44 +362,155 @@ class TrainerPacksScreen(TrainerScreen):
             key=lambda m: place.get(m.pack.id, len(place)),  # type: ignore[union-attr]
         )
         others = [m for m in view.rows if m.pack is None]
+        width = round(self._row_width())
+        entries = []
         for model in [*others, *usable]:
             photo_task = offers_photo_task(model.report)
             path = Path(model.report.path)
-            row = PackRow(
+            entry: dict[str, Any] = {
+                "key": str(path),
+                "owner": self,
                 # a pack that could not be read is named after its folder, made readable (its id
                 # is a slug: "wash-hands-2026")
-                title=model.title if model.usable else title_from_name(path.stem if path.suffix else path.name),
-                state_word=model.state_word,
-                state_icon=icon_path(model.state_icon),
-                lines=list(model.lines),
-                details="\n".join(model.lines),
-                usable=model.usable,
-                report=model.report,
-                pack=model.pack,
-                placeholder=icon_path("ready" if model.usable else "camera" if photo_task else "broken"),
-                guarded=False,
-                photo_task=photo_task,
-                making=path in self._making,
-                note=self._notes.get(path, ""),
-                hidden=model.pack is not None and arrangement.is_hidden(model.pack.id),
-                first=bool(usable) and model is usable[0],
-                last=bool(usable) and model is usable[-1],
-            )
-            if model.usable:
-                row.ids.hide.bind(on_activate=lambda _b, r=row: self.set_hidden(r, not r.hidden))
-                row.ids.up.bind(on_activate=lambda _b, r=row: self.move(r, -1))
-                row.ids.down.bind(on_activate=lambda _b, r=row: self.move(r, 1))
-                for arrow in (row.ids.up, row.ids.down):  # dimmed when it cannot move, word kept
-                    arrow.ids.word.disabled_color = self.app.theme.text
-            if photo_task:
-                row.state_word, row.state_icon = self.tr("Photos, not a task yet"), icon_path("camera")
-                row.ids.make.bind(on_activate=lambda _button, r=row: self.make_task(r))
-            if model.thumbnail is not None:
-                texture = self.app.tile_pictures.get(model.thumbnail, lambda t, r=row: setattr(r, "texture", t))
-                if texture is not None:
-                    row.texture = texture
-            row.bind(on_activate=self._open)
-            box.add_widget(row)
+                "title": model.title if model.usable else title_from_name(path.stem if path.suffix else path.name),
+                "state_word": self.tr("Photos, not a task yet") if photo_task else model.state_word,
+                "state_icon": icon_path("camera" if photo_task else model.state_icon),
+                "lines": list(model.lines),
+                "details": "\n".join(model.lines),
+                "usable": model.usable,
+                "report": model.report,
+                "pack": model.pack,
+                "placeholder": icon_path("ready" if model.usable else "camera" if photo_task else "broken"),
+                "photo_task": photo_task,
+                "making": path in self._making,
+                "note": self._notes.get(path, ""),
+                "hidden": model.pack is not None and arrangement.is_hidden(model.pack.id),
+                "first": bool(usable) and model is usable[0],
+                "last": bool(usable) and model is usable[-1],
+                "thumbnail": model.thumbnail,
+                "focus": "",
+            }
+            entry["look"] = look = entry_look(entry)
+            known = self._heights.get((look, width))
+            if known is not None:  # laid out at its real height at once: the list does not jump
+                entry["height"] = known
+            entries.append(entry)
+        self.ids.scroller.data = entries
+
+    def _update_entry(self, index: int, **changes: Any) -> None:
+        """Change entry ``index`` in place, and its row if it is on screen (a new ``data`` list
+        would lay out the whole list again)."""
+        entry = self.ids.scroller.data[index]
+        entry.update(changes)
+        entry["look"] = entry_look(entry)
+        row = self._existing_row(index)
+        if row is None:
+            return
+        if set(changes) == {"focus"}:
+            row.show_focus(entry["focus"])  # the ring only: the picture and the lines stay as they are
+        else:
+            row.show(index, entry)
+
+    # -- focus by entry -----------------------------------------------------------------------------
+
+    def _slots(self) -> list[tuple[int, str]]:
+        """What Tab goes through, in reading order: Back, Reload packs, then per entry its row
+        and its shelf buttons (those that can act), or "Make a task from these photos"."""
+        slots = [(-1, "back"), (-1, "reload")]
+        for index, entry in enumerate(self.ids.scroller.data):
+            if entry["usable"]:
+                slots += [(index, "row"), (index, "hide")]
+                slots += [(index, part) for part, end in (("up", "first"), ("down", "last")) if not entry[end]]
+            elif entry["photo_task"]:
+                slots.append((index, "make"))
+        return slots
+
+    def focusables(self) -> list[Any]:
+        """The focusable widgets that exist now (Back, Reload, the parts of the rows on screen)."""
+        items: list[Any] = [self.ids.back, self.ids.reload]
+        for row in self.rows():
+            if row.usable:
+                items.extend(b for b in (row, row.ids.hide, row.ids.up, row.ids.down) if not b.disabled)
+            elif row.photo_task:
+                items.append(row.ids.make)
+        return items
+
+    def move_focus(self, delta: int) -> None:
+        count = len(self._slots())
+        if not self.app.keyboard_mode:
+            self.app.keyboard_mode = True
+            index = max(self.focus_index, 0)  # first key press shows the ring where it is
+        else:
+            index = (self.focus_index + delta) % count
+        self.set_focus(index)
+
+    def set_focus(self, index: int) -> None:
+        slots = self._slots()
+        self.focus_index = index if 0 <= index < len(slots) else -1
+        entry, part = slots[self.focus_index] if self.focus_index >= 0 else (-1, "")
+        self.ids.back.focused = part == "back"
+        self.ids.reload.focused = part == "reload"
+        data = self.ids.scroller.data
+        if 0 <= self._lit < len(data) and self._lit != entry:
+            self._update_entry(self._lit, focus="")
+        self._lit = entry
+        if entry >= 0:
+            self._update_entry(entry, focus=part)
+            self.reveal(entry, part)
+
+    def _clear_focus(self) -> None:
+        self.focus_index = -1
+        self._lit = -1
+        self.ids.back.focused = self.ids.reload.focused = False
+
+    def focused_widget(self) -> Any | None:
+        """The focused widget; a row far down is scrolled into view and made first."""
+        slots = self._slots()
+        if not 0 <= self.focus_index < len(slots):
+            return None
+        entry, part = slots[self.focus_index]
+        if entry < 0:
+            return self.ids[part]
+        row = self.row_at(entry)
+        if row is None:
+            return None
+        return row if part == "row" else row.ids[part]
+
+    def scroll_to(self, widget: Any) -> None:
+        if isinstance(widget, PackRow) and widget.index >= 0:
+            self.reveal(int(widget.index), "row")
+
+    def scroll_to_index(self, index: int) -> None:
+        """Bring entry ``index`` into view and make its row now (see ``tiles.bring_into_view``)."""
+        bring_into_view(self.ids.scroller, self.ids.rows, index, self.ids.rows.default_size[1])
+
+    def reveal(self, index: int, part: str) -> None:
+        """Scroll entry ``index``'s row (``part`` "row") or one of its buttons into view now, and
+        again in the next frames: a row seen for the first time is laid out at a guessed height
+        until its words are measured, which moves the rows below it."""
+        self._reveal_at = (index, part)
+        self._reveal_frames = 4
+        self._keep_revealed()
+
+    def _keep_revealed(self, *_args: Any) -> None:
+        if self._reveal_at is None:
+            return
+        index, part = self._reveal_at
+        if index >= len(self.ids.scroller.data):
+            self._reveal_at = None
+            return
+        self.scroll_to_index(index)
+        row = self._existing_row(index)
+        if row is not None and part != "row":  # a button low in a tall row
+            view = self.ids.scroller
+            button = row.ids[part]
+            if view.height < self.ids.rows.height:
+                view.scroll_to(button, padding=20)
+        self._reveal_frames -= 1
+        if self._reveal_frames > 0:
+            self._reveal_trigger()
+        else:
+            self._reveal_at = None
 
     def reload(self) -> None:
         """Scan the pack folders now (in the background); the rows follow when it is done."""
@@ -221,9 +558,9 @@ class TrainerPacksScreen(TrainerScreen):
             return
         pack_id = row.pack.id
         self.refresh()
-        moved = next((r for r in self.rows() if r.pack is not None and r.pack.id == pack_id), None)
-        if moved is not None:  # the row and the button the trainer is using stay in view
-            Clock.schedule_once(lambda _dt: self.ids.scroller.scroll_to(moved.ids[button], animate=False), 0)
+        moved = next((i for i, e in enumerate(self.entries()) if e["pack"] is not None and e["pack"].id == pack_id), -1)
+        if moved >= 0:  # the row and the button the trainer is using stay in view
+            self.reveal(moved, button)
 
     # -- a folder of photos becomes a task ------------------------------------------------------------
 
@@ -234,8 +571,8 @@ class TrainerPacksScreen(TrainerScreen):
             return
         self._making.add(path)
         self._notes.pop(path, None)
-        self.making = row.making = True
-        row.note = ""
+        self.making = True
+        self._update_entry(int(row.index), making=True, note="")
         language, taken = self.app.kiosk_lang, frozenset(pack.id for pack in self.app.shelf.packs)
         threading.Thread(
             target=self._make_in_background, args=(path, language, taken), name="kiosk-photo-task", daemon=True
@@ -266,7 +603,8 @@ class TrainerPacksScreen(TrainerScreen):
         if self.manager is not None and self.manager.current == self.name:
             self.reload()
 
-    def _open(self, row: PackRow) -> None:
+    def open_row(self, row: PackRow) -> None:
+        """A tap on a usable pack's row (or its Try it): the preview of that pack."""
         if row.pack is None:
             return
         self.app.go("trainer_preview", pack=row.pack)
