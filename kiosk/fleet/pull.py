@@ -273,7 +273,30 @@ class FleetPuller:
             self.store.drop_version(row.sha256)
             self._refuse(row, "broken", detail, result)
             return None
-        return Version(row.sha256, row.version, pack.content_hash, row.title)
+        author, note = self._published_by(row, work)
+        return Version(row.sha256, row.version, pack.content_hash, row.title, author, note)
+
+    def _published_by(self, row: _Row, work: Work) -> tuple[str, str]:
+        """Who published the version and their note, asked once per new version (an unchanged
+        poll stays one query); the trainer sees them beside the version. Nothing when the hub
+        cannot say: the version itself is verified and stays."""
+        try:
+            found = (
+                self._connection()
+                .execute(
+                    "SELECT author, note FROM hub.pack_versions WHERE pack_id = %s AND version = %s AND sha256 = %s",
+                    (row.pack_id, row.version, row.sha256),
+                )
+                .fetchone()
+            )
+        except psycopg.Error as error:
+            log.info(
+                "Fleet pack %s version %s: its author and note could not be read: %s", row.pack_id, row.version, error
+            )
+            self._close()
+            return "", ""
+        work.queries += 1
+        return (str(found[0] or ""), str(found[1] or "")) if found else ("", "")
 
     def _unpack(self, part: Path, row: _Row, result: PollResult) -> tuple[str, str] | None:
         """Unpack the verified zip into ``versions/<sha256>/<pack id>``; (kind, detail) on failure."""

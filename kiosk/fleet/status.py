@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from kiosk.fleet.store import FleetState, Problem, state_for_pack_source
+from kiosk.fleet.store import FleetState, Problem, Version, state_for_pack_source
 
 Translate = Callable[..., str]
+
+NOTE_CHARACTERS = 120  # a publish note is shown in one line's worth; the hub keeps all of it
 
 
 def problem_words(problem: Problem, tr: Translate) -> str:
@@ -89,9 +91,30 @@ def pack_line(state: FleetState, pack_id: str, tr: Translate) -> str:
         )
     else:
         line = tr("Version {here}, the newest on the hub.", here=here)
+    if (
+        state.hub_reached is not False
+        and installed is not None
+        and wanted is not None
+        and wanted.sha256 == installed.current.sha256
+    ):
+        line += published_words(installed.current, tr)  # the version here is the one to run: whose is it
     if problem is not None:
         line += " " + problem_words(problem, tr)
     return line
+
+
+def published_words(version: Version, tr: Translate) -> str:
+    """ " Published by Mei: “New washer size.”" for the version here (nothing when the hub did not say)."""
+    note = " ".join(version.note.split())
+    if len(note) > NOTE_CHARACTERS:
+        note = note[: NOTE_CHARACTERS - 1].rstrip() + "…"
+    if version.author and note:
+        return " " + tr("Published by {author}: “{note}”", author=version.author, note=note)
+    if version.author:
+        return " " + tr("Published by {author}.", author=version.author)
+    if note:
+        return " " + tr("Note: “{note}”", note=note)
+    return ""
 
 
 def line_for_pack_source(source: Path, tr: Translate) -> str | None:

@@ -38,6 +38,8 @@ class Version:
     version: int
     content_hash: str = ""  # kiosk.packs' content hash (what the journal records with each run)
     title: str = ""
+    author: str = ""  # who published it, and why: shown to the trainer with the version
+    note: str = ""
 
 
 @dataclass

@@ -158,7 +158,9 @@ def test_an_update_waits_until_the_worker_on_step_3_is_done(hub_url, tmp_path):
     second = journal.start_run(anna.id, v2.id, v2.version, v2.content_hash)
     runs = {r.id: (r.pack_version, r.content_hash) for r in journal.runs(anna.id)}
     assert runs == {run: (1, v1.content_hash), second: (2, v2.content_hash)}
-    assert line_for_pack_source(kiosk.packs_dir / "wash-hands", english) == "Version 2, the newest on the hub."
+    assert line_for_pack_source(kiosk.packs_dir / "wash-hands", english) == (
+        "Version 2, the newest on the hub. Published by Li."  # asked once, with the version
+    )
     journal.close()
 
 

@@ -86,6 +86,24 @@ def test_every_message_is_in_german_and_chinese():
     assert german == "Von einer Fachkraft bei Version 1 zurückgehalten."
 
 
+def test_who_published_the_version_here_and_why_follow_it():
+    mei = Version("c" * 64, 3, "h3", author="Mei", note="New washer size.\nPhotos 2 and 3 again.")
+    state = _state(installed={"p": Installed(mei, confirmed=True)}, wanted={"p": Wanted(3, mei.sha256, "latest")})
+    assert pack_line(state, "p", english) == (
+        "Version 3, the newest on the hub. Published by Mei: “New washer size. Photos 2 and 3 again.”"
+    )
+    state.installed["p"] = Installed(Version("c" * 64, 3, "h3", author="Mei"), confirmed=True)
+    assert pack_line(state, "p", english).endswith("the newest on the hub. Published by Mei.")
+    state.installed["p"] = Installed(Version("c" * 64, 3, "h3", note="x" * 500), confirmed=True)
+    line = pack_line(state, "p", english)
+    assert line.endswith("x…”") and len(line) < 200  # a long note is cut to a line's worth
+    state.installed["p"] = Installed(mei, confirmed=True)
+    assert pack_line(state, "p", lambda m, **v: translate("de", m, **v)) == (
+        "Version 3, die neueste auf dem Hub. Veröffentlicht von Mei: „New washer size. Photos 2 and 3 again.“"
+    )
+    assert "由 Mei 发布" in pack_line(state, "p", lambda m, **v: translate("zh", m, **v))
+
+
 def test_the_packs_screen_shows_the_line_first_for_packs_from_the_hub(tmp_path: Path):
     store = FleetStore(tmp_path, tmp_path / "packs")
     make_pack(store.version_folder(V2.sha256, "wash-hands"), "wash-hands", version=2)

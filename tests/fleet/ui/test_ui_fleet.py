@@ -52,7 +52,7 @@ def test_a_published_pack_reaches_the_running_kiosk_and_updates_between_runs(hub
     assert step.ids.position.text == "3 of 4"
 
     make_pack(source, "fix-lamp", version=2, steps=4, seed=2)
-    publish_pack(source, coach, author="Li", note="", build=False)
+    publish_pack(source, coach, author="Li", note="Bigger photos of the lamp.", build=False)
     _until(ui, lambda: "fix-lamp" in app.fleet.snapshot().staged, timeout=30)  # NOTIFY, then the pull
     ui.pump(5)
     assert _version(app, "fix-lamp") == 1 and app.session.pack is v1  # she goes on with version 1
@@ -76,4 +76,4 @@ def test_a_published_pack_reaches_the_running_kiosk_and_updates_between_runs(hub
 
     view = packs_view(app.shelf.result, app.shelf.packs, app.shelf.find, "en", app.tr)
     row = next(row for row in view.rows if row.pack is not None and row.pack.id == "fix-lamp")
-    assert row.lines[0] == "Version 2, the newest on the hub."
+    assert row.lines[0] == "Version 2, the newest on the hub. Published by Li: “Bigger photos of the lamp.”"
