@@ -364,6 +364,37 @@ def test_change_a_task_of_this_kiosk_opens_a_copy_beside_the_original(kiosk, ui)
     assert (editor.ids.publish_all in editor.ids.more.children) == editor.fleet
 
 
+def test_a_coach_throws_a_draft_away_after_a_question(kiosk, ui):
+    """A task never published is gone for good; changes to a published task go, the task stays."""
+    app = kiosk(people=[("Anna", "en")], prepare=set_pin)
+    editor = make_task(app, ui, "Fold towels")  # no steps yet: the button is in view
+    throw_away = editor.ids.throw_away
+    assert throw_away in editor.ids.more.children and throw_away.text == "Throw away these changes"
+    ui.tap(throw_away, wait=False)
+    assert app.overlay is not None and "It was never published" in app.overlay.message
+    assert [b.text for b in app.overlay.buttons] == ["No", "Yes"]
+    ui.tap(app.overlay.buttons[0])  # No: nothing happens
+    assert app.overlay is None and editor.draft is not None and len(editor.store.list()) == 1
+    ui.tap(throw_away)
+    ui.tap(app.overlay.buttons[1])  # Yes
+    assert editor.draft is None and editor.store.list() == []
+    assert editor.message == "The changes are thrown away."
+    assert "Fold towels" not in [b.text for b in editor.ids.drafts.children]
+
+    published = next(b for b in editor.ids.shelf.children if b.text == "Sort the screws")
+    ui.tap(published, wait=False)
+    ui.tap(editor.ids.publish, wait=False)  # the copy is published: a task workers can do ...
+    wait(ui, editor)
+    copy_id = editor.draft.pack_id
+    app.shelf.scan_now()
+    assert app.shelf.find(copy_id) is not None
+    in_view(ui, editor, throw_away)
+    ui.tap(throw_away, wait=False)  # ... so throwing its draft away keeps the task
+    assert "Workers keep the task as it is now" in app.overlay.message
+    ui.tap(app.overlay.buttons[1])
+    assert editor.store.list() == [] and app.shelf.find(copy_id) is not None
+
+
 def test_no_microphone_and_no_camera_are_said_calmly(kiosk, ui, tmp_path, monkeypatch):
     phone_photos(tmp_path / "home")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

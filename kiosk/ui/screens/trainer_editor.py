@@ -34,6 +34,7 @@ from kiosk.ui.widgets.background import BackgroundWork, texture_setter
 from kiosk.ui.widgets.buttons import KioskButton
 from kiosk.ui.widgets.camera_shot import SHOT_DELAY_S, open_camera, save_shot
 from kiosk.ui.widgets.keyboard_field import KeyboardField  # noqa: F401 - used in the .kv
+from kiosk.ui.widgets.overlay import CalmOverlay
 from kiosk.ui.widgets.undo import UndoBar  # noqa: F401 - used in the .kv
 
 THUMBNAIL_SIDE = 320
@@ -73,7 +74,11 @@ class TrainerEditorScreen(TrainerScreen):
     def on_kv_post(self, base_widget: Any) -> None:
         # strong references (``ids`` are weak): these widgets leave the tree and come back
         ids = self.ids
-        self._optional = {"restore": ids.restore.__self__, "publish_all": ids.publish_all.__self__}
+        self._optional = {
+            "restore": ids.restore.__self__,
+            "publish_all": ids.publish_all.__self__,
+            "throw_away": ids.throw_away.__self__,
+        }
         self._views = {"start": ids.start_view.__self__, "task": ids.task_view.__self__}
         for view in self._views.values():
             view.parent.remove_widget(view)  # the body holds the one that applies (``_show``)
@@ -142,7 +147,7 @@ class TrainerEditorScreen(TrainerScreen):
         self.fleet = bool(self.app.hub_url) and fleet_publisher() is not None
         more = self.ids.more
         more.clear_widgets()
-        for key, shown in (("restore", self.can_restore), ("publish_all", self.fleet)):
+        for key, shown in (("restore", self.can_restore), ("publish_all", self.fleet), ("throw_away", True)):
             if shown:
                 more.add_widget(self._optional[key])
         self._show_steps()
@@ -327,6 +332,34 @@ class TrainerEditorScreen(TrainerScreen):
         self.message = self.tr("The version before is back on the kiosk.")
         self.app.shelf.refresh()
         self.update()
+
+    def confirm_throw_away(self) -> None:
+        """Throw the draft away after a question that says what stays: the published task, if any,
+        is not touched (workers keep doing it); a task never published is gone."""
+        draft = self.draft
+        if draft is None or self.busy:
+            return
+        self.ids.name.focus = False
+        title = draft.title(self.app.kiosk_lang)
+        if self.app.shelf.find(draft.pack_id) is not None:
+            question = self.tr("Throw away your changes to “{title}”? Workers keep the task as it is now.", title=title)
+        else:
+            question = self.tr("Throw away “{title}”? It was never published, so it is gone for good.", title=title)
+        overlay = CalmOverlay(question, icon="delete")
+        overlay.add_button(self.tr("No"), "close", self.app.close_overlay)
+        overlay.add_button(self.tr("Yes"), "check", lambda: (self.app.close_overlay(), self.throw_away(draft)))
+        self.app.open_overlay(overlay, focus=0)
+
+    def throw_away(self, draft: Draft) -> None:
+        try:
+            self.store.discard(draft)
+        except OSError as error:
+            self._failed(error, Msg("The changes could not be thrown away."))
+            return
+        self.draft = None
+        self.ids.undo.hide()
+        self.update()
+        self.message = self.tr("The changes are thrown away.")
 
     def publish_to_all(self) -> None:
         """Through the workshop hub (``kiosk.fleet``): the version published here goes to every kiosk."""
