@@ -45,6 +45,7 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.recycleview import RecycleView
+from kivy.uix.recycleview import views as recycle_views
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk.authoring.photo_task import PhotoTaskError, make_task_from_photos, offers_photo_task
@@ -61,6 +62,7 @@ from kiosk.ui.widgets.icon import icon_path
 
 RELOAD_TIMEOUT_S = 60.0
 MAX_PROBLEMS_HEIGHT_DP = 300  # a long list scrolls inside its row, so the other packs stay near
+MAX_REMEMBERED_HEIGHTS = 5000  # rows' measured heights kept (a library of 1,000 packs, a few widths)
 
 
 class ProblemLine(Label):
@@ -285,6 +287,15 @@ def entry_look(entry: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+def forget_recycled_views(*classes: type) -> None:
+    """Drop Kivy's spare views of ``classes``: its recycling views keep spares in one cache for
+    the whole process, and a view made for an earlier app (the UI tests start one app after
+    another) is bound to that app's theme and language: a German "Ansehen" on a Chinese screen."""
+    for cls in classes:
+        spare = recycle_views._cached_views.pop(cls, [])
+        recycle_views._cache_count -= len(spare)
+
+
 class TrainerPacksScreen(TrainerScreen):
     """The packs as entries (plain dicts) of a recycling list; focus and keyboard go by an
     entry's place in the list and the part of its row (the row, Hide, Move up, Move down, Make
@@ -294,6 +305,7 @@ class TrainerPacksScreen(TrainerScreen):
     making = BooleanProperty(False)  # a task is being made from photos (tests wait for it)
 
     def __init__(self, **kwargs: Any) -> None:
+        forget_recycled_views(PackRow, ProblemLine)
         super().__init__(**kwargs)
         self.arrangement = ShelfArrangement()  # hidden packs and the order, as last read
         self._poll = None
@@ -341,6 +353,10 @@ class TrainerPacksScreen(TrainerScreen):
         return next((row for row in self.rows() if row.index == index), None)
 
     def remember_height(self, look: Any, width: float, height: float) -> None:
+        """A row's measured height, for the next scan's layout (forgotten past a few thousand:
+        changed packs and other window widths leave old ones behind)."""
+        if len(self._heights) > MAX_REMEMBERED_HEIGHTS:
+            self._heights.clear()
         self._heights[(look, round(width))] = height
 
     def _row_width(self) -> float:
