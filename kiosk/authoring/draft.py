@@ -202,15 +202,24 @@ class Draft:
         self.save()
         return index
 
-    def set_text(self, index: int, language: str, text: str) -> None:
+    def set_text(self, index: int, language: str, text: str) -> bool:
+        """Change a step's sentence. A recording of the sentence before no longer says what the
+        worker reads: it is taken off the step (the kiosk's voice reads the new sentence until the
+        coach records again), and True says so, for the screen to tell the coach."""
         texts = _as_map(self.steps[index].get("text"), self.language)
         text = " ".join(text.split())
+        changed = texts.get(language, "") != text
         if text:
             texts[language] = text
         else:
             texts.pop(language, None)
         self.steps[index]["text"] = texts
-        self.save()
+        outdated = changed and self.recording(index, language) is not None
+        if outdated:
+            self.clear_recording(index, language)  # saves
+        else:
+            self.save()
+        return outdated
 
     def set_timer(self, index: int, seconds: int | None) -> None:
         """A countdown of ``seconds`` for the step (None: none). A step has a timer or a count."""

@@ -57,6 +57,7 @@ class Published:
     folder: Path  # the version folder the library's link now names
     version_number: int
     speech_failures: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # usable, but worth a look (long sentences ...)
 
 
 class Publisher:
@@ -123,7 +124,8 @@ class Publisher:
             raise PublishRefused(Msg("The task has problems. Fix them, then publish again."), problems)
         self._point(draft.pack_id, folder)
         self._prune(draft.pack_id, keep)
-        return Published(pack, folder, number, list(built.speech_failures))
+        warnings = [p for p in problems if p.severity is Severity.WARNING]
+        return Published(pack, folder, number, list(built.speech_failures), warnings)
 
     def restore_previous(self, pack_id: str) -> int:
         """Put the version before the current one back; returns its number."""

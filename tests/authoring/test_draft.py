@@ -94,6 +94,26 @@ def test_delete_and_undo_put_back_the_same_step_with_its_files(tmp_path: Path) -
     assert recording is not None and recording.read_bytes() == (PROJECT / "kiosk/assets/audio/help.wav").read_bytes()
 
 
+def test_a_changed_sentence_takes_off_the_recording_of_the_sentence_before(tmp_path: Path) -> None:
+    """The worker must not hear the old words under the new ones: the kiosk's voice reads the new
+    sentence until the coach records again; the other language's recording stays."""
+    store = DraftStore(tmp_path)
+    draft = store.create("Wash hands", "en")
+    draft.add_photo(_photos(tmp_path / "p", 1)[0])
+    wav = (PROJECT / "kiosk/assets/audio/help.wav").read_bytes()
+    draft.set_text(0, "en", "Wet your hands.")
+    draft.set_text(0, "de", "Mach die Hände nass.")
+    draft.set_recording(0, "en", wav)
+    draft.set_recording(0, "de", wav)
+    assert draft.set_text(0, "en", "  Wet your   hands. ") is False  # the same words: kept
+    assert draft.recording(0, "en") is not None
+    assert draft.set_text(0, "en", "Wet both hands.") is True
+    reopened = store.get(draft.pack_id)
+    assert reopened is not None and reopened.text(0, "en") == "Wet both hands."
+    assert reopened.recording(0, "en") is None and reopened.recording(0, "de") is not None
+    assert draft.set_text(0, "en", "Wet both hands well.") is False  # nothing left to take off
+
+
 def test_a_photo_that_is_no_picture_is_refused_and_nothing_changes(tmp_path: Path) -> None:
     draft = DraftStore(tmp_path).create("Task", "en")
     bad = tmp_path / "IMG_1.jpg"

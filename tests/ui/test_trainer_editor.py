@@ -383,8 +383,13 @@ def test_a_coach_throws_a_draft_away_after_a_question(kiosk, ui):
 
     published = next(b for b in editor.ids.shelf.children if b.text == "Sort the screws")
     ui.tap(published, wait=False)
+    long_words = "Take the small box of screws from the shelf on the left side of the bench and put it down "
+    editor.draft.set_text(0, "en", long_words + "in front of you so that you can reach every screw easily.")
     ui.tap(editor.ids.publish, wait=False)  # the copy is published: a task workers can do ...
     wait(ui, editor)
+    assert editor.message.startswith("Published. Workers can do the task now.\nWorth a look:\n• ")
+    assert "step 1 (en) is long for easy reading" in editor.message  # the warning at once, with its hint
+    ui.shot("published-worth-a-look")
     copy_id = editor.draft.pack_id
     app.shelf.scan_now()
     assert app.shelf.find(copy_id) is not None

@@ -37,6 +37,8 @@ from kiosk.ui.widgets.keyboard_field import KeyboardField  # noqa: F401 - used i
 from kiosk.ui.widgets.overlay import CalmOverlay
 from kiosk.ui.widgets.undo import UndoBar  # noqa: F401 - used in the .kv
 
+SHOWN_WARNINGS = 3  # after publishing; the Packs screen lists them all
+
 THUMBNAIL_SIDE = 320
 
 
@@ -317,9 +319,23 @@ class TrainerEditorScreen(TrainerScreen):
 
     def _published(self, draft: Draft, published: Published) -> None:
         self.draft = Draft.open(draft.folder)  # the build wrote the voices into pack.yaml
-        self.message = self.tr("Published. Workers can do the task now.")
+        self.message = "\n".join([self.tr("Published. Workers can do the task now."), *self._worth_a_look(published)])
         self.app.shelf.refresh()
         self.update()
+
+    def _worth_a_look(self, published: Published) -> list[str]:
+        """The published task's warnings (a sentence long for easy reading ...): it is usable, but
+        the coach should see them now, not only later on the Packs screen."""
+        warnings = published.warnings
+        if not warnings:
+            return []
+        lines = []
+        for problem in warnings[:SHOWN_WARNINGS]:
+            message, hint = problem.in_words(lambda m: self.tr(m))
+            lines.append(f"• {message} {hint}")
+        if len(warnings) > SHOWN_WARNINGS:
+            lines.append(self.tr("… and {count} more on the Packs screen.", count=len(warnings) - SHOWN_WARNINGS))
+        return [self.tr("Worth a look:"), *lines]
 
     def restore_previous(self) -> None:
         if self.draft is None or self.busy:

@@ -147,7 +147,13 @@ class TrainerStepScreen(TrainerScreen):
             return
         text = self.ids.sentence.text
         if " ".join(text.split()) != draft.text(self.index, self.language):
-            draft.set_text(self.index, self.language, text)
+            if draft.set_text(self.index, self.language, text):
+                self.has_voice = False
+                self.voice_text = self.tr("No recording: the kiosk's voice reads the sentence.")
+                self.message = self.tr(
+                    "Your recording was of the sentence before, so the kiosk's voice reads the new one. "
+                    "Record again to use your voice."
+                )
 
     def set_language(self, language: str) -> None:
         self.save_sentence()
