@@ -363,10 +363,11 @@ class TrainerEditorScreen(TrainerScreen):
             question = self.tr("Throw away “{title}”? It was never published, so it is gone for good.", title=title)
         overlay = CalmOverlay(question, icon="delete")
         overlay.add_button(self.tr("No"), "close", self.app.close_overlay)
-        overlay.add_button(self.tr("Yes"), "check", lambda: (self.app.close_overlay(), self.throw_away(draft)))
+        overlay.add_button(self.tr("Yes"), "check", lambda: self.throw_away(draft))
         self.app.open_overlay(overlay, focus=0)
 
     def throw_away(self, draft: Draft) -> None:
+        self.app.close_overlay()
         try:
             self.store.discard(draft)
         except OSError as error:

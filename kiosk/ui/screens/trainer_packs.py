@@ -291,9 +291,9 @@ def forget_recycled_views(*classes: type) -> None:
     """Drop Kivy's spare views of ``classes``: its recycling views keep spares in one cache for
     the whole process, and a view made for an earlier app (the UI tests start one app after
     another) is bound to that app's theme and language: a German "Ansehen" on a Chinese screen."""
-    for cls in classes:
-        spare = recycle_views._cached_views.pop(cls, [])
-        recycle_views._cache_count -= len(spare)
+    for cls in classes:  # Kivy offers no public way to empty that cache
+        spare = recycle_views._cached_views.pop(cls, [])  # noqa: SLF001 - see above
+        recycle_views._cache_count -= len(spare)  # noqa: SLF001 - its count, kept right
 
 
 class TrainerPacksScreen(TrainerScreen):
