@@ -114,6 +114,41 @@ def median_ms(values: list[float]) -> float:
 
 # -- the child: real SDL events in, the swapped frame out ---------------------------------------
 
+#: The bound's picture, the same in both latency benchmarks (this one and step_latency_outside.py):
+#: a bare Kivy ``Image`` at the kiosk's picture box, swapping two textures uploaded beforehand on
+#: any key or tap. It goes into a child script as ``{bare_picture}`` (see ``bare_picture``).
+BARE_PICTURE = """\
+from kivy.graphics.texture import Texture
+from kivy.uix.image import Image
+from PIL import Image as PILImage
+
+textures = []
+for path in {pictures!r}:
+    with PILImage.open(path) as source:
+        rgba = source.convert("RGBA").transpose(PILImage.Transpose.FLIP_TOP_BOTTOM)
+    texture = Texture.create(size=rgba.size, colorfmt="rgba")
+    texture.blit_buffer(rgba.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
+    textures.append(texture)
+
+class Bare(Image):
+    def swap(self):
+        self.texture = textures[1] if self.texture is textures[0] else textures[0]
+    def on_touch_up(self, touch):
+        self.swap()
+        return True
+
+box = {box!r}  # where and how large the kiosk shows the picture (window coordinates)
+picture = Bare(fit_mode="contain", texture=textures[0], size_hint=(None, None), pos=box[:2], size=box[2:])
+runTouchApp(picture, embedded=True)
+Window.bind(on_key_down=lambda *a: picture.swap() or True)
+"""
+
+
+def bare_picture(pictures: list[str], box: object) -> str:
+    """BARE_PICTURE for a child script, where it stands one level in (under the mode's ``else:``)."""
+    return textwrap.indent(BARE_PICTURE.format(pictures=pictures, box=box), "    ").lstrip()
+
+
 CHILD = textwrap.dedent("""
     import ctypes, json, os, random, sys, threading, time
     sys.path.insert(0, {root!r})
@@ -234,29 +269,7 @@ CHILD = textwrap.dedent("""
             loop_until(lambda: False, random.uniform(0.7, 1.2))  # the worker looks at the step
             loop_until(lambda: not app.step_pictures.busy)
     else:
-        from kivy.graphics.texture import Texture
-        from kivy.uix.image import Image
-        from PIL import Image as PILImage
-
-        textures = []
-        for path in {pictures!r}:
-            with PILImage.open(path) as source:
-                rgba = source.convert("RGBA").transpose(PILImage.Transpose.FLIP_TOP_BOTTOM)
-            texture = Texture.create(size=rgba.size, colorfmt="rgba")
-            texture.blit_buffer(rgba.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
-            textures.append(texture)
-
-        class Bare(Image):
-            def swap(self):
-                self.texture = textures[1] if self.texture is textures[0] else textures[0]
-            def on_touch_up(self, touch):
-                self.swap()
-                return True
-
-        box = {box!r}  # where and how large the kiosk shows the picture (window coordinates)
-        picture = Bare(fit_mode="contain", texture=textures[0], size_hint=(None, None), pos=box[:2], size=box[2:])
-        runTouchApp(picture, embedded=True)
-        Window.bind(on_key_down=lambda *a: picture.swap() or True)
+        {bare_picture}
         picture.canvas.after.add(Callback(lambda _i: state.update(drawn=picture.texture)))
         loop_until(lambda: False, 1.0)
 
@@ -344,8 +357,7 @@ def main() -> None:
                     h=WINDOW[1],
                     packs=str(packs),
                     data=str(data),
-                    pictures=pictures,
-                    box=results.get("kiosk", {}).get("box"),
+                    bare_picture=bare_picture(pictures, results.get("kiosk", {}).get("box")),
                 )
             )
             results[mode] = run_child(script)

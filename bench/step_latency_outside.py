@@ -72,7 +72,7 @@ from typing import Any, Literal
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from step_latency import PHOTO_SIZE, PHOTOS, ROOT, WINDOW, generate_pack  # noqa: E402
+from step_latency import PHOTO_SIZE, PHOTOS, ROOT, WINDOW, bare_picture, generate_pack  # noqa: E402
 
 KINDS = ("switch", "key", "tap")
 POLL = 0.0005  # seconds between two reads of the screen
@@ -181,29 +181,7 @@ CHILD = textwrap.dedent("""
                 start()
             loop_until(lambda: not app.step_pictures.busy)
     else:
-        from kivy.graphics.texture import Texture
-        from kivy.uix.image import Image
-        from PIL import Image as PILImage
-
-        textures = []
-        for path in {pictures!r}:
-            with PILImage.open(path) as source:
-                rgba = source.convert("RGBA").transpose(PILImage.Transpose.FLIP_TOP_BOTTOM)
-            texture = Texture.create(size=rgba.size, colorfmt="rgba")
-            texture.blit_buffer(rgba.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
-            textures.append(texture)
-
-        class Bare(Image):
-            def swap(self):
-                self.texture = textures[1] if self.texture is textures[0] else textures[0]
-            def on_touch_up(self, touch):
-                self.swap()
-                return True
-
-        box = {box!r}  # where and how large the kiosk shows the picture (window coordinates)
-        picture = Bare(fit_mode="contain", texture=textures[0], size_hint=(None, None), pos=box[:2], size=box[2:])
-        runTouchApp(picture, embedded=True)
-        Window.bind(on_key_down=lambda *a: picture.swap() or True)
+        {bare_picture}
         tap = {tap!r}  # where the kiosk shows Next: the bound swaps on a tap anywhere
 
         def settle():
@@ -462,8 +440,7 @@ def main() -> None:
                     h=WINDOW[1],
                     packs=str(packs),
                     data=str(data),
-                    pictures=pictures,
-                    box=infos.get("kiosk", {}).get("box"),
+                    bare_picture=bare_picture(pictures, infos.get("kiosk", {}).get("box")),
                     tap=infos.get("kiosk", {}).get("tap"),
                 )
             )
