@@ -29,6 +29,7 @@ When the copies are made (``copies(...)``, set by whoever loads the pack):
 from __future__ import annotations
 
 import ctypes
+from functools import lru_cache
 import ctypes.util
 import enum
 import io
@@ -229,28 +230,49 @@ def _check_reduced(data: bytes) -> None:
         give_back_memory()
 
 
-_LIBC: ctypes.CDLL | None | bool = False  # False: not looked up yet
+@lru_cache(maxsize=1)
+def _glibc() -> ctypes.CDLL | None:
+    """The C library when it is glibc (it has ``malloc_trim`` and ``mallopt``); None elsewhere
+    (musl, macOS, Windows), where the allocator tuning below does nothing."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    try:
+        libc = ctypes.CDLL(name)
+    except OSError:
+        return None
+    if not (hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt")):
+        return None
+    libc.malloc_trim.argtypes = [ctypes.c_size_t]
+    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    return libc
 
 
 def give_back_memory() -> None:
     """Hand freed memory back to the system (glibc ``malloc_trim``). Why: a decode allocates
     buffers of several MB; glibc keeps them for the process after they are freed, so a kiosk that
     decodes photos all day grows by tens of MB (measured: 50-60 MB over 200 photos) though it
-    holds none of them. Elsewhere (musl, macOS, Windows) this does nothing."""
-    global _LIBC
-    if _LIBC is False:
-        _LIBC = None
-        name = ctypes.util.find_library("c")
-        if name:
-            try:
-                libc = ctypes.CDLL(name)
-                if hasattr(libc, "malloc_trim"):
-                    libc.malloc_trim.argtypes = [ctypes.c_size_t]
-                    _LIBC = libc
-            except OSError:
-                _LIBC = None
-    if _LIBC:
-        _LIBC.malloc_trim(0)  # type: ignore[union-attr]
+    holds none of them. ``malloc_trim`` walks every arena (each decoding thread has its own) once
+    and returns their free pages: 1-2 ms."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
+BIG_BLOCK = 1 << 20  # blocks from this size on are the system's own pages, returned when freed
+
+
+def tune_allocator() -> bool:
+    """Serve every block of 1 MiB or more straight from the system and return it the moment it
+    is freed (True when done: glibc only). Why: glibc raises its mmap threshold to the size of the
+    largest block freed (up to 32 MiB), so after the first photo the decode and texture buffers
+    (3-48 MB each) come from the heap, where freed blocks stay resident until a trim, and stay
+    fragmented between the trims. Fixing the threshold turns that off; the price is a page fault
+    per 4 KiB of each new big buffer, off the main thread for decodes. Measured with
+    ``bench/memory.py`` (docs/ui.md, "Memory")."""
+    libc = _glibc()
+    return libc is not None and bool(libc.mallopt(M_MMAP_THRESHOLD, BIG_BLOCK))
 
 
 @dataclass

@@ -24,6 +24,8 @@ import logging
 import os
 import sys
 
+from kiosk.packs.images import tune_allocator
+
 log = logging.getLogger(__name__)
 
 
@@ -39,6 +41,7 @@ def configure(
     # in PYTHON mode Kivy logs through the standard logging set up by the caller.
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
+    tune_allocator()  # big picture buffers go back to the system when freed (kiosk.packs.images)
     if "kivy.core.window" in sys.modules:
         log.warning(
             "kivy.core.window was imported before the kiosk configured Kivy; "

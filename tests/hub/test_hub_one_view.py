@@ -275,7 +275,7 @@ def test_a_run_sent_by_a_reaches_b_at_once_through_notify(hub_url, tmp_path, clo
             Player(journal, clock).run(anna.id)
             sync_once(journal, a_member.url)
         with Journal.open(path_b, clock=clock) as journal:
-            assert wait_until(lambda: len(journal.runs()) == 1, timeout=5)
+            assert wait_until(lambda: len(journal.runs()) == 1, timeout=30)
     finally:
         for service in (sync_b, listener):
             service.stop(timeout=5)

@@ -436,8 +436,8 @@ def test_a_plan_edited_on_one_kiosk_reaches_a_running_kiosk_at_once(hub_url, tmp
             PlanStore(kiosk_a).record(anna.id, DAY, "arrive", "done", at=_at("08:04"))
             sync_once(kiosk_a, a_member.url)
             anna_b = kiosk_b.person_by_uuid(anna.uuid)
-            assert wait_until(lambda: PlanStore(kiosk_b).plan(anna_b.id) == PLAN, timeout=5)
-            assert wait_until(lambda: len(PlanStore(kiosk_b).events(anna_b.id, DAY)) == 1, timeout=5)
+            assert wait_until(lambda: PlanStore(kiosk_b).plan(anna_b.id) == PLAN, timeout=30)
+            assert wait_until(lambda: len(PlanStore(kiosk_b).events(anna_b.id, DAY)) == 1, timeout=30)
         finally:
             sync.stop(timeout=5)
             listener.stop(timeout=5)

@@ -150,10 +150,8 @@ class TrainerStepScreen(TrainerScreen):
             if draft.set_text(self.index, self.language, text):
                 self.has_voice = False
                 self.voice_text = self.tr("No recording: the kiosk's voice reads the sentence.")
-                self.message = self.tr(
-                    "Your recording was of the sentence before, so the kiosk's voice reads the new one. "
-                    "Record again to use your voice."
-                )
+                old = self.tr("Your recording was of the sentence before: the kiosk's voice reads the new one.")
+                self.message = f"{old} {self.tr('Record again to use your voice.')}"
 
     def set_language(self, language: str) -> None:
         self.save_sentence()

@@ -40,12 +40,10 @@ to the system (``release_freed_memory``).
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import threading
 import time
 from collections import deque
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -56,6 +54,7 @@ from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.image import Image
 
+from kiosk.packs.images import give_back_memory
 from kiosk.ui.widgets.buttons import HELD_FLAG
 
 log = logging.getLogger(__name__)
@@ -214,17 +213,7 @@ def release_freed_memory() -> None:
     ten steps) grew by 148 MB after the tenth step, a naive player by 51 MB. ``malloc_trim`` walks
     every arena once and returns the free pages: 1-2 ms, on the decoder thread as it ends, never
     on the main thread."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@lru_cache(maxsize=1)
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return getattr(ctypes.CDLL(None), "malloc_trim", None)
-    except (OSError, TypeError, AttributeError):  # no C library to ask (Windows without a name)
-        return None
+    give_back_memory()  # kiosk.packs.images: glibc's malloc_trim, nothing elsewhere
 
 
 class VideoStep(Image):
