@@ -23,6 +23,7 @@ from typing import Any
 
 from kiosk.atomic import replacing
 from kiosk.paths import ASSETS_DIR
+from kiosk.priority import lower_this_thread
 
 PHOTO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
 BUNDLED_PHOTOS = ASSETS_DIR / "images" / "people"
@@ -182,7 +183,7 @@ class PhotoShelf:
         self.own_folder = own_folder
         self.pictures = pictures
         self.bundled = bundled
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-photos")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-photos", initializer=lower_this_thread)
         self._pending: set[Future] = set()
 
     @property

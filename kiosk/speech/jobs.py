@@ -29,6 +29,7 @@ from enum import IntEnum
 from typing import Any, Callable, Hashable
 
 from .errors import SpeechError
+from kiosk.priority import lower_this_thread
 
 log = logging.getLogger("kiosk.speech")
 
@@ -163,6 +164,7 @@ class JobQueue:
                 return entry.job
 
     def _loop(self) -> None:
+        lower_this_thread()  # voices are made ahead; the frame with the picture comes first
         while True:
             job = self._next()
             if job is None:

@@ -30,6 +30,7 @@ from PIL import Image, ImageOps
 from kiosk.imaging import open_picture
 from kiosk.packs.images import DISPLAY_BOX, give_back_memory
 from kiosk.ui.problems import ProblemLog
+from kiosk.priority import lower_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,9 @@ class PictureCache:
         self._pending: dict[Path, Future] = {}
         self._deferred: set[Path] = set()  # prefetches waiting for the next frame (``defer``)
         self._waiting: dict[Path, list[Callable[[Texture | None], None]]] = {}
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-pictures")
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="kiosk-pictures", initializer=lower_this_thread
+        )
 
     @property
     def busy(self) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from kivy.clock import Clock
+from kiosk.priority import lower_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,12 @@ class PackShelf:
         self.library = library
         self.result: Any | None = None  # the last ScanResult
         self.listeners: list[Listener] = []
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-packs")
-        self._copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-copies")
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="kiosk-packs", initializer=lower_this_thread
+        )
+        self._copier = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="kiosk-copies", initializer=lower_this_thread
+        )
         self._running: Future | None = None
         self._again = False  # a refresh was asked for while a scan ran: scan once more after it
         self._copies: deque[Any] = deque()  # display copies still to make (kiosk.packs.library.CopyJob)

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import NumericProperty
+from kiosk.priority import lower_this_thread
 
 
 class BackgroundWork(EventDispatcher):
@@ -25,7 +26,7 @@ class BackgroundWork(EventDispatcher):
 
     def __init__(self, name: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name, initializer=lower_this_thread)
 
     @property
     def busy(self) -> bool:
