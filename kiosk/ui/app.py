@@ -98,6 +98,10 @@ class KioskApp(App):
         self.data = data_dir if isinstance(data_dir, DataDir) else DataDir(data_dir)
         self.screenshots_dir = Path(screenshots_dir) if screenshots_dir else None
         self.hub_url = hub_url
+        if hub_url and self.data.packs.absolute() not in [folder.absolute() for folder in self.packs_folders]:
+            # the workshop's packs are pulled into the data folder's packs: shown beside those of
+            # ``--packs DIR`` too (a coach who chose a folder still wants what the workshop publishes)
+            self.packs_folders.append(self.data.packs)
         self.hub_sync: Any = None
         self.hub_listener: Any = None  # LISTEN/NOTIFY: the workshop's changes and help calls at once
         self.fleet: Any = None  # packs published to the workshop (kiosk.fleet.pull.FleetPuller)
@@ -531,8 +535,6 @@ class KioskApp(App):
         )
         if self._fleet_shown not in self.shelf.listeners:
             self.shelf.listeners.append(self._fleet_shown)
-        if self.data.packs.absolute() not in [folder.absolute() for folder in self.packs_folders]:
-            log.warning("Packs from the hub go into %s, which this kiosk does not show (--packs)", self.data.packs)
         self.fleet.start(self.hub_listener)
 
     def _switch_fleet_packs(self) -> None:

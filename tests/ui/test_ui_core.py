@@ -161,3 +161,17 @@ def test_problem_log_keeps_each_problem_once_and_stores_it(tmp_path):
     assert [p["message"] for p in ProblemLog(journal).stored()] == ["No sound."]
     problems.clear()
     assert problems.stored() == []
+
+
+def test_with_a_hub_the_workshops_packs_show_beside_a_chosen_packs_folder(window, tmp_path):
+    """`kiosk run --packs DIR --hub URL`: the fleet pulls into the data folder's packs, which the
+    kiosk then shows too; without a hub only DIR."""
+    from kiosk.paths import DataDir
+    from kiosk.ui.app import KioskApp
+
+    data = DataDir(tmp_path / "data")
+    chosen = tmp_path / "usb-packs"
+    with_hub = KioskApp([chosen], data, hub_url="postgresql://hub.invalid/workshop")
+    assert with_hub.packs_folders == [chosen, data.packs]
+    assert KioskApp([chosen], data).packs_folders == [chosen]
+    assert KioskApp([data.packs], data, hub_url="postgresql://hub.invalid/w").packs_folders == [data.packs]
