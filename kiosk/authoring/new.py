@@ -38,12 +38,18 @@ from kiosk.packs.languages import normalise_language_tag
 from kiosk.packs.loader import slugify
 from kiosk.packs.pack_files import extension, is_ignored_name, nfc
 from kiosk.packs.photo_folder import title_from_name
+from kiosk.packs.words import Msg, MsgLines
 
 Report = Callable[[int, int, str], None]  # (item number, items in all, what is being done)
 
 
 class PackNewError(Exception):
-    """The pack cannot be made; the message tells the coach why and what to do."""
+    """The pack cannot be made; the message tells the coach why and what to do. ``words``: the
+    same as a template, when it has one, for the kiosk to say it in the coach's language."""
+
+    def __init__(self, message: str | Msg) -> None:
+        super().__init__(str(message))
+        self.words: Msg | None = message if isinstance(message, Msg) else None
 
 
 @dataclass
@@ -173,7 +179,7 @@ def _assemble(
     steps: list[dict] = []
     comments: dict[int, list[str]] = {}
     result = NewPackResult(workspace, pack_id, len(found.steps), notes=list(found.notes))
-    unreadable: list[str] = []
+    unreadable: list[Msg] = []
     for number, photo in enumerate(found.steps, start=1):
         stem = f"{number:0{width}d}"
         step: dict = {}
@@ -189,7 +195,7 @@ def _assemble(
             try:
                 normalise_photo(photo.path, workspace / name)
             except PhotoUnreadable as problem:
-                unreadable.append(str(problem))
+                unreadable.append(problem.words)
                 continue
             step["image"] = name
             clip = (clips or {}).get(photo.path)
@@ -207,7 +213,7 @@ def _assemble(
         if not photo.text:
             result.missing_text.append(number)
     if unreadable:
-        raise PackNewError("\n".join(unreadable))
+        raise PackNewError(MsgLines(unreadable))
     document: dict = {
         "format": 1,
         "id": pack_id,
@@ -222,7 +228,7 @@ def _assemble(
         try:
             normalise_photo(found.cover, workspace / "cover.jpg")
         except PhotoUnreadable as problem:
-            raise PackNewError(str(problem)) from problem
+            raise PackNewError(problem.words) from problem
         document["cover"] = "cover.jpg"
     document["steps"] = steps
     header = [

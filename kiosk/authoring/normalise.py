@@ -25,6 +25,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from kiosk.authoring.photos import HEIF_EXTENSIONS
 from kiosk.imaging import HEIF_SUPPORT, NOT_A_PICTURE, NotAPicture, open_picture
 from kiosk.packs.pack_files import extension
+from kiosk.packs.words import Msg
 
 BOX = (1600, 1600)
 QUALITY = 88
@@ -34,7 +35,12 @@ _BACKGROUND = (255, 255, 255)  # transparent screenshots are shown on white
 
 
 class PhotoUnreadable(Exception):
-    """A photo that cannot be turned into a step picture; the message says why in plain words."""
+    """A photo that cannot be turned into a step picture; ``words`` say why in plain words (in
+    English as the exception's text, in the coach's language on the kiosk)."""
+
+    def __init__(self, words: Msg) -> None:
+        super().__init__(str(words))
+        self.words = words
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ def check_no_metadata(data: bytes) -> None:
 
 def _open(source: Path) -> tuple[Image.Image, tuple[int, int]]:
     if extension(source.name) in HEIF_EXTENSIONS and not HEIF_SUPPORT:
-        raise PhotoUnreadable(_heic_advice(source, "this computer cannot open iPhone photos (HEIC)"))
+        raise PhotoUnreadable(_heic_advice(source, Msg("this computer cannot open iPhone photos (HEIC)")))
     previous = Image.MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
@@ -90,18 +96,27 @@ def _open(source: Path) -> tuple[Image.Image, tuple[int, int]]:
                 picture.draft("RGB", _draft_box(picture))
             picture.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise PhotoUnreadable(f'The photo "{source.name}" is far too large to use ({error}).') from error
+        raise PhotoUnreadable(
+            Msg('The photo "{name}" is far too large to use ({detail}).', name=source.name, detail=str(error))
+        ) from error
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         if extension(source.name) in HEIF_EXTENSIONS:
             raise PhotoUnreadable(_heic_advice(source, str(error))) from error
         if isinstance(error, NotAPicture):
             raise PhotoUnreadable(
-                f'The photo "{source.name}" cannot be opened: it is {NOT_A_PICTURE}. '
-                "Save it as a JPEG photo, or remove it from the folder."
+                Msg(
+                    'The photo "{name}" cannot be opened: it is {what}. Save it as a JPEG photo, or remove it '
+                    "from the folder.",
+                    name=source.name,
+                    what=Msg(NOT_A_PICTURE),
+                )
             ) from error
         raise PhotoUnreadable(
-            f'The photo "{source.name}" cannot be opened: it may be damaged or not really a picture. '
-            "Take it again, or remove it from the folder."
+            Msg(
+                'The photo "{name}" cannot be opened: it may be damaged or not really a picture. Take it again, '
+                "or remove it from the folder.",
+                name=source.name,
+            )
         ) from error
     finally:
         Image.MAX_IMAGE_PIXELS = previous
@@ -138,9 +153,11 @@ def _flatten(picture: Image.Image) -> Image.Image:
     return picture if picture.mode == "RGB" else picture.convert("RGB")
 
 
-def _heic_advice(source: Path, detail: str) -> str:
-    return (
-        f'The iPhone photo "{source.name}" (HEIC) could not be opened ({detail}). '
-        "Send it from the iPhone as JPEG (share it by e-mail, or set Settings > Camera > Formats > "
-        "Most Compatible for new photos) and put the JPEG in the folder instead."
+def _heic_advice(source: Path, detail: str | Msg) -> Msg:
+    return Msg(
+        'The iPhone photo "{name}" (HEIC) could not be opened ({detail}). Send it from the iPhone as JPEG '
+        "(share it by e-mail, or set Settings > Camera > Formats > Most Compatible for new photos) and put "
+        "the JPEG in the folder instead.",
+        name=source.name,
+        detail=detail,
     )

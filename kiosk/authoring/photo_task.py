@@ -118,7 +118,7 @@ def make_task_from_photos(folder: Path, language: str = "en", *, taken: Collecti
         except PackNewError as error:
             shutil.rmtree(staging, ignore_errors=True)
             raise PhotoTaskError(
-                Msg("The task could not be made: {reason}", reason=str(error)),
+                Msg("The task could not be made: {reason}", reason=error.words or str(error)),
                 Msg("The photos are unchanged. Fix what the message says, then tap again."),
             ) from error
         except OSError as error:

@@ -82,6 +82,27 @@ class Msg:
         return cls(value["template"], **decoded)
 
 
+class MsgLines(Msg):
+    """Several messages, one per line (a photo folder with three photos that cannot be opened):
+    each line is put into words on its own."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: list[Msg]) -> None:
+        super().__init__("")
+        self.lines = list(lines)
+
+    def render(self, gettext: Gettext | None = None) -> str:
+        return "\n".join(line.render(gettext) for line in self.lines)
+
+    def __repr__(self) -> str:
+        return f"MsgLines({self.lines!r})"
+
+    def as_json(self) -> dict[str, Any]:
+        """Kept in a file as the English lines (read back, they stay English)."""
+        return {"template": self.render(), "values": {}}
+
+
 def as_msg(text: "str | Msg") -> Msg:
     """A plain sentence counts as its own template (found in the catalogs when it is a literal);
     without values it is never formatted, so braces in it stay as they are."""

@@ -21,6 +21,7 @@ from kiosk.authoring.photo_task import (
     offers_photo_task,
     placeholder_texts,
 )
+from kiosk.i18n import translator
 from kiosk.packs import Library, load_pack
 
 # Taken in this order; their names (and file times) say the opposite.
@@ -96,6 +97,8 @@ def test_an_unreadable_photo_stops_it_and_changes_nothing(tmp_path):
         make_task_from_photos(folder)
     assert "IMG_0001.JPG" in str(refused.value.message)
     assert "photos are unchanged" in str(refused.value.hint)
+    german = refused.value.message.render(translator("de"))  # the reason too, not only its frame
+    assert "IMG_0001.JPG" in german and "lässt sich nicht öffnen" in german and "cannot be opened" not in german
     assert snapshot(folder) == before
     assert [p.name for p in packs.iterdir()] == [folder.name]  # no hidden half-made pack
 

@@ -31,3 +31,14 @@ def test_a_template_survives_a_file_and_compares_by_its_words():
     assert problem == plain and hash(problem) == hash(plain)  # English words decide equality
     assert plain.in_words(translator("de"))[1] == problem.in_words(translator("de"))[1]  # a literal is found
     assert problem.in_words(translator("de"))[0] == "Schritt 3 hat keinen Text."
+
+
+def test_lines_are_put_into_words_one_by_one_and_kept_as_english():
+    from kiosk.i18n import translator
+    from kiosk.packs.words import MsgLines
+
+    lines = MsgLines([Msg("picture"), Msg("Step {step} has no text.", step=2)])
+    assert str(lines) == "picture\nStep 2 has no text."
+    german = lines.render(translator("de"))
+    assert german.split("\n")[0] == translator("de")("picture") != "picture"
+    assert Msg.from_json(lines.as_json()).render() == "picture\nStep 2 has no text."
