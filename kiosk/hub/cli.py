@@ -316,6 +316,8 @@ def _sync(args: argparse.Namespace) -> int:
     print(f"Runs from the other kiosks of the workshop: {result.runs_pulled} new here (for progress and reports).")
     if result.runs_waiting:
         print(f"{result.runs_waiting} runs are still waiting; run the sync again.")
+    if result.plan_events_waiting:
+        print(f"{result.plan_events_waiting} day-plan records are still waiting; run the sync again.")
     return 0
 
 

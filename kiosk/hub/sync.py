@@ -121,6 +121,7 @@ class RoundResult:
     plan_events_sent: int = 0
     plan_events_new: int = 0  # of those, new to the hub
     plan_events_pulled: int = 0  # other kiosks' plan events new to this journal
+    plan_events_waiting: int = 0  # this kiosk's plan events not yet on the hub after the round
     seconds: float = 0.0
 
     @property
@@ -187,6 +188,7 @@ def sync_round(
         if not should_stop():  # after the runs: a pulled event then points at this journal's copy of its run
             result.plan_events_pulled = plans.pull_plan_events(journal, conn, should_stop=should_stop)
     result.runs_waiting = runs_waiting(journal)
+    result.plan_events_waiting = plans.plan_events_waiting(journal)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -346,6 +348,7 @@ class SyncStatus:
     running: bool = False
     last_sync: datetime | None = None  # the end of the last round that finished
     runs_waiting: int | None = None  # ended runs not on the hub yet (None: not known yet)
+    plan_events_waiting: int | None = None  # day-plan records (started, done, reminded) not on the hub yet
     last_error: str | None = None  # one sentence; None after a round that went well
     failures_in_a_row: int = 0
     next_try_in_s: float | None = None
@@ -360,6 +363,8 @@ class SyncStatus:
             parts.append(f"Last sync with the hub: {self.last_sync.astimezone().strftime('%Y-%m-%d %H:%M')}.")
         if self.runs_waiting:
             parts.append(f"{self.runs_waiting} runs are waiting to be sent.")
+        if self.plan_events_waiting:
+            parts.append(f"{self.plan_events_waiting} day-plan records are waiting to be sent.")
         if self.last_error:
             parts.append(f"Last problem: {self.last_error}")
         return " ".join(parts)
@@ -492,12 +497,13 @@ class HubSync:
                         journal = None
                     delay = min(self.max_backoff_s, self.min_backoff_s * 2 ** min(failures - 1, 20))
                     delay *= random.uniform(0.75, 1.0)
-                    waiting = _waiting_or_none(journal)
+                    waiting, plan_waiting = _waiting_or_none(journal)
                     self._set(
                         last_error=_sentence(error),
                         failures_in_a_row=failures,
                         next_try_in_s=delay,
                         runs_waiting=waiting,
+                        plan_events_waiting=plan_waiting,
                     )
                 else:
                     failures = 0
@@ -507,6 +513,7 @@ class HubSync:
                         last_error=None,
                         failures_in_a_row=0,
                         runs_waiting=result.runs_waiting,
+                        plan_events_waiting=result.plan_events_waiting,
                         next_try_in_s=delay,
                         last_round=result,
                     )
@@ -542,13 +549,14 @@ def _sentence(error: BaseException) -> str:
     return f"The sync hit an unexpected problem ({type(error).__name__}: {error})."
 
 
-def _waiting_or_none(journal: Journal | None) -> int | None:
+def _waiting_or_none(journal: Journal | None) -> tuple[int | None, int | None]:
+    """(runs, plan events) of this kiosk not on the hub yet; None where the journal cannot say."""
     if journal is None:
-        return None
+        return None, None
     try:
-        return runs_waiting(journal)
+        return runs_waiting(journal), plans.plan_events_waiting(journal)
     except JournalError:
-        return None
+        return None, None
 
 
 def _close(thing: Any) -> None:

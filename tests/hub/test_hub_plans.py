@@ -365,16 +365,19 @@ def test_the_hub_down_blocks_no_plan_and_everything_arrives_later(hub_url, tmp_p
             store.set_plan(anna.id, PLAN)
             store.record(anna.id, DAY, "arrive", "reminded", at=_at("08:00") + timedelta(minutes=minute))
             slowest = max(slowest, (time.perf_counter() - started) / 2)
-        assert wait_until(lambda: sync.status().failures_in_a_row >= 3)
+        assert wait_until(lambda: sync.status().failures_in_a_row >= 3 and sync.status().plan_events_waiting == 40)
         assert sync.stop(timeout=5)
         assert slowest < 0.25, f"a plan write took {slowest:.3f} s while the hub was down"
         assert "cannot be reached right now" in sync.status().last_error
+        assert "40 day-plan records are waiting to be sent." in sync.status().describe()  # trainer mode says so
 
         sync = HubSync(path, a_member.url, interval_s=0.05)
         sync.start()
         assert wait_until(lambda: _hub(hub_url, "SELECT count(*) FROM hub.plan_events") == [(40,)])
         assert wait_until(lambda: _hub(hub_url, "SELECT count(*) FROM hub.plans") == [(1,)])
+        assert wait_until(lambda: sync.status().plan_events_waiting == 0)
         assert sync.stop(timeout=5)
+        assert "day-plan records" not in sync.status().describe()
     with _journal(tmp_path, "b", clock) as kiosk_b:
         result = sync_once(kiosk_b, b_member.url)
         anna_b = kiosk_b.person_by_uuid(anna.uuid)
