@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, time, timezone, tzinfo
 from typing import Any, Callable
 
 from kiosk.plan import DayView, ItemState, day_view, due_reminder, in_quiet_hours, local_zone
@@ -77,6 +77,13 @@ class PlanService:
 
     def plan(self, person_id: int) -> Plan | None:
         return self._guarded("read", lambda: self.store.plan(person_id))
+
+    def quiet_hours(self) -> tuple[time, time] | None:
+        return self._guarded("read", self.store.quiet_hours)
+
+    def set_quiet_hours(self, span: tuple[time, time] | None) -> None:
+        """The trainer's choice (Settings): reminders in that span show without chime or voice."""
+        self._guarded("saved", lambda: self.store.set_quiet_hours(span))
 
     def view(self, person: Any) -> DayView | None:
         """The worker's day now, or None without a plan."""

@@ -255,6 +255,24 @@ def test_settings_change_tap_guard_celebration_and_the_pin(kiosk, ui):
     ui.shot("settings-high-contrast")
     tap_in(ui, choice(screen.ids.look, False))
 
+    # Quiet hours for the day plan's reminders: big choices, saved at once, read by the reminders.
+    from datetime import time as clock_time
+
+    from kiosk.plan.store import PlanStore
+
+    assert choice(screen.ids.quiet_hours, None).chosen and app.plans.quiet_hours() is None
+    lunch = (clock_time(12, 0), clock_time(13, 0))
+    tap_in(ui, choice(screen.ids.quiet_hours, lunch))
+    assert PlanStore(app.journal).quiet_hours() == lunch and choice(screen.ids.quiet_hours, lunch).chosen
+    assert choice(screen.ids.quiet_hours, lunch).text == "12:00 to 13:00"
+    PlanStore(app.journal).set_quiet_hours((clock_time(11, 15), clock_time(11, 45)))  # set on a laptop
+    screen.update()
+    ui.pump(3)  # the new buttons laid out
+    laptop = choice(screen.ids.quiet_hours, (clock_time(11, 15), clock_time(11, 45)))
+    assert laptop.chosen and laptop.text == "11:15 to 11:45"  # shown as chosen, never hidden
+    tap_in(ui, choice(screen.ids.quiet_hours, None))
+    assert PlanStore(app.journal).quiet_hours() is None
+
     # Changing the PIN needs the old one.
     type_digits(ui, screen, "1111")
     assert screen.pin_message == "Wrong PIN." and screen.pin_stage == "old"

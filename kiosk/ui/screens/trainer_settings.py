@@ -14,6 +14,7 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
+from kiosk.plan.quiet import Span, quiet_hours_choices
 from kiosk.ui.models.pin import PinChange
 from kiosk.ui.models.settings import SettingsModel
 from kiosk.ui.screens.base import TrainerScreen
@@ -58,7 +59,19 @@ class TrainerSettingsScreen(TrainerScreen):
             fill_choices(
                 self.ids[ROW_BOXES[row.key]], row.as_tuples(), row.current, lambda v, k=row.key: self.change(k, v)
             )
+        self._show_quiet_hours()
         self._show_pin()
+
+    # -- quiet hours (day plan reminders: no chime, no voice) ------------------------------------
+
+    def _show_quiet_hours(self) -> None:
+        current = self.app.plans.quiet_hours()
+        fill_choices(self.ids.quiet_hours, quiet_hours_choices(current, self.tr), current, self.set_quiet_hours)
+
+    def set_quiet_hours(self, span: Span | None) -> None:
+        """Saved at once; the reminders read it each time (PlanService)."""
+        self.app.plans.set_quiet_hours(span)
+        self._show_quiet_hours()
 
     def change(self, name: str, value: Any) -> None:
         self.model.change(name, value)
