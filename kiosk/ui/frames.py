@@ -52,6 +52,12 @@ class AfterFrame:
         for callback in waiting:
             callback()
 
+    def run_now(self) -> None:
+        """Run what is waiting without waiting for a frame (a reader of the journal file that must
+        see every acknowledged write: the tests)."""
+        if self._waiting:
+            self._run()
+
     def cancel(self) -> None:
         """Drop what is waiting (the app stops: it flushes the journal itself)."""
         Window.unbind(on_flip=self._flipped)

@@ -160,6 +160,9 @@ def events_of(app: Any, run_id: int | None = None) -> tuple[Any, list[tuple[int,
     """The last run (or run ``run_id``) and its (step, event) pairs, read from the journal file."""
     from kiosk.journal import Journal
 
+    waiting = getattr(app, "after_frame", None)
+    if waiting is not None:  # writes wait for the next frame (kiosk.ui.frames); a test reads at once
+        waiting.run_now()
     with Journal.open(app.data.journal) as journal:
         run = journal.runs()[-1] if run_id is None else journal.run(run_id)
         return run, [(e.step_number, e.event) for e in journal.events(run.id)]
