@@ -114,6 +114,40 @@ def median_ms(values: list[float]) -> float:
 
 # -- the child: real SDL events in, the swapped frame out ---------------------------------------
 
+#: Both latency benchmarks' children: Kivy's own main loop body until ``done``, and the kiosk on
+#: the pack's first step (``start()`` starts the task again). Goes in as ``{kiosk_on_a_step}``.
+KIOSK_ON_A_STEP = """\
+def loop_until(done, limit=30.0):
+    end = time.monotonic() + limit
+    while not done() and time.monotonic() < end:
+        EventLoop.idle()
+        Window.mainloop()
+
+
+def kiosk_on_a_step(packs, data):
+    from kiosk.paths import DataDir
+    from kiosk.ui.app import KioskApp
+
+    app = KioskApp([packs], DataDir(data))
+    app._run_prepare()
+    runTouchApp(embedded=True)
+    loop_until(lambda: app.shelf.loaded and app.sm.current == "tasks" and not app.sm.transition.is_active)
+    pack = app.shelf.packs[0]
+
+    def start():
+        app.start_task(pack)
+        loop_until(lambda: app.sm.current == "step" and not app.sm.transition.is_active)
+        return app.sm.get_screen("step")
+
+    return app, start
+"""
+
+
+def kiosk_on_a_step() -> str:
+    """KIOSK_ON_A_STEP for a child script, where it stands at the top level."""
+    return KIOSK_ON_A_STEP
+
+
 #: The bound's picture, the same in both latency benchmarks (this one and step_latency_outside.py):
 #: a bare Kivy ``Image`` at the kiosk's picture box, swapping two textures uploaded beforehand on
 #: any key or tap. It goes into a child script as ``{bare_picture}`` (see ``bare_picture``).
@@ -228,26 +262,9 @@ CHILD = textwrap.dedent("""
     import queue
     armed = queue.Queue()
 
-    def loop_until(done, limit=30.0):
-        end = time.monotonic() + limit
-        while not done() and time.monotonic() < end:
-            EventLoop.idle()
-            Window.mainloop()
-
+    {kiosk_on_a_step}
     if MODE == "kiosk":
-        from kiosk.paths import DataDir
-        from kiosk.ui.app import KioskApp
-        app = KioskApp([{packs!r}], DataDir({data!r}))
-        app._run_prepare()
-        runTouchApp(embedded=True)
-        loop_until(lambda: app.shelf.loaded and app.sm.current == "tasks" and not app.sm.transition.is_active)
-        pack = app.shelf.packs[0]
-
-        def start():
-            app.start_task(pack)
-            loop_until(lambda: app.sm.current == "step" and not app.sm.transition.is_active)
-            return app.sm.get_screen("step")
-
+        app, start = kiosk_on_a_step({packs!r}, {data!r})
         screen = start()
         picture = screen.ids.picture
         box = [*picture.to_window(*picture.pos), *picture.size]  # the bound draws the picture here
@@ -358,6 +375,7 @@ def main() -> None:
                     packs=str(packs),
                     data=str(data),
                     bare_picture=bare_picture(pictures, results.get("kiosk", {}).get("box")),
+                    kiosk_on_a_step=kiosk_on_a_step(),
                 )
             )
             results[mode] = run_child(script)

@@ -72,7 +72,7 @@ from typing import Any, Literal
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from step_latency import PHOTO_SIZE, PHOTOS, ROOT, WINDOW, bare_picture, generate_pack  # noqa: E402
+from step_latency import PHOTO_SIZE, PHOTOS, ROOT, WINDOW, bare_picture, generate_pack, kiosk_on_a_step  # noqa: E402
 
 KINDS = ("switch", "key", "tap")
 POLL = 0.0005  # seconds between two reads of the screen
@@ -146,27 +146,10 @@ CHILD = textwrap.dedent("""
     from kivy.base import EventLoop, runTouchApp
     from kivy.core.window import Window
 
-    def loop_until(done, limit=30.0):
-        end = time.monotonic() + limit
-        while not done() and time.monotonic() < end:
-            EventLoop.idle()
-            Window.mainloop()
-
+    {kiosk_on_a_step}
     # The same set-up as bench/step_latency.py's child, without its injector and its timing.
     if MODE == "kiosk":
-        from kiosk.paths import DataDir
-        from kiosk.ui.app import KioskApp
-        app = KioskApp([{packs!r}], DataDir({data!r}))
-        app._run_prepare()
-        runTouchApp(embedded=True)
-        loop_until(lambda: app.shelf.loaded and app.sm.current == "tasks" and not app.sm.transition.is_active)
-        pack = app.shelf.packs[0]
-
-        def start():
-            app.start_task(pack)
-            loop_until(lambda: app.sm.current == "step" and not app.sm.transition.is_active)
-            return app.sm.get_screen("step")
-
+        app, start = kiosk_on_a_step({packs!r}, {data!r})
         screen = start()
         picture = screen.ids.picture
         x, y = screen.ids.next.to_window(*screen.ids.next.center)
@@ -441,6 +424,7 @@ def main() -> None:
                     packs=str(packs),
                     data=str(data),
                     bare_picture=bare_picture(pictures, infos.get("kiosk", {}).get("box")),
+                    kiosk_on_a_step=kiosk_on_a_step(),
                     tap=infos.get("kiosk", {}).get("tap"),
                 )
             )
