@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -32,3 +33,9 @@ def lower_this_thread() -> None:
             os.setpriority(os.PRIO_PROCESS, thread, BACKGROUND_NICE)
     except OSError as error:  # a sandbox without the call: the work just runs at normal priority
         log.debug("Could not lower a background thread's priority: %s", error)
+
+
+def background_executor(name: str) -> ThreadPoolExecutor:
+    """One background thread named ``name`` that runs behind the UI (every pool of the kiosk's
+    work ahead is made here, so none is left at the UI's priority)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix=name, initializer=lower_this_thread)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from kiosk.priority import BACKGROUND_NICE, lower_this_thread
+from kiosk.priority import BACKGROUND_NICE, background_executor
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="nice is per thread on Linux")
 
@@ -21,7 +20,7 @@ def _nice() -> int:
 
 def test_a_pool_thread_is_lowered_and_the_caller_is_not() -> None:
     before = _nice()
-    with ThreadPoolExecutor(max_workers=1, initializer=lower_this_thread) as pool:
+    with background_executor("test-pool") as pool:
         assert pool.submit(_nice).result() == max(before, BACKGROUND_NICE)
     assert _nice() == before  # the main thread (the frame) keeps its priority
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import shutil
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from kiosk.atomic import replacing
 from kiosk.paths import ASSETS_DIR
-from kiosk.priority import lower_this_thread
+from kiosk.priority import background_executor
 
 PHOTO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
 BUNDLED_PHOTOS = ASSETS_DIR / "images" / "people"
@@ -183,7 +183,7 @@ class PhotoShelf:
         self.own_folder = own_folder
         self.pictures = pictures
         self.bundled = bundled
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-photos", initializer=lower_this_thread)
+        self._pool = background_executor("kiosk-photos")
         self._pending: set[Future] = set()
 
     @property

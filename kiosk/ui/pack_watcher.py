@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable
 
 from kiosk.packs.library import fingerprint, pack_sources
-from kiosk.priority import lower_this_thread
+from kiosk.priority import background_executor
 
 log = logging.getLogger(__name__)
 
@@ -206,9 +206,7 @@ class PackWatcher:
         polling = os.environ.get("KIOSK_PACK_WATCH") == "poll"  # for comparison (bench/idle.py)
         self.events = events if not polling and events.start(tuple(self.shelf.library.folders)) else None
         self._last_full = Clock.get_time()
-        self._executor = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="kiosk-pack-watch", initializer=lower_this_thread
-        )
+        self._executor = background_executor("kiosk-pack-watch")
         self._event = Clock.schedule_interval(self.poll, self.interval)
 
     def shutdown(self) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -30,7 +30,7 @@ from PIL import Image, ImageOps
 from kiosk.imaging import open_picture
 from kiosk.packs.images import DISPLAY_BOX, give_back_memory
 from kiosk.ui.problems import ProblemLog
-from kiosk.priority import lower_this_thread
+from kiosk.priority import background_executor
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +92,7 @@ class PictureCache:
         self._pending: dict[Path, Future] = {}
         self._deferred: set[Path] = set()  # prefetches waiting for the next frame (``defer``)
         self._waiting: dict[Path, list[Callable[[Texture | None], None]]] = {}
-        self._executor = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="kiosk-pictures", initializer=lower_this_thread
-        )
+        self._executor = background_executor("kiosk-pictures")
 
     @property
     def busy(self) -> bool:

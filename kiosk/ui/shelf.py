@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from kivy.clock import Clock
-from kiosk.priority import lower_this_thread
+from kiosk.priority import background_executor
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +47,8 @@ class PackShelf:
         self.library = library
         self.result: Any | None = None  # the last ScanResult
         self.listeners: list[Listener] = []
-        self._executor = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="kiosk-packs", initializer=lower_this_thread
-        )
-        self._copier = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="kiosk-copies", initializer=lower_this_thread
-        )
+        self._executor = background_executor("kiosk-packs")
+        self._copier = background_executor("kiosk-copies")
         self._running: Future | None = None
         self._again = False  # a refresh was asked for while a scan ran: scan once more after it
         self._copies: deque[Any] = deque()  # display copies still to make (kiosk.packs.library.CopyJob)

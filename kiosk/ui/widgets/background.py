@@ -9,13 +9,13 @@ something is under way.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any, Callable
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import NumericProperty
-from kiosk.priority import lower_this_thread
+from kiosk.priority import background_executor
 
 
 class BackgroundWork(EventDispatcher):
@@ -26,7 +26,7 @@ class BackgroundWork(EventDispatcher):
 
     def __init__(self, name: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name, initializer=lower_this_thread)
+        self._executor = background_executor(name)
 
     @property
     def busy(self) -> bool:
