@@ -111,12 +111,7 @@ class TrainerStepScreen(TrainerScreen):
         self._showing = True
         field.text = draft.text(index, self.language)
         self._showing = False
-        self.has_voice = draft.recording(index, self.language) is not None
-        self.voice_text = (
-            self.tr("Your voice is recorded.")
-            if self.has_voice
-            else self.tr("No recording: the kiosk's voice reads the sentence.")
-        )
+        self._show_voice()
         cover = draft.cover()
         self.is_cover = cover is not None and cover == draft.picture(index)
         fill_choices(
@@ -128,6 +123,16 @@ class TrainerStepScreen(TrainerScreen):
         timer, count = draft.timer(index), draft.count(index)
         fill_choices(self.ids.timers, [(s, self._timer_word(s), "timer") for s in TIMERS], timer, self.set_timer)
         fill_choices(self.ids.counts, [(c, self._count_word(c), "check") for c in COUNTS], count, self.set_count)
+
+    def _show_voice(self) -> None:
+        """Whether this step has the coach's recording in this language, in words. Not by
+        ``update()`` while typing: that would refill the sentence field under the coach's fingers."""
+        self.has_voice = self.draft.recording(self.index, self.language) is not None
+        self.voice_text = (
+            self.tr("Your voice is recorded.")
+            if self.has_voice
+            else self.tr("No recording: the kiosk's voice reads the sentence.")
+        )
 
     def _timer_word(self, seconds: int | None) -> str:
         if seconds is None:
@@ -148,8 +153,7 @@ class TrainerStepScreen(TrainerScreen):
         text = self.ids.sentence.text
         if " ".join(text.split()) != draft.text(self.index, self.language):
             if draft.set_text(self.index, self.language, text):
-                self.has_voice = False
-                self.voice_text = self.tr("No recording: the kiosk's voice reads the sentence.")
+                self._show_voice()  # the recording of the sentence before was taken off
                 old = self.tr("Your recording was of the sentence before: the kiosk's voice reads the new one.")
                 self.message = f"{old} {self.tr('Record again to use your voice.')}"
 
