@@ -29,7 +29,6 @@ When the copies are made (``copies(...)``, set by whoever loads the pack):
 from __future__ import annotations
 
 import ctypes
-from functools import lru_cache
 import ctypes.util
 import enum
 import io
@@ -40,6 +39,7 @@ import warnings
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 

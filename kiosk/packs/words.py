@@ -98,6 +98,12 @@ class MsgLines(Msg):
     def __repr__(self) -> str:
         return f"MsgLines({self.lines!r})"
 
+    def __eq__(self, other: object) -> bool:  # by its lines: Msg's own compares the empty template
+        return isinstance(other, MsgLines) and self.lines == other.lines
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.lines))
+
     def as_json(self) -> dict[str, Any]:
         """Kept in a file as the English lines (read back, they stay English)."""
         return {"template": self.render(), "values": {}}

@@ -42,3 +42,6 @@ def test_lines_are_put_into_words_one_by_one_and_kept_as_english():
     german = lines.render(translator("de"))
     assert german.split("\n")[0] == translator("de")("picture") != "picture"
     assert Msg.from_json(lines.as_json()).render() == "picture\nStep 2 has no text."
+    assert lines != MsgLines([Msg("picture")]) and lines == MsgLines(
+        [Msg("picture"), Msg("Step {step} has no text.", step=2)]
+    )
