@@ -70,15 +70,29 @@ class Copies(enum.Enum):
 _COPIES: ContextVar[Copies] = ContextVar("kiosk_pack_copies", default=Copies.NOW)
 
 
+_LEFT_FOR_LATER: ContextVar[set[str] | None] = ContextVar("kiosk_pack_copies_left", default=None)
+
+
 @contextmanager
-def copies(mode: Copies) -> Iterator[None]:
+def copies(mode: Copies) -> Iterator[set[str]]:
     """Load packs in this block (this thread) with ``mode``: a context variable rather than an
-    argument because ``load_pack`` is called by many and only the scan and validate choose."""
-    token = _COPIES.set(mode)
+    argument because ``load_pack`` is called by many and only the scan and validate choose.
+    Yields the pictures (their sha256) whose copies the block left for later: when it stays empty,
+    every copy a loaded pack needs exists, and the library need not look for each one again."""
+    left: set[str] = set()
+    token, left_token = _COPIES.set(mode), _LEFT_FOR_LATER.set(left)
     try:
-        yield
+        yield left
     finally:
+        _LEFT_FOR_LATER.reset(left_token)
         _COPIES.reset(token)
+
+
+def _left_for_later(cache_dir: Path, digest: str, suffix: str, with_thumbnail: bool) -> PreparedImage:
+    left = _LEFT_FOR_LATER.get()
+    if left is not None:
+        left.add(digest)
+    return planned(cache_dir, digest, suffix, with_thumbnail)
 
 
 class ImageRefused(Exception):
@@ -146,9 +160,9 @@ def prepare_image(
         header = _header(data, max_pixels)
         if mode is Copies.NEVER:
             _check_reduced(data)
-            return planned(cache_dir, digest, header.suffix, with_thumbnail)
+            return _left_for_later(cache_dir, digest, header.suffix, with_thumbnail)
         if not header.fits:
-            return planned(cache_dir, digest, header.suffix, with_thumbnail)
+            return _left_for_later(cache_dir, digest, header.suffix, with_thumbnail)
     return make_copies(data, digest, cache_dir, with_thumbnail=with_thumbnail, max_pixels=max_pixels)
 
 

@@ -171,7 +171,7 @@ class _PackReader:
             if read is None:
                 return None  # nothing more can be checked without knowing the steps
             manifest = read
-            self._use(manifest_file)
+            self._use(manifest_file).digest = hashlib.sha256(data).hexdigest()  # read once, not again
         self.video_sound = bool(manifest.video_sound)
         self.video_loop = bool(manifest.video_loop)
         pack_id = manifest.id or slugify(self.name)

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 AUDIO_EXTENSIONS = frozenset({".wav", ".ogg", ".mp3", ".m4a"})
@@ -76,9 +77,10 @@ class Lookup:
     file: PackFile | None = None
 
 
-@dataclass(frozen=True)
-class ListedFile:
-    """One entry of a pack folder as listed once per scan (``list_files``)."""
+class ListedFile(NamedTuple):
+    """One entry of a pack folder as listed once per scan (``list_files``). A named tuple, not a
+    frozen data class: a scan makes one per file of every pack (20,000 on a big library), and a
+    tuple is made several times faster."""
 
     relative: str  # as on disk, "/" separated
     path: str

@@ -158,7 +158,8 @@ def find_cover(files: PackFiles) -> PackFile | None:
     covers = [
         pack_file
         for pack_file in files.top_level()
-        if extension(pack_file.name) in IMAGE_EXTENSIONS
+        if pack_file.name.casefold().startswith(COVER_STEM)  # cheap, and true of every cover
+        and extension(pack_file.name) in IMAGE_EXTENSIONS
         and os.path.splitext(pack_file.name)[0].casefold() == COVER_STEM
     ]
     return min(covers, key=lambda pack_file: pack_file.key) if covers else None

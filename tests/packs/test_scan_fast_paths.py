@@ -2,8 +2,10 @@
 
 Each shortcut taken to make a first scan of a big library cheap (bench/scan.py) is checked here
 against a plain reference: the node count of a pack.yaml without aliases, the word count of a step
-text, the index of a pack folder, the search for a picture's prepared copy, the collector paused
-during a scan, and the pruning that no longer touches fresh entries."""
+text (and the check that skips counting a surely short one), the index of a pack folder, the
+search for a picture's prepared copy, the collector paused during a scan (and the scan's objects
+moved to its oldest generation), the pruning that no longer touches fresh entries and runs after
+the scan when asked, and the copies the scan found, which ``pending_copies`` no longer looks for."""
 
 # The shortcuts are private helpers; comparing them with their references is the point here.
 # ruff: noqa: SLF001
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import stat
 import time
 import unicodedata
@@ -95,6 +98,34 @@ def _words_as_before(text: str) -> int:
 )
 def test_the_word_count_is_the_same_as_counting_letters_one_by_one(text):
     assert easy_read.count_words(text) == _words_as_before(text)
+
+
+def _too_long_as_before(text: str) -> str | None:
+    words, sentences = easy_read.count_words(text), easy_read.count_sentences(text)
+    reasons = [f"{words} words"] if words > easy_read.MAX_WORDS else []
+    if sentences > easy_read.MAX_SENTENCES:
+        reasons.append(f"{sentences} sentences")
+    return " and ".join(reasons) or None
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab1 .!?'\"\n中。")), max_size=80)
+    | st.lists(
+        st.sampled_from(["Wet", "your", "hands", ".", "!", "?", " ", "2.5", "cm", "...", "\n"]), max_size=40
+    ).map(" ".join)
+)
+def test_a_text_skipped_as_surely_short_is_one_the_full_count_finds_short(text):
+    assert easy_read.too_long(text) == _too_long_as_before(text)
+    if easy_read._surely_short(text):
+        assert _too_long_as_before(text) is None
+
+
+def test_the_short_cut_is_taken_for_a_usual_step_text_and_not_for_a_long_one():
+    assert easy_read._surely_short("Put the screw in the hole.")
+    assert not easy_read._surely_short("One. Two. Three.")  # three sentences: counted
+    assert not easy_read._surely_short("Drück die Schraube.")  # not ASCII: counted
+    assert easy_read.too_long(" ".join(["word"] * 21) + ".") == "21 words"
 
 
 # --- the index of a pack folder ----------------------------------------------------------------
@@ -210,6 +241,59 @@ def test_a_scan_pauses_the_collector_and_always_turns_it_back_on(tmp_path, monke
         gc.enable()
 
 
+def test_after_a_scan_its_objects_are_in_the_oldest_generation_and_the_collector_runs(tmp_path):
+    packs = tmp_path / "packs"
+    for name in ("wash", "dry"):
+        write_files(packs / name, {f"0{n} Step {n}.png": image_bytes(fmt="PNG", color=(n, 9, 9)) for n in (1, 2)})
+    library = Library([packs], tmp_path / "cache")
+    gc.collect()
+    library.scan()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.get_count()[0] < 700  # nothing left for the next young collection to walk
+
+    gc.freeze()  # someone keeps objects frozen on purpose: left frozen
+    try:
+        Library([packs], tmp_path / "cache2").scan()
+        assert gc.get_freeze_count() > 0  # not unfrozen (frozen objects that die still go)
+    finally:
+        gc.unfreeze()
+
+
+# --- copies the scan found are not looked for again ----------------------------------------------
+
+
+def test_pending_copies_lists_only_what_the_scan_left_for_later(tmp_path):
+    packs, cache = tmp_path / "packs", tmp_path / "cache"
+    write_files(packs / "small", {"01 Wet.png": image_bytes(fmt="PNG")})
+    write_files(packs / "big", {"01 Big.jpg": image_bytes(size=(1600, 1200)), "02 Small.png": image_bytes(fmt="PNG")})
+    library = Library([packs], cache, copies=images.Copies.LATER)
+    library.scan()
+    jobs = library.pending_copies()
+    assert [job.picture.name for job in jobs] == ["01 Big.jpg"]  # the small ones were made at once
+    for job in jobs:
+        assert library.make_copy(job)
+    assert library.pending_copies() == []
+    fresh = Library([packs], cache, copies=images.Copies.LATER)  # a restart: every copy found
+    fresh.scan()
+    assert fresh.pending_copies() == [] and fresh._complete == {packs / "big", packs / "small"}
+
+
+def test_a_pack_whose_copies_could_not_be_saved_is_looked_at_again(tmp_path, monkeypatch):
+    packs, cache = tmp_path / "packs", tmp_path / "cache"
+    write_files(packs / "small", {"01 Wet.png": image_bytes(fmt="PNG")})
+
+    def no_room(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(images, "make_copies", no_room)
+    library = Library([packs], cache, copies=images.Copies.LATER)
+    assert len(library.scan().packs) == 1
+    assert library._complete == set()
+    monkeypatch.undo()  # room again: the next scan reads the pack again and makes its copy
+    pack = library.scan().packs[0]
+    assert library._complete == {packs / "small"} and pack.display_image(pack.steps[0]).is_relative_to(cache)
+
+
 # --- pruning -----------------------------------------------------------------------------------
 
 
@@ -220,6 +304,27 @@ def _entry(cache: Path, kind: str, name: str, files: dict[str, int], age_s: floa
         (folder / relative).write_bytes(b"x" * size)
     os.utime(folder, (now - age_s, now - age_s))
     return folder
+
+
+def test_a_scan_asked_not_to_prune_leaves_the_cache_to_prune_after_it(tmp_path):
+    packs, cache = tmp_path / "packs", tmp_path / "cache"
+    write_files(packs / "stays", {"01 Wet.png": image_bytes(fmt="PNG")})
+    write_files(packs / "goes", {"01 Dry.png": image_bytes(fmt="PNG", color=(200, 1, 1))})
+    library = Library([packs], cache, cache_policy=CachePolicy(keep_unused_s=0, protect_recent_s=0))
+    first = library.scan(prune=False)
+    goes = next(pack for pack in first.packs if pack.id == "goes")
+    gone_entries = library_module.pack_cache_entries(goes, cache)
+    shutil.rmtree(packs / "goes")
+    library.scan(prune=False)
+    library.scan(prune=False)
+    assert all(path.exists() for path in gone_entries)  # nothing pruned during the scans
+    library.prune()  # pins what the last scan's packs use, and the packs of the scan before
+    time.sleep(0.02)
+    library.scan(prune=False)
+    library.prune()
+    assert not any(path.exists() for path in gone_entries)
+    stays = next(pack for pack in library.scan(prune=False).packs if pack.id == "stays")
+    assert all(path.is_dir() for path in library_module.pack_cache_entries(stays, cache))
 
 
 def test_a_fresh_pinned_entry_is_not_written_and_a_stale_one_is_marked_used_now(tmp_path):
