@@ -43,6 +43,7 @@ from kiosk.ui.screens import SCREENS, WORKER_SCREENS
 from kiosk.ui.session import RunSession
 from kiosk.ui.frames import AfterFrame
 from kiosk.ui.scanning import Scanner
+from kiosk.ui.tidy import BUSY_SCREENS, tidy_up
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.shelf import PackShelf
 from kiosk.ui.storage import Storage, open_storage
@@ -170,12 +171,19 @@ class KioskApp(App):
         root = KioskRoot()
         self.sm = root.ids.sm
         self.sm.transition = FadeTransition(duration=TRANSITION_SECONDS)
+        self.sm.transition.bind(on_complete=self._screen_changed)
         self._paint_background()
         root.ids.corner.bind(on_hold=lambda *_: self.open_trainer_pin())
         self._bind_window()
         if self.screenshots_dir is not None:
             self.sm.bind(current=lambda *_: Clock.schedule_once(self._screenshot, TRANSITION_SECONDS + 0.6))
         return root
+
+    def _screen_changed(self, *_args: Any) -> None:
+        """A change of screen is complete: collect its garbage once the new screen is drawn
+        (``kiosk.ui.tidy``), except on a step."""
+        if self.sm.current not in BUSY_SCREENS:
+            self.after_frame(tidy_up)
 
     def on_start(self) -> None:
         try:
