@@ -43,7 +43,7 @@ from kiosk.ui.screens import SCREENS, WORKER_SCREENS
 from kiosk.ui.session import RunSession
 from kiosk.ui.frames import AfterFrame
 from kiosk.ui.scanning import Scanner
-from kiosk.ui.tidy import BUSY_SCREENS, tidy_up
+from kiosk.ui.tidy import BUSY_SCREENS, Tidier, tidy_up
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.shelf import PackShelf
 from kiosk.ui.storage import Storage, open_storage
@@ -157,6 +157,7 @@ class KioskApp(App):
         self.pack_watcher = PackWatcher(self.shelf)  # packs copied in appear without a restart
         self.scanner = Scanner(self)  # switch scanning (off unless a trainer sets its pace)
         self.after_frame = AfterFrame()  # work a key triggers waits until its picture is on screen
+        self.tidier = Tidier(collect=_collect_garbage)  # garbage of the screens left behind, when worth it
         from kiosk.trainer import LockoutMemory, PinGuard, TrainerDoor
 
         pin_store = LockoutMemory(self.journal)  # a wrong try counts even when nothing can be saved
@@ -183,7 +184,7 @@ class KioskApp(App):
         """A change of screen is complete: collect its garbage once the new screen is drawn
         (``kiosk.ui.tidy``), except on a step."""
         if self.sm.current not in BUSY_SCREENS:
-            self.after_frame(tidy_up)
+            self.after_frame(self.tidier)
 
     def on_start(self) -> None:
         try:
@@ -915,3 +916,11 @@ class KioskApp(App):
         from kiosk.speech import SpeechWorker
 
         return SpeechWorker(cache_dir=self.data.cache)
+
+
+def _collect_garbage() -> float:
+    """``kiosk.ui.tidy.tidy_up`` with Kivy's deferred deletion of textures and frame buffers run at
+    once (the main thread, after a frame: the GL context is current)."""
+    from kivy.graphics.context import get_context
+
+    return tidy_up(release=get_context().gl_dealloc)

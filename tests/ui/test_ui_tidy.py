@@ -1,7 +1,9 @@
 """Garbage that only a full collection frees is collected after a change of screen, once the new
-screen is drawn, but never on a step (``kiosk.ui.tidy``). Without it the kiosk grew by about 24 MiB
-with every task started (bench/memory.py): the fade's frame buffers, labels and sounds of the
-screen left behind sit in reference cycles that Python's rare full passes collect too late."""
+screen is drawn, but never on a step, and only when the program has grown enough since the last
+collection and no more often than a small share of the time allows (``kiosk.ui.tidy``). Without it
+the kiosk grew by about 24 MiB with every task started (bench/memory.py): the fade's frame buffers,
+labels and sounds of the screen left behind sit in reference cycles that Python's rare full passes
+collect too late."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import gc
 import weakref
 from typing import Any
 
-import kiosk.ui.app as app_module
+from kiosk.ui.tidy import Tidier, resident_mib
 
 
 class Held:
@@ -29,21 +31,62 @@ def old_cycle() -> weakref.ref[Held]:
     return seen
 
 
-def test_a_change_of_screen_collects_old_cycles_once_drawn_but_a_step_does_not(
-    kiosk: Any, ui: Any, monkeypatch
-) -> None:
+def test_a_change_of_screen_collects_old_cycles_once_drawn_but_a_step_does_not(kiosk: Any, ui: Any) -> None:
     app = kiosk()
-    tidied = []
-    real_tidy = app_module.tidy_up
-    monkeypatch.setattr(app_module, "tidy_up", lambda: tidied.append(app.sm.current) or real_tidy())
+    ran = []
+    real = app.tidier.collect
+    app.tidier.collect = lambda: ran.append(app.sm.current) or real()
+    app.tidier.grown_mib, app.tidier.baseline_mib = 0.0, 0.0  # any growth calls for a collection
     ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "sort-screws"))
     ui.settle()
-    assert app.sm.current == "step" and tidied == []  # the worker is stepping: nothing runs
+    assert app.sm.current == "step" and ran == []  # the worker is stepping: nothing runs
 
     cycle = old_cycle()
     assert cycle() is not None
     app.abandon_task()
     ui.settle()
     ui.pump(3)
-    assert app.sm.current != "step" and tidied == [app.sm.current]
+    assert app.sm.current != "step" and ran == [app.sm.current]
     assert cycle() is None  # collected, though it sat in the oldest generation
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_collection_runs_only_after_enough_growth_and_takes_a_small_share_of_the_time() -> None:
+    rss, clock, collections = [200.0], Clock(), []
+
+    def collect() -> float:
+        collections.append(clock.now)
+        rss[0] = 205.0  # what the collection gave back
+        return 0.1  # seconds: the next one waits at least 0.1 / 0.02 = 5 s
+
+    tidier = Tidier(grown_mib=16, share=0.02, read_rss=lambda: rss[0], collect=collect, clock=clock)
+    assert tidier.baseline_mib == 200.0  # where the program stands when the tidier is made
+    rss[0] = 210.0
+    assert not tidier()  # grown by 10 MiB: not worth a collection
+    rss[0] = 217.0
+    assert tidier() and collections == [100.0] and tidier.baseline_mib == 205.0
+    rss[0] = 240.0
+    clock.now += 4.0
+    assert not tidier()  # grown enough, but the last collection was too recent
+    clock.now += 1.0
+    assert tidier() and collections == [100.0, 105.0]
+
+
+def test_without_a_readable_resident_set_only_the_share_of_time_limits_it() -> None:
+    clock, collections = Clock(), []
+    tidier = Tidier(read_rss=lambda: None, collect=lambda: collections.append(clock.now) or 0.05, clock=clock)
+    assert tidier() and not tidier()
+    clock.now += 2.5
+    assert tidier() and len(collections) == 2
+
+
+def test_the_resident_set_is_read_on_linux() -> None:
+    rss = resident_mib()
+    assert rss is not None and 10 < rss < 100_000
