@@ -94,10 +94,20 @@ class _Remembered:
 
 _collector_lock = threading.Lock()
 _collector_pauses = 0  # scans running now with the cyclic collector paused by us
+_promotion_wanted = False  # one of them built many long-lived objects (see ``_to_oldest_generation``)
+
+#: Packs a scan must load before its objects are moved to the collector's oldest generation.
+PROMOTE_AFTER_LOADS = 100
+
+
+class _Pause:
+    """What a scan tells the pause when it ends: whether it built enough to promote."""
+
+    promote = False
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def _collector_paused() -> Iterator[_Pause]:
     """Pause Python's cyclic garbage collector while packs are loaded. Why: a first scan builds
     hundreds of thousands of small objects (YAML nodes, steps, problems) that all stay alive, so
     the collector's passes find nothing to free, yet each full pass walks the whole heap, which
@@ -106,20 +116,24 @@ def _collector_paused() -> Iterator[None]:
     once; the collector runs again, as usual, after the scan. Counted so that overlapping scans
     (two libraries on two threads) leave it on only when the last one ends, and left alone when
     someone else had turned it off."""
-    global _collector_pauses
+    global _collector_pauses, _promotion_wanted
+    pause = _Pause()
     with _collector_lock:
         ours = _collector_pauses > 0 or gc.isenabled()
         if ours:
             _collector_pauses += 1
             gc.disable()
     try:
-        yield
+        yield pause
     finally:
         if ours:
             with _collector_lock:
                 _collector_pauses -= 1
+                _promotion_wanted = _promotion_wanted or pause.promote
                 if _collector_pauses == 0:
-                    _to_oldest_generation()
+                    if _promotion_wanted:
+                        _to_oldest_generation()
+                    _promotion_wanted = False
                     gc.enable()
 
 
@@ -129,7 +143,11 @@ def _to_oldest_generation() -> None:
     paused, so the first young collection after it walks every one of them (measured: 0.07 s of a
     1.2 s first scan of 1,000 packs), and the next one again. ``freeze`` then ``unfreeze`` puts them
     where a full collection, which still runs as usual, finds any cycle among them. Left alone when
-    someone else keeps objects frozen on purpose."""
+    someone else keeps objects frozen on purpose. Only after a scan that loaded at least
+    ``PROMOTE_AFTER_LOADS`` packs: the move takes every young object along, garbage of the program
+    too, and a full collection is what then frees it, and those run rarely (the kiosk rescans at
+    every visit of its tasks screen; promoting each time kept garbage with native memory, and the
+    test process grew to 6 GB)."""
     if gc.get_freeze_count() == 0:
         gc.freeze()
         gc.unfreeze()
@@ -242,13 +260,16 @@ class Library:
         self._pruned_at = 0.0
         self._check_fully: set[Path] = set()  # sources with a picture found damaged later
         self._complete: set[Path] = set()  # sources whose copies all exist (not looked at again)
+        self._loads = 0  # packs the running scan has loaded (not found unchanged)
         self._pins: dict[Path, frozenset[Path]] = {}  # cache folders a source's usable pack needs
 
     def scan(self, *, prune: bool = True) -> ScanResult:
         """Every pack source in the folders; unchanged packs are not read again. ``prune=False``
         leaves pruning the cache to a later ``prune()`` (the kiosk's, once the tiles are shown)."""
-        with _collector_paused():
+        with _collector_paused() as pause:
+            self._loads = 0
             result = self._scan()
+            pause.promote = self._loads >= PROMOTE_AFTER_LOADS
         if prune:
             self.prune()
         return result
@@ -289,6 +310,7 @@ class Library:
         ):
             return previous
         mode = Copies.NOW if source in self._check_fully else self.copies
+        self._loads += 1
         with images.copies(mode) as left_for_later:
             pack, problems = load_pack(
                 source, self.cache_dir, self.default_language, options=self.options, listed=listing

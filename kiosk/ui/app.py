@@ -43,7 +43,7 @@ from kiosk.ui.screens import SCREENS, WORKER_SCREENS
 from kiosk.ui.session import RunSession
 from kiosk.ui.frames import AfterFrame
 from kiosk.ui.scanning import Scanner
-from kiosk.ui.tidy import BUSY_SCREENS, Tidier, tidy_up
+from kiosk.ui.tidy import BUSY_SCREENS, PROCESS_PACE, Tidier, tidy_up
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.shelf import PackShelf
 from kiosk.ui.storage import Storage, open_storage
@@ -157,7 +157,8 @@ class KioskApp(App):
         self.pack_watcher = PackWatcher(self.shelf)  # packs copied in appear without a restart
         self.scanner = Scanner(self)  # switch scanning (off unless a trainer sets its pace)
         self.after_frame = AfterFrame()  # work a key triggers waits until its picture is on screen
-        self.tidier = Tidier(collect=_collect_garbage)  # garbage of the screens left behind, when worth it
+        # garbage of the screens left behind, collected when worth it (kiosk.ui.tidy)
+        self.tidier = Tidier(collect=_collect_garbage, pace=PROCESS_PACE)
         from kiosk.trainer import LockoutMemory, PinGuard, TrainerDoor
 
         pin_store = LockoutMemory(self.journal)  # a wrong try counts even when nothing can be saved

@@ -57,6 +57,17 @@ def tidy_up(release: Callable[[], object] | None = None) -> float:
     return took
 
 
+class Pace:
+    """When the next collection may run at the earliest: shared by every ``Tidier`` of a process
+    (``PROCESS_PACE``), because the share of time is the process's, whoever collects."""
+
+    def __init__(self) -> None:
+        self.not_before = float("-inf")
+
+
+PROCESS_PACE = Pace()
+
+
 class Tidier:
     """Decides, after each change of screen, whether a full collection is worth its time."""
 
@@ -68,13 +79,14 @@ class Tidier:
         read_rss: Callable[[], float | None] = resident_mib,
         collect: Callable[[], float] = tidy_up,
         clock: Callable[[], float] = time.monotonic,
+        pace: Pace | None = None,
     ) -> None:
         self.grown_mib = grown_mib  # growth of the resident set since the last collection that calls for one
         self.share = share  # the most of the time collections may take
         self.collect = collect  # one full collection; returns the seconds it took
         self._read_rss, self._clock = read_rss, clock
         self.baseline_mib = read_rss()  # the resident set after the last collection (or at the start)
-        self._not_before = 0.0
+        self.pace = pace if pace is not None else Pace()
 
     def __call__(self) -> bool:
         """Collect if the program grew enough since the last time (or since it was made), and that
@@ -82,9 +94,9 @@ class Tidier:
         rss, now = self._read_rss(), self._clock()
         if rss is not None and self.baseline_mib is not None and rss - self.baseline_mib < self.grown_mib:
             return False
-        if now < self._not_before:
+        if now < self.pace.not_before:
             return False
         took = self.collect()
-        self._not_before = now + took / self.share
+        self.pace.not_before = now + took / self.share
         self.baseline_mib = self._read_rss()
         return True

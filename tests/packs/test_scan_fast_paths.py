@@ -241,15 +241,25 @@ def test_a_scan_pauses_the_collector_and_always_turns_it_back_on(tmp_path, monke
         gc.enable()
 
 
-def test_after_a_scan_its_objects_are_in_the_oldest_generation_and_the_collector_runs(tmp_path):
+class Held:
+    """A young object the collector tracks."""
+
+
+def test_after_a_scan_its_objects_are_in_the_oldest_generation_and_the_collector_runs(tmp_path, monkeypatch):
     packs = tmp_path / "packs"
     for name in ("wash", "dry"):
         write_files(packs / name, {f"0{n} Step {n}.png": image_bytes(fmt="PNG", color=(n, 9, 9)) for n in (1, 2)})
     library = Library([packs], tmp_path / "cache")
     gc.collect()
-    library.scan()
+    monkeypatch.setattr(library_module, "PROMOTE_AFTER_LOADS", 2)
+    before = Held()
+    library.scan()  # loads two packs: everything goes to the oldest generation
     assert gc.isenabled() and gc.get_freeze_count() == 0
-    assert gc.get_count()[0] < 700  # nothing left for the next young collection to walk
+    assert any(o is before for o in gc.get_objects(generation=2))
+
+    young = Held()  # a rescan loads nothing: the young objects stay young
+    library.scan()
+    assert gc.is_tracked(young) and not any(o is young for o in gc.get_objects(generation=2))
 
     gc.freeze()  # someone keeps objects frozen on purpose: left frozen
     try:

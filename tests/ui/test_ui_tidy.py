@@ -11,7 +11,7 @@ import gc
 import weakref
 from typing import Any
 
-from kiosk.ui.tidy import Tidier, resident_mib
+from kiosk.ui.tidy import PROCESS_PACE, Pace, Tidier, resident_mib
 
 
 class Held:
@@ -37,6 +37,7 @@ def test_a_change_of_screen_collects_old_cycles_once_drawn_but_a_step_does_not(k
     real = app.tidier.collect
     app.tidier.collect = lambda: ran.append(app.sm.current) or real()
     app.tidier.grown_mib, app.tidier.baseline_mib = 0.0, 0.0  # any growth calls for a collection
+    app.tidier.pace = Pace()  # not held back by another test's collection
     ui.tap(next(t for t in ui.screen.tiles() if t.item.id == "sort-screws"))
     ui.settle()
     assert app.sm.current == "step" and ran == []  # the worker is stepping: nothing runs
@@ -90,3 +91,7 @@ def test_without_a_readable_resident_set_only_the_share_of_time_limits_it() -> N
 def test_the_resident_set_is_read_on_linux() -> None:
     rss = resident_mib()
     assert rss is not None and 10 < rss < 100_000
+
+
+def test_every_kiosk_of_a_process_shares_one_pace(kiosk: Any) -> None:
+    assert kiosk().tidier.pace is PROCESS_PACE
