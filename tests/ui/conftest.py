@@ -192,6 +192,10 @@ def kiosk(window: Any, tmp_path: Path, library: Path, ui: UI) -> Any:
         app = KioskApp(packs or [library], data_dir, speech_factory=lambda: speech)
         app.fake_speech = speech
         app._run_prepare()
+        # No full collection after a change of screen here (tests/ui/test_ui_tidy.py turns it on):
+        # this process holds the objects of hundreds of test apps, so one takes seconds, not the
+        # kiosk's 30-50 ms, and a test that counts on a screen's own timing then loses to it.
+        app.tidier.grown_mib = float("inf")
         runTouchApp(embedded=True)
         ui.app = app
         started.append(app)
