@@ -38,7 +38,7 @@ import sqlite3
 import statistics
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
@@ -53,32 +53,140 @@ _EPSILON = 1e-9
 LEARNED_AT_MOST = 1
 
 
-@dataclass(frozen=True)
+class _Moment:
+    """``started_at`` / ``ended_at`` of a ``RunSummary``: held as given (a datetime, or milliseconds
+    since the epoch as progress reads them) and made a datetime on first reading, then kept in the
+    instance's ``__dict__``, which Python looks in before a descriptor like this one."""
+
+    __slots__ = ("index", "name")
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, summary: RunSummary | None, owner: type | None = None) -> Any:
+        if summary is None:
+            return self
+        value = summary.held[self.index]
+        if type(value) is int:
+            value = from_ms(value)
+        summary.__dict__[self.name] = value
+        return value
+
+
+def _field(index: int) -> property:
+    return property(lambda summary: summary.held[index])
+
+
 class RunSummary:
-    run_id: int
-    started_at: datetime
-    ended_at: datetime | None
-    outcome: str
-    duration_s: float | None
-    steps_total: int
-    steps_independent: int
-    independence: float  # 0..1
-    support_level: int | None = None  # the most support shown (0 grouped, 1 reduced, 2 full); None: not recorded
+    """One attempt's figures (see the module's docstring for what they mean). Immutable; compared,
+    hashed and shown by its fields' values.
 
-    if not TYPE_CHECKING:
+    Not a dataclass, for speed: progress makes one per attempt, thousands for a worker's year, and a
+    dataclass instance is an object, a dictionary and nine stores in it: 3.7 of the 12 ms that the
+    pass over bench/journal.py's worker's 5,106 runs took. Here the fields are one tuple in one slot, and ``started_at`` and
+    ``ended_at`` may be given as milliseconds since the epoch (as progress reads them): most are
+    never looked at one by one, so their datetimes are made on first reading, once."""
 
-        def __getattr__(self, name: str) -> datetime | None:
-            """``started_at`` and ``ended_at`` of a summary made by progress: it keeps them as
-            milliseconds (a worker's year is thousands of attempts, most never looked at one by one)
-            and makes the datetime on first reading, once. Reached only for an attribute the
-            instance does not have."""
-            if name in ("started_at", "ended_at"):
-                fields = self.__dict__
-                if (milliseconds := fields.get(f"_{name}_ms", fields)) is not fields:
-                    value = from_ms(milliseconds) if milliseconds is not None else None
-                    fields[name] = value
-                    return value
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    __slots__ = ("held", "__dict__")
+    FIELDS = (
+        "run_id",
+        "started_at",
+        "ended_at",
+        "outcome",
+        "duration_s",
+        "steps_total",
+        "steps_independent",
+        "independence",  # 0..1
+        "support_level",  # the most support shown (0 grouped, 1 reduced, 2 full); None: not recorded
+    )
+    held: tuple[Any, ...]  # the values in the order of FIELDS, times as given
+
+    def __init__(
+        self,
+        run_id: Any,
+        started_at: datetime | int,
+        ended_at: datetime | int | None,
+        outcome: str,
+        duration_s: float | None,
+        steps_total: int,
+        steps_independent: int,
+        independence: float,
+        support_level: int | None = None,
+    ) -> None:
+        _set_values(
+            self,
+            (
+                run_id,
+                started_at,
+                ended_at,
+                outcome,
+                duration_s,
+                steps_total,
+                steps_independent,
+                independence,
+                support_level,
+            ),
+        )
+
+    if TYPE_CHECKING:
+        run_id: Any
+        started_at: datetime
+        ended_at: datetime | None
+        outcome: str
+        duration_s: float | None
+        steps_total: int
+        steps_independent: int
+        independence: float
+        support_level: int | None
+    else:
+        run_id = _field(0)
+        started_at = _Moment(1)
+        ended_at = _Moment(2)
+        outcome = _field(3)
+        duration_s = _field(4)
+        steps_total = _field(5)
+        steps_independent = _field(6)
+        independence = _field(7)
+        support_level = _field(8)
+
+    def values(self) -> tuple[Any, ...]:
+        """The fields' values as read (datetimes for the times), in the order of ``FIELDS``."""
+        return tuple(getattr(self, name) for name in self.FIELDS)
+
+    def _asdict(self) -> dict[str, Any]:
+        """The fields by name (as ``collections.namedtuple`` has it)."""
+        return dict(zip(self.FIELDS, self.values()))
+
+    def _replace(self, **changes: Any) -> RunSummary:
+        """A copy with some fields changed (as ``collections.namedtuple`` has it)."""
+        return RunSummary(**{**self._asdict(), **changes})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"a RunSummary cannot be changed (field {name!r}); make a new one with _replace")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"a RunSummary cannot be changed (field {name!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not RunSummary:
+            return NotImplemented
+        return self.values() == other.values()
+
+    def __hash__(self) -> int:
+        return hash(self.values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(self.FIELDS, self.values()))
+        return f"RunSummary({shown})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return RunSummary, self.values()
+
+
+_set_values = RunSummary.held.__set__  # type: ignore[attr-defined]  # the slot's own setter: no __setattr__
 
 
 @dataclass(frozen=True)
@@ -302,7 +410,7 @@ def _week_runs(journal: Journal, start_ms: int, end_ms: int) -> list[tuple]:
 PackKey = tuple[Any, str, int]  # person id (a UUID string on the hub), pack id, pack version
 
 # The help per step of a run is SQL's compact JSON ``[[step, count], ...]`` (the hub's jsonb text has
-# spaces): the C scanner reads it without json.loads' Python layers, a few times faster per run.
+# spaces): the C scanner reads one without json.loads' Python layers.
 _scan_json: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 _new = object.__new__
 
@@ -311,27 +419,52 @@ class _Tally:
     """One person's attempts on one pack version, and what the figures need from them, gathered in
     one pass over the runs."""
 
-    __slots__ = ("key", "attempts", "finished_s", "weeks", "helps", "row", "mastery")
+    __slots__ = ("key", "attempts", "finished_s", "weeks", "help_texts", "help_dicts", "row", "mastery")
 
     def __init__(self, key: PackKey) -> None:
         self.key = key
         self.attempts: list[RunSummary] = []
         self.finished_s: list[float] = []  # durations of the finished attempts
         self.weeks: dict[int, list[Any]] = {}  # week number -> [independence of its attempts, finished ones]
-        self.helps: list[dict[int, int]] = []  # step -> help events, of every attempt with help
+        # The help of every attempt with help: a run's JSON text as read (parsed all at once when the
+        # figures are made: one json.loads for thousands of runs), or a resumed attempt's dict.
+        self.help_texts: list[str] = []
+        self.help_dicts: list[dict[int, int]] = []
         self.row = 0  # good finished attempts in a row so far
         self.mastery: RunSummary | None = None  # the attempt that completed the first row
 
+    def help_counted(self) -> Counter[tuple[int, int]]:
+        """How many attempts had each (step, help events on it); an attempt names a step once.
+
+        A year has thousands of attempts with help, and parsing each one's JSON makes tens of
+        thousands of small objects, a tenth of progress's time. But runs' help JSON is a list of
+        integer pairs, so the texts are joined and split at the pairs' borders and the few distinct
+        pairs are counted by ``Counter`` (C code), and only those parsed. A text in any other shape
+        (it is valid JSON: SQL made it) is parsed as JSON instead."""
+        counted: Counter[tuple[int, int]] = Counter()
+        if self.help_texts:
+            joined = "".join(self.help_texts)
+            if " " in joined:  # the hub's jsonb text: [[2, 1], [5, 1]]
+                joined = joined.replace(" ", "")
+            try:
+                for pair, attempts in Counter(joined[2:-2].replace("]][[", "],[").split("],[")).items():
+                    step, _, count = pair.partition(",")
+                    counted[int(step), int(count)] += attempts
+            except ValueError:
+                counted.clear()
+                texts = json.loads("[" + ",".join(self.help_texts) + "]")
+                counted.update(map(tuple, itertools.chain.from_iterable(texts)))
+        for helps in self.help_dicts:
+            counted.update(helps.items())
+        return counted
+
     def help_per_step(self) -> tuple[dict[int, int], dict[int, int]]:
-        """Per step: help events, and attempts with help on it (an attempt names a step once).
-        Counted by C code (``Counter``, ``itertools.chain``): a year has thousands of attempts with help."""
-        helped = dict(Counter(itertools.chain.from_iterable(self.helps)))
-        help_count = dict(helped)  # one event each, plus those of the steps asked about more than once
-        if max(itertools.chain.from_iterable(map(dict.values, self.helps)), default=1) > 1:
-            steps = itertools.chain.from_iterable(self.helps)
-            counts = itertools.chain.from_iterable(map(dict.values, self.helps))
-            for step, count in [(step, count) for step, count in zip(steps, counts) if count != 1]:
-                help_count[step] += count - 1
+        """Per step: help events, and attempts with help on it."""
+        help_count: dict[int, int] = {}
+        helped: dict[int, int] = {}
+        for (step, count), attempts in self.help_counted().items():
+            helped[step] = helped.get(step, 0) + attempts
+            help_count[step] = help_count.get(step, 0) + attempts * count
         return help_count, helped
 
 
@@ -381,11 +514,12 @@ def _tally(runs: Sequence[Sequence[Any]], person: Any, rule: MasteryRule) -> dic
     tallies: dict[PackKey, _Tally] = {}
     in_a_row, bar, learned_at_most = rule.runs_in_a_row, rule.independence - _EPSILON, LEARNED_AT_MOST
     first_monday_ms, week_ms = _FIRST_MONDAY_MS, _WEEK_MS
-    new, summary_class, scan = _new, RunSummary, _scan_json
+    new, summary_class, set_values = _new, RunSummary, _set_values
     tally = _Tally((person, "", 0))  # a stand-in until the first run names a pack
     last_pack: str | None = None
     last_version: int | None = None
-    append_attempt, append_finished, append_help = tally.attempts.append, tally.finished_s.append, tally.helps.append
+    append_attempt, append_finished = tally.attempts.append, tally.finished_s.append
+    append_help_text, append_help_dict = tally.help_texts.append, tally.help_dicts.append
     weeks = tally.weeks
     this_week: int | None = None  # the week of the pack version's last attempt, and its entry in weeks
     in_week: list[Any] = [[], 0]
@@ -400,6 +534,7 @@ def _tally(runs: Sequence[Sequence[Any]], person: Any, rule: MasteryRule) -> dic
             if (chain := _measure_chain(row, continued_by)) is None:
                 continue
             outcome, ended, steps, furthest, duration_ms, support, helps = chain
+            help_json = None
         else:
             if outcome is None:
                 continue  # still going: counted once it ends
@@ -410,32 +545,30 @@ def _tally(runs: Sequence[Sequence[Any]], person: Any, rule: MasteryRule) -> dic
             duration_ms = ended - started
             if duration_ms < 0:
                 duration_ms = 0
-            helps = None if help_json is None or help_json == "[]" else (dict(scan(help_json, 0)[0]) or None)
+            helps = None
+            if help_json == "[]":
+                help_json = None
 
         # independence: the steps reached without help, over the steps in the pack
         reached = steps if outcome == "finished" else min(furthest, steps)
-        if helps is None:
-            independent = reached if reached > 0 else 0
-        else:
-            if max(helps) <= reached:  # help only on steps reached: the usual case
-                independent = reached - len(helps)
+        if help_json is not None:
+            if furthest <= steps:
+                # The usual case. Every step with help was reached: furthest is the highest step with
+                # any event, help included, and reached is furthest or more. So the steps with help
+                # are the pairs of the JSON, counted without parsing it.
+                independent = reached - help_json.count("[") + 1
             else:
-                independent = reached - sum(1 for step in helps if step <= reached)
-            if independent < 0:
-                independent = 0
+                independent = reached - sum(1 for step, _ in _scan_json(help_json, 0)[0] if step <= reached)
+        elif helps is not None:
+            independent = reached - sum(1 for step in helps if step <= reached)
+        else:
+            independent = reached
+        if independent < 0:
+            independent = 0
         independence = independent / steps if steps else 0.0
         duration_s = duration_ms / 1000
-        summary = new(summary_class)  # a frozen dataclass: its fields go straight into its __dict__
-        fields = summary.__dict__
-        fields["run_id"] = run_id
-        fields["_started_at_ms"] = started
-        fields["_ended_at_ms"] = ended
-        fields["outcome"] = outcome
-        fields["duration_s"] = duration_s
-        fields["steps_total"] = steps
-        fields["steps_independent"] = independent
-        fields["independence"] = independence
-        fields["support_level"] = support
+        summary = new(summary_class)  # times stay milliseconds until read (RunSummary)
+        set_values(summary, (run_id, started, ended, outcome, duration_s, steps, independent, independence, support))
 
         if pack_id != last_pack or version != last_version:
             tally.row, tally.mastery = good_in_a_row, mastery
@@ -444,11 +577,8 @@ def _tally(runs: Sequence[Sequence[Any]], person: Any, rule: MasteryRule) -> dic
             if (found := tallies.get(key)) is None:
                 found = tallies[key] = _Tally(key)
             tally = found
-            append_attempt, append_finished, append_help = (
-                tally.attempts.append,
-                tally.finished_s.append,
-                tally.helps.append,
-            )
+            append_attempt, append_finished = tally.attempts.append, tally.finished_s.append
+            append_help_text, append_help_dict = tally.help_texts.append, tally.help_dicts.append
             weeks, this_week = tally.weeks, None
             good_in_a_row, mastery = tally.row, tally.mastery
         append_attempt(summary)
@@ -459,8 +589,10 @@ def _tally(runs: Sequence[Sequence[Any]], person: Any, rule: MasteryRule) -> dic
                 found_week = weeks[week] = [[], 0]
             in_week, append_independence = found_week, found_week[0].append
         append_independence(independence)
-        if helps is not None:
-            append_help(helps)
+        if help_json is not None:
+            append_help_text(help_json)
+        elif helps is not None:
+            append_help_dict(helps)
         if outcome == "finished":
             append_finished(duration_s)
             in_week[1] += 1
@@ -609,7 +741,7 @@ def workshop_weekly_summary(journal: Journal, week_start: date) -> list[Workshop
                     completion_rate=finished / len(attempts),
                     independence=_mean([attempt.independence for attempt in attempts]),
                     median_duration_s=statistics.median(tally.finished_s) if tally.finished_s else None,
-                    help_count=sum(itertools.chain.from_iterable(map(dict.values, tally.helps))),
+                    help_count=sum(count * attempts for (_, count), attempts in tally.help_counted().items()),
                 )
             )
     rows.sort(key=lambda row: (row.person_name.casefold(), row.person_id, row.pack_id, row.pack_version))

@@ -142,7 +142,7 @@ def test_two_kiosks_one_worker_one_progress(hub_url, tmp_path, clock, capsys):
     assert [p.runs for p in on_hub] == [18, 3] and any(p.mastered for p in on_hub)
 
     def without_ids(packs):
-        return [replace(p, person_id=0, runs_detail=tuple(replace(r, run_id=0) for r in p.runs_detail)) for p in packs]
+        return [replace(p, person_id=0, runs_detail=tuple(r._replace(run_id=0) for r in p.runs_detail)) for p in packs]
 
     assert without_ids(on_hub) == without_ids(local)
     assert main(["hub", "progress", anna_a.uuid, "--db", hub_url]) == 0
