@@ -30,6 +30,7 @@ from kiosk.authoring.publish import pinned
 from kiosk.i18n import base_language, translate
 from kiosk.paths import DataDir
 from kiosk.packs.words import Msg
+from kiosk.ui import calm_loop
 from kiosk.ui.audio import AudioService
 from kiosk.ui.guard import TapGuard
 from kiosk.ui.keys import Action, action_for
@@ -188,6 +189,8 @@ class KioskApp(App):
             self.after_frame(self.tidier)
 
     def on_start(self) -> None:
+        # Idle, the main loop sleeps until something happens instead of waking 60 times a second.
+        self.calm_loop = calm_loop.install(Window)
         try:
             interrupted = self.journal.recover_interrupted()
             if interrupted:
@@ -208,6 +211,9 @@ class KioskApp(App):
             Clock.schedule_once(lambda _dt: self._tell_worker_nothing_is_saved(), TRANSITION_SECONDS)
 
     def on_stop(self) -> None:
+        calm = getattr(self, "calm_loop", None)
+        if calm is not None:
+            calm.uninstall()
         if self._worker_check is not None:
             self._worker_check.cancel()
         if getattr(self, "scanner", None) is not None:
