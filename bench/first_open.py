@@ -95,9 +95,9 @@ KIOSK = textwrap.dedent("""
     state = {{}}
     real_scan = Library.scan
 
-    def scan(library):  # when did the scan that found the pack start?
+    def scan(library, *args, **kwargs):  # when did the scan that found the pack start?
         started = time.time()
-        result = real_scan(library)
+        result = real_scan(library, *args, **kwargs)
         if "scan" not in state and any(p.id == {pack_id!r} for p in result.packs):
             state["scan"] = started
         return result

@@ -22,7 +22,8 @@ Needs Xvfb and python-xlib (the ``bench`` extra of pyproject.toml:
      again, so every press of Next shows a new picture;
    - the bound: a bare Kivy app, one ``Image`` showing one of two textures uploaded beforehand,
      swapping to the other on any key or tap, drawn at the size and place the kiosk's step screen
-     shows the picture (measured in the kiosk run, which goes first).
+     shows the picture (measured in the kiosk run, which goes first), on the kiosk's own main
+     loop (``kiosk.ui.calm_loop``), so it waits for nothing the kiosk does not.
    The children inject nothing and time nothing (no wrapped ``flip``, no ``glFinish``): they show
    the step and wait for real X input. A child only tells this process, on a stdout line, where the
    picture and Next are and when it is ready for the next press (after a step change has settled:
