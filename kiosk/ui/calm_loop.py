@@ -49,9 +49,8 @@ def _loaded_sdl() -> ctypes.CDLL | None:
     except OSError:
         return None
     for line in maps.splitlines():
-        path = line.split()[-1] if line.split() else ""
-        name = Path(path).name
-        if name.startswith("libSDL2-2") or name.startswith("libSDL2.so") or name.startswith("libSDL2-2.0.so"):
+        path = line.rsplit(" ", 1)[-1]
+        if Path(path).name.startswith(("libSDL2-2", "libSDL2.so")):  # Kivy's wheel; a system SDL2
             try:
                 return ctypes.CDLL(path)
             except OSError:
@@ -95,8 +94,6 @@ class CalmLoop:
         fps = clock._max_fps  # noqa: SLF001 - Kivy's frame cap, as its own idle reads it
         if fps <= 0:
             return self._kivy_idle()
-        frame = 1 / fps
-        due = clock.get_min_timeout()  # when the next Clock event is due; 0: at the next frame
         stirred = self._input or self._window.canvas.needs_redraw
         self._input = False
         if self._draw_at_once:
@@ -105,9 +102,10 @@ class CalmLoop:
             self._draw_at_once = False
             self._quiet = 0
             return self._tick_now()
+        due = clock.get_min_timeout()  # when the next Clock event is due; 0: at the next frame
         if stirred:
             self._quiet = 0
-        elif due > clock._last_tick + frame:  # noqa: SLF001 - Kivy's time of the last frame
+        elif due > clock._last_tick + 1 / fps:  # noqa: SLF001 - Kivy's time of the last frame
             self._quiet += 1
         else:
             return self._kivy_idle()  # a Clock event for the next frame: run it at Kivy's pace
@@ -115,6 +113,7 @@ class CalmLoop:
             return self._kivy_idle()
         self._sleeping = True  # from here a thread's schedule pushes a wake-up (even before the wait)
         try:
+            # Asked again: an event a thread scheduled since ``due`` was read pushed no wake-up.
             wait_s = min(clock.get_min_timeout(), clock.time() + CALM_MAX_S) - clock.time()
             if wait_s > 0.001:
                 self.calm_sleeps += 1
@@ -146,7 +145,9 @@ class CalmLoop:
         return self._sdl.SDL_PeepEvents(None, 0, _SDL_PEEKEVENT, _SDL_FIRSTEVENT, _SDL_LAST_OWN_EVENT) > 0
 
     def on_schedule(self, event: Any) -> None:
-        """Clock.on_schedule (Kivy calls it for every event scheduled, from any thread)."""
+        """Clock.on_schedule (Kivy calls it for every event scheduled, from any thread); the clock's
+        own goes first (an interrupting clock, ``KIVY_CLOCK=interrupt``, wakes its sleep there)."""
+        self._kivy_on_schedule(event)
         if self._sleeping and threading.get_ident() != self._main_thread:
             self.wakes_pushed += 1
             self._sdl.SDL_PushEvent(self._wake_event)
