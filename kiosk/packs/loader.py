@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kiosk.packs import easy_read, images, photo_folder, safe_zip, storage, video
+from kiosk.packs import easy_read, images, photo_folder, read_ahead, safe_zip, storage, video
 from kiosk.packs.languages import normalise_language_tag
 from kiosk.packs.manifest import KINDS, MANIFEST_NAME, Manifest, StepSpec, read_manifest
 from kiosk.packs.model import FrozenMap, Pack, Problem, Severity, Step
@@ -142,6 +142,7 @@ class _PackReader:
         self.thumbnail: Path | None = None
         self.storage_trouble = False
         self.summarised: set[str] = set()  # unused files already reported together (photo_folder)
+        self._ahead: read_ahead.ReadAhead | None = None  # the pictures being read ahead, if any
 
     @property
     def name(self) -> str:
@@ -384,6 +385,31 @@ class _PackReader:
         """Decode every picture once: a damaged or absurd picture is found now, not when a worker
         reaches its step, and the screen-sized copies are ready before the pack is shown.
         False when there is a cover and it cannot be used."""
+        planned = self._pictures_in_order(steps, cover)
+        threads = read_ahead.threads_for(sum(pack_file.size for pack_file in planned))
+        if threads:
+            assert self.files is not None
+            with read_ahead.ReadAhead(str(self.files.root), planned, threads) as self._ahead:
+                try:
+                    return self._prepare_in_order(steps, cover)
+                finally:
+                    self._ahead = None
+        return self._prepare_in_order(steps, cover)
+
+    def _pictures_in_order(self, steps: tuple[Step, ...], cover: PackFile | None) -> list[PackFile]:
+        """The pictures ``_prepare_in_order`` will read, in its order (to read them ahead)."""
+        limit = self.options.max_image_file_bytes
+        planned = [cover] if cover is not None and cover.size <= limit else []
+        seen: set[str] = set()
+        for step in steps:
+            picture = self.step_pictures.get(step.number)
+            if picture is not None and picture.key not in seen:
+                seen.add(picture.key)
+                if picture.size <= limit:
+                    planned.append(picture)
+        return planned
+
+    def _prepare_in_order(self, steps: tuple[Step, ...], cover: PackFile | None) -> bool:
         cover_usable = cover is not None and self._prepare(cover, step=None, with_thumbnail=True, is_cover=True)
         tile_wanted = not cover_usable
         done: set[str] = set()
@@ -421,10 +447,17 @@ class _PackReader:
                 kind="big file",
             )
             return False
-        data = self._read(pack_file, step)
-        if data is None:
+        ahead = self._ahead.take(pack_file) if self._ahead is not None else None
+        if ahead is None:  # not read ahead (a small pack): read it now
+            data = self._read(pack_file, step)
+            if data is None:
+                return False
+            used.digest = hashlib.sha256(data).hexdigest()
+        elif isinstance(ahead, OSError):
+            self._unreadable(pack_file, step, ahead)
             return False
-        used.digest = hashlib.sha256(data).hexdigest()
+        else:
+            data, used.digest = ahead
         try:
             prepared = images.prepare_image(
                 data,
@@ -540,15 +573,16 @@ class _PackReader:
             with open(os.path.join(self.files.root, pack_file.relative), "rb") as stream:
                 return stream.read()
         except OSError as error:
-            self.problems.error(
-                Msg(
-                    "The file {name} cannot be read ({error}).", name=pack_file.key, error=str(error.strerror or error)
-                ),
-                Msg("Copy the file into the pack again; check that it opens on a computer."),
-                file=pack_file.key,
-                step=step,
-            )
+            self._unreadable(pack_file, step, error)
             return None
+
+    def _unreadable(self, pack_file: PackFile, step: int | None, error: OSError) -> None:
+        self.problems.error(
+            Msg("The file {name} cannot be read ({error}).", name=pack_file.key, error=str(error.strerror or error)),
+            Msg("Copy the file into the pack again; check that it opens on a computer."),
+            file=pack_file.key,
+            step=step,
+        )
 
     def _warn_unused(self) -> None:
         assert self.files is not None
