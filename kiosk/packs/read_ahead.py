@@ -11,7 +11,8 @@ before (``take`` hands back the read's ``OSError`` to report); only the reading 
 only a bounded number of files at a time, so memory stays at a few pictures whatever the pack.
 The threads are made per pack by the thread that loads it, so they inherit its priority (the
 kiosk's scan runs behind the UI: ``kiosk.priority``). A small pack is read on the loader's own
-thread, as before: threads would cost more than they save.
+thread, as before: threads would cost more than they save. While a pack is read ahead the
+allocator may reuse the big blocks the files are read into (``images.reading_in_bulk``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import hashlib
 import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from typing import Sequence
 
+from kiosk.packs import images
 from kiosk.packs.pack_files import PackFile
 
 #: Below this many bytes of pictures a pack is read on the loader's thread alone.
@@ -58,6 +61,9 @@ class ReadAhead:
         self._reading: deque[tuple[PackFile, Future[Read]]] = deque()
         self._bytes = 0
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kiosk-read")
+        self._held = ExitStack()  # what ``close`` ends (once, however often it is called)
+        self._held.enter_context(images.reading_in_bulk())
+        self._held.callback(self._pool.shutdown, wait=True)
         self._fill()
 
     def __enter__(self) -> ReadAhead:
@@ -71,7 +77,7 @@ class ReadAhead:
         for _file, future in self._reading:
             future.cancel()
         self._reading.clear()
-        self._pool.shutdown(wait=True)
+        self._held.close()  # the threads end, then the allocator is put back
 
     @property
     def in_flight(self) -> int:

@@ -83,9 +83,11 @@ def test_the_clip_plays_once_then_holds_its_last_frame(kiosk, ui, tmp_path):
     assert video.source_path.endswith("01.mp4")
     assert wait_for(ui, lambda: video.showing), "no video frame appeared"
     first = pixels(video)
-    run_for(ui, 0.6)
-    assert first != pixels(video), "the video's picture did not change"
-    assert video.opacity == 1 and video.frames_shown >= 3 and video.playing
+    # The 2 s clip moves on within a few frames; on a loaded machine (the whole suite in one process)
+    # its decoding thread, which runs behind the UI on purpose, may take longer to get going.
+    assert wait_for(ui, lambda: first != pixels(video), 1.5), "the video's picture did not change"
+    assert wait_for(ui, lambda: video.frames_shown >= 3, 1.0)
+    assert video.opacity == 1 and video.playing
     ui.shot("video-landscape")
 
     assert wait_for(ui, lambda: not video.playing, 6.0), "the 2 s clip did not end"
