@@ -29,7 +29,6 @@ tile appeared only after all 200 display copies were made (13.2-13.7 s after sta
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import statistics
@@ -45,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from kiosk.packs import read_ahead  # noqa: E402
 from step_latency import ensure_display  # noqa: E402
 
 WINDOW = (1280, 800)
@@ -166,11 +166,6 @@ def kiosk_script(script: Path, drop: Path, data: Path) -> Path:
     return script
 
 
-def _read_and_hash_one(path: Path) -> str:
-    with open(path, "rb") as stream:
-        return hashlib.sha256(stream.read()).hexdigest()
-
-
 def read_and_hash(folder: Path, threads: int = 1) -> float:
     """Seconds to read and sha256 every file of ``folder``, on one thread or on ``threads``
     (both halves release the GIL, so threads use every core, as the kiosk's scan does)."""
@@ -178,10 +173,10 @@ def read_and_hash(folder: Path, threads: int = 1) -> float:
     started = time.perf_counter()
     if threads == 1:
         for path in paths:
-            _read_and_hash_one(path)
+            read_ahead.read_and_hash(str(path))
     else:
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(_read_and_hash_one, paths))
+            list(pool.map(read_ahead.read_and_hash, map(str, paths)))
     return time.perf_counter() - started
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Callable, Iterator
@@ -54,6 +55,19 @@ def fill_disk(folder: Path) -> Path:
         except OSError:
             pass
     return filler
+
+
+@contextlib.contextmanager
+def folder_for_an_ordinary_user(name: str) -> Iterator[Path]:
+    """A fresh folder (mode 755) that ``in_unprivileged_process`` can reach: pytest's own
+    temporary folders are root's alone. Removed afterwards."""
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"{name}-{os.getpid()}"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)  # whatever the umask
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def in_unprivileged_process(action: Callable[[], str]) -> str:

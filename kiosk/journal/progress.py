@@ -438,10 +438,11 @@ class _Tally:
         """How many attempts had each (step, help events on it); an attempt names a step once.
 
         A year has thousands of attempts with help, and parsing each one's JSON makes tens of
-        thousands of small objects (parsed inside the pass over the runs, 3.8 of its 12 ms). But runs' help JSON is a list of
-        integer pairs, so the texts are joined and split at the pairs' borders and the few distinct
-        pairs are counted by ``Counter`` (C code), and only those parsed. A text in any other shape
-        (it is valid JSON: SQL made it) is parsed as JSON instead."""
+        thousands of small objects (parsed inside the pass over the runs, 3.8 of its 12 ms). But
+        runs' help JSON is a list of integer pairs, so the texts are joined and split at the pairs'
+        borders and the few distinct pairs are counted by ``Counter`` (C code), and only those
+        parsed. A text in any other shape (it is valid JSON: SQL made it) is parsed as JSON
+        instead."""
         counted: Counter[tuple[int, int]] = Counter()
         if self.help_texts:
             joined = "".join(self.help_texts)

@@ -3,8 +3,6 @@ read without ever being written (read-only storage, read-only commands)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.journal import Journal, JournalError, set_aside_damaged
-from storage_faults import in_unprivileged_process, remount_read_only, tiny_filesystem
+from storage_faults import folder_for_an_ordinary_user, in_unprivileged_process, remount_read_only, tiny_filesystem
 
 
 def _journal_with_anna(path: Path, clock) -> None:
@@ -118,11 +116,8 @@ def test_a_damaged_setting_never_reads_as_unset(journal):
 
 @pytest.fixture
 def shared_folder():
-    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"journal-damage-{os.getpid()}"
-    folder.mkdir(mode=0o755)
-    folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
+    with folder_for_an_ordinary_user("journal-damage") as folder:
+        yield folder
 
 
 def test_read_only_folder_as_an_ordinary_user(shared_folder, clock):

@@ -8,7 +8,6 @@ a big pack, so the threads really run."""
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from kiosk.packs.images import Copies
 from kiosk.packs.pack_files import PackFile
 
 from .builders import image_bytes, write_files
-from storage_faults import in_unprivileged_process
+from storage_faults import folder_for_an_ordinary_user, in_unprivileged_process
 
 
 def photo_pack(folder: Path, steps: int = 12) -> Path:
@@ -32,21 +31,23 @@ def photo_pack(folder: Path, steps: int = 12) -> Path:
     return write_files(folder, files)
 
 
-@pytest.fixture
-def read_ahead_on(monkeypatch):
-    """Any pack is read ahead, on two threads, a window of two pictures at most."""
+def turn_read_ahead_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any pack is read ahead, on two threads, one picture ahead at a time."""
     monkeypatch.setattr(read_ahead, "MIN_BYTES", 1)
     monkeypatch.setattr(read_ahead, "WINDOW_BYTES", 1)
     monkeypatch.setattr(read_ahead, "threads_for", lambda total: 2)
+
+
+@pytest.fixture
+def read_ahead_on(monkeypatch):
+    turn_read_ahead_on(monkeypatch)
 
 
 def test_a_pack_read_ahead_loads_exactly_as_one_read_alone(packs_dir, cache_dir, tmp_path, monkeypatch):
     source = photo_pack(packs_dir / "photos")
     monkeypatch.setattr(read_ahead, "MIN_BYTES", 10**12)  # alone: the loader's thread reads
     alone, alone_problems = load_pack(source, tmp_path / "cache-alone")
-    monkeypatch.setattr(read_ahead, "MIN_BYTES", 1)
-    monkeypatch.setattr(read_ahead, "WINDOW_BYTES", 1)
-    monkeypatch.setattr(read_ahead, "threads_for", lambda total: 2)
+    turn_read_ahead_on(monkeypatch)
     readers: set[str] = set()
     real = read_ahead.read_and_hash
 
@@ -79,12 +80,8 @@ def test_a_damaged_picture_read_ahead_is_reported_on_its_step(packs_dir, cache_d
 
 @pytest.fixture
 def shared_folder():
-    """A folder an ordinary user can reach (pytest's own temporary folders are root's alone)."""
-    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"read-ahead-{os.getpid()}"
-    folder.mkdir(mode=0o777)
-    folder.chmod(0o777)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
+    with folder_for_an_ordinary_user("read-ahead") as folder:
+        yield folder
 
 
 def test_a_file_that_cannot_be_read_is_reported_on_its_step(shared_folder, read_ahead_on):
