@@ -13,8 +13,9 @@ Starts its own Xvfb when there is no DISPLAY. In one run it:
    frame cap as the kiosk runs it (Kivy's default, 60 fps):
    - the kiosk (``KioskApp`` with its defaults: autoplay on, the real speech engine, the journal
      writes) on that pack, stepping with Next;
-   - the bound: a bare Kivy app, one ``Image`` showing one of two textures uploaded beforehand,
-     that swaps to the other on the same input. It draws the picture at the size and place the
+   - the bound: a bare Kivy app, one ``Image`` drawn as a single rectangle (no stencil, as the
+     kiosk draws its pictures) showing one of two RGB textures uploaded beforehand, that swaps to
+     the other on the same input. It draws the picture at the size and place the
      kiosk's step screen shows it (measured in the kiosk run, which goes first): a software
      renderer's frame costs about what it fills, so a bound drawing the picture larger than the
      kiosk does (as a full-window picture did: 1067x800 against 854x552 pixels) would be slower
@@ -154,19 +155,28 @@ def kiosk_on_a_step() -> str:
 
 #: The bound's picture, the same in both latency benchmarks (this one and step_latency_outside.py):
 #: a bare Kivy ``Image`` at the kiosk's picture box, swapping two textures uploaded beforehand on
-#: any key or tap. It goes into a child script as ``{bare_picture}`` (see ``bare_picture``).
+#: any key or tap. It draws one rectangle and nothing else: Kivy's own ``Image`` rule adds a stencil
+#: (a mask drawn before and after the texture) that a ``contain`` picture does not need, and the
+#: kiosk draws its pictures without it (``kiosk.ui.widgets.picture``), so a bound with it would be
+#: slower than necessary. The textures are RGB, as the kiosk uploads an opaque photo. It goes into a
+#: child script as ``{bare_picture}`` (see ``bare_picture``).
 BARE_PICTURE = """\
 from kivy.graphics.texture import Texture
+from kivy.lang import Builder
 from kivy.uix.image import Image
 from PIL import Image as PILImage
 
 textures = []
 for path in {pictures!r}:
     with PILImage.open(path) as source:
-        rgba = source.convert("RGBA").transpose(PILImage.Transpose.FLIP_TOP_BOTTOM)
-    texture = Texture.create(size=rgba.size, colorfmt="rgba")
-    texture.blit_buffer(rgba.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
+        rgb = source.convert("RGB").transpose(PILImage.Transpose.FLIP_TOP_BOTTOM)
+    texture = Texture.create(size=rgb.size, colorfmt="rgb")
+    texture.blit_buffer(rgb.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
     textures.append(texture)
+
+Builder.load_string("<-Bare>:\\n    canvas:\\n        Rectangle:\\n            texture: self.texture\\n"
+                    "            size: self.norm_image_size\\n"
+                    "            pos: self.center_x - self.norm_image_size[0] / 2., self.center_y - self.norm_image_size[1] / 2.\\n")
 
 class Bare(Image):
     def swap(self):

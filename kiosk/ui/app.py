@@ -24,7 +24,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.screenmanager import FadeTransition, Screen
+from kivy.uix.screenmanager import FadeTransition, Screen, ScreenManager
 
 from kiosk.authoring.publish import pinned
 from kiosk.i18n import base_language, translate
@@ -73,6 +73,16 @@ def _problem_detail(problem: Any) -> Msg:
 
 class KioskRoot(FloatLayout):
     """The screen manager with the hidden trainer corner on top (see ``app.kv``)."""
+
+
+class KioskScreens(ScreenManager):
+    """Kivy's ``ScreenManager`` without its stencil (``app.kv``).
+
+    Why: Kivy clips a screen manager's screens to its box with a stencil, so that a sliding screen
+    does not draw outside it. The kiosk's screen manager fills the window and its screens fade, so
+    the stencil clips nothing; but a software renderer (llvmpipe) pays in every frame for two
+    full-window passes that write the mask and a stencil test on every pixel drawn inside it.
+    """
 
 
 class KioskApp(App):

@@ -70,7 +70,7 @@ class PeopleScreen(TileScreen):
     def show_plan_badges(self, badges: frozenset[int]) -> None:
         """A small clock on the photo of each worker with a day-plan reminder waiting
         (``kiosk.ui.plan_service``): the reminder itself only comes once they sign in."""
-        from kivy.uix.image import Image
+        from kiosk.ui.widgets.picture import Picture
 
         from kiosk.ui.widgets.icon import icon_path
 
@@ -79,7 +79,9 @@ class PeopleScreen(TileScreen):
             for old in [child for child in box.children if getattr(child, "plan_badge", False)]:
                 box.remove_widget(old)
             if getattr(tile.item, "id", None) in badges:
-                badge = Image(source=icon_path("timer"), size_hint=(0.22, 0.22), pos_hint={"right": 0.97, "top": 0.97})
+                badge = Picture(
+                    source=icon_path("timer"), size_hint=(0.22, 0.22), pos_hint={"right": 0.97, "top": 0.97}
+                )
                 badge.plan_badge = True
                 box.add_widget(badge)
 

@@ -30,7 +30,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kiosk.support import Level
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import load_kv
-from kiosk.ui.widgets import video_step  # noqa: F401 - registers VideoStep for step.kv
+from kiosk.ui.widgets import picture_frame, video_step  # noqa: F401 - register PictureFrame and VideoStep for step.kv
 from kiosk.ui.widgets.text import text_texture
 
 

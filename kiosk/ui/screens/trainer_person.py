@@ -25,7 +25,7 @@ from typing import Any, Callable
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
-from kivy.uix.image import Image
+from kiosk.ui.widgets.picture import Picture
 
 from kiosk.people import PICTURES_SHOWN, PhotoShelf, camera_photo_name
 from kiosk.trainer.shelf_arrangement import ShelfArrangement, with_worker_tasks, worker_tasks
@@ -42,7 +42,7 @@ from kiosk.ui.widgets.overlay import CalmOverlay
 THUMBNAIL_SIDE = 280  # thumbnails are decoded this small (140 dp on screen)
 
 
-class PhotoChoice(ButtonBehavior, Image):
+class PhotoChoice(ButtonBehavior, Picture):
     """A photo to tap (a thumbnail texture, never Kivy's image cache); the chosen one has a thick frame."""
 
     chosen = BooleanProperty(False)

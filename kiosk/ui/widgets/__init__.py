@@ -18,5 +18,6 @@ def load_kv(module_file: str) -> None:
 
 
 def load_all() -> None:
+    from kiosk.ui.widgets import picture  # noqa: F401  (first: the other widgets draw with it)
     from kiosk.ui.widgets import buttons, choices, corner, counters, overlay, pin_entry, text, tile  # noqa: F401
     from kiosk.ui.widgets import form, undo  # noqa: F401

@@ -10,7 +10,7 @@ from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.graphics import Color, Ellipse, Line, RoundedRectangle
+from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
 from kivy.metrics import dp
 from kivy.properties import AliasProperty, BooleanProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -18,6 +18,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.buttons import GuardedButtonBehavior
+from kiosk.ui.widgets.disc import disc_texture
 
 
 def _theme() -> Any:
@@ -47,6 +48,7 @@ class ProgressDots(Widget):
                 break
         needed -= dot
         cy = self.center_y
+        disc = disc_texture()
         with self.canvas:
             if needed + dot > self.width:  # many steps: a bar
                 Color(*theme.dot_todo)
@@ -59,10 +61,10 @@ class ProgressDots(Widget):
                 if number == current:
                     Color(*theme.text)
                     big = dot * 1.5
-                    Ellipse(pos=(x + dot / 2 - big / 2, cy - big / 2), size=(big, big))
+                    Rectangle(texture=disc, pos=(x + dot / 2 - big / 2, cy - big / 2), size=(big, big))
                 else:
                     Color(*(theme.dot_done if number < current else theme.dot_todo))
-                    Ellipse(pos=(x, cy - dot / 2), size=(dot, dot))
+                    Rectangle(texture=disc, pos=(x, cy - dot / 2), size=(dot, dot))
                 x += dot + gap
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from kivy.clock import Clock
 from kivy.properties import StringProperty
-from kivy.uix.image import Image
+from kiosk.ui.widgets.picture import Picture
 from kivy.uix.relativelayout import RelativeLayout
 
 from kiosk.ui.keys import Action
@@ -30,7 +30,7 @@ class CoachHold(CornerHold):
     """The coach's end of a help call: hold for three seconds."""
 
 
-class HelpPicture(Image):
+class HelpPicture(Picture):
     """The step's picture inside the call (empty when help was asked for away from a step)."""
 
 

@@ -62,6 +62,28 @@ def wrap_cjk(text: str, font_size: float, width: float, bold: bool = False) -> s
     return "\n".join(lines)
 
 
+def _text_width(label: CoreLabel) -> float | None:
+    """The widest rendered line (Kivy's label keeps its laid-out lines), or None if unknown."""
+    lines = getattr(label, "_cached_lines", None)
+    if not lines:
+        return None
+    return max(line.w for line in lines)
+
+
+def _trimmed(texture: Texture | None, used: float | None, halign: str) -> Texture | None:
+    """The part of a wrapped text's texture that holds its lines. Kivy renders the whole wrap
+    width, and a centred step sentence leaves most of it transparent; a software renderer blends
+    every one of those pixels in every frame. A region of the same texture costs nothing to make
+    (it is the same GPU texture, other coordinates)."""
+    if texture is None or used is None:
+        return texture
+    width = min(texture.width, int(used) + 4)  # two pixels of room each side: antialiased edges, rounding
+    if width >= texture.width - 4:
+        return texture
+    x = {"left": 0, "right": texture.width - width}.get(halign, (texture.width - width) // 2)
+    return texture.get_region(x, 0, width, texture.height)
+
+
 def text_texture(
     text: str, font_size: float, wrap_width: float, halign: str, bold: bool = False, line_height: float = 1.0
 ) -> Texture | None:
@@ -83,7 +105,7 @@ def text_texture(
         color=(1, 1, 1, 1),
     )
     label.refresh()
-    texture = label.texture
+    texture = _trimmed(label.texture, _text_width(label), halign)
     _CACHE[key] = texture
     while len(_CACHE) > _KEEP:
         _CACHE.popitem(last=False)

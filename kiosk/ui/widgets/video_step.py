@@ -52,7 +52,7 @@ from kivy.clock import Clock
 from kivy.core.audio import SoundLoader
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
-from kivy.uix.image import Image
+from kiosk.ui.widgets.picture import Picture
 
 from kiosk.packs.images import give_back_memory
 from kiosk.ui.widgets.buttons import HELD_FLAG
@@ -216,7 +216,7 @@ def release_freed_memory() -> None:
     give_back_memory()  # kiosk.packs.images: glibc's malloc_trim, nothing elsewhere
 
 
-class VideoStep(Image):
+class VideoStep(Picture):
     """Plays one clip over the step's poster; see the module docstring."""
 
     source_path = StringProperty("")  # the clip of this step (tests and the benchmark read it)

@@ -1,0 +1,68 @@
+"""A button's face, its rounded fill and its edge, as one nine-patch texture.
+
+Why: drawn with Kivy's shapes, a button's edge is a ``Line`` of width over 1 px around a rounded
+rectangle: hundreds of small triangles (round joints at every point of the corners) that a
+software renderer (llvmpipe, on kiosks without a GPU) sets up again in every frame, about 1 ms for
+the step screen's five buttons in the frame of each Next (``bench/step_latency.py``), and with a
+jagged edge (the kiosk turns multisampling off). One ``BorderImage`` of this texture draws the same
+face, antialiased, for the price of the fill alone: its corners are drawn once, here, with Pillow,
+and its middle is stretched.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any, Sequence
+
+from kivy.graphics.texture import Texture
+
+#: Drawn this many times larger, then reduced: the antialiasing of the corners.
+SUPERSAMPLE = 4
+
+
+def face_border(radius: float) -> tuple[int, int, int, int]:
+    """The nine-patch border (bottom, right, top, left, in pixels) for a face of this radius."""
+    corner = math.ceil(radius) + 1
+    return (corner, corner, corner, corner)
+
+
+def _channel(value: float) -> int:
+    return max(0, min(255, round(value * 255)))
+
+
+def face_pixels(fill: Sequence[float], edge: Sequence[float], edge_width: float, radius: float) -> tuple[int, bytes]:
+    """(side, RGBA rows bottom to top) of a square face whose corners are the button's."""
+    from PIL import Image, ImageDraw
+
+    corner = face_border(radius)[0]
+    side = 2 * corner + 2  # the two middle columns and rows are the ones stretched
+    big = side * SUPERSAMPLE
+    face = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    outline = tuple(_channel(v) for v in edge)
+    ImageDraw.Draw(face).rounded_rectangle(
+        (0, 0, big - 1, big - 1),
+        radius=radius * SUPERSAMPLE,
+        fill=tuple(_channel(v) for v in fill),
+        outline=outline if edge_width > 0 else None,
+        width=max(0, round(edge_width * SUPERSAMPLE)),
+    )
+    small = face.resize((side, side), Image.Resampling.BOX)  # Pillow premultiplies alpha for this
+    return side, small.transpose(Image.Transpose.FLIP_TOP_BOTTOM).tobytes()
+
+
+@lru_cache(maxsize=64)
+def _face(fill: tuple[float, ...], edge: tuple[float, ...], edge_width: float, radius: float) -> Any:
+    side, pixels = face_pixels(fill, edge, edge_width, radius)
+    texture = Texture.create(size=(side, side), colorfmt="rgba", bufferfmt="ubyte")
+    texture.blit_buffer(pixels, colorfmt="rgba", bufferfmt="ubyte")
+    texture.add_reload_observer(
+        lambda again: again.blit_buffer(face_pixels(fill, edge, edge_width, radius)[1], colorfmt="rgba")
+    )
+    return texture
+
+
+def button_face(fill: Sequence[float], edge: Sequence[float], edge_width: float, radius: float) -> Any:
+    """The face's texture (made once per look: a theme has a handful)."""
+    rounded = (tuple(round(v, 4) for v in fill), tuple(round(v, 4) for v in edge))
+    return _face(rounded[0], rounded[1], round(edge_width, 2), round(radius, 2))
