@@ -99,6 +99,7 @@ class PictureFrame(RelativeLayout):
         # which Kivy's rule puts into canvas.before after __init__ when the frame comes from kv.
         self._panel = InstructionGroup()
         self._panel_placed = False
+        self._drawn: Any = None  # what the panel shows now: (frame, hole, fill, radius)
         self._bound: Any = None
         # once per frame, after the layout: the picture's size and place change one by one
         self._redraw = Clock.create_trigger(self.redraw, -1)
@@ -132,9 +133,13 @@ class PictureFrame(RelativeLayout):
         if not self._panel_placed:
             self.canvas.before.add(self._panel)
             self._panel_placed = True
-        self._panel.clear()
         rect = (0.0, 0.0, float(self.width), float(self.height))
         hole = self.opaque_rect()
+        drawn = (rect, hole, tuple(self.fill), self.radius)
+        if drawn == self._drawn:
+            return  # Next to a photo of the same shape: the same ring (and no work before its frame)
+        self._drawn = drawn
+        self._panel.clear()
         outline = rounded_outline(rect, self.radius)
         self._panel.add(Color(*self.fill))
         if hole is None or not inside(outline, hole):
