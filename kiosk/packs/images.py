@@ -217,7 +217,7 @@ def _header(data: bytes, max_pixels: int | None) -> _Header:
                 width, height = picture.size
                 if limit is not None and width * height > limit:
                     raise ImageRefused(f"{width} x {height} pixels", pixels=width * height)
-                alpha = _has_alpha(picture)
+                alpha = has_alpha(picture)
         except ImageRefused:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -386,7 +386,8 @@ def _upright(decoded: _Decoded) -> Image.Image:
         return decoded.picture
 
 
-def _has_alpha(picture: Image.Image) -> bool:
+def has_alpha(picture: Image.Image) -> bool:
+    """Whether a picture may have see-through pixels (an alpha band or a transparent colour)."""
     return picture.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in picture.info
 
 
@@ -420,7 +421,7 @@ def _save_fitted(
 
 def _displayable(picture: Image.Image) -> Image.Image:
     """RGBA when the picture is transparent (saved as PNG), else RGB (saved as JPEG)."""
-    if _has_alpha(picture):
+    if has_alpha(picture):
         return picture if picture.mode == "RGBA" else picture.convert("RGBA")
     if picture.mode == "RGB":
         return picture

@@ -28,7 +28,7 @@ from kivy.graphics.texture import Texture
 from PIL import Image, ImageOps
 
 from kiosk.imaging import open_picture
-from kiosk.packs.images import DISPLAY_BOX, give_back_memory
+from kiosk.packs.images import DISPLAY_BOX, give_back_memory, has_alpha
 from kiosk.ui.problems import ProblemLog
 from kiosk.priority import background_executor
 
@@ -58,12 +58,14 @@ def _decode(path: Path, max_side: int) -> Decoded:
     with open_picture(path) as image:
         if max(image.size) > max_side:
             image.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced scale, much faster
-        image = ImageOps.exif_transpose(image)
+        upright = ImageOps.exif_transpose(image)
+        assert upright is not None  # None only when turned in place (in_place=True)
+        image = upright
         if max(image.size) > max_side:
             image.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
         # An opaque picture (every photo) as RGB: a quarter less memory, and the step's frame
         # knows it need not show through it (kiosk.ui.widgets.picture_frame).
-        if "A" not in image.getbands() and "transparency" not in image.info:
+        if not has_alpha(image):
             rgb = image.convert("RGB").transpose(Image.Transpose.FLIP_TOP_BOTTOM)
             return Decoded(rgb.size, rgb.tobytes(), "rgb")
         rgba = image.convert("RGBA").transpose(Image.Transpose.FLIP_TOP_BOTTOM)

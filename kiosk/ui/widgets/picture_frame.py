@@ -48,8 +48,7 @@ def ring_mesh(outline: list[tuple[float, float]], hole: Rect) -> tuple[list[floa
     inner = [(hx + hw, hy), (hx + hw, hy + hh), (hx, hy + hh), (hx, hy)]  # counter-clockwise
 
     def turned(points: list[tuple[float, float]]) -> list[tuple[float, tuple[float, float]]]:
-        angled = sorted((math.atan2(py - cy, px - cx), (px, py)) for px, py in points)
-        return angled
+        return sorted((math.atan2(py - cy, px - cx), (px, py)) for px, py in points)
 
     outer_angled, inner_angled = turned(outline), turned(inner)
     vertices: list[float] = []
