@@ -203,3 +203,63 @@ def test_a_see_through_picture_has_the_whole_frame_behind_it(kiosk: Any, ui: Any
     iw, ih = picture.norm_image_size
     # a see-through corner of the picture shows the frame
     assert _close(_pixel(shot, ox - iw * 0.45, oy + ih * 0.45), app.theme.picture_frame)
+
+
+def test_the_focus_ring_is_drawn_around_the_focused_button_only(kiosk: Any, ui: Any) -> None:
+    """The ring is a nine-patch like the faces; a hidden one is an empty box with no border (a
+    ``BorderImage`` draws its corners at full size in any box: once, hidden rings left orange
+    corners beside every button)."""
+    app = kiosk(people=[("Anna", "en")])
+    step = _start(ui)
+    ui.press(9)  # Tab: the keyboard's focus, with its ring
+    focused = step.focused_widget()
+    assert app.keyboard_mode and focused is not None
+    shot = _window_shot(ui, "focus-ring")
+    ring, background = app.theme.focus, Window.clearcolor
+    for button in step.focusables():
+        if button.opacity < 1:
+            continue
+        x, y = button.to_window(*button.pos)
+        middle = y + button.height / 2
+        outside = [(x - 6, middle), (x + button.width + 6, middle), (x + button.width / 2, y - 6)]
+        corner = (x - 4, y - 4)  # where a hidden ring's corner would show
+        if button is focused:
+            assert all(_close(_pixel(shot, *p), ring, tolerance=8) for p in outside), button.text
+        else:
+            assert not any(_close(_pixel(shot, *p), ring, tolerance=40) for p in [*outside, corner]), button.text
+    assert not [i for i in _instructions(Window.children[0].canvas) if isinstance(i, StencilPush)]
+
+
+def _dots(widget: Any) -> list[tuple[tuple[float, ...], tuple[float, float]]]:
+    """(colour, size) of each progress dot, left to right."""
+    drawn = _instructions(widget.canvas)
+    colours = [tuple(round(v, 3) for v in i.rgba) for i in drawn if type(i).__name__ == "Color"]
+    sizes = [tuple(i.size) for i in drawn if type(i).__name__ == "Rectangle"]
+    return list(zip(colours, sizes))
+
+
+def test_progress_dots_show_done_current_and_to_do_and_change_in_place(kiosk: Any, ui: Any) -> None:
+    app = kiosk(people=[("Anna", "en")])
+    step = _start(ui)
+    dots = step.ids.dots
+    theme = app.theme
+    rounded = {name: tuple(round(v, 3) for v in getattr(theme, name)) for name in ("text", "dot_done", "dot_todo")}
+    first = _dots(dots)
+    assert len(first) == step.total and step.number == 1
+    assert first[0][0] == rounded["text"] and first[0][1][0] > first[1][1][0]  # the current one, larger
+    assert {colour for colour, _ in first[1:]} == {rounded["dot_todo"]}
+    before = list(dots.canvas.children)
+    ui.tap(step.ids.next)
+    ui.settle()
+    now = _dots(dots)
+    current = step.number - 1
+    assert current >= 1 and now[current][0] == rounded["text"] and now[current][1][0] > now[0][1][0]
+    assert {colour for colour, _ in now[:current]} == {rounded["dot_done"]}
+    assert {colour for colour, _ in now[current + 1 :]} <= {rounded["dot_todo"]}
+    assert list(dots.canvas.children) == before  # the same instructions, changed in place
+    dots.total = 200  # too many for dots in this width: a bar, done part and the rest
+    dots.redraw()
+    assert [type(i).__name__ for i in _instructions(dots.canvas)].count("RoundedRectangle") == 2
+    dots.total = step.total
+    dots.redraw()
+    assert len(_dots(dots)) == step.total

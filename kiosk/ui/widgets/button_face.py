@@ -66,3 +66,20 @@ def button_face(fill: Sequence[float], edge: Sequence[float], edge_width: float,
     """The face's texture (made once per look: a theme has a handful)."""
     rounded = (tuple(round(v, 4) for v in fill), tuple(round(v, 4) for v in edge))
     return _face(rounded[0], rounded[1], round(edge_width, 2), round(radius, 2))
+
+
+def focus_ring(colour: Sequence[float], width: float, radius: float) -> Any:
+    """The keyboard focus ring, a face with an edge and no fill: a wide ``Line`` would be drawn
+    three times over a stencil buffer in every frame. Its see-through middle keeps the ring's
+    colour, so the stretched middle's edge pixels have no dark fringe."""
+    return button_face((*colour[:3], 0.0), colour, width, radius)
+
+
+def ring_box(x: float, y: float, width: float, height: float, gap: float, ring: float, shown: bool) -> tuple:
+    """(pos, size) of a focus ring ``ring`` wide, ``gap`` outside a widget's box; when not shown
+    an empty box at the widget's corner (with a zero border: ``BorderImage`` draws its corners at
+    their size in any box), which a renderer skips (no pixel is filled)."""
+    if not shown:
+        return (x, y), (0, 0)
+    out = gap + ring
+    return (x - out, y - out), (width + 2 * out, height + 2 * out)

@@ -60,6 +60,7 @@ class Focusable:
     """Marks widgets the keyboard / switch focus can land on (they draw the focus ring)."""
 
     focused = BooleanProperty(False)
+    ring_shown = BooleanProperty(False)  # focused while the keyboard / switch is in use (buttons.kv)
 
     def activate(self) -> bool:  # pragma: no cover - overridden
         raise NotImplementedError

@@ -35,37 +35,53 @@ class ProgressDots(Widget):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._redraw = Clock.create_trigger(self.redraw, -1)
+        self._dots: list[tuple[Color, Rectangle]] = []  # when drawn as dots: one per step
+        self._drawn_for: tuple | None = None  # what they were laid out for (current left out)
         self.bind(pos=self._redraw, size=self._redraw, total=self._redraw, current=self._redraw)
         _theme().bind(dot_done=self._redraw, dot_todo=self._redraw, text=self._redraw)
 
-    def redraw(self, *_args: Any) -> None:
-        theme = _theme()
-        self.canvas.clear()
-        total, current = max(1, int(self.total)), int(self.current)
-        for dot, gap in ((dp(18), dp(14)), (dp(14), dp(9))):  # smaller dots before a bar
+    def _sizes(self, total: int) -> tuple[float, float, float]:
+        """(dot, gap, width needed) for ``total`` dots: smaller dots before a bar."""
+        for dot, gap in ((dp(18), dp(14)), (dp(14), dp(9))):
             needed = total * dot + (total - 1) * gap + dot  # + room for the larger current dot
             if needed <= self.width:
                 break
-        needed -= dot
-        cy = self.center_y
-        disc = disc_texture()
-        with self.canvas:
-            if needed + dot > self.width:  # many steps: a bar
+        return dot, gap, needed - dot
+
+    def redraw(self, *_args: Any) -> None:
+        """Next moves only the current dot: the dots are recoloured and two of them resized in
+        place, in the frame of that Next; they are made again only for a new layout."""
+        theme = _theme()
+        total, current = max(1, int(self.total)), int(self.current)
+        dot, gap, needed = self._sizes(total)
+        layout = (total, tuple(self.pos), tuple(self.size), tuple(theme.dot_done), tuple(theme.dot_todo), tuple(theme.text))
+        if needed + dot > self.width:  # many steps: a bar
+            self._dots, self._drawn_for = [], None
+            self.canvas.clear()
+            with self.canvas:
                 Color(*theme.dot_todo)
-                RoundedRectangle(pos=(self.x, cy - dp(6)), size=(self.width, dp(12)), radius=[dp(6)])
+                RoundedRectangle(pos=(self.x, self.center_y - dp(6)), size=(self.width, dp(12)), radius=[dp(6)])
                 Color(*theme.dot_done)
-                RoundedRectangle(pos=(self.x, cy - dp(6)), size=(self.width * current / total, dp(12)), radius=[dp(6)])
-                return
-            x = self.center_x - needed / 2
-            for number in range(1, total + 1):
-                if number == current:
-                    Color(*theme.text)
-                    big = dot * 1.5
-                    Rectangle(texture=disc, pos=(x + dot / 2 - big / 2, cy - big / 2), size=(big, big))
-                else:
-                    Color(*(theme.dot_done if number < current else theme.dot_todo))
-                    Rectangle(texture=disc, pos=(x, cy - dot / 2), size=(dot, dot))
-                x += dot + gap
+                RoundedRectangle(
+                    pos=(self.x, self.center_y - dp(6)), size=(self.width * current / total, dp(12)), radius=[dp(6)]
+                )
+            return
+        if layout != self._drawn_for:
+            self.canvas.clear()
+            disc = disc_texture()
+            with self.canvas:
+                self._dots = [(Color(), Rectangle(texture=disc)) for _ in range(total)]
+            self._drawn_for = layout
+        cy, x = self.center_y, self.center_x - needed / 2
+        for number, (colour, rectangle) in enumerate(self._dots, start=1):
+            if number == current:
+                colour.rgba = theme.text
+                big = dot * 1.5
+                rectangle.pos, rectangle.size = (x + dot / 2 - big / 2, cy - big / 2), (big, big)
+            else:
+                colour.rgba = theme.dot_done if number < current else theme.dot_todo
+                rectangle.pos, rectangle.size = (x, cy - dot / 2), (dot, dot)
+            x += dot + gap
 
 
 class TimerRing(Widget):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from kiosk.paths import ASSETS_DIR
 
@@ -27,3 +28,17 @@ def icon_path(name: str) -> str:
         return ""
     path = ICONS_DIR / f"{name}.png"
     return str(path) if path.is_file() else ""
+
+
+@lru_cache(maxsize=256)
+def icon_texture(path: str) -> Any:
+    """The texture of an icon file (mipmapped, drawn small), made once and kept: a button whose
+    icon changes (Next becomes Done on a task's last step, Back comes back on the second) then
+    costs a property set, not a read from disk in the frame of that Next (Kivy's own image cache
+    forgets a picture a minute after its last use). The kiosk has a few dozen icons; None for "".
+    """
+    if not path:
+        return None
+    from kivy.core.image import Image as CoreImage
+
+    return CoreImage(path, mipmap=True, nocache=True).texture
