@@ -215,7 +215,7 @@ def test_the_focus_ring_is_drawn_around_the_focused_button_only(kiosk: Any, ui: 
     focused = step.focused_widget()
     assert app.keyboard_mode and focused is not None
     shot = _window_shot(ui, "focus-ring")
-    ring, background = app.theme.focus, Window.clearcolor
+    ring = app.theme.focus
     for button in step.focusables():
         if button.opacity < 1:
             continue

@@ -54,7 +54,14 @@ class ProgressDots(Widget):
         theme = _theme()
         total, current = max(1, int(self.total)), int(self.current)
         dot, gap, needed = self._sizes(total)
-        layout = (total, tuple(self.pos), tuple(self.size), tuple(theme.dot_done), tuple(theme.dot_todo), tuple(theme.text))
+        layout = (
+            total,
+            tuple(self.pos),
+            tuple(self.size),
+            tuple(theme.dot_done),
+            tuple(theme.dot_todo),
+            tuple(theme.text),
+        )
         if needed + dot > self.width:  # many steps: a bar
             self._dots, self._drawn_for = [], None
             self.canvas.clear()
