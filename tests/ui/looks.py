@@ -5,7 +5,8 @@
 - no text is smaller than 28 sp (a pack's problem lines "• …" and folder paths "/…" are trainer
   detail and exempt);
 - no text is wider than its box, taller than a box that does not grow with it, or outside the
-  window (inside a ScrollView it may be scrolled away);
+  window (inside a ScrollView it may be scrolled away, along the directions the view scrolls);
+- no text or button is squeezed to no width by its neighbours;
 - no word is split across lines: a word wider than the width its label wraps at is cut inside by
   Kivy. Chinese is written without spaces and may wrap between any two characters, so only words
   without Hanzi count; folder paths are exempt.
@@ -30,19 +31,44 @@ MARKUP = re.compile(r"\[/?\w+(=[^\]]*)?\]")
 
 
 def visible(widget: Any) -> bool:
+    """Shown: not see-through and not folded to no height anywhere up the tree (a width of
+    nothing is not a way to hide: see ``squeezed``)."""
     while widget is not None and not isinstance(widget, type(Window)):
-        if widget.opacity == 0 or widget.width <= 1 or widget.height <= 1:
+        if widget.opacity == 0 or widget.height <= 1:
             return False
         widget = widget.parent
     return True
 
 
-def in_scroller(widget: Any) -> bool:
+def squeezed(widget: Any) -> bool:
+    """Shown, yet it or a box it stands in has no width left: a layout gave its room to fixed-width
+    neighbours (a title drawn one letter a line beside two big numbers in a narrow card)."""
     while widget is not None and not isinstance(widget, type(Window)):
-        if isinstance(widget, ScrollView):
+        if widget.width <= 1:
             return True
         widget = widget.parent
     return False
+
+
+def scroller(widget: Any) -> Any:
+    """The ScrollView ``widget`` stands in, or None."""
+    while widget is not None and not isinstance(widget, type(Window)):
+        if isinstance(widget, ScrollView):
+            return widget
+        widget = widget.parent
+    return None
+
+
+def outside_window(widget: Any) -> bool:
+    """Reaching outside the window where no scrolling brings it in: inside a ScrollView only
+    along the directions it scrolls (a vertical list's card past the right edge is cut off)."""
+    x, y = widget.to_window(widget.x, widget.y)
+    view = scroller(widget)
+    across = x < -1 or x + widget.width > Window.width + 1
+    along = y < -1 or y + widget.height > Window.height + 1
+    if view is None:
+        return across or along
+    return (across and not view.do_scroll_x) or (along and not view.do_scroll_y)
 
 
 def split_words(text: str, font_size: float, width: float, bold: bool) -> list[str]:
@@ -79,10 +105,8 @@ def _text_problems(widget: Any, where: str) -> list[str]:
             f"{where}: {word!r} is split inside ({name!r})"
             for word in split_words(text, widget.font_size, wrap, widget.bold)
         ]
-    if not in_scroller(widget):
-        x, y = widget.to_window(widget.x, widget.y)
-        if x < -1 or y < -1 or x + widget.width > Window.width + 1 or y + widget.height > Window.height + 1:
-            problems.append(f"{where}: {name!r} reaches outside the window")
+    if outside_window(widget):
+        problems.append(f"{where}: {name!r} reaches outside the window")
     return problems
 
 
@@ -92,11 +116,13 @@ def measure(app: Any, root: Any, where: str) -> list[str]:
     for widget in root.walk():
         if not visible(widget):
             continue
+        if isinstance(widget, (KioskButton, Label, PreparedText)) and widget.text.strip() and squeezed(widget):
+            problems.append(f"{where}: {widget.text[:40]!r} is squeezed to no width")
+            continue
         if isinstance(widget, KioskButton):
-            x, _ = widget.to_window(widget.x, widget.y)
             if widget.height < app.theme.touch - 0.5:
                 problems.append(f"{where}: {widget.text!r} is {widget.height:.0f} px tall")
-            if x < -0.5 or x + widget.width > Window.width + 0.5:
+            if outside_window(widget):
                 problems.append(f"{where}: {widget.text!r} leaves the window")
             if not widget.text or not (widget.icon_source or widget.text.isdigit()):
                 problems.append(f"{where}: a button without an icon and a word: {widget.text!r}")

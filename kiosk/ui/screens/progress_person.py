@@ -49,6 +49,11 @@ class ProgressTaskCard(BoxLayout):
     counts = ListProperty([])
     help_count = NumericProperty(0)
     axis_labels = ListProperty(["0%", "50%", "100%"])
+    #: Picture, title and the two big numbers side by side; in a narrower card (portrait, large
+    #: text) the numbers go below the picture and title, so the title keeps a readable width.
+    wide = BooleanProperty(True)
+    head_needed = NumericProperty(0)  # the height picture, title and Learned need
+    figures_needed = NumericProperty(0)  # the height the two big numbers need
 
 
 class DayCard(BoxLayout):
