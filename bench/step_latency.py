@@ -241,7 +241,7 @@ CHILD = textwrap.dedent("""
             raise RuntimeError("SDL_PushEvent failed")
 
     state = {{"t0": None, "drawn": None, "before": None, "result": [], "read": [], "frames": [], "flips": 0,
-              "at_read": 0.0, "flips_at_read": 0, "drawing": 0.0, "draw": [], "redrawing": False, "redraw": []}}
+              "at_read": 0.0, "flips_at_read": 0, "drawing": 0.0, "draw": [], "between": [], "redrawing": False, "redraw": []}}
 
     def real_flip(original=Window.flip):
         state["flips"] += 1
@@ -256,6 +256,7 @@ CHILD = textwrap.dedent("""
             state["read"].append(state["at_read"] - state["t0"])
             state["frames"].append(state["flips"] - state["flips_at_read"])
             state["draw"].append(now - state["drawing"])  # the last frame: drawn and swapped
+            state["between"].append(state["drawing"] - state["at_read"])  # read -> that frame begun
             state["t0"] = None
 
     def read(*_args):
@@ -342,7 +343,7 @@ CHILD = textwrap.dedent("""
     threading.Thread(target=injector, daemon=True).start()
     out = {{}}
     for kind in ("switch", "key", "tap"):
-        state["result"], state["read"], state["frames"], state["draw"] = [], [], [], []
+        state["result"], state["read"], state["frames"], state["draw"], state["between"] = [], [], [], [], []
         while len(state["result"]) < PRESSES:
             before_press()
             state["before"], state["drawn"] = current(), None
@@ -355,6 +356,7 @@ CHILD = textwrap.dedent("""
         out[kind + "-read"] = state["read"]
         out[kind + "-frames"] = state["frames"]
         out[kind + "-draw"] = state["draw"]
+        out[kind + "-between"] = state["between"]
     armed.put(None)
     out["redraw"] = state["redraw"]
     if MODE == "kiosk":
@@ -461,7 +463,8 @@ def main() -> None:
     print(f"the picture's box (both): {w:.0f}x{h:.0f} at ({x:.0f}, {y:.0f}) in a {WINDOW[0]}x{WINDOW[1]} window")
     print()
     print("where the time goes (medians): push -> the input read by Kivy; frames swapped from then to the picture's;")
-    print("the frame with the new picture: start of its drawing -> swapped (+ glFinish)")
+    print("read -> the start of the drawing of the frame with the new picture (the app's own work, and any")
+    print("frame before it); that frame: start of its drawing -> swapped (+ glFinish)")
     for kind in ("switch", "key", "tap"):
         parts = []
         for mode in ("kiosk", "bare", "bare-kivy"):
@@ -469,6 +472,7 @@ def main() -> None:
             parts.append(
                 f"{mode} {statistics.median(got[kind + '-read']) * 1000:.1f} ms, "
                 f"{statistics.median(got[kind + '-frames']):.0f} frame(s), "
+                f"then {statistics.median(got[kind + '-between']) * 1000:.1f} ms to the frame, "
                 f"frame {statistics.median(got[kind + '-draw']) * 1000:.1f} ms"
             )
         print(f"  {kind:<7} " + ";  ".join(parts))
