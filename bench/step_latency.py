@@ -11,10 +11,14 @@ Starts its own Xvfb when there is no DISPLAY. In one run it:
 2. runs child processes one after the other, each in a 1280x800 window with Kivy's own main
    loop body (``EventLoop.idle()`` then ``Window.mainloop()``, which reads SDL's events) and the
    frame cap as the kiosk runs it (Kivy's default, 60 fps). The kiosk and the bound take turns
-   (``--rounds``, 3 by default, each turn with its share of the presses), so that a slower spell
-   of this shared machine falls on both; the reference (below) runs once, at the end:
+   (``--rounds``, 3 by default, each turn with its share of the presses, and each round with the
+   inputs in another order), so that a slower spell of this shared machine falls on both and on
+   every input; the reference (below) runs once, at the end:
    - the kiosk (``KioskApp`` with its defaults: autoplay on, the real speech engine, the journal
-     writes) on that pack, stepping with Next;
+     writes) on that pack, stepping with Next, with the trainer's "fading" off so that every press
+     is at full support (one picture, one sentence, the voice on arrival): with it on, the
+     worker's growing record grouped the steps as the run went on, and later presses drew three
+     sentences at once;
    - the bound: a bare Kivy app, one ``Image`` drawn as a single rectangle (no stencil, as the
      kiosk draws its pictures) showing one of two RGB textures uploaded beforehand, that swaps to
      the other on the same input. It draws the picture at the size and place the
@@ -140,6 +144,12 @@ def kiosk_on_a_step(packs, data):
     runTouchApp(embedded=True)
     loop_until(lambda: app.shelf.loaded and app.sm.current == "tasks" and not app.sm.transition.is_active)
     pack = app.shelf.packs[0]
+    # Fading off (the trainer's kiosk-wide setting): every press at full support, one picture and
+    # one sentence, the voice on arrival. Left on, the worker's growing record grouped the steps as
+    # the run went on, so later presses drew three sentences at once: the workload drifted.
+    from kiosk.support.plan import FADING_KEY
+
+    app.journal.set_setting(FADING_KEY, False)
 
     def start():
         app.start_task(pack)
@@ -210,7 +220,7 @@ def bare_picture(pictures: list[str], box: object, calm: bool = True) -> str:
 CHILD = textwrap.dedent("""
     import ctypes, json, os, random, sys, threading, time
     sys.path.insert(0, {root!r})
-    MODE, PRESSES = {mode!r}, {presses}
+    MODE, PRESSES, ORDER = {mode!r}, {presses}, {order!r}
     from kiosk.ui import bootstrap
     bootstrap.configure(fullscreen=False, size=({w}, {h}))
     from kivy.base import EventLoop, runTouchApp
@@ -342,7 +352,7 @@ CHILD = textwrap.dedent("""
     Window.fbind("on_mouse_up", read)
     threading.Thread(target=injector, daemon=True).start()
     out = {{}}
-    for kind in ("switch", "key", "tap"):
+    for kind in ORDER:
         state["result"], state["read"], state["frames"], state["draw"], state["between"] = [], [], [], [], []
         while len(state["result"]) < PRESSES:
             before_press()
@@ -408,14 +418,19 @@ def main() -> None:
         # machine falls on both, not on whichever ran in it. The kiosk goes first (the bound draws
         # the picture where the kiosk did); the reference (Kivy's own loop) runs once, at the end.
         per_round = max(1, -(-args.presses // args.rounds))
-        plan = [mode for _ in range(args.rounds) for mode in ("kiosk", "bare")] + ["bare-kivy"]
-        for turn, mode in enumerate(plan):
+        # Each round presses the inputs in another order, the same for the kiosk and its bound, so
+        # that no input always comes first or last in a process's life.
+        plan = [(mode, r) for r in range(args.rounds) for mode in ("kiosk", "bare")] + [("bare-kivy", 0)]
+        inputs = ("switch", "key", "tap")
+        for turn, (mode, r) in enumerate(plan):
+            order = inputs[r % 3 :] + inputs[: r % 3]
             script = work / f"latency_{mode}.py"
             script.write_text(
                 CHILD.format(
                     root=str(ROOT),
                     mode=mode,
                     presses=per_round,
+                    order=order,
                     w=WINDOW[0],
                     h=WINDOW[1],
                     packs=str(packs),
@@ -426,7 +441,7 @@ def main() -> None:
             )
             got = run_child(script)
             box = box or got.get("box")
-            print(f"  turn {turn + 1}/{len(plan)}: {mode}, {per_round} presses of each input", flush=True)
+            print(f"  turn {turn + 1}/{len(plan)}: {mode}, {per_round} presses of each: {', '.join(order)}", flush=True)
             merged = results.setdefault(mode, {})
             for key, values in got.items():
                 if key != "box":
