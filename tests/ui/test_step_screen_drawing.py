@@ -263,3 +263,23 @@ def test_progress_dots_show_done_current_and_to_do_and_change_in_place(kiosk: An
     dots.total = step.total
     dots.redraw()
     assert len(_dots(dots)) == step.total
+
+
+def test_icons_are_kept_but_other_pictures_on_buttons_are_read_each_time(kiosk: Any, tmp_path: Path) -> None:
+    """A kept icon costs no read from disk when Next becomes Done; a pack's thumbnail on "Keep
+    going" is not kept (packs come and go, their pictures change under the same name: a cache of
+    them would grow with every pack and show stale pictures); an unreadable one gives no icon."""
+    from kiosk.ui.widgets.icon import icon_path, icon_texture
+
+    kiosk()
+    done = icon_path("done")
+    assert done and icon_texture(done) is icon_texture(done)
+    thumbnail = tmp_path / "thumb.png"
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(thumbnail)
+    first = icon_texture(str(thumbnail))
+    assert first is not None and tuple(first.size) == (40, 30)
+    Image.new("RGB", (64, 48), (10, 200, 10)).save(thumbnail)  # the pack's picture changed
+    assert tuple(icon_texture(str(thumbnail)).size) == (64, 48)
+    thumbnail.write_bytes(b"not a picture")
+    assert icon_texture(str(thumbnail)) is None
+    assert icon_texture("") is None

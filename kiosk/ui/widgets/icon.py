@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from kiosk.paths import ASSETS_DIR
 
 ICONS_DIR = ASSETS_DIR / "images" / "icons"
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=None)
@@ -30,15 +33,32 @@ def icon_path(name: str) -> str:
     return str(path) if path.is_file() else ""
 
 
-@lru_cache(maxsize=256)
 def icon_texture(path: str) -> Any:
-    """The texture of an icon file (mipmapped, drawn small), made once and kept: a button whose
-    icon changes (Next becomes Done on a task's last step, Back comes back on the second) then
-    costs a property set, not a read from disk in the frame of that Next (Kivy's own image cache
-    forgets a picture a minute after its last use). The kiosk has a few dozen icons; None for "".
-    """
+    """The texture for a button's icon: one of the kiosk's icons is made once and kept (see
+    ``_kept_icon``); any other picture (a pack's thumbnail on "Keep going") is loaded each time and
+    not kept, since packs come and go and their pictures change under the same name. None for ""
+    or a picture that cannot be read (the button keeps its word)."""
     if not path:
         return None
+    if Path(path).parent == ICONS_DIR:
+        return _kept_icon(path)
+    return _load(path)
+
+
+@lru_cache(maxsize=None)
+def _kept_icon(path: str) -> Any:
+    """An icon's texture, kept: a button whose icon changes (Next becomes Done on a task's last
+    step, Back comes back on the second) then costs a property set, not a read from disk in the
+    frame of that Next (Kivy's own image cache forgets a picture a minute after its last use).
+    The kiosk ships a few dozen icons, so this cache is bounded by the icons folder."""
+    return _load(path)
+
+
+def _load(path: str) -> Any:
     from kivy.core.image import Image as CoreImage
 
-    return CoreImage(path, mipmap=True, nocache=True).texture
+    try:
+        return CoreImage(path, mipmap=True, nocache=True).texture
+    except Exception as exc:  # noqa: BLE001 - any loader error: the button shows its word alone
+        log.warning("An icon could not be loaded (%s): %s", path, exc)
+        return None
