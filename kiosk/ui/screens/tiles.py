@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from kivy.core.window import Window
 from kivy.metrics import dp
 from kivy.properties import NumericProperty
 
@@ -204,6 +205,7 @@ class RecycledTileScreen(TileScreen):
             tile.focused = tile.index == self.focus_index
         if self.focus_index >= 0:
             self.scroll_to_index(self.focus_index)
+            self.tile_in_reach(data[self.focus_index].get("item"))
 
     def focused_widget(self) -> Any | None:
         """The focused entry's tile, made now if it was scrolled away (None: no focus)."""
@@ -230,6 +232,22 @@ class RecycledTileScreen(TileScreen):
 
     def tile_chosen(self, tile: Tile) -> None:
         """A tile was tapped, or chosen with Space/Enter."""
+
+    def on_touch_down(self, touch: Any) -> bool:
+        """A finger on a tile puts it in reach at once (``tile_in_reach``): the scrolling list
+        hands a touch to the tile under it only when it is lifted, or after a quarter second."""
+        if self.collide_point(*touch.pos):
+            x, y = touch.sx * Window.width, touch.sy * Window.height
+            for tile in self.tiles():
+                left, bottom = tile.to_window(*tile.pos)
+                if left <= x <= left + tile.width and bottom <= y <= bottom + tile.height:
+                    self.tile_in_reach(tile.item)
+                    break
+        return super().on_touch_down(touch)
+
+    def tile_in_reach(self, item: Any) -> None:
+        """The tile of ``item`` may be chosen next: a finger is on it, or the keyboard or switch
+        highlight reached it. Subclasses may prepare what choosing it shows."""
 
     def tile_heard(self, tile: Tile) -> None:
         """A tile's Hear button was pressed, or the scanning highlight reached it."""
