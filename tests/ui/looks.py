@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
@@ -30,33 +30,28 @@ CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 MARKUP = re.compile(r"\[/?\w+(=[^\]]*)?\]")
 
 
+def _up_the_tree(widget: Any) -> Iterator[Any]:
+    """The widget and every box it stands in, up to the window."""
+    while widget is not None and not isinstance(widget, type(Window)):
+        yield widget
+        widget = widget.parent
+
+
 def visible(widget: Any) -> bool:
     """Shown: not see-through and not folded to no height anywhere up the tree (a width of
     nothing is not a way to hide: see ``squeezed``)."""
-    while widget is not None and not isinstance(widget, type(Window)):
-        if widget.opacity == 0 or widget.height <= 1:
-            return False
-        widget = widget.parent
-    return True
+    return not any(w.opacity == 0 or w.height <= 1 for w in _up_the_tree(widget))
 
 
 def squeezed(widget: Any) -> bool:
     """Shown, yet it or a box it stands in has no width left: a layout gave its room to fixed-width
     neighbours (a title drawn one letter a line beside two big numbers in a narrow card)."""
-    while widget is not None and not isinstance(widget, type(Window)):
-        if widget.width <= 1:
-            return True
-        widget = widget.parent
-    return False
+    return any(w.width <= 1 for w in _up_the_tree(widget))
 
 
 def scroller(widget: Any) -> Any:
     """The ScrollView ``widget`` stands in, or None."""
-    while widget is not None and not isinstance(widget, type(Window)):
-        if isinstance(widget, ScrollView):
-            return widget
-        widget = widget.parent
-    return None
+    return next((w for w in _up_the_tree(widget) if isinstance(w, ScrollView)), None)
 
 
 def outside_window(widget: Any) -> bool:

@@ -115,6 +115,7 @@ class KioskButton(GuardedButtonBehavior, Focusable, AnchorLayout):
     fill = ColorProperty((1, 1, 1, 1))  # set by the .kv rule from the theme and the role
     ink = ColorProperty((0, 0, 0, 1))
     edge = ColorProperty((0, 0, 0, 1))
+    icon_disc = BooleanProperty(False)  # a white disc behind the icon (coloured buttons; set by the .kv rule)
 
     def on_icon(self, _instance, name: str) -> None:
         self.icon_source = icon_path(name)

@@ -54,14 +54,6 @@ class ProgressDots(Widget):
         theme = _theme()
         total, current = max(1, int(self.total)), int(self.current)
         dot, gap, needed = self._sizes(total)
-        layout = (
-            total,
-            tuple(self.pos),
-            tuple(self.size),
-            tuple(theme.dot_done),
-            tuple(theme.dot_todo),
-            tuple(theme.text),
-        )
         if needed + dot > self.width:  # many steps: a bar
             self._dots, self._drawn_for = [], None
             self.canvas.clear()
@@ -73,6 +65,14 @@ class ProgressDots(Widget):
                     pos=(self.x, self.center_y - dp(6)), size=(self.width * current / total, dp(12)), radius=[dp(6)]
                 )
             return
+        layout = (
+            total,
+            tuple(self.pos),
+            tuple(self.size),
+            tuple(theme.dot_done),
+            tuple(theme.dot_todo),
+            tuple(theme.text),
+        )
         if layout != self._drawn_for:
             self.canvas.clear()
             disc = disc_texture()
