@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from kivy.core.window import Window
-from kivy.graphics import Ellipse, InstructionGroup, Mesh, RoundedRectangle
+from kivy.graphics import BorderImage, Ellipse, InstructionGroup, Mesh, Rectangle, RoundedRectangle
 from kivy.graphics.stencil_instructions import StencilPush
 from PIL import Image
 
@@ -228,6 +228,38 @@ def test_the_focus_ring_is_drawn_around_the_focused_button_only(kiosk: Any, ui: 
         else:
             assert not any(_close(_pixel(shot, *p), ring, tolerance=40) for p in [*outside, corner]), button.text
     assert not [i for i in _instructions(Window.children[0].canvas) if isinstance(i, StencilPush)]
+
+
+def _empty_boxes(canvas: Any) -> list[Any]:
+    """Instructions that would draw a box with no area: each still costs llvmpipe a draw call."""
+    return [i for i in _instructions(canvas) if isinstance(i, (Rectangle, BorderImage)) and 0 in tuple(i.size)]
+
+
+def test_hidden_rings_and_missing_discs_are_not_in_the_canvas(kiosk: Any, ui: Any) -> None:
+    """A hidden focus ring and the icon disc of a button without one are taken out of the canvas
+    (``drawn_when.py``), and put back, up to date, when they show."""
+    app = kiosk(people=[("Anna", "en")])
+    step = _start(ui)
+    ui.tap(step.ids.next)  # Back shows too
+    ui.settle()
+    screen_canvas = Window.children[0].canvas
+    assert not _empty_boxes(screen_canvas)
+    rings = [b for b in step.focusables() if b.canvas.after.get_group("focus_ring")]
+    assert rings == []
+    discs = [b for b in step.focusables() if b.ids.icon_image.canvas.before.get_group("icon_disc")]
+    assert discs and all(b.icon_disc for b in discs)  # the coloured ones (Next, Help) keep theirs
+    assert all(not b.icon_disc for b in step.focusables() if b not in discs)
+    ui.press(9)  # Tab: the ring shows around one button, at that button's box
+    focused = step.focused_widget()
+    rings = [b for b in step.focusables() if b.canvas.after.get_group("focus_ring")]
+    assert rings == [focused]
+    ring = next(i for i in focused.canvas.after.get_group("focus_ring") if isinstance(i, BorderImage))
+    assert ring.pos[0] < focused.x and ring.size[0] > focused.width
+    ui.tap(step.ids.next)  # a touch: the keyboard's ring goes again
+    ui.settle()
+    assert not app.keyboard_mode
+    assert not [b for b in step.focusables() if b.canvas.after.get_group("focus_ring")]
+    assert not _empty_boxes(screen_canvas)
 
 
 def _dots(widget: Any) -> list[tuple[tuple[float, ...], tuple[float, float]]]:

@@ -172,7 +172,8 @@ class PackRow(RecycleDataViewBehavior, GuardedButtonBehavior, Focusable, BoxLayo
     look: Any = None  # what the row's height depends on (``entry_look``), to remember it
     _shown: Any = None  # the entry shown now
 
-    def on_kv_post(self, *_args: Any) -> None:
+    def on_kv_post(self, base_widget: Any) -> None:
+        super().on_kv_post(base_widget)  # the focus ring (Focusable)
         # Measured in the frame after a change, when its labels and layouts have settled: a height
         # measured halfway (the words of the entry it showed before) made the list lay out again
         # and hand the rows other entries, which changed their heights again (a loop).

@@ -75,11 +75,7 @@ def focus_ring(colour: Sequence[float], width: float, radius: float) -> Any:
     return button_face((*colour[:3], 0.0), colour, width, radius)
 
 
-def ring_box(x: float, y: float, width: float, height: float, gap: float, ring: float, shown: bool) -> tuple:
-    """(pos, size) of a focus ring ``ring`` wide, ``gap`` outside a widget's box; when not shown
-    an empty box at the widget's corner (with a zero border: ``BorderImage`` draws its corners at
-    their size in any box), which a renderer skips (no pixel is filled)."""
-    if not shown:
-        return (x, y), (0, 0)
+def ring_box(x: float, y: float, width: float, height: float, gap: float, ring: float) -> tuple:
+    """(pos, size) of a focus ring ``ring`` wide, ``gap`` outside a widget's box."""
     out = gap + ring
     return (x - out, y - out), (width + 2 * out, height + 2 * out)

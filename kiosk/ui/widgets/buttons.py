@@ -8,6 +8,8 @@ activate the button it started on.
 
 from __future__ import annotations
 
+from typing import Any
+
 from kivy.app import App
 from kivy.metrics import dp, sp
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, OptionProperty, StringProperty
@@ -16,6 +18,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
 from kiosk.ui.widgets import load_kv
+from kiosk.ui.widgets.drawn_when import DrawnWhen
 from kiosk.ui.widgets.fit import MIN_SP, fitting_font_size
 from kiosk.ui.widgets.icon import icon_path
 
@@ -61,6 +64,15 @@ class Focusable:
 
     focused = BooleanProperty(False)
     ring_shown = BooleanProperty(False)  # focused while the keyboard / switch is in use (buttons.kv)
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        super().on_kv_post(base_widget)  # type: ignore[misc]
+        self._ring = DrawnWhen(self.canvas.after, "focus_ring", self.ring_shown)  # type: ignore[attr-defined]
+
+    def on_ring_shown(self, _instance: Any, shown: bool) -> None:
+        ring = getattr(self, "_ring", None)
+        if ring is not None:  # before on_kv_post, the ring is taken out there if hidden
+            ring.show(shown)
 
     def activate(self) -> bool:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -117,10 +129,17 @@ class KioskButton(GuardedButtonBehavior, Focusable, AnchorLayout):
     edge = ColorProperty((0, 0, 0, 1))
     icon_disc = BooleanProperty(False)  # a white disc behind the icon (coloured buttons; set by the .kv rule)
 
+    def on_icon_disc(self, _instance, drawn: bool) -> None:
+        disc = getattr(self, "_disc", None)
+        if disc is not None:  # before on_kv_post, the disc is taken out there if not drawn
+            disc.show(drawn)
+
     def on_icon(self, _instance, name: str) -> None:
         self.icon_source = icon_path(name)
 
     def on_kv_post(self, base_widget) -> None:
+        super().on_kv_post(base_widget)
+        self._disc = DrawnWhen(self.ids.icon_image.canvas.before, "icon_disc", self.icon_disc)
         self.bind(width=self._arrange, icon_source=self._arrange)
         self.ids.word.bind(natural_width=self._arrange)
         self._arrange()
