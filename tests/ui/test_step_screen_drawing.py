@@ -262,39 +262,49 @@ def test_hidden_rings_and_missing_discs_are_not_in_the_canvas(kiosk: Any, ui: An
     assert not _empty_boxes(screen_canvas)
 
 
-def _dots(widget: Any) -> list[tuple[tuple[float, ...], tuple[float, float]]]:
-    """(colour, size) of each progress dot, left to right."""
-    drawn = _instructions(widget.canvas)
-    colours = [tuple(round(v, 3) for v in i.rgba) for i in drawn if type(i).__name__ == "Color"]
-    sizes = [tuple(i.size) for i in drawn if type(i).__name__ == "Rectangle"]
-    return list(zip(colours, sizes))
+def _dot_colours(ui: Any, dots: Any, name: str) -> list[tuple[str, tuple[int, int, int], tuple[int, int, int]]]:
+    """(kind, window pixel at the dot's centre, window pixel just outside its edge) of each dot."""
+    shot = _window_shot(ui, name)
+    found = []
+    for kind, cx, cy, diameter in dots.dot_boxes():
+        x, y = dots.to_window(cx, cy)
+        found.append((kind, _pixel(shot, x, y), _pixel(shot, x + diameter / 2 + 2, y)))
+    return found
 
 
 def test_progress_dots_show_done_current_and_to_do_and_change_in_place(kiosk: Any, ui: Any) -> None:
+    """The dots are one mesh over one texture of coloured discs; what the window shows at each
+    dot is its colour, and the background just beside it."""
     app = kiosk(people=[("Anna", "en")])
     step = _start(ui)
     dots = step.ids.dots
     theme = app.theme
-    rounded = {name: tuple(round(v, 3) for v in getattr(theme, name)) for name in ("text", "dot_done", "dot_todo")}
-    first = _dots(dots)
+    first = _dot_colours(ui, dots, "dots-first")
     assert len(first) == step.total and step.number == 1
-    assert first[0][0] == rounded["text"] and first[0][1][0] > first[1][1][0]  # the current one, larger
-    assert {colour for colour, _ in first[1:]} == {rounded["dot_todo"]}
-    before = list(dots.canvas.children)
+    assert [kind for kind, _, _ in first] == ["current"] + ["todo"] * (step.total - 1)
+    assert _close(first[0][1], theme.text, tolerance=6)
+    assert all(_close(centre, theme.dot_todo, tolerance=6) for _, centre, _ in first[1:])
+    assert all(_close(beside, theme.background, tolerance=6) for _, _, beside in first[1:])
+    boxes = dots.dot_boxes()
+    assert boxes[0][3] > boxes[1][3]  # the current one, larger
+    meshes = [i for i in _instructions(dots.canvas) if isinstance(i, Mesh)]
+    assert len(meshes) == 1 and [type(i).__name__ for i in _instructions(dots.canvas)].count("Color") == 1
     ui.tap(step.ids.next)
     ui.settle()
-    now = _dots(dots)
+    now = _dot_colours(ui, dots, "dots-second")
     current = step.number - 1
-    assert current >= 1 and now[current][0] == rounded["text"] and now[current][1][0] > now[0][1][0]
-    assert {colour for colour, _ in now[:current]} == {rounded["dot_done"]}
-    assert {colour for colour, _ in now[current + 1 :]} <= {rounded["dot_todo"]}
-    assert list(dots.canvas.children) == before  # the same instructions, changed in place
+    assert current == 1 and [kind for kind, _, _ in now[:3]] == ["done", "current", "todo"]
+    assert _close(now[0][1], theme.dot_done, tolerance=6) and _close(now[1][1], theme.text, tolerance=6)
+    assert all(_close(centre, theme.dot_todo, tolerance=6) for _, centre, _ in now[2:])
+    assert [i for i in _instructions(dots.canvas) if isinstance(i, Mesh)] == meshes  # changed in place
     dots.total = 200  # too many for dots in this width: a bar, done part and the rest
     dots.redraw()
+    assert dots.dot_boxes() == []
     assert [type(i).__name__ for i in _instructions(dots.canvas)].count("RoundedRectangle") == 2
     dots.total = step.total
     dots.redraw()
-    assert len(_dots(dots)) == step.total
+    assert len(dots.dot_boxes()) == step.total
+    assert len([i for i in _instructions(dots.canvas) if isinstance(i, Mesh)]) == 1
 
 
 def test_icons_are_kept_but_other_pictures_on_buttons_are_read_each_time(kiosk: Any, tmp_path: Path) -> None:

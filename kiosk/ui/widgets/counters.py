@@ -10,7 +10,7 @@ from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
+from kivy.graphics import Color, Ellipse, Line, Mesh, RoundedRectangle
 from kivy.metrics import dp
 from kivy.properties import AliasProperty, BooleanProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -18,16 +18,24 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui.widgets import load_kv
 from kiosk.ui.widgets.buttons import GuardedButtonBehavior
-from kiosk.ui.widgets.disc import disc_texture
+from kiosk.ui.widgets.disc import SHEET_CELL, SHEET_CELLS, SHEET_DISC, dot_sheet
 
 
 def _theme() -> Any:
     return App.get_running_app().theme
 
 
+#: The dot sheet's cells (``disc.dot_sheet``), in the order of their colours.
+DOT_KINDS = ("done", "current", "todo")
+
+
 class ProgressDots(Widget):
-    """One dot per step: done steps filled, the current one larger with a ring, the rest faint.
-    With too many steps for dots, a bar of the same colours is drawn instead."""
+    """One dot per step: done steps filled, the current one larger and dark, the rest faint.
+    With too many steps for dots, a bar of the same colours is drawn instead.
+
+    The dots are the quads of one mesh over one texture with a disc of each colour: one draw,
+    where ten tinted discs were ten colour changes and ten draws (about 1 ms of each Next's frame
+    on a software renderer, ``bench/step_latency.py``)."""
 
     total = NumericProperty(1)
     current = NumericProperty(1)  # 1-based
@@ -35,8 +43,8 @@ class ProgressDots(Widget):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._redraw = Clock.create_trigger(self.redraw, -1)
-        self._dots: list[tuple[Color, Rectangle]] = []  # when drawn as dots: one per step
-        self._drawn_for: tuple | None = None  # what they were laid out for (current left out)
+        self._mesh: Mesh | None = None  # when drawn as dots
+        self._drawn_for: tuple | None = None  # what the mesh was made for (current left out)
         self.bind(pos=self._redraw, size=self._redraw, total=self._redraw, current=self._redraw)
         _theme().bind(dot_done=self._redraw, dot_todo=self._redraw, text=self._redraw)
 
@@ -48,14 +56,27 @@ class ProgressDots(Widget):
                 break
         return dot, gap, needed - dot
 
-    def redraw(self, *_args: Any) -> None:
-        """Next moves only the current dot: the dots are recoloured and two of them resized in
-        place, in the frame of that Next; they are made again only for a new layout."""
-        theme = _theme()
+    def dot_boxes(self) -> list[tuple[str, float, float, float]]:
+        """(kind, centre x, centre y, diameter) of each dot, left to right; none for a bar."""
         total, current = max(1, int(self.total)), int(self.current)
         dot, gap, needed = self._sizes(total)
-        if needed + dot > self.width:  # many steps: a bar
-            self._dots, self._drawn_for = [], None
+        if needed + dot > self.width:
+            return []
+        boxes, cy, x = [], self.center_y, self.center_x - needed / 2
+        for number in range(1, total + 1):
+            kind = "current" if number == current else ("done" if number < current else "todo")
+            boxes.append((kind, x + dot / 2, cy, dot * 1.5 if kind == "current" else dot))
+            x += dot + gap
+        return boxes
+
+    def redraw(self, *_args: Any) -> None:
+        """Next moves only the current dot: the mesh's corners are set again, in the frame of
+        that Next; the mesh is made again only for a new layout or theme."""
+        theme = _theme()
+        total, current = max(1, int(self.total)), int(self.current)
+        boxes = self.dot_boxes()
+        if not boxes:  # many steps: a bar
+            self._mesh, self._drawn_for = None, None
             self.canvas.clear()
             with self.canvas:
                 Color(*theme.dot_todo)
@@ -65,30 +86,26 @@ class ProgressDots(Widget):
                     pos=(self.x, self.center_y - dp(6)), size=(self.width * current / total, dp(12)), radius=[dp(6)]
                 )
             return
-        layout = (
-            total,
-            tuple(self.pos),
-            tuple(self.size),
-            tuple(theme.dot_done),
-            tuple(theme.dot_todo),
-            tuple(theme.text),
-        )
-        if layout != self._drawn_for:
+        colours = (tuple(theme.dot_done), tuple(theme.text), tuple(theme.dot_todo))
+        layout = (total, tuple(self.pos), tuple(self.size), colours)
+        if layout != self._drawn_for or self._mesh is None:
             self.canvas.clear()
-            disc = disc_texture()
+            indices = [4 * n + corner for n in range(total) for corner in (0, 1, 2, 2, 3, 0)]
             with self.canvas:
-                self._dots = [(Color(), Rectangle(texture=disc)) for _ in range(total)]
+                Color(1, 1, 1, 1)
+                self._mesh = Mesh(mode="triangles", texture=dot_sheet(colours), indices=indices)
             self._drawn_for = layout
-        cy, x = self.center_y, self.center_x - needed / 2
-        for number, (colour, rectangle) in enumerate(self._dots, start=1):
-            if number == current:
-                colour.rgba = theme.text
-                big = dot * 1.5
-                rectangle.pos, rectangle.size = (x + dot / 2 - big / 2, cy - big / 2), (big, big)
-            else:
-                colour.rgba = theme.dot_done if number < current else theme.dot_todo
-                rectangle.pos, rectangle.size = (x, cy - dot / 2), (dot, dot)
-            x += dot + gap
+        texture = self._mesh.texture
+        (u, v), (width, height) = texture.uvpos, texture.uvsize
+        cell = width / SHEET_CELLS
+        vertices: list[float] = []
+        for kind, cx, cy, diameter in boxes:
+            half = diameter / 2 * SHEET_CELL / SHEET_DISC  # the quad is the cell, margin and all
+            u0 = u + DOT_KINDS.index(kind) * cell
+            u1 = u0 + cell
+            vertices += [cx - half, cy - half, u0, v, cx + half, cy - half, u1, v]
+            vertices += [cx + half, cy + half, u1, v + height, cx - half, cy + half, u0, v + height]
+        self._mesh.vertices = vertices
 
 
 class TimerRing(Widget):
