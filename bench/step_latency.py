@@ -10,7 +10,9 @@ Starts its own Xvfb when there is no DISPLAY. In one run it:
    with the real ``kiosk.packs`` library (a kiosk that has had the pack for a while);
 2. runs child processes one after the other, each in a 1280x800 window with Kivy's own main
    loop body (``EventLoop.idle()`` then ``Window.mainloop()``, which reads SDL's events) and the
-   frame cap as the kiosk runs it (Kivy's default, 60 fps). The kiosk and the bound take turns
+   frame cap as the kiosk runs it (Kivy's default, 60 fps), each set up by the kiosk's own
+   ``kiosk.ui.bootstrap.configure`` (the same Kivy configuration, and on llvmpipe the same number
+   of drawing threads: printed at the end). The kiosk and the bound take turns
    (``--rounds``, 3 by default, each turn with its share of the presses, and each round with the
    inputs in another order), so that a slower spell of this shared machine falls on both and on
    every input; the reference (below) runs once, at the end:
@@ -371,6 +373,8 @@ CHILD = textwrap.dedent("""
     out["redraw"] = state["redraw"]
     if MODE == "kiosk":
         out["box"] = box
+    from kivy.graphics.opengl import glGetString, GL_RENDERER
+    out["renderer"] = glGetString(GL_RENDERER).decode() + ", LP_NUM_THREADS " + os.environ.get("LP_NUM_THREADS", "unset")
     print("RESULT", json.dumps(out), flush=True)
     if MODE == "kiosk":
         app.abandon_task()
@@ -413,6 +417,7 @@ def main() -> None:
         print(f"pack: {PHOTOS} photos {PHOTO_SIZE[0]}x{PHOTO_SIZE[1]} in {pack_folder}, display copies prepared")
         pictures = [str(pack.display_image(step)) for step in pack.steps[:2]]
         results: dict[str, dict] = {}
+        renderers: set[str] = set()
         box = None
         # The kiosk and its bound take turns, round after round: a slower spell of this shared
         # machine falls on both, not on whichever ran in it. The kiosk goes first (the bound draws
@@ -444,7 +449,9 @@ def main() -> None:
             print(f"  turn {turn + 1}/{len(plan)}: {mode}, {per_round} presses of each: {', '.join(order)}", flush=True)
             merged = results.setdefault(mode, {})
             for key, values in got.items():
-                if key != "box":
+                if key == "renderer":
+                    renderers.add(f"{mode}: {values}")
+                elif key != "box":
                     merged.setdefault(key, []).extend(values)
         results["kiosk"]["box"] = box
     finally:
@@ -453,6 +460,7 @@ def main() -> None:
 
     load = os.getloadavg()
     print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print("renderer (each set up by kiosk.ui.bootstrap.configure): " + "; ".join(sorted(renderers)))
     print()
     print(
         f"{'input':<8} {'kiosk median':>13} {'p90':>7} {'bare median':>12} {'p90':>7} {'ratio median':>13} {'ratio p90':>10}"

@@ -15,7 +15,9 @@ Kivy reads its window and input configuration once, when the window module is fi
 - Kivy logs through Python ``logging`` (``KIVY_LOG_MODE=PYTHON``) and stderr stays stderr;
 - ``KIVY_NO_ARGS`` so Kivy does not try to parse the ``kiosk`` command's own arguments;
 - SDL's own SIGINT/SIGTERM handlers off: SDL turns them into a window close request, which the
-  kiosk refuses, so ``systemctl stop`` could not stop it. ``kiosk run`` handles SIGTERM itself.
+  kiosk refuses, so ``systemctl stop`` could not stop it. ``kiosk run`` handles SIGTERM itself;
+- a software renderer (Mesa's llvmpipe, on kiosks without a GPU driver) draws with twice as many
+  threads as there are processors (``renderer_threads``), unless ``LP_NUM_THREADS`` is set.
 """
 
 from __future__ import annotations
@@ -27,6 +29,26 @@ import sys
 from kiosk.packs.images import tune_allocator
 
 log = logging.getLogger(__name__)
+
+#: Threads per processor for llvmpipe: see ``renderer_threads``.
+RENDERER_THREADS_PER_CPU = 2
+#: llvmpipe's own limit on its threads (LP_MAX_THREADS in Mesa 22-24).
+RENDERER_THREADS_MAX = 16
+
+
+def renderer_threads() -> int:
+    """How many threads llvmpipe draws with: twice the processors this process may run on.
+
+    Why: llvmpipe's default is one thread per processor. Its frame then waits for the slower of
+    two halves, and on a machine where the X server and the kiosk share two cores a Next's frame
+    took either ~8.5 or ~13 ms (two modes): median 10.2 ms, p75 13.3 ms for the step screen
+    (1280x800). With four threads: median 8.2 ms, p75 9.2 ms; three 9.1, six and eight 9.2 ms
+    (probe in docs/ui.md, "Next -> picture, 5 December"). Mesa ignores the variable on a GPU."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(RENDERER_THREADS_MAX, cpus * RENDERER_THREADS_PER_CPU))
 
 
 def configure(
@@ -41,6 +63,7 @@ def configure(
     # in PYTHON mode Kivy logs through the standard logging set up by the caller.
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
+    os.environ.setdefault("LP_NUM_THREADS", str(renderer_threads()))  # read when the window's GL starts
     tune_allocator()  # big picture buffers go back to the system when freed (kiosk.packs.images)
     if "kivy.core.window" in sys.modules:
         log.warning(
