@@ -260,6 +260,12 @@ def test_hidden_rings_and_missing_discs_are_not_in_the_canvas(kiosk: Any, ui: An
     assert not app.keyboard_mode
     assert not [b for b in step.focusables() if b.canvas.after.get_group("focus_ring")]
     assert not _empty_boxes(screen_canvas)
+    app.theme.apply("high_contrast")  # a dark palette: every icon on a white disc
+    ui.settle()
+    assert all(b.ids.icon_image.canvas.before.get_group("icon_disc") for b in step.focusables())
+    app.theme.apply("calm")
+    ui.settle()
+    assert [b for b in step.focusables() if b.ids.icon_image.canvas.before.get_group("icon_disc")] == discs
 
 
 def _dot_colours(ui: Any, dots: Any, name: str) -> list[tuple[str, tuple[int, int, int], tuple[int, int, int]]]:
