@@ -79,11 +79,10 @@ class TasksScreen(RecycledTileScreen):
         a background thread, so that choosing it does not decode it in the frame that starts the
         task (36-53 ms for a phone photo's display copy; a tap is held for 80-150 ms). The picture
         cache keeps four pictures, so a highlight moving over many tiles holds no more."""
-        pack = item
-        if pack is None or not getattr(pack, "steps", None):
+        if item is None or not getattr(item, "steps", None):
             return
         try:
-            path = pack.display_image(pack.steps[0])
+            path = item.display_image(item.steps[0])
         except Exception:  # noqa: BLE001 - the task's own start reports a missing picture
             return
         self.app.step_pictures.prefetch(Path(path))

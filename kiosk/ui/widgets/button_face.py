@@ -27,7 +27,8 @@ def face_border(radius: float) -> tuple[int, int, int, int]:
     return (corner, corner, corner, corner)
 
 
-def _channel(value: float) -> int:
+def channel_byte(value: float) -> int:
+    """A colour channel 0-1 as a byte 0-255 (Pillow's colours)."""
     return max(0, min(255, round(value * 255)))
 
 
@@ -39,11 +40,11 @@ def face_pixels(fill: Sequence[float], edge: Sequence[float], edge_width: float,
     side = 2 * corner + 2  # the two middle columns and rows are the ones stretched
     big = side * SUPERSAMPLE
     face = Image.new("RGBA", (big, big), (0, 0, 0, 0))
-    outline = tuple(_channel(v) for v in edge)
+    outline = tuple(channel_byte(v) for v in edge)
     ImageDraw.Draw(face).rounded_rectangle(
         (0, 0, big - 1, big - 1),
         radius=radius * SUPERSAMPLE,
-        fill=tuple(_channel(v) for v in fill),
+        fill=tuple(channel_byte(v) for v in fill),
         outline=outline if edge_width > 0 else None,
         width=max(0, round(edge_width * SUPERSAMPLE)),
     )

@@ -34,8 +34,8 @@ class ProgressDots(Widget):
     With too many steps for dots, a bar of the same colours is drawn instead.
 
     The dots are the quads of one mesh over one texture with a disc of each colour: one draw,
-    where ten tinted discs were ten colour changes and ten draws (about 1 ms of each Next's frame
-    on a software renderer, ``bench/step_latency.py``)."""
+    where ten tinted discs were ten colour changes and ten draws (0.4 ms of each Next's frame on
+    a software renderer in a probe; ``bench/step_latency.py`` times the whole)."""
 
     total = NumericProperty(1)
     current = NumericProperty(1)  # 1-based

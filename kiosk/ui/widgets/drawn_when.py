@@ -28,10 +28,6 @@ class DrawnWhen:
         self._shown = True
         self.show(shown)
 
-    @property
-    def shown(self) -> bool:
-        return self._shown
-
     def show(self, shown: bool) -> None:
         if shown == self._shown:
             return
