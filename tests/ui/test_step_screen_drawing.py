@@ -16,12 +16,21 @@ from typing import Any
 
 import pytest
 from kivy.core.window import Window
+from kivy.metrics import dp
+from kivy.tests.common import UnitTestTouch
 from kivy.graphics import BorderImage, Ellipse, InstructionGroup, Mesh, Rectangle, RoundedRectangle
 from kivy.graphics.stencil_instructions import StencilPush
 from PIL import Image
 
 from kiosk.ui.pictures import decode
-from kiosk.ui.widgets.button_face import face_border, face_pixels
+from kiosk.ui.widgets.button_face import (
+    EDGE_INDICES,
+    FACE_INDICES,
+    face_border,
+    face_indices,
+    face_pixels,
+    nine_patch_vertices,
+)
 from kiosk.ui.widgets.picture import Picture
 from kiosk.ui.widgets.picture_frame import inside, ring_mesh, rounded_outline
 from ui_helpers import make_pack
@@ -93,6 +102,57 @@ def test_a_button_face_has_its_fill_inside_its_edge_and_round_corners() -> None:
     assert 0 < face.getpixel((5, 5))[3] < 255 or face.getpixel((4, 4))[3] < 255  # smoothed, not jagged
     _, no_edge = face_pixels(fill, edge, 0, 18)
     assert Image.frombytes("RGBA", (side, side), no_edge).getpixel((middle, 1)) == (26, 128, 51, 255)
+
+
+class _Texture:
+    """A nine-patch texture's size and Kivy texture coordinates (a power-of-two copy uses part)."""
+
+    size = (40, 40)
+    tex_coords = (0.0, 0.0, 0.625, 0.0, 0.625, 0.625, 0.0, 0.625)
+
+
+@pytest.mark.parametrize("box", [(10, 20, 300, 120), (5, 5, 30, 24)])  # the second smaller than its corners
+def test_an_outline_face_covers_its_edge_cells_once_and_not_its_middle(box: Any) -> None:
+    x, y, w, h = box
+    border = face_border(18)
+    vertices = nine_patch_vertices((x, y), (w, h), border, _Texture())
+    us, vs = vertices[2::4], vertices[3::4]
+    assert (min(us), max(us), min(vs), max(vs)) == (0.0, 0.625, 0.0, 0.625)
+    filled, outline = _triangles(vertices, list(FACE_INDICES)), _triangles(vertices, list(EDGE_INDICES))
+    assert all(_signed_area(*t) >= 0 for t in filled)
+    corner_x, corner_y = min(border[3], w / 2), min(border[0], h / 2)
+    for gx in range(1, 40):
+        for gy in range(1, 40):
+            px, py = x + w * (gx + 0.37) / 40, y + h * (gy + 0.61) / 40
+            middle = x + corner_x < px < x + w - corner_x and y + corner_y < py < y + h - corner_y
+            assert sum(_covers(t, px, py) for t in filled) == 1
+            assert sum(_covers(t, px, py) for t in outline) == (0 if middle else 1), (px, py)
+    assert face_indices((1, 1, 1, 0)) == EDGE_INDICES and face_indices((1, 1, 1, 1)) == FACE_INDICES
+
+
+def test_a_secondary_button_is_an_outline_that_fills_while_pressed(kiosk: Any, ui: Any) -> None:
+    """The screen shows through a secondary button's middle (not drawn at all), the main button
+    is filled, and a finger on a secondary button fills it with the surface colour."""
+    app = kiosk(people=[("Anna", "en")])
+    step = _start(ui)
+    again, nxt = step.ids.hear, step.ids.next
+    assert again.role == "secondary" and nxt.role == "primary"
+    shot = _window_shot(ui, "outline")
+
+    def middle(button: Any) -> tuple[int, int, int]:
+        x, y = button.to_window(*button.pos)
+        return _pixel(shot, x + dp(12), y + button.height / 2)  # inside the edge, beside the words
+
+    assert _close(middle(again), app.theme.background) and not _close(middle(again), app.theme.surface, tolerance=2)
+    assert _close(middle(nxt), app.theme.primary)
+    assert tuple(again.canvas.before.children[-1].indices) == EDGE_INDICES  # the middle is not drawn
+    touch = UnitTestTouch(*again.to_window(*again.center))
+    touch.touch_down()
+    ui.pump(2)
+    shot = _window_shot(ui, "outline-pressed")
+    assert _close(middle(again), app.theme.surface)
+    touch.touch_up()
+    ui.settle()
 
 
 # -- opaque pictures are known to be opaque ----------------------------------------------------------
@@ -253,8 +313,9 @@ def test_hidden_rings_and_missing_discs_are_not_in_the_canvas(kiosk: Any, ui: An
     focused = step.focused_widget()
     rings = [b for b in step.focusables() if b.canvas.after.get_group("focus_ring")]
     assert rings == [focused]
-    ring = next(i for i in focused.canvas.after.get_group("focus_ring") if isinstance(i, BorderImage))
-    assert ring.pos[0] < focused.x and ring.size[0] > focused.width
+    ring = next(i for i in focused.canvas.after.get_group("focus_ring") if isinstance(i, Mesh))
+    xs = ring.vertices[0::4]
+    assert min(xs) < focused.x and max(xs) - min(xs) > focused.width
     ui.tap(step.ids.next)  # a touch: the keyboard's ring goes again
     ui.settle()
     assert not app.keyboard_mode

@@ -7,6 +7,11 @@ the step screen's five buttons in the frame of each Next (``bench/step_latency.p
 jagged edge (the kiosk turns multisampling off). One ``BorderImage`` of this texture draws the same
 face, antialiased, for the price of the fill alone: its corners are drawn once, here, with Pillow,
 and its middle is stretched.
+
+A face with no fill (a secondary button's calm outline, the focus ring) is drawn as the nine-patch's
+eight outer cells only (``nine_patch_vertices`` with ``EDGE_INDICES``): its see-through middle
+would cost as much to blend as a filled one, every frame, for not one visible pixel. On the step
+screen that middle was a third of the buttons' 184,000 pixels (``bench/step_latency.py``).
 """
 
 from __future__ import annotations
@@ -67,6 +72,51 @@ def button_face(fill: Sequence[float], edge: Sequence[float], edge_width: float,
     """The face's texture (made once per look: a theme has a handful)."""
     rounded = (tuple(round(v, 4) for v in fill), tuple(round(v, 4) for v in edge))
     return _face(rounded[0], rounded[1], round(edge_width, 2), round(radius, 2))
+
+
+def _cells(cells: Sequence[tuple[int, int]]) -> tuple[int, ...]:
+    """Two triangles per (column, row) cell of a nine-patch's 4x4 grid of corners."""
+    indices: list[int] = []
+    for col, row in cells:
+        a = row * 4 + col
+        indices += [a, a + 1, a + 5, a, a + 5, a + 4]
+    return tuple(indices)
+
+
+#: All nine cells of a nine-patch (a filled face).
+FACE_INDICES = _cells([(c, r) for r in range(3) for c in range(3)])
+#: The eight cells around the middle (an outline: no fill).
+EDGE_INDICES = _cells([(c, r) for r in range(3) for c in range(3) if (c, r) != (1, 1)])
+
+
+def face_indices(fill: Sequence[float]) -> tuple[int, ...]:
+    """The cells to draw for a face of this fill: its middle only where the fill shows."""
+    see_through = len(fill) > 3 and fill[3] <= 0
+    return EDGE_INDICES if see_through else FACE_INDICES
+
+
+def nine_patch_vertices(
+    pos: Sequence[float], size: Sequence[float], border: Sequence[int], texture: Any
+) -> list[float]:
+    """Kivy ``Mesh`` vertices (x, y, u, v) of a nine-patch over a box, like ``BorderImage``: the
+    corners at the texture's own size (smaller, in proportion, in a box too small for them), the
+    edges and the middle stretched. ``border`` is (bottom, right, top, left) in texture pixels."""
+    x, y = pos
+    width, height = size
+    bottom, right, top, left = border
+    scale_x = min(1.0, width / (left + right)) if left + right else 1.0
+    scale_y = min(1.0, height / (bottom + top)) if bottom + top else 1.0
+    xs = (x, x + left * scale_x, x + width - right * scale_x, x + width)
+    ys = (y, y + bottom * scale_y, y + height - top * scale_y, y + height)
+    tex_width, tex_height = texture.size
+    u0, v0, u1, _, _, v1, _, _ = texture.tex_coords
+    us = (u0, u0 + (u1 - u0) * left / tex_width, u1 - (u1 - u0) * right / tex_width, u1)
+    vs = (v0, v0 + (v1 - v0) * bottom / tex_height, v1 - (v1 - v0) * top / tex_height, v1)
+    vertices: list[float] = []
+    for row in range(4):
+        for col in range(4):
+            vertices += [xs[col], ys[row], us[col], vs[row]]
+    return vertices
 
 
 def focus_ring(colour: Sequence[float], width: float, radius: float) -> Any:

@@ -12,7 +12,14 @@ from typing import Any
 
 from kivy.app import App
 from kivy.metrics import dp, sp
-from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, OptionProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    NumericProperty,
+    ObjectProperty,
+    OptionProperty,
+    StringProperty,
+)
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
@@ -127,6 +134,7 @@ class KioskButton(GuardedButtonBehavior, Focusable, AnchorLayout):
     fill = ColorProperty((1, 1, 1, 1))  # set by the .kv rule from the theme and the role
     ink = ColorProperty((0, 0, 0, 1))
     edge = ColorProperty((0, 0, 0, 1))
+    face = ObjectProperty(None, allownone=True)  # its nine-patch texture (set by the .kv rule: button_face.py)
     icon_disc = BooleanProperty(False)  # a white disc behind the icon (coloured buttons; set by the .kv rule)
 
     def on_icon_disc(self, _instance, drawn: bool) -> None:
