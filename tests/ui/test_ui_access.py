@@ -145,3 +145,31 @@ def test_focus_ring_is_drawn_only_for_keys(kiosk, ui):
     assert app.keyboard_mode and tiles[0].focused
     ui.tap(tiles[1], wait=True)  # a touch hides the ring again and selects directly
     assert not app.keyboard_mode and app.sm.current == "tasks"
+
+
+def test_a_touch_on_an_icon_presses_its_button_and_one_beside_never_asks_the_icon(kiosk, ui, monkeypatch):
+    """A button takes a touch anywhere in its box (on its icon and word too); a touch elsewhere is
+    refused by the button itself, without being offered to its icon and word (a quarter of the
+    work between a tap on Next and the next step's frame, ``bench/step_latency.py``)."""
+    from kivy.tests.common import UnitTestTouch
+
+    from kiosk.ui.widgets.buttons import WordLabel
+
+    kiosk(people=[("Anna", "en")])
+    ui.tap(ui.screen.tiles()[0])
+    ui.settle()
+    step = ui.screen
+    asked = []
+    real = WordLabel.on_touch_down
+    monkeypatch.setattr(WordLabel, "on_touch_down", lambda self, touch: asked.append(self.text) or real(self, touch))
+    ui.tap(step.ids.picture)  # beside every button
+    assert asked == [] and step.session.number == 1
+    icon = step.ids.next.ids.icon_image
+    ui.advance(1.0)
+    touch = UnitTestTouch(*icon.to_window(*icon.center))
+    touch.touch_down()
+    ui.pump(1)
+    touch.touch_up()
+    ui.settle()
+    assert step.session.number == 2
+    assert asked == [step.ids.next.ids.word.text]  # only the word of the button under the finger

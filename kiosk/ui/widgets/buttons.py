@@ -137,6 +137,25 @@ class KioskButton(GuardedButtonBehavior, Focusable, AnchorLayout):
     face = ObjectProperty(None, allownone=True)  # its nine-patch texture (set by the .kv rule: button_face.py)
     icon_disc = BooleanProperty(False)  # a white disc behind the icon (coloured buttons; set by the .kv rule)
 
+    # Nothing inside a button (its icon and its word) takes a touch, and nothing of it reaches out
+    # of its box: a touch elsewhere is refused here, without asking each of its children. Kivy
+    # offers a touch to every widget under the screen in turn, and on the step screen this was a
+    # quarter of the work between a tap on Next and the frame that shows the next step.
+    def on_touch_down(self, touch) -> bool:
+        if not self.collide_point(*touch.pos):
+            return False
+        return super().on_touch_down(touch)
+
+    def on_touch_move(self, touch) -> bool:
+        if touch.grab_current is not self and not self.collide_point(*touch.pos):
+            return False
+        return super().on_touch_move(touch)
+
+    def on_touch_up(self, touch) -> bool:
+        if touch.grab_current is not self and not self.collide_point(*touch.pos):
+            return False
+        return super().on_touch_up(touch)
+
     def on_icon_disc(self, _instance, drawn: bool) -> None:
         disc = getattr(self, "_disc", None)
         if disc is not None:  # before on_kv_post, the disc is taken out there if not drawn
