@@ -71,6 +71,7 @@ class Focusable:
 
     focused = BooleanProperty(False)
     ring_shown = BooleanProperty(False)  # focused while the keyboard / switch is in use (buttons.kv)
+    ring_face = ObjectProperty(None, allownone=True)  # the ring's nine-patch texture (set by buttons.kv)
 
     def on_kv_post(self, base_widget: Any) -> None:
         super().on_kv_post(base_widget)  # type: ignore[misc]
