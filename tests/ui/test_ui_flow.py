@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kivy.core.window import Window
+from kivy.metrics import dp
 from kivy.tests.common import UnitTestTouch
 
 from ui_helpers import answer_help, events_of
@@ -190,6 +191,15 @@ def test_turning_the_tablet_there_and_back_keeps_the_step_buttons(kiosk, ui):
             ["hear", "back", "next"] if size[0] < size[1] else ["spacer_top", "hear", "back", "spacer_gap", "next"]
         )
         assert panel == [step.ids[name].__self__ for name in expected], size
+        # The panel's own side is its own again after each turn (the layout sized it meanwhile):
+        # the button row is as tall as its buttons, and the sentence stands above it, not over it.
+        actions, sentence = step.ids.actions, step.ids.step_label.parent
+        if size[0] < size[1]:
+            assert actions.height == app.theme.touch_main, size
+            assert sentence.y >= actions.top, size
+        else:
+            assert actions.width == dp(340), size
+            assert sentence.right <= actions.x, size
     assert app.session is not None and app.sm.current == "step"
     assert app.problems.stored() == []
     ui.tap(step.ids.next)
